@@ -1,0 +1,1 @@
+"""AIS: one Arrow schema, decoders for NMEA/CSV/Parquet, validation, tracks."""

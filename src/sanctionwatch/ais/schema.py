@@ -1,0 +1,49 @@
+"""The one Arrow schema for AIS positions and for static/voyage observations.
+
+Every decoder produces these schemas and every detector consumes them, so a
+column means the same thing (and has the same unit) everywhere.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+TIMESTAMP = pa.timestamp("us", tz="UTC")
+
+# Speed values AIS uses as "not available" or that receivers emit as noise.
+NOISE_SPEEDS_KN = (102.3, 63.0, 51.2)
+LAT_NOT_AVAILABLE = 91.0
+LON_NOT_AVAILABLE = 181.0
+
+POSITIONS = pa.schema(
+    [
+        pa.field("mmsi", pa.int64(), nullable=False),
+        pa.field("ts", TIMESTAMP, nullable=False),
+        pa.field("lat", pa.float64(), nullable=False),
+        pa.field("lon", pa.float64(), nullable=False),
+        pa.field("speed_kn", pa.float32()),
+        pa.field("course_deg", pa.float32()),
+        pa.field("heading_deg", pa.float32()),
+        pa.field("nav_status", pa.int16()),
+    ]
+)
+
+STATIC = pa.schema(
+    [
+        pa.field("mmsi", pa.int64(), nullable=False),
+        pa.field("ts", TIMESTAMP, nullable=False),
+        pa.field("imo", pa.int64()),
+        pa.field("name", pa.string()),
+        pa.field("call_sign", pa.string()),
+        pa.field("ship_type", pa.int16()),
+        pa.field("length_m", pa.float32()),
+        pa.field("width_m", pa.float32()),
+        pa.field("draught_m", pa.float32()),
+        pa.field("destination", pa.string()),
+    ]
+)
+
+
+def empty_positions() -> pa.Table:
+    """A zero-row table with the positions schema."""
+    return POSITIONS.empty_table()

@@ -1,0 +1,1 @@
+"""Command-line interface: a thin Typer shell over the library."""

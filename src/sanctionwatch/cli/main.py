@@ -1,0 +1,83 @@
+"""The ``sanctionwatch`` command: global options, error presentation, sub-commands.
+
+Each command group lives in its own module with a ``register(app)`` function;
+``COMMANDS`` lists them in help order.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import sys
+from pathlib import Path
+from typing import Optional
+
+import click
+import typer
+
+from .. import __version__
+from ..exc import SanctionwatchError
+from ..settings import load_settings
+from .context import AppState, err_console
+
+COMMANDS: tuple[str, ...] = ()
+
+app = typer.Typer(
+    name="sanctionwatch",
+    help="Monitor UN Security Council sanctions on the DPRK: screening, AIS behaviour, petroleum cap ledger.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"sanctionwatch {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _global(
+    ctx: typer.Context,
+    db: Optional[Path] = typer.Option(
+        None, "--db", envvar="SANCTIONWATCH_DB", help="DuckDB store file [default: ./sanctionwatch.duckdb]"
+    ),
+    quiet: bool = typer.Option(False, "-q", "--quiet", help="No progress bars."),
+    verbose: bool = typer.Option(False, "-v", "--verbose", help="Log details to stderr."),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
+) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr)
+    st = AppState(settings=load_settings(db=db, quiet=quiet or None))
+    ctx.obj = st
+    ctx.call_on_close(st.close)
+
+
+for _name in COMMANDS:
+    importlib.import_module(f"{__package__}.{_name}").register(app)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; SanctionwatchError becomes a one-line message and a non-zero exit."""
+    try:
+        app(args=argv, standalone_mode=False)
+    except SanctionwatchError as err:
+        if err.status >= 500:
+            logging.getLogger("sanctionwatch").debug("error", exc_info=True)
+        err_console.print(f"[bold red]Error:[/] {err.detail}", highlight=False)
+        return 2 if err.status < 500 else 1
+    except click.exceptions.Abort:
+        err_console.print("Aborted.")
+        return 130
+    except click.ClickException as err:
+        err.show()
+        return err.exit_code
+    except click.exceptions.Exit as err:
+        return err.exit_code
+    except BrokenPipeError:
+        return 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Pure behaviour detectors: Arrow/NumPy in, events out, no I/O."""

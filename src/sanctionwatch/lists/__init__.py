@@ -1,0 +1,1 @@
+"""Official sanctions lists: one adapter per publication format, one entity model."""

@@ -1,0 +1,1 @@
+"""Regime reference data (ports, areas, caps) with sources, and the petroleum ledger."""

@@ -1,0 +1,84 @@
+"""Reference geography shipped with the package: ports and land.
+
+Files live in ``regime/data`` with a provenance header; this module only loads
+them and offers vectorised look-ups.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+import shapely
+import yaml
+from shapely.geometry import shape
+
+DATA = "sanctionwatch.regime.data"
+
+
+def read_data_text(name: str) -> str:
+    """Text of a reference data file shipped in ``regime/data``."""
+    return resources.files(DATA).joinpath(name).read_text(encoding="utf-8")
+
+
+def read_data_yaml(name: str) -> Any:
+    """Parsed YAML reference data file from ``regime/data``."""
+    return yaml.safe_load(read_data_text(name))
+
+
+@dataclass(frozen=True, slots=True)
+class Port:
+    """A port point; ``dprk`` marks ports of the DPRK."""
+
+    name: str
+    country: str
+    lat: float
+    lon: float
+    dprk: bool
+    locode: str | None = None
+    alt_names: tuple[str, ...] = field(default_factory=tuple)
+
+
+@lru_cache(maxsize=1)
+def load_ports() -> tuple[Port, ...]:
+    """Every port in ``ports.yaml``."""
+    doc = read_data_yaml("ports.yaml")
+    return tuple(
+        Port(
+            name=p["name"],
+            country=p["country"],
+            lat=float(p["lat"]),
+            lon=float(p["lon"]),
+            dprk=bool(p.get("dprk", False)),
+            locode=p.get("locode"),
+            alt_names=tuple(p.get("alt_names", ())),
+        )
+        for p in doc["ports"]
+    )
+
+
+def port_by_name(name: str) -> Port:
+    """Look up a port by name or alternative name (case-insensitive)."""
+    key = name.strip().lower()
+    for p in load_ports():
+        if p.name.lower() == key or key in (a.lower() for a in p.alt_names):
+            return p
+    raise KeyError(name)
+
+
+@lru_cache(maxsize=1)
+def load_land() -> shapely.Geometry:
+    """Land polygons of East Asia (Natural Earth 1:10m, clipped and simplified), prepared."""
+    doc = json.loads(read_data_text("land_east_asia.geojson"))
+    geom = shapely.union_all([shape(f["geometry"]) for f in doc["features"]])
+    shapely.prepare(geom)
+    return geom
+
+
+def on_land(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    """Boolean mask: which points fall on land (vectorised; outside the clip area is sea)."""
+    return np.asarray(shapely.contains_xy(load_land(), np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)))

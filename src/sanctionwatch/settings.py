@@ -1,0 +1,104 @@
+"""Settings: one frozen dataclass per concern, each field overridable by a
+``SANCTIONWATCH_*`` environment variable and, in the CLI, by flags.
+
+Other packages declare their own settings dataclasses (detector thresholds in
+``events/config.py`` for instance) and load them with :func:`from_env`, so every
+threshold is a named, documented, typed setting in one place per concern.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import types
+import typing
+import warnings
+from pathlib import Path
+from typing import Any, Mapping, TypeVar
+
+from .exc import ConfigError
+
+PREFIX = "SANCTIONWATCH_"
+
+T = TypeVar("T")
+
+# Renamed variables: old name -> new name. Warn, then honour the old one.
+RENAMED: dict[str, str] = {}
+
+
+def _cast(name: str, raw: str, typ: Any) -> Any:
+    origin = typing.get_origin(typ)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(typ) if a is not type(None)]
+        if raw.strip().lower() in ("", "none", "null"):
+            return None
+        typ = args[0]
+    try:
+        if typ is bool:
+            low = raw.strip().lower()
+            if low in ("1", "true", "yes", "on"):
+                return True
+            if low in ("0", "false", "no", "off"):
+                return False
+            raise ValueError(raw)
+        if typ is Path:
+            return Path(raw).expanduser()
+        if typ in (int, float, str):
+            return typ(raw)
+        if typing.get_origin(typ) is tuple:
+            inner = typing.get_args(typ)[0]
+            return tuple(inner(x.strip()) for x in raw.split(",") if x.strip())
+    except ValueError as err:
+        raise ConfigError(f"{name}={raw!r} is not a valid {getattr(typ, '__name__', typ)}") from err
+    raise ConfigError(f"{name}: unsupported setting type {typ!r}")
+
+
+def from_env(cls: type[T], prefix: str = PREFIX, environ: Mapping[str, str] | None = None, **overrides: Any) -> T:
+    """Build the settings dataclass ``cls`` from ``prefix + FIELD`` variables.
+
+    Explicit ``overrides`` (e.g. from CLI flags) win over the environment; ``None``
+    overrides are ignored so unset flags fall through.
+    """
+    env = os.environ if environ is None else environ
+    for old, new in RENAMED.items():
+        if old in env and new not in env:
+            warnings.warn(f"{old} is renamed {new}; please update your environment", stacklevel=2)
+    hints = typing.get_type_hints(cls)
+    values: dict[str, Any] = {}
+    for field in dataclasses.fields(cls):  # type: ignore[arg-type]
+        var = prefix + field.name.upper()
+        old = next((o for o, n in RENAMED.items() if n == var and o in env), None)
+        if var in env:
+            values[field.name] = _cast(var, env[var], hints[field.name])
+        elif old is not None:
+            values[field.name] = _cast(old, env[old], hints[field.name])
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return cls(**values)
+
+
+def describe(cls: type, prefix: str = PREFIX) -> list[tuple[str, str, str]]:
+    """(environment variable, default, help) for every field of a settings class."""
+    rows = []
+    for field in dataclasses.fields(cls):
+        default = field.default if field.default is not dataclasses.MISSING else ""
+        rows.append((prefix + field.name.upper(), str(default), str(field.metadata.get("help", ""))))
+    return rows
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    """Process-wide settings (store location, screening threshold, output)."""
+
+    db: Path = dataclasses.field(
+        default=Path("sanctionwatch.duckdb"), metadata={"help": "DuckDB store file; positions live beside it in <db>.data/"}
+    )
+    match_threshold: float = dataclasses.field(
+        default=0.70, metadata={"help": "screening score at or above which a result counts as a match"}
+    )
+    workers: int = dataclasses.field(default=0, metadata={"help": "worker processes for the local engine (0 = all cores)"})
+    quiet: bool = dataclasses.field(default=False, metadata={"help": "no progress bars"})
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Settings from the environment with CLI overrides applied."""
+    return from_env(Settings, **overrides)
