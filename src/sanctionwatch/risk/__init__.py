@@ -1,0 +1,1 @@
+"""Vessel risk: list hits, behaviour and links to designated vessels, with reasons."""

@@ -1,0 +1,200 @@
+"""Vessel risk scoring, model ``risk-v1``.
+
+A vessel's score is the sum of points for evidence, capped at 100, and every
+point comes with a reason an analyst can check: the list entry that matched, the
+events (by id) that triggered a rule. The weights are named settings
+(``SANCTIONWATCH_RISK_*``) so a team can tune them and the report records the
+model name and the weights used.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+
+MODEL = "risk-v1"
+
+
+@dataclass(frozen=True)
+class RiskConfig:
+    """Points per kind of evidence (0-100 scale) and the level boundaries."""
+
+    designated_identifier: float = field(default=100.0, metadata={"help": "vessel's IMO/MMSI is on a loaded list"})
+    designated_name: float = field(default=60.0, metadata={"help": "vessel's name matches a listed vessel (no identifier match)"})
+    dprk_flag: float = field(default=25.0, metadata={"help": "MMSI carries the DPRK flag (MID 445)"})
+    encounter_with_listed: float = field(default=50.0, metadata={"help": "met a listed or DPRK-flagged vessel at sea"})
+    dprk_port_visit: float = field(default=40.0, metadata={"help": "called at a DPRK port"})
+    dprk_waters_entry: float = field(default=30.0, metadata={"help": "entered DPRK waters"})
+    encounter_offshore: float = field(default=15.0, metadata={"help": "each offshore encounter (STS candidate)"})
+    encounter_offshore_max: float = field(default=30.0, metadata={"help": "cap for offshore encounters"})
+    deliberate_gap: float = field(default=15.0, metadata={"help": "each likely deliberate AIS gap"})
+    deliberate_gap_max: float = field(default=30.0, metadata={"help": "cap for likely deliberate gaps"})
+    identity_change: float = field(default=20.0, metadata={"help": "name/IMO/call sign/flag changes"})
+    spoofing: float = field(default=20.0, metadata={"help": "impossible positions or speeds"})
+    loitering: float = field(default=5.0, metadata={"help": "each loitering episode away from port"})
+    loitering_max: float = field(default=10.0, metadata={"help": "cap for loitering"})
+    high_level: float = field(default=70.0, metadata={"help": "score at or above which risk is 'high'"})
+    medium_level: float = field(default=35.0, metadata={"help": "score at or above which risk is 'medium'"})
+
+
+@dataclass(frozen=True, slots=True)
+class ListHit:
+    """A vessel's match on a sanctions list (from screening)."""
+
+    mmsi: int
+    entity_id: str
+    caption: str
+    source: str
+    source_id: str
+    score: float
+    by_identifier: bool
+    explanation: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """One piece of evidence behind a score."""
+
+    code: str
+    points: float
+    text: str
+    event_ids: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class VesselRisk:
+    """Risk of one vessel (one MMSI) with the reasons that make it up."""
+
+    mmsi: int
+    imo: int | None
+    name: str | None
+    flag: str | None
+    score: float = 0.0
+    level: str = "low"
+    designated: bool = False
+    list_hits: list[ListHit] = field(default_factory=list)
+    reasons: list[Reason] = field(default_factory=list)
+    event_counts: dict[str, int] = field(default_factory=dict)
+
+    def reasons_text(self) -> str:
+        """All reasons in one line, strongest first."""
+        return "; ".join(f"{r.text} (+{r.points:g})" for r in self.reasons)
+
+
+def _details(raw: str | None) -> dict:
+    if not raw:
+        return {}
+    try:
+        out = json.loads(raw)
+    except json.JSONDecodeError:
+        return {}
+    return out if isinstance(out, dict) else {}
+
+
+def _capped(rule: float, cap: float, n: int) -> float:
+    return min(rule * n, cap)
+
+
+def score_vessels(
+    vessels: pa.Table,
+    events: pa.Table,
+    list_hits: Iterable[ListHit] = (),
+    *,
+    config: RiskConfig = RiskConfig(),
+) -> list[VesselRisk]:
+    """Score every vessel in ``vessels`` (columns mmsi, imo, name, flag) from its events and list hits.
+
+    Returns vessels sorted by score (highest first), then MMSI.
+    """
+    hits_by_mmsi: dict[int, list[ListHit]] = defaultdict(list)
+    for hit in list_hits:
+        hits_by_mmsi[hit.mmsi].append(hit)
+
+    by_vessel: dict[int, list[dict]] = defaultdict(list)
+    for ev in events.select(["event_id", "type", "mmsi", "other_mmsi", "details"]).to_pylist():
+        ev["details"] = _details(ev["details"])
+        by_vessel[ev["mmsi"]].append(ev)
+        if ev["other_mmsi"] is not None and ev["type"] == "encounter":
+            by_vessel[ev["other_mmsi"]].append({**ev, "mmsi": ev["other_mmsi"], "other_mmsi": ev["mmsi"]})
+
+    rows = vessels.select(["mmsi", "imo", "name", "flag"]).to_pylist()
+    flags = {r["mmsi"]: r["flag"] for r in rows}
+    # Counterparties that are themselves risky by identity: listed or DPRK-flagged.
+    suspect = {m for m, hs in hits_by_mmsi.items() if hs} | {m for m, f in flags.items() if f == "kp"}
+
+    out = []
+    for r in rows:
+        out.append(_score_one(r, by_vessel.get(r["mmsi"], []), hits_by_mmsi.get(r["mmsi"], []), suspect, config))
+    out.sort(key=lambda v: (-v.score, v.mmsi))
+    return out
+
+
+def _score_one(
+    row: Mapping, events: Sequence[dict], hits: Sequence[ListHit], suspect: set[int], cfg: RiskConfig
+) -> VesselRisk:
+    v = VesselRisk(mmsi=row["mmsi"], imo=row["imo"], name=row["name"], flag=row["flag"], list_hits=list(hits))
+    reasons: list[Reason] = []
+    by_id = [h for h in hits if h.by_identifier]
+    if by_id:
+        h = max(by_id, key=lambda x: x.score)
+        reasons.append(Reason("designated_identifier", cfg.designated_identifier,
+                              f"on {h.source.upper()} list as {h.caption} ({h.source_id}): {h.explanation}"))
+        v.designated = True
+    elif hits:
+        h = max(hits, key=lambda x: x.score)
+        reasons.append(Reason("designated_name", cfg.designated_name,
+                              f"name matches {h.caption} ({h.source.upper()} {h.source_id}), score {h.score:.2f}"))
+    if row["flag"] == "kp":
+        reasons.append(Reason("dprk_flag", cfg.dprk_flag, "DPRK-flagged (MMSI prefix 445)"))
+
+    kinds: dict[str, list[dict]] = defaultdict(list)
+    for ev in events:
+        kinds[ev["type"]].append(ev)
+    v.event_counts = {k: len(evs) for k, evs in sorted(kinds.items())}
+
+    encounters = kinds.get("encounter", [])
+    with_suspect = [e for e in encounters if e["other_mmsi"] in suspect and e["other_mmsi"] != v.mmsi]
+    if with_suspect:
+        others = sorted({e["other_mmsi"] for e in with_suspect})
+        reasons.append(Reason("encounter_with_listed", cfg.encounter_with_listed,
+                              f"met listed or DPRK-flagged vessel(s) {', '.join(map(str, others))}",
+                              tuple(e["event_id"] for e in with_suspect)))
+    offshore = [e for e in encounters if not e["details"].get("near_port")]
+    if offshore:
+        reasons.append(Reason("encounter_offshore", _capped(cfg.encounter_offshore, cfg.encounter_offshore_max, len(offshore)),
+                              f"{len(offshore)} offshore encounter(s) (possible ship-to-ship transfer)",
+                              tuple(e["event_id"] for e in offshore)))
+    dprk_calls = [e for e in kinds.get("port_visit", []) if e["details"].get("dprk")]
+    if dprk_calls:
+        ports = sorted({str(e["details"].get("port", "?")) for e in dprk_calls})
+        reasons.append(Reason("dprk_port_visit", cfg.dprk_port_visit, f"called at DPRK port(s) {', '.join(ports)}",
+                              tuple(e["event_id"] for e in dprk_calls)))
+    dprk_entries = [e for e in kinds.get("geofence", []) if e["details"].get("dprk")]
+    if dprk_entries and not dprk_calls:
+        reasons.append(Reason("dprk_waters_entry", cfg.dprk_waters_entry, "entered DPRK waters",
+                              tuple(e["event_id"] for e in dprk_entries)))
+    gaps = [e for e in kinds.get("gap", []) if e["details"].get("likely_deliberate")]
+    if gaps:
+        reasons.append(Reason("deliberate_gap", _capped(cfg.deliberate_gap, cfg.deliberate_gap_max, len(gaps)),
+                              f"{len(gaps)} likely deliberate AIS gap(s)", tuple(e["event_id"] for e in gaps)))
+    for kind, points, text in (
+        ("identity_change", cfg.identity_change, "identity changes (name, IMO, call sign or flag)"),
+        ("spoofing", cfg.spoofing, "spoofed or impossible positions"),
+    ):
+        evs = kinds.get(kind, [])
+        if evs:
+            reasons.append(Reason(kind, points, f"{len(evs)} {text}", tuple(e["event_id"] for e in evs)))
+    loiter = kinds.get("loitering", [])
+    if loiter:
+        reasons.append(Reason("loitering", _capped(cfg.loitering, cfg.loitering_max, len(loiter)),
+                              f"{len(loiter)} loitering episode(s) at sea", tuple(e["event_id"] for e in loiter)))
+
+    reasons.sort(key=lambda r: -r.points)
+    v.reasons = reasons
+    v.score = min(100.0, sum(r.points for r in reasons))
+    v.level = "high" if v.score >= cfg.high_level else "medium" if v.score >= cfg.medium_level else "low"
+    return v

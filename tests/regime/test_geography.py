@@ -1,0 +1,19 @@
+import numpy as np
+
+from sanctionwatch.regime.geography import load_ports, on_land, port_by_name
+
+
+def test_dprk_ports_present():
+    names = {p.name for p in load_ports() if p.dprk}
+    assert {"Nampo", "Songnim", "Haeju", "Chongjin", "Hungnam", "Wonsan", "Rajin", "Kimchaek"} <= names
+
+
+def test_port_lookup_by_alternative_name():
+    assert port_by_name("Namp'o").name == "Nampo"
+    assert port_by_name("najin").name == "Rajin"
+
+
+def test_on_land():
+    # Pyongyang is on land; the middle of Korea Bay and of the Yellow Sea are sea.
+    mask = on_land(np.array([39.02, 39.0, 35.5]), np.array([125.75, 124.0, 123.0]))
+    assert mask.tolist() == [True, False, False]

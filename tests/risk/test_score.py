@@ -1,0 +1,56 @@
+import json
+from datetime import datetime, timezone
+
+import pyarrow as pa
+
+from sanctionwatch.events.schema import EVENTS
+from sanctionwatch.risk.score import ListHit, RiskConfig, score_vessels
+
+T0 = datetime(2025, 1, 6, tzinfo=timezone.utc)
+
+
+def ev(event_id, type_, mmsi, other=None, **details):
+    return {"event_id": event_id, "type": type_, "mmsi": mmsi, "other_mmsi": other, "start": T0, "end": T0,
+            "duration_h": 3.0, "lat": 38.5, "lon": 124.5, "details": json.dumps(details)}
+
+
+def vessels(*rows):
+    return pa.table({"mmsi": [r[0] for r in rows], "imo": [r[1] for r in rows], "name": [r[2] for r in rows],
+                     "flag": [r[3] for r in rows]})
+
+
+def test_designated_vessel_and_its_counterparty():
+    vs = vessels((445000001, 8604917, "YU JONG 2", "kp"), (351000002, 9000001, "OCEAN STAR", "pa"),
+                 (412000003, 9000002, "QUIET SHIP", "cn"))
+    events = pa.Table.from_pylist([
+        ev("e1", "encounter", 445000001, 351000002, near_port=False),
+        ev("e2", "gap", 351000002, likely_deliberate=True),
+    ], schema=EVENTS)
+    hit = ListHit(445000001, "ofac-23736", "YU JONG 2", "ofac", "23736", 1.0, True, "IMO 8604917 equal")
+    out = score_vessels(vs, events, [hit])
+    by = {v.mmsi: v for v in out}
+    yj = by[445000001]
+    assert yj.designated and yj.score == 100 and yj.level == "high"
+    assert yj.reasons[0].code == "designated_identifier"
+    star = by[351000002]
+    cfg = RiskConfig()
+    # met a listed vessel + offshore encounter + one deliberate gap
+    assert star.score == cfg.encounter_with_listed + cfg.encounter_offshore + cfg.deliberate_gap
+    assert {r.code for r in star.reasons} == {"encounter_with_listed", "encounter_offshore", "deliberate_gap"}
+    assert "e1" in star.reasons[0].event_ids
+    assert by[412000003].score == 0 and by[412000003].level == "low"
+    assert [v.mmsi for v in out][0] == 445000001  # sorted by score
+
+
+def test_caps_limit_repeated_evidence():
+    vs = vessels((412000003, None, "X", "cn"))
+    events = pa.Table.from_pylist([ev(f"g{i}", "gap", 412000003, likely_deliberate=True) for i in range(10)], schema=EVENTS)
+    (v,) = score_vessels(vs, events)
+    assert v.score == RiskConfig().deliberate_gap_max
+    assert v.event_counts == {"gap": 10}
+
+
+def test_near_port_encounter_is_not_offshore_evidence():
+    vs = vessels((412000003, None, "X", "cn"), (412000004, None, "Y", "cn"))
+    events = pa.Table.from_pylist([ev("e", "encounter", 412000003, 412000004, near_port=True)], schema=EVENTS)
+    assert all(v.score == 0 for v in score_vessels(vs, events))
