@@ -14,7 +14,8 @@ import types
 import typing
 import warnings
 from pathlib import Path
-from typing import Any, Mapping, TypeVar
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 from .exc import ConfigError
 
@@ -76,6 +77,22 @@ def from_env(cls: type[T], prefix: str = PREFIX, environ: Mapping[str, str] | No
     return cls(**values)
 
 
+# Every settings class, by environment prefix, for docs and `sanctionwatch settings`.
+REGISTRY: dict[str, type] = {}
+
+
+def settings_group(prefix: str) -> Callable[[type[T]], type[T]]:
+    """Class decorator: record a settings dataclass under its environment prefix."""
+
+    def register(cls: type[T]) -> type[T]:
+        if REGISTRY.get(prefix, cls) is not cls:
+            raise ConfigError(f"two settings classes share the prefix {prefix}")
+        REGISTRY[prefix] = cls
+        return cls
+
+    return register
+
+
 def describe(cls: type, prefix: str = PREFIX) -> list[tuple[str, str, str]]:
     """(environment variable, default, help) for every field of a settings class."""
     rows = []
@@ -85,6 +102,7 @@ def describe(cls: type, prefix: str = PREFIX) -> list[tuple[str, str, str]]:
     return rows
 
 
+@settings_group(PREFIX)
 @dataclasses.dataclass(frozen=True)
 class Settings:
     """Process-wide settings (store location, screening threshold, output)."""

@@ -1,0 +1,81 @@
+"""``sanctionwatch vessels`` and ``sanctionwatch report``: ranked vessel risk and the analyst report."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.table import Table
+
+from ..report.build import VESSEL_COLUMNS, collect, vessel_rows, write_report
+from ..risk.assess import Assessment, assess_store
+from ..store import Store
+from .context import console, out_path, progress, state
+
+
+class VesselFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def _assess(store: Store, quiet: bool) -> Assessment:
+    with progress(quiet, "screening and scoring vessels") as bar:
+        task = bar.task_ids[0]
+        return assess_store(store, on_progress=lambda n: bar.advance(task, n))
+
+
+def vessels(
+    ctx: typer.Context,
+    top: int = typer.Option(20, "--top", "-n", min=1, help="How many vessels to show."),
+    fmt: VesselFormat = typer.Option(VesselFormat.table, "--format", "-f", help="Output format."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
+) -> None:
+    """Ranked vessel risk with the reasons behind each score."""
+    st = state(ctx)
+    assessment = _assess(st.store(), st.settings.quiet)
+    rows = vessel_rows(assessment.risks[:top])
+    if fmt is VesselFormat.table and output is None:
+        table = Table(title=f"Vessels by risk (top {min(top, len(rows))} of {len(assessment.risks)})")
+        for col in ("rank", "mmsi", "imo", "name", "flag", "risk_score", "risk_level", "reasons"):
+            table.add_column(col, overflow="fold")
+        for r in rows:
+            table.add_row(*(str(r[c]) for c in ("rank", "mmsi", "imo", "name", "flag", "risk_score", "risk_level", "reasons")))
+        console.print(table)
+        return
+    fh = open(out_path(output), "w", newline="", encoding="utf-8") if output else sys.stdout
+    try:
+        if fmt is VesselFormat.json:
+            for r in rows:
+                fh.write(json.dumps(r) + "\n")
+        else:
+            writer = csv.DictWriter(fh, fieldnames=VESSEL_COLUMNS)
+            writer.writeheader()
+            writer.writerows(rows)
+    finally:
+        if output:
+            fh.close()
+
+
+def report(
+    ctx: typer.Context,
+    output: Path = typer.Option(Path("report.html"), "--output", "-o", help="HTML file to write."),
+    title: str = typer.Option("sanctionwatch report", help="Report title."),
+) -> None:
+    """Write the offline analyst report (map, charts, ranked vessels, list matches, events)."""
+    st = state(ctx)
+    store = st.store()
+    data = collect(store, _assess(store, st.settings.quiet), title=title)
+    write_report(data, output)
+    console.print(f"Report written to {output}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``vessels`` and ``report`` to the CLI."""
+    app.command()(vessels)
+    app.command()(report)

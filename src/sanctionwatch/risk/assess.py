@@ -1,0 +1,123 @@
+"""From a store to ranked vessels: identities seen on AIS, screened and scored.
+
+This is the glue the CLI (``vessels``, ``report``), the demo and the API share:
+it reads what ingest, detection and list loading wrote, screens every vessel
+against the loaded lists and scores it with :mod:`sanctionwatch.risk.score`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import duckdb
+import pyarrow as pa
+
+from ..exc import NotReady
+from ..lists.model import Entity
+from ..regime.flags import flags_of_mmsi
+from ..screening.screen import Query, Screener
+from ..store import Store
+from ..store.entities import load_entities
+from ..store.events import read_events
+from ..store.positions import read_static, stored_mmsis
+from .score import ListHit, RiskConfig, VesselRisk, score_vessels
+
+
+@dataclass
+class Assessment:
+    """The vessels of a store, their list hits and their risk, riskiest first."""
+
+    vessels: pa.Table
+    hits: list[ListHit]
+    risks: list[VesselRisk]
+    algorithm: str
+    entities: int
+
+
+def vessel_identities(static: pa.Table, mmsis: pa.Array) -> pa.Table:
+    """One row per MMSI seen (in positions or static): its latest name, IMO and call sign, and its flag.
+
+    The latest observation wins because identities change; the identity detector
+    reports the history.
+    """
+    con = duckdb.connect()
+    con.register("static_obs", static)
+    con.register("seen", pa.table({"mmsi": mmsis.cast(pa.int64())}))
+    table = con.execute(
+        """
+        WITH latest AS (
+            SELECT mmsi,
+                   arg_max(name, ts) FILTER (WHERE name IS NOT NULL AND name <> '') AS name,
+                   arg_max(imo, ts) FILTER (WHERE imo IS NOT NULL) AS imo,
+                   arg_max(call_sign, ts) FILTER (WHERE call_sign IS NOT NULL AND call_sign <> '') AS call_sign
+            FROM static_obs GROUP BY mmsi
+        ), ids AS (SELECT mmsi FROM seen UNION SELECT mmsi FROM static_obs)
+        SELECT ids.mmsi, latest.imo, latest.name, latest.call_sign
+        FROM ids LEFT JOIN latest USING (mmsi) ORDER BY ids.mmsi
+        """
+    ).arrow()
+    con.close()
+    if isinstance(table, pa.RecordBatchReader):
+        table = table.read_all()
+    flags = flags_of_mmsi(table["mmsi"].to_numpy())
+    return table.append_column("flag", pa.array([f or None for f in flags.tolist()], pa.string()))
+
+
+def screen_vessels(
+    vessels: pa.Table, screener: Screener, *, on_progress: Callable[[int], None] | None = None
+) -> list[ListHit]:
+    """The best matching list entity of every vessel whose name or identifiers match a list.
+
+    A hit ``by_identifier`` means the IMO or MMSI agreed exactly with the list entry,
+    which is how a designated ship is recognised under a new name.
+    """
+    hits = []
+    for row in vessels.select(["mmsi", "imo", "name", "flag"]).to_pylist():
+        if on_progress:
+            on_progress(1)
+        if not row["name"] and row["imo"] is None:
+            continue
+        query = Query(
+            id=str(row["mmsi"]),
+            name=row["name"] or "",
+            schema="Vessel",
+            imo=str(row["imo"]) if row["imo"] is not None else None,
+            mmsi=str(row["mmsi"]),
+        )
+        results = [r for r in screener.match(query, limit=1) if r.match]
+        if results:
+            r = results[0]
+            hits.append(
+                ListHit(
+                    mmsi=row["mmsi"],
+                    entity_id=r.entity.id,
+                    caption=r.entity.caption,
+                    source=r.entity.source,
+                    source_id=r.entity.source_id,
+                    score=r.score,
+                    by_identifier=r.features.get("identifier_match", 0.0) > 0,
+                    explanation=r.explanation,
+                )
+            )
+    return hits
+
+
+def assess_store(
+    store: Store,
+    *,
+    entities: Sequence[Entity] | None = None,
+    config: RiskConfig = RiskConfig(),
+    on_progress: Callable[[int], None] | None = None,
+) -> Assessment:
+    """Screen and score every vessel in ``store``."""
+    mmsis = stored_mmsis(store)
+    static = read_static(store)
+    if len(mmsis) == 0 and static.num_rows == 0:
+        raise NotReady("the store has no AIS positions yet; run `sanctionwatch ais ingest FILE` first")
+    vessels = vessel_identities(static, mmsis)
+    ents = load_entities(store) if entities is None else list(entities)
+    screener = Screener(ents)
+    hits = screen_vessels(vessels, screener, on_progress=on_progress) if ents else []
+    risks = score_vessels(vessels, read_events(store), hits, config=config)
+    return Assessment(vessels=vessels, hits=hits, risks=risks, algorithm=screener.algorithm.name, entities=len(ents))
