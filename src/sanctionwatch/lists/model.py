@@ -117,3 +117,60 @@ class Entity:
             links=[Link(**k) for k in d.get("links", [])],
             properties={k: list(v) for k, v in d.get("properties", {}).items()},
         )
+
+
+@dataclass(slots=True)
+class ListPublication:
+    """One publication of one list as parsed from its file(s).
+
+    ``sha256`` identifies the publication: the file's digest, or for a publication made
+    of several files (OFAC's CSV triple) the digest of their digests in role order.
+    Every entity's ``list_version`` is set to the publication's ``version`` and its
+    repeated values are merged (:func:`tidy`): lists repeat documents and aliases.
+    ``counts`` carries parser bookkeeping worth reporting (e.g. alternate names that
+    referred to records absent from the primary file).
+    """
+
+    source: str
+    published: str | None
+    sha256: str
+    entities: list[Entity]
+    files: tuple[str, ...] = ()
+    format: str = ""
+    counts: dict[str, int] = field(default_factory=dict)
+    version: str = ""  # label; defaults to "<source>-<published>" or "<source>-<sha256 prefix>"
+
+    def __post_init__(self) -> None:
+        if not self.version:
+            self.version = f"{self.source}-{self.published or self.sha256[:12]}"
+        for entity in self.entities:
+            entity.list_version = self.version
+            tidy(entity)
+
+
+def tidy(entity: Entity) -> Entity:
+    """Merge repeated values of ``entity`` in place, keeping first-seen order.
+
+    Names: one per (value, kind), and an alias equal to a primary name is dropped.
+    Identifiers: one per (kind, value), taking the first known country and the
+    fuller note (both when neither contains the other). Plain value lists lose exact repeats.
+    """
+    primary = {n.value for n in entity.names if n.kind == "primary"}
+    entity.names = list(dict.fromkeys(n for n in entity.names if n.kind == "primary" or n.value not in primary))
+    merged: dict[tuple[str, str], Identifier] = {}
+    for ident in entity.identifiers:
+        key = (ident.kind, ident.value)
+        seen = merged.get(key)
+        if seen is None:
+            merged[key] = ident
+            continue
+        a, b = seen.note or "", ident.note or ""
+        note = (b if a in b else a if b in a else f"{a}; {b}") or None
+        merged[key] = Identifier(ident.kind, ident.value, seen.country or ident.country, note)
+    entity.identifiers = list(merged.values())
+    entity.birth_dates = list(dict.fromkeys(entity.birth_dates))
+    entity.countries = list(dict.fromkeys(entity.countries))
+    entity.addresses = list(dict.fromkeys(entity.addresses))
+    entity.programs = list(dict.fromkeys(entity.programs))
+    entity.links = list(dict.fromkeys(entity.links))
+    return entity

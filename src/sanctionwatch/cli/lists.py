@@ -1,0 +1,200 @@
+"""``sanctionwatch lists``: load, update, inspect, compare and export sanctions lists."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from ..exc import InputError
+from ..lists.diff import ListDiff, diff_publications, load_reference
+from ..lists.export import EXPORT_FORMATS, export_entities
+from ..lists.fetch import DEFAULT_SOURCES, OFFICIAL_URLS, fetch_settings, update
+from ..lists.ftm import read_ftm
+from ..lists.sniff import FORMATS, parse_files
+from ..store.entities import entity_stats, list_versions, load_entities, save_publication
+from .context import console, out_path, progress, state
+
+lists_app = typer.Typer(help="Sanctions lists: load official files, update, stats, diff, export.", no_args_is_help=True)
+
+DIFF_SHOWN = 50
+
+
+@lists_app.command("load")
+def load(
+    ctx: typer.Context,
+    files: list[Path] = typer.Argument(..., help="List files: UN/OFAC/EU/UK XML, OFAC sdn/alt/add CSV, sample YAML."),
+    source: str | None = typer.Option(
+        None, "--source", "-s", help=f"Format of the files: {' | '.join(FORMATS)} [default: sniffed]."
+    ),
+) -> None:
+    """Parse list files and store them as new list versions (a file already loaded is skipped)."""
+    st = state(ctx)
+    with progress(st.settings.quiet, f"parsing {len(files)} file(s)"):
+        publications = parse_files(files, source)  # all parse before anything is stored
+    with progress(st.settings.quiet, "storing", total=len(publications)) as bar:
+        results = []
+        for pub in publications:
+            results.append((pub, save_publication(st.store(), pub)))
+            bar.advance(bar.task_ids[0])
+    for pub, result in results:
+        what = "stored" if result.loaded else "already loaded"
+        extra = "".join(f", {k} {v:,}" for k, v in sorted(pub.counts.items()) if k.endswith("unmatched") and v)
+        console.print(
+            f"{pub.version} ({pub.format}): {result.record_count:,} records {what} "
+            f"as version {result.version_id}{extra}"
+        )
+
+
+@lists_app.command("update")
+def update_cmd(
+    ctx: typer.Context,
+    sources: list[str] = typer.Option(
+        list(DEFAULT_SOURCES), "--source", "-s", help=f"List to fetch ({', '.join(OFFICIAL_URLS)}); repeatable."
+    ),
+    timeout_s: float | None = typer.Option(
+        None, "--timeout-s", help="Seconds per try [default: SANCTIONWATCH_LISTS_TIMEOUT_S or 60]."
+    ),
+    retries: int | None = typer.Option(
+        None, "--retries", help="Tries per file [default: SANCTIONWATCH_LISTS_RETRIES or 3]."
+    ),
+) -> None:
+    """Download the current lists from their publishers, check them and store them."""
+    st = state(ctx)
+    settings = fetch_settings(timeout_s=timeout_s, retries=retries)
+    with progress(st.settings.quiet, f"downloading {', '.join(sources)}"):
+        results = update(st.store(), sources=sources, settings=settings)
+    for r in results:
+        what = "new version" if r.load.loaded else "unchanged"
+        console.print(f"{r.source}: {r.load.version} {what}, {r.load.record_count:,} records ({', '.join(r.files)})")
+
+
+@lists_app.command("stats")
+def stats(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    top: int = typer.Option(10, "--top", help="Programs shown per list in the table."),
+) -> None:
+    """Loaded list versions and counts by list, schema and program."""
+    store = state(ctx).store()
+    versions = list_versions(store)
+    counts = entity_stats(store)
+    if as_json:
+        payload = {"versions": [asdict(v) for v in versions], **counts}
+        typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        return
+    if not versions:
+        console.print("No lists loaded. Run `sanctionwatch lists load FILE...` or `sanctionwatch lists update`.")
+        return
+    table = Table(title="List versions")
+    for col in ("id", "source", "version", "format", "records", "loaded (UTC)", "current"):
+        table.add_column(col)
+    for v in versions:
+        table.add_row(
+            str(v.version_id),
+            v.source,
+            v.version,
+            v.format,
+            f"{v.record_count:,}",
+            v.loaded_at,
+            "yes" if v.current else "",
+        )
+    console.print(table)
+    for source, total in counts["sources"].items():
+        schemas = ", ".join(f"{k} {n:,}" for k, n in counts["schemas"][source].items())
+        programs = ", ".join(f"{k} {n:,}" for k, n in list(counts["programs"][source].items())[:top])
+        console.print(f"[bold]{source}[/] {total:,} records: {schemas}\n  programs: {programs}")
+
+
+@lists_app.command("diff")
+def diff(
+    ctx: typer.Context,
+    old: str = typer.Argument(
+        ..., help="Older publication: file(s) (comma-separated) or stored version (id, label, source)."
+    ),
+    new: str = typer.Argument(..., help="Newer publication, same forms."),
+    source: str | None = typer.Option(None, "--source", "-s", help="Format of file arguments [default: sniffed]."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    limit: int = typer.Option(DIFF_SHOWN, "--limit", help="Records shown per section in text output."),
+) -> None:
+    """Added, removed and changed records between two publications, field by field."""
+    store = state(ctx).store()
+    result = diff_publications(load_reference(store, old, source), load_reference(store, new, source))
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        return
+    _print_diff(result, limit)
+
+
+def _print_diff(result: ListDiff, limit: int) -> None:
+    console.print(
+        f"{result.old_version} -> {result.new_version}: {len(result.added):,} added, {len(result.removed):,} removed, "
+        f"{len(result.changed):,} changed, {result.unchanged:,} unchanged",
+        highlight=False,
+    )
+    for label, entities in (("+", result.added), ("-", result.removed)):
+        for e in entities[:limit]:
+            console.print(f"{label} {e.id} {e.schema} {e.caption}", highlight=False, markup=False)
+    for change in result.changed[:limit]:
+        console.print(f"~ {change.entity_id} {change.caption}", highlight=False, markup=False)
+        for f in change.changes:
+            if f.added or f.removed:
+                parts = [f"+{_short(v)}" for v in f.added] + [f"-{_short(v)}" for v in f.removed]
+                console.print(f"    {f.field}: {'; '.join(parts)}", highlight=False, markup=False)
+            else:
+                console.print(f"    {f.field}: {_short(f.old)} -> {_short(f.new)}", highlight=False, markup=False)
+    hidden = (
+        max(0, len(result.added) - limit) + max(0, len(result.removed) - limit) + max(0, len(result.changed) - limit)
+    )
+    if hidden:
+        console.print(f"({hidden:,} more; --limit or --json for all)")
+
+
+def _short(value: object, width: int = 100) -> str:
+    if isinstance(value, dict) and "value" in value:
+        value = value["value"] if "kind" not in value else f"{value['value']} [{value['kind']}]"
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+@lists_app.command("export")
+def export(
+    ctx: typer.Context,
+    fmt: str = typer.Option("json", "--format", "-f", help=f"{' | '.join(EXPORT_FORMATS)} (JSON lines)."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
+    sources: list[str] = typer.Option(
+        [], "--source", "-s", help="Only these lists (repeatable) [default: all loaded]."
+    ),
+) -> None:
+    """Export the current entities as JSON lines or FollowTheMoney entities."""
+    if fmt not in EXPORT_FORMATS:
+        raise InputError(f"unknown export format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}")
+    entities = load_entities(state(ctx).store(), sources or None)
+    if output is None:
+        export_entities(entities, sys.stdout, fmt)
+        return
+    with open(out_path(output), "w", encoding="utf-8") as fh:
+        count = export_entities(entities, fh, fmt)
+    console.print(f"{count:,} records -> {output}")
+
+
+@lists_app.command("import-ftm")
+def import_ftm(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., help="FollowTheMoney entities, JSON lines."),
+    source: str = typer.Option("ftm", "--source", "-s", help="List name to store them under."),
+) -> None:
+    """Store FollowTheMoney entities (e.g. an OpenSanctions export) as a list version."""
+    pub = read_ftm(file, source=source)
+    result = save_publication(state(ctx).store(), pub)
+    what = "stored" if result.loaded else "already loaded"
+    console.print(f"{pub.version}: {result.record_count:,} records {what} as version {result.version_id}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``lists`` command group."""
+    app.add_typer(lists_app, name="lists")

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from sanctionwatch.exc import InputError, NotFound
+from sanctionwatch.lists import ofac, un
+from sanctionwatch.lists.model import Entity, ListPublication, Name
+from sanctionwatch.lists.sample import load_sample
+from sanctionwatch.store.entities import (
+    entity_stats,
+    find_version,
+    list_versions,
+    load_entities,
+    load_version,
+    save_publication,
+)
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "lists"
+
+
+def _pub(source: str, sha: str, *names: str) -> ListPublication:
+    entities = [
+        Entity(id=f"{source}-{i}", schema="Person", source=source, source_id=str(i), names=[Name(n)])
+        for i, n in enumerate(names)
+    ]
+    return ListPublication(source=source, published=None, sha256=sha * 64, entities=entities)
+
+
+def test_save_is_idempotent_and_round_trips(store):
+    pub = load_sample()
+    first = save_publication(store, pub)
+    again = save_publication(store, load_sample())
+    assert first.loaded and not again.loaded
+    assert again.version_id == first.version_id and again.record_count == 14
+    loaded = load_entities(store)
+    assert sorted(e.to_dict()["id"] for e in loaded) == sorted(e.id for e in pub.entities)
+    by_id = {e.id: e for e in loaded}
+    assert by_id["ofac-23736"].to_dict() == {e.id: e for e in pub.entities}["ofac-23736"].to_dict()
+
+
+def test_history_is_kept_and_current_is_latest(store):
+    save_publication(store, _pub("un", "a", "OLD NAME"))
+    save_publication(store, _pub("un", "b", "NEW NAME", "SECOND"))
+    save_publication(store, _pub("ofac", "c", "OTHER"))
+    assert [e.caption for e in load_entities(store, ["un"])] == ["NEW NAME", "SECOND"]
+    assert len(load_entities(store)) == 3
+    versions = list_versions(store)
+    assert [(v.source, v.record_count, v.current) for v in versions] == [
+        ("un", 1, False),
+        ("un", 2, True),
+        ("ofac", 1, True),
+    ]
+    old = load_version(store, find_version(store, str(versions[0].version_id)))
+    assert [e.caption for e in old.entities] == ["OLD NAME"]
+    assert find_version(store, "un").version_id == versions[1].version_id
+    assert find_version(store, "a" * 10).version_id == versions[0].version_id
+    with pytest.raises(NotFound):
+        find_version(store, "eu")
+
+
+def test_failed_load_stores_nothing(store):
+    duplicate = _pub("un", "d", "A", "B")
+    duplicate.entities[1].id = duplicate.entities[0].id  # violates the (version, entity) key mid-insert
+    with pytest.raises(duckdb.ConstraintException):
+        save_publication(store, duplicate)
+    assert list_versions(store) == []
+    assert load_entities(store) == []
+
+
+def test_malformed_file_stores_nothing(store, tmp_path: Path):
+    bad = tmp_path / "un.xml"
+    bad.write_text((FIXTURES / "un_small.xml").read_text()[:1500])
+    with pytest.raises(InputError):
+        save_publication(store, un.parse(bad))
+    assert list_versions(store) == []
+
+
+def test_stats_by_source_schema_program(store):
+    save_publication(store, un.parse(FIXTURES / "un_small.xml"))
+    save_publication(store, ofac.parse([FIXTURES / "ofac_sdn.csv", FIXTURES / "ofac_alt.csv"]))
+    stats = entity_stats(store)
+    assert stats["sources"] == {"ofac": 4, "un": 2}
+    assert stats["schemas"]["ofac"] == {"Aircraft": 1, "Organization": 1, "Person": 1, "Vessel": 1}
+    assert stats["programs"]["ofac"] == {"DPRK": 1, "DPRK2": 1, "DPRK3": 1, "DPRK4": 1, "NPWMD": 1}
+    assert stats["programs"]["un"] == {"DPRK": 2}
+    assert entity_stats(store, ["un"])["sources"] == {"un": 2}
