@@ -56,8 +56,8 @@ def demo(
     ctx: typer.Context,
     out: Path = typer.Option(Path("demo-out"), "--out", help="Folder for report.html, events.csv, vessels.csv."),
     seed: int = typer.Option(7, help="Scenario seed (same seed, same scenario)."),
-    vessels: int = typer.Option(40, min=4, help="Vessels in the scenario."),
-    days: float = typer.Option(7.0, min=1.0, help="Days of AIS to simulate."),
+    vessels: int = typer.Option(40, min=18, help="Vessels in the scenario."),
+    days: float = typer.Option(7.0, min=2.0, help="Days of AIS to simulate."),
 ) -> None:
     """Run the whole pipeline on a simulated scenario and the shipped sample list."""
     quiet = state(ctx).settings.quiet

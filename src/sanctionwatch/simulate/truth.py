@@ -1,0 +1,111 @@
+"""Ground truth that follows from the true tracks by the event definitions: port
+visits (entry within 3 km of a port point, exit beyond 4 km), geofence stays in the
+reference areas, and loitering (slow stays of 4 h or more away from port).
+
+Planted pair events, gaps, spoofing and identity changes are recorded where they are
+planted (plan.py, emit.py); these three follow from where the ships happen to go.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..regime.areas import load_areas
+from ..regime.geography import load_ports
+from ..units import haversine_m
+from .config import SimulationSettings
+from .itinerary import VesselPlan
+from .plan import Record
+from .track import NAV_UNDERWAY
+
+# Points farther than this (degrees of latitude) from a port are never tested exactly.
+_PORT_BOX_DEG = 0.06
+
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """(first, last) index of each run of True."""
+    if not mask.any():
+        return []
+    d = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
+    return list(zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1) - 1))
+
+
+def _split_at_hop(plan: VesselPlan, t: np.ndarray, runs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Runs cut where the vessel starts transmitting under another MMSI."""
+    if plan.hop is None:
+        return runs
+    k = int(np.searchsorted(t, plan.hop[0]))
+    out = []
+    for a, b in runs:
+        out.extend([(a, k - 1), (k, b)] if a < k <= b else [(a, b)])
+    return out
+
+
+def _grid(plan: VesselPlan, duration_s: float, step_s: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    assert plan.track is not None
+    t = np.arange(0.0, duration_s, step_s)
+    lon, lat, _ = plan.track.position(t)
+    return t, lon, lat
+
+
+def port_visits(plan: VesselPlan, duration_s: float, cfg: SimulationSettings) -> list[Record]:
+    """Port visits of one vessel by the entry/exit hysteresis, on its true track."""
+    t, lon, lat = _grid(plan, duration_s, cfg.truth_step_s)
+    out = []
+    for port in load_ports():
+        box = (np.abs(lat - port.lat) < _PORT_BOX_DEG) & (
+            np.abs(lon - port.lon) < _PORT_BOX_DEG / np.cos(np.radians(port.lat))
+        )
+        if not box.any():
+            continue
+        d = np.full(len(t), np.inf)
+        d[box] = haversine_m(port.lat, port.lon, lat[box], lon[box])
+        idx = np.arange(len(t))
+        last_in = np.maximum.accumulate(np.where(d <= cfg.port_entry_m, idx, -1))
+        last_out = np.maximum.accumulate(np.where(d > cfg.port_exit_m, idx, -1))
+        inside = last_in > last_out
+        for a, b in _split_at_hop(plan, t, _runs(inside)):
+            out.append(Record(
+                "port_visit", plan.mmsi_at(t[a]), None, float(t[a]), float(t[b]), port.lat, port.lon,
+                {"port": port.name, "country": port.country, "dprk": port.dprk,
+                 "min_distance_m": round(float(d[a : b + 1].min()), 1),
+                 "ongoing_at_start": bool(a == 0), "ongoing_at_end": bool(b == len(t) - 1)},
+            ))
+    return out
+
+
+def geofence_stays(plan: VesselPlan, duration_s: float, cfg: SimulationSettings) -> list[Record]:
+    """Stays of one vessel inside each reference area (``regime/data/areas.geojson``)."""
+    t, lon, lat = _grid(plan, duration_s, cfg.truth_step_s)
+    out = []
+    for area in load_areas():
+        for a, b in _split_at_hop(plan, t, _runs(area.contains(lat, lon))):
+            out.append(Record(
+                "geofence", plan.mmsi_at(t[a]), None, float(t[a]), float(t[b]),
+                float(lat[a]), float(lon[a]),
+                {"area": area.id, "kind": area.kind, "entered": bool(a > 0), "ongoing_at_end": bool(b == len(t) - 1)},
+            ))
+    return out
+
+
+def loitering(plan: VesselPlan, duration_s: float, cfg: SimulationSettings) -> list[Record]:
+    """Offshore stays (drifting, at anchor) of at least the loitering duration, away from port."""
+    assert plan.builder is not None and plan.track is not None
+    ports = load_ports()
+    p_lat = np.array([p.lat for p in ports])
+    p_lon = np.array([p.lon for p in ports])
+    speeds = plan.track.leg_speed_kn()
+    out = []
+    for hold in plan.builder.holds:
+        start, end = max(hold.start_s, 0.0), min(hold.end_s, duration_s)
+        if end - start < cfg.loitering_min_duration_h * 3600 or hold.status == NAV_UNDERWAY:
+            continue
+        dist = float(haversine_m(hold.lat, hold.lon, p_lat, p_lon).min())
+        if dist <= cfg.near_port_m:
+            continue
+        leg = int(plan.track.leg_index(np.array([hold.start_s + 1.0]))[0])
+        out.append(Record(
+            "loitering", plan.mmsi_at(start), None, start, end, hold.lat, hold.lon,
+            {"distance_to_port_m": round(dist), "drift_kn": round(float(speeds[leg]), 2)},
+        ))
+    return out
