@@ -1,0 +1,16 @@
+"""``/health``: liveness, without touching the lists."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from ... import __version__
+from ..schemas import HealthResponse
+
+router = APIRouter(tags=["system"])
+
+
+@router.get("/health", response_model=HealthResponse)
+def health() -> HealthResponse:
+    """The service is up."""
+    return HealthResponse(version=__version__)

@@ -1,0 +1,143 @@
+"""Named, versioned scoring algorithms built from feature functions.
+
+An algorithm is a name that carries its version (``dprk-v1``), a list of
+:class:`Feature` (function, weight, qualifier), its tuning values and its match
+threshold. The score is the best weighted *main* feature (name or identifier)
+plus the weighted *qualifiers* (negative weights for contradicting evidence),
+clipped to [0, 1]. A released version never changes: a new weight or rule is a
+new name, and the old one stays in the registry so stored results can be
+reproduced.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from ..exc import NotFound
+from .features import (
+    FeatureFunc,
+    FeatureResult,
+    country_mismatch,
+    dob_day_mismatch,
+    dob_year_mismatch,
+    identifier_match,
+    identifier_mismatch,
+    name_match,
+    schema_mismatch,
+)
+from .index import IndexedEntity, PreparedQuery
+
+
+@dataclass(frozen=True, slots=True)
+class Feature:
+    """A feature function with its weight; qualifiers adjust, main features set the score."""
+
+    func: FeatureFunc
+    weight: float
+    qualifier: bool = False
+
+    @property
+    def name(self) -> str:
+        """The feature's name (its function's name)."""
+        return self.func.__name__
+
+    @property
+    def description(self) -> str:
+        """The analyst-facing explanation (the function's docstring)."""
+        return " ".join((self.func.__doc__ or "").split())
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """An algorithm's verdict on one candidate."""
+
+    score: float
+    results: dict[str, FeatureResult]  # feature name -> result, fired features only
+
+
+@dataclass(frozen=True)
+class Algorithm:
+    """A named, versioned scoring algorithm."""
+
+    name: str  # carries the version: "dprk-v1"
+    description: str
+    features: tuple[Feature, ...]
+    threshold: float
+    config: Mapping[str, float] = field(default_factory=dict)
+
+    def score(self, query: PreparedQuery, candidate: IndexedEntity) -> Scored:
+        """Score one candidate: best weighted main feature plus weighted qualifiers, clipped to [0, 1]."""
+        results: dict[str, FeatureResult] = {}
+        main = 0.0
+        for feat in self.features:
+            if feat.qualifier:
+                continue
+            res = feat.func(query, candidate, self.config)
+            if res.score > 0.0:
+                results[feat.name] = res
+                main = max(main, res.score * feat.weight)
+        score = main
+        if main > 0.0:
+            for feat in self.features:
+                if not feat.qualifier:
+                    continue
+                res = feat.func(query, candidate, self.config)
+                if res.score > 0.0:
+                    results[feat.name] = res
+                    score += res.score * feat.weight
+        return Scored(min(1.0, max(0.0, score)), results)
+
+    def explain(self, scored: Scored) -> str:
+        """One line per fired feature: name, score x weight, detail."""
+        weights = {f.name: f.weight for f in self.features}
+        return "; ".join(
+            f"{name} {res.score:.2f}x{weights[name]:+.2f}: {res.detail}" for name, res in scored.results.items()
+        )
+
+
+DPRK_V1 = Algorithm(
+    name="dprk-v1",
+    description=(
+        "Transliteration-aware name matching for Korean romanisation systems, joined and hyphenated "
+        "given names, company forms and vessel hull numbers; IMO/MMSI identifiers dominate; "
+        "contradicting identifiers, birth dates, countries and schemas lower the score."
+    ),
+    features=(
+        Feature(name_match, 1.0),
+        Feature(identifier_match, 0.98),
+        Feature(identifier_mismatch, -0.35, qualifier=True),
+        Feature(dob_year_mismatch, -0.25, qualifier=True),
+        Feature(dob_day_mismatch, -0.10, qualifier=True),
+        Feature(country_mismatch, -0.15, qualifier=True),
+        Feature(schema_mismatch, -0.40, qualifier=True),
+    ),
+    threshold=0.70,
+    config=MappingProxyType(
+        {
+            "romanisation": 0.98,  # similarity credited to a romanisation variant of a token
+            "typo_min_similarity": 0.75,  # below this a pair of tokens is not a typo of each other
+            "joined_min_length": 4,  # key letters per join: a shorter token is not several written together
+            "typo_min_length": 5,  # shorter keys (one Korean syllable) get no typo allowance
+            "typo_min_length_cyrillic": 3,  # ... unless the query was transliterated from Cyrillic
+            "unmatched_penalty": 1.6,  # weight multiplier of tokens left unmatched
+            "generic_weight": 0.3,  # weight multiplier of generic words (Korea, Shipping, ...) that match
+            "business_unmatched_weight": 0.7,  # ... and of business words left unmatched (Bank, Trading)
+            "generic_only_cap": 0.5,  # name score ceiling when only generic words match
+            "number_mismatch": 0.4,  # subtracted when both names carry numbers that differ
+            "kind_mismatch": 0.15,  # subtracted when each name has generic words the other lacks
+        }
+    ),
+)
+
+ALGORITHMS: dict[str, Algorithm] = {a.name: a for a in (DPRK_V1,)}
+DEFAULT_ALGORITHM = DPRK_V1.name
+
+
+def get_algorithm(name: str) -> Algorithm:
+    """The registered algorithm called ``name``; :class:`NotFound` lists the known ones."""
+    try:
+        return ALGORITHMS[name]
+    except KeyError:
+        raise NotFound(f"unknown screening algorithm {name!r}; known: {', '.join(sorted(ALGORITHMS))}") from None

@@ -1,0 +1,397 @@
+"""Name and identifier normalisation for screening.
+
+Three layers, each a pure function of its input:
+
+1. :func:`transliterate` turns any script into ASCII. Hangul is romanised one
+   syllable per token (``김정은`` -> ``Gim Jeong Eun``), Han characters become
+   pinyin syllables, Cyrillic goes through a small Korean-aware pre-map (the
+   Kontsevich system used for Korean names in Russian: ``Чх`` is aspirated *ch*,
+   ``Ы`` is the vowel *u*) and then ``anyascii``.
+2. :func:`name_tokens` gives the *spelling* tokens an analyst would recognise:
+   casefolded, apostrophes and breves dropped (``Ch'ŏl`` -> ``chol``), hyphens
+   split (``Jong-un`` -> ``jong un``), company-form words removed
+   (``Co., Ltd``, ``Corporation``, ``Company Limited``), abbreviations expanded
+   (``SHPG`` -> ``shipping``, ``Trading`` -> ``trade``) and hull-number markers
+   dropped (``YU JONG NO.2`` -> ``yu jong 2``).
+3. :func:`phonetic_key` folds one token to a key shared by the romanisation
+   systems in use for Korean (McCune-Reischauer, Revised Romanisation and common
+   practice); see its docstring for the rules.
+
+Every function here is idempotent (``f(f(x)) == f(x)``), which the property
+tests check.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from anyascii import anyascii
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from ..lists.countries import country_code as lists_country_code
+
+# --- scripts -------------------------------------------------------------------
+
+# Korean names in Russian (Kontsevich): digraphs for Korean consonants that
+# anyascii would spell letter by letter ("Чхоль" -> "Chkhol"), and the vowels
+# that have a fixed Korean value.
+_CYRILLIC_KOREAN = (
+    ("чж", "j"),
+    ("чх", "ch"),
+    ("кх", "k"),
+    ("тх", "t"),
+    ("пх", "p"),
+    ("ё", "yo"),
+    ("ы", "u"),
+    ("ь", ""),
+    ("ъ", ""),
+)
+_CYRILLIC_RE = re.compile("|".join(re.escape(a) for a, _ in _CYRILLIC_KOREAN), re.IGNORECASE)
+_CYRILLIC_MAP = dict(_CYRILLIC_KOREAN)
+
+
+def _is_syllabic(ch: str) -> bool:
+    """Hangul syllables and CJK ideographs: one character is one name syllable."""
+    code = ord(ch)
+    return (
+        0xAC00 <= code <= 0xD7A3  # Hangul syllables
+        or 0x4E00 <= code <= 0x9FFF  # CJK unified ideographs
+        or 0x3400 <= code <= 0x4DBF  # extension A
+        or 0xF900 <= code <= 0xFAFF  # compatibility ideographs (Hanja)
+    )
+
+
+def script_of(text: str) -> str:
+    """The script a name is written in: ``latin`` (ASCII), ``hangul``, ``han``, ``cyrillic`` or ``other``."""
+    if text.isascii():
+        return "latin"
+    for ch in text:
+        code = ord(ch)
+        if 0xAC00 <= code <= 0xD7A3 or 0x1100 <= code <= 0x11FF:
+            return "hangul"
+        if 0x0400 <= code <= 0x04FF:
+            return "cyrillic"
+        if _is_syllabic(ch):
+            return "han"
+    return "other"
+
+
+def transliterate(text: str) -> str:
+    """ASCII rendering of ``text`` in any script; Hangul and Han give one token per syllable."""
+    text = unicodedata.normalize("NFKC", text)
+    if text.isascii():
+        return text
+    text = _CYRILLIC_RE.sub(lambda m: _CYRILLIC_MAP[m.group(0).lower()], text)
+    parts = []
+    for ch in text:
+        if _is_syllabic(ch):
+            parts.append(" " + anyascii(ch) + " ")
+        else:
+            parts.append(ch)
+    return anyascii("".join(parts))
+
+
+# --- spelling tokens -------------------------------------------------------------
+
+# Apostrophes and modifier letters used for aspiration (Ch'ol, Ch’oe, ʻ) vanish
+# rather than split the word.
+_APOSTROPHES_RE = re.compile(r"['`´ʼʻ’‘]")
+_NON_ALNUM_RE = re.compile(r"[^a-z0-9]+")
+_LETTER_DIGIT_RE = re.compile(r"(?<=[a-z])(?=[0-9])|(?<=[0-9])(?=[a-z])")
+
+#: Legal-form words: they say what kind of body a name belongs to, not which one.
+COMPANY_FORMS = frozenset(
+    """
+    co corp corporation company companies cooperation ltd limited inc incorporated llc plc pte pty
+    gmbh ag sa sarl srl bv nv kg jsc ojsc cjsc pjsc oao ooo zao llp lp sdn bhd liability
+    obshchestvo aktsionernoe otvetstvennostyu ogranichennoy ogranichennoi zakrytoe otkrytoe publichnoe
+    """.split()
+)
+
+#: Words that carry no identity of their own; dropped everywhere. Short English
+#: words that are also Korean syllables (An, In, O) stay.
+STOPWORDS = frozenset("the of and for".split())
+
+#: Spellings of one word folded to one token (abbreviations, inflections).
+SYNONYMS: dict[str, str] = {
+    "shpg": "shipping",
+    "shipg": "shipping",
+    "trading": "trade",
+    "trades": "trade",
+    "intl": "international",
+    "mgmt": "management",
+    "mngt": "management",
+    "dev": "development",
+    "tech": "technology",
+    "jv": "jv",
+    "korean": "korea",
+    "dprkn": "dprk",
+    "dept": "department",
+    "assoc": "associated",
+    "natl": "national",
+}
+
+#: Two-word phrases folded to one token before form words are removed.
+PHRASES: dict[tuple[str, str], str] = {
+    ("joint", "venture"): "jv",
+    ("joint", "stock"): "jsc",
+    ("j", "v"): "jv",
+}
+
+#: Number words, so "SECOND ACADEMY" and "2ND ACADEMY" agree.
+NUMBER_WORDS: dict[str, str] = {
+    w: str(i)
+    for i, ws in enumerate(
+        [
+            (),
+            ("one", "first"),
+            ("two", "second"),
+            ("three", "third"),
+            ("four", "fourth"),
+            ("five", "fifth"),
+            ("six", "sixth"),
+            ("seven", "seventh"),
+            ("eight", "eighth"),
+            ("nine", "ninth"),
+            ("ten", "tenth"),
+        ]
+    )
+    for w in ws
+}
+_ORDINAL_SUFFIXES = frozenset(("st", "nd", "rd", "th"))
+# "NO.2", "No 2", "#2", "Nr 2", "2호" (Korean ho = number): the marker goes, the number stays.
+_NUMBER_MARKERS = frozenset(("no", "nr", "number", "num", "ho"))
+
+#: Words so common in list names that an overlap on them alone proves nothing
+#: ("KOREA ... CORPORATION", "... SHIPPING", "OCEAN STAR"). They still count when
+#: they match, but a match made only of them is capped (see features.name_match).
+#: Place words are often left out ("Yujong Shipping" for KOREA YUJONG SHIPPING);
+#: business words say what a body does, so one left over on each side is a
+#: difference (DAESONG BANK vs DAESONG TRADING).
+PLACE_WORDS = frozenset(
+    """
+    korea dprk north south east west democratic people peoples republic pyongyang choson chosun
+    china united national new world global
+    """.split()
+)
+BUSINESS_WORDS = frozenset(
+    """
+    shipping trade general international bank banking group industry industrial industries
+    development technology technologies marine maritime ocean sea star energy investment
+    jv export import management holding holdings enterprise enterprises service services
+    commercial credit line lines transport logistics navigation oil petroleum tanker
+    """.split()
+)
+GENERIC_WORDS = PLACE_WORDS | BUSINESS_WORDS
+
+
+def _split(text: str) -> list[str]:
+    text = transliterate(text).casefold()
+    text = _APOSTROPHES_RE.sub("", text)
+    text = text.replace("&", " and ").replace("#", " no ")
+    text = _NON_ALNUM_RE.sub(" ", text)
+    text = _LETTER_DIGIT_RE.sub(" ", text)
+    return text.split()
+
+
+def _fold_numbers(tokens: list[str]) -> list[str]:
+    # Right to left, so a marker is dropped when the next kept token is a number.
+    kept: list[str] = []
+    for tok in reversed(tokens):
+        if tok in _NUMBER_MARKERS and kept and kept[-1].isdigit():
+            continue  # "no 2" -> "2"
+        kept.append(tok)
+    out: list[str] = []
+    for tok in reversed(kept):
+        if out and out[-1].isdigit() and (tok in _ORDINAL_SUFFIXES or tok == "ho"):
+            continue  # "2 nd" -> "2", "2 ho" -> "2"
+        out.append(tok)
+    return out
+
+
+def _canonical_number(tok: str) -> str:
+    if tok.isdigit():
+        return str(int(tok)) if len(tok) < 12 else tok
+    return NUMBER_WORDS.get(tok, tok)
+
+
+# Long business words are recognised through one typo ("CORPORAITON", "TRADIGN",
+# "SHIPPIGN"): left as they are, a misspelt form or generic word would count as
+# an unmatched, rare word of the name. Only words of seven letters or more, so a
+# name such as MARINA is not taken for MARINE.
+_KNOWN_WORDS = frozenset((*COMPANY_FORMS, *GENERIC_WORDS, *SYNONYMS, *SYNONYMS.values()))
+_KNOWN_LONG_WORDS = tuple(sorted(w for w in _KNOWN_WORDS if len(w) >= 7 and w.isalpha()))
+
+
+@lru_cache(maxsize=65536)
+def _respell(token: str) -> str:
+    """The long business word ``token`` is one typo away from, else ``token``."""
+    if len(token) < 6 or not token.isalpha() or token in _KNOWN_WORDS:
+        return token
+    found = process.extractOne(token, _KNOWN_LONG_WORDS, scorer=OSA.normalized_similarity, score_cutoff=0.8)
+    return str(found[0]) if found else token
+
+
+def _fold_words(tokens: list[str]) -> list[str]:
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        phrase = PHRASES.get((tokens[i], tokens[i + 1])) if i + 1 < len(tokens) else None
+        if phrase is not None:
+            out.append(phrase)
+            i += 2
+            continue
+        word = _respell(tokens[i])
+        out.append(SYNONYMS.get(word, word))
+        i += 1
+    kept = [t for t in out if t not in COMPANY_FORMS and t not in STOPWORDS]
+    # A name made only of form words ("COMPANY LIMITED") keeps them: it is all there is.
+    return kept or out
+
+
+@lru_cache(maxsize=65536)
+def name_tokens(text: str) -> tuple[str, ...]:
+    """Spelling tokens of a name: ASCII, casefolded, forms and markers removed.
+
+    >>> name_tokens("KOREA YUJONG SHIPPING CO., LTD.")
+    ('korea', 'yujong', 'shipping')
+    >>> name_tokens("YU JONG NO.2")
+    ('yu', 'jong', '2')
+    >>> name_tokens("Kim Jong-un")
+    ('kim', 'jong', 'un')
+    """
+    tokens = [_canonical_number(t) for t in _split(text)]
+    return tuple(_fold_numbers(_fold_words(tokens)))
+
+
+def normalise_name(text: str) -> str:
+    """A name as one normalised string (tokens joined by spaces)."""
+    return " ".join(name_tokens(text))
+
+
+# --- phonetic key ----------------------------------------------------------------
+
+# One left-to-right pass; longer spellings first so "tch" wins over "ch".
+_KEY_RULES: tuple[tuple[str, str], ...] = (
+    # vowels
+    ("yeo", "yo"),
+    ("eui", "i"),
+    ("eo", "o"),
+    ("eu", "o"),
+    ("oo", "o"),
+    ("ou", "o"),
+    ("ee", "i"),
+    ("ui", "i"),
+    ("ae", "e"),
+    ("ai", "e"),
+    ("oi", "oe"),
+    ("u", "o"),
+    # consonants
+    ("tch", "c"),
+    ("jj", "c"),
+    ("ch", "c"),
+    ("j", "c"),
+    ("kh", "k"),
+    ("kk", "k"),
+    ("ck", "k"),
+    ("g", "k"),
+    ("q", "k"),
+    ("ph", "p"),
+    ("pp", "p"),
+    ("b", "p"),
+    ("th", "t"),
+    ("tt", "t"),
+    ("d", "t"),
+    ("sh", "s"),
+    ("ss", "s"),
+    ("rh", "r"),
+    ("l", "r"),
+)
+_KEY_RE = re.compile("|".join(re.escape(a) for a, _ in _KEY_RULES))
+_KEY_MAP = dict(_KEY_RULES)
+_DOUBLE_RE = re.compile(r"([a-z])\1+")
+# "Park": an English-style r after the vowel before a final consonant or the end.
+_PARK_RE = re.compile(r"(?<=a)r(?=k$)")
+# "Roh", "Noh", "Oh": a silent h after the final vowel.
+_FINAL_H_RE = re.compile(r"(?<=[aeio])h$")
+
+
+@lru_cache(maxsize=131072)
+def phonetic_key(token: str) -> str:
+    """Romanisation-independent key of one name token (digits pass through).
+
+    Built for Korean names written in McCune-Reischauer (``Ch'ŏl``), Revised
+    Romanisation (``Cheol``) and common practice (``Chul``), and applied to every
+    token so both sides of a comparison fold alike. The rules, in order:
+
+    * vowels: ``eo``/``ŏ``, ``eu``/``ŭ``, ``u``, ``oo``, ``ou`` -> ``o``
+      (Chol/Cheol/Chul, Un/Eun, Yong/Yeong/Young); ``yeo`` -> ``yo``; ``ae``/``ai``
+      -> ``e`` (Paek/Baek, Taesong/Daesong); ``ee``/``ui`` -> ``i``; ``oi`` -> ``oe``
+      (Choi/Choe);
+    * consonants, plain and aspirated together: ``ch``/``j``/``tch``/``jj`` -> ``c``
+      (Jong/Chong), ``g``/``kk``/``kh`` -> ``k`` (Gwang/Kwang, Gim/Kim), ``b``/``pp``/``ph``
+      -> ``p`` (Bong/Pong, Bak/Pak), ``d``/``tt``/``th`` -> ``t`` (Dong/Tong), ``sh``/``ss``
+      -> ``s`` (Shin/Sin), ``l``/``rh`` -> ``r``;
+    * an English-style ``r`` in a final ``-ark`` goes (Park -> Pak), and so does a
+      silent final ``h`` after a vowel (Roh/Noh -> no);
+    * the initial-sound rule (*dueum beopchik*): word-initial ``r``/``n`` before
+      ``i``/``y`` is dropped (Ri/Lee/Yi/Rhee -> i, Ryong/Lyong -> yong,
+      Nyon -> yon), other initial ``r`` becomes ``n`` (Ro/No, Rak/Nak), and
+      initial ``yi`` -> ``i``;
+    * doubled letters collapse.
+
+    The rules are applied until nothing changes, so the key is idempotent.
+    """
+    if not token.isalpha():
+        return token
+    key = token
+    for _ in range(10):
+        new = _KEY_RE.sub(lambda m: _KEY_MAP[m.group(0)], key)
+        if len(new) > 2:
+            new = _FINAL_H_RE.sub("", _PARK_RE.sub("", new))
+        new = _DOUBLE_RE.sub(r"\1", new)
+        if new[:2] in ("ri", "ry", "ni", "ny") and len(new) > 1:
+            new = new[1:]
+        elif new[:1] == "r" and len(new) > 1:
+            new = "n" + new[1:]
+        if new[:2] == "yi":
+            new = new[1:]
+        if new == key:
+            break
+        key = new
+    return key
+
+
+def joined_key(tokens: tuple[str, ...] | list[str]) -> str:
+    """Phonetic key of tokens written together (``YU JONG`` = ``YUJONG``)."""
+    return phonetic_key("".join(tokens))
+
+
+# --- identifiers -----------------------------------------------------------------
+
+_DIGITS_RE = re.compile(r"\d+")
+
+
+def imo_number(value: str) -> str | None:
+    """The 7 digits of an IMO number written any way (``IMO 8604917``, ``8604917``), else None.
+
+    The check digit is not tested here: company and registered-owner IMO numbers
+    have none (see :func:`sanctionwatch.lists.identifiers.imo_check_digit_ok`).
+    """
+    found = [d for d in _DIGITS_RE.findall(value) if len(d) == 7]
+    return found[0] if len(found) == 1 else None
+
+
+def mmsi_number(value: str) -> str | None:
+    """The 9 digits of an MMSI, else None."""
+    digits = "".join(_DIGITS_RE.findall(value))
+    return digits if len(digits) == 9 else None
+
+
+def country_code(value: str) -> str | None:
+    """ISO 3166-1 alpha-2 (lower case) for a code in any case or a country name, else None."""
+    value = value.strip()
+    return lists_country_code(value.upper() if len(value) == 2 else value)

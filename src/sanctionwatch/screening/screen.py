@@ -1,0 +1,220 @@
+"""Screening: queries in, ranked and explained matches out.
+
+>>> screener = Screener(entities)                      # builds the candidate index
+>>> screener.match(Query("q1", "Kim Jong-un", schema="Person"))
+
+:func:`screen_batch` turns CSV-shaped rows (the batch contract in DESIGN.md)
+into output rows, one per (query, result), and one empty-result row for a query
+without candidates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ..exc import InputError, NotReady
+from ..lists.model import SCHEMAS, Entity
+from .algorithms import DEFAULT_ALGORITHM, Algorithm, get_algorithm
+from .config import ScreeningSettings
+from .index import CandidateIndex
+
+if TYPE_CHECKING:
+    from ..store import Store
+
+BATCH_INPUT_COLUMNS = ("id", "name", "schema", "birth_date", "nationality", "imo", "mmsi")
+BATCH_OUTPUT_COLUMNS = (
+    "query_id",
+    "rank",
+    "score",
+    "match",
+    "source",
+    "source_id",
+    "entity_id",
+    "caption",
+    "matched_name",
+    "algorithm",
+    "explanation",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """What to screen: a name and whatever else is known about the person, company or vessel."""
+
+    id: str
+    name: str
+    schema: str | None = None  # Person, Organization, Vessel, ... (FtM schema names)
+    birth_date: str | None = None  # ISO, may be partial: "1984", "1984-01"
+    nationality: str | None = None  # ISO code or country name (also a vessel's flag)
+    imo: str | None = None
+    mmsi: str | None = None
+    aliases: tuple[str, ...] = ()  # further names of the same subject
+
+
+@dataclass(frozen=True, slots=True)
+class MatchResult:
+    """One list entity found for a query, with its score and the reasons."""
+
+    entity: Entity
+    score: float
+    match: bool  # score at or above the threshold
+    matched_name: str  # the list name (primary or alias) the query name matched best
+    algorithm: str  # name with version, e.g. "dprk-v1"
+    explanation: str
+    features: dict[str, float] = field(default_factory=dict)  # fired feature -> its score
+
+
+class Screener:
+    """Screens queries against a fixed set of list entities with one algorithm."""
+
+    def __init__(
+        self,
+        entities: Sequence[Entity],
+        *,
+        algorithm: str = DEFAULT_ALGORITHM,
+        threshold: float | None = None,
+        settings: ScreeningSettings | None = None,
+    ) -> None:
+        self.algorithm: Algorithm = get_algorithm(algorithm)
+        self.threshold = self.algorithm.threshold if threshold is None else threshold
+        self.index = CandidateIndex(entities, settings)
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def match(self, query: Query, *, limit: int = 5) -> list[MatchResult]:
+        """The best ``limit`` entities for ``query`` with a score above zero, best first."""
+        if query.schema is not None and query.schema not in SCHEMAS and query.schema != "Company":
+            raise InputError(
+                f"unknown schema {query.schema!r}; use one of {', '.join(SCHEMAS)}", errors={"schema": query.schema}
+            )
+        prepared = self.index.prepare(query)
+        scored = [(self.algorithm.score(prepared, c), c) for c in self.index.candidates(prepared)]
+        best = sorted(((s, c) for s, c in scored if s.score > 0.0), key=lambda sc: (-sc[0].score, sc[1].entity.id))
+        results = []
+        for verdict, candidate in best[:limit]:
+            name_res = verdict.results.get("name_match")
+            explanation = "; ".join((self.algorithm.explain(verdict), *prepared.notes))
+            results.append(
+                MatchResult(
+                    entity=candidate.entity,
+                    score=round(verdict.score, 4),
+                    match=verdict.score >= self.threshold,
+                    matched_name=(name_res.candidate or "") if name_res else candidate.entity.caption,
+                    algorithm=self.algorithm.name,
+                    explanation=explanation,
+                    features={k: round(v.score, 4) for k, v in verdict.results.items()},
+                )
+            )
+        return results
+
+
+def screener_from_store(
+    store: Store,
+    *,
+    sources: Sequence[str] | None = None,
+    algorithm: str = DEFAULT_ALGORITHM,
+    threshold: float | None = None,
+) -> Screener:
+    """A screener over the current version of every loaded list (or of ``sources``).
+
+    Raises :class:`NotReady` when the store holds no list: screening against
+    nothing would report every query as clear.
+    """
+    from ..store.entities import load_entities
+
+    entities = load_entities(store, sources)
+    if not entities:
+        which = f" for {', '.join(sources)}" if sources else ""
+        raise NotReady(
+            f"no sanctions list loaded{which}; run `sanctionwatch lists load FILE...` "
+            "(or `sanctionwatch lists update`) first, or pass --sample to try the shipped sample list"
+        )
+    return Screener(entities, algorithm=algorithm, threshold=threshold)
+
+
+def result_dict(result: MatchResult) -> dict[str, Any]:
+    """A match as plain JSON-able data (CLI ``--json``)."""
+    e = result.entity
+    return {
+        "entity_id": e.id,
+        "schema": e.schema,
+        "source": e.source,
+        "source_id": e.source_id,
+        "caption": e.caption,
+        "score": result.score,
+        "match": result.match,
+        "matched_name": result.matched_name,
+        "algorithm": result.algorithm,
+        "features": result.features,
+        "explanation": result.explanation,
+    }
+
+
+def query_from_row(row: Mapping[str, str | None], line: int | None = None) -> Query:
+    """A :class:`Query` from one batch-input row (columns ``id,name`` and optional ones)."""
+    where = f" (line {line})" if line is not None else ""
+
+    def opt(col: str) -> str | None:
+        value = (row.get(col) or "").strip()
+        return value or None
+
+    qid, name = opt("id"), opt("name")
+    if not qid or not (name or opt("imo") or opt("mmsi")):
+        raise InputError(
+            f"batch query{where} needs an 'id' and a 'name' (or an 'imo' / 'mmsi')",
+            errors={"line": line, "row": dict(row)},
+        )
+    return Query(
+        id=qid,
+        name=name or "",
+        schema=opt("schema"),
+        birth_date=opt("birth_date"),
+        nationality=opt("nationality"),
+        imo=opt("imo"),
+        mmsi=opt("mmsi"),
+    )
+
+
+def result_row(query_id: str, rank: int, result: MatchResult | None) -> dict[str, str]:
+    """One output row of the batch contract; ``result=None`` gives the empty-result row."""
+    if result is None:
+        return {col: (query_id if col == "query_id" else "") for col in BATCH_OUTPUT_COLUMNS}
+    e = result.entity
+    return {
+        "query_id": query_id,
+        "rank": str(rank),
+        "score": f"{result.score:.4f}",
+        "match": "true" if result.match else "false",
+        "source": e.source,
+        "source_id": e.source_id,
+        "entity_id": e.id,
+        "caption": e.caption,
+        "matched_name": result.matched_name,
+        "algorithm": result.algorithm,
+        "explanation": result.explanation,
+    }
+
+
+def screen_batch(
+    screener: Screener,
+    rows: Iterable[Mapping[str, str | None]],
+    *,
+    limit: int = 5,
+    on_query: Callable[[], None] | None = None,
+) -> Iterator[dict[str, str]]:
+    """Output rows (``BATCH_OUTPUT_COLUMNS``) for input rows (``BATCH_INPUT_COLUMNS``), ranks from 1.
+
+    ``on_query`` is called once per query screened (progress bars).
+    """
+    for line, row in enumerate(rows, start=2):  # line 1 is the CSV header
+        query = query_from_row(row, line)
+        results = screener.match(query, limit=limit)
+        if on_query is not None:
+            on_query()
+        if not results:
+            yield result_row(query.id, 0, None)
+        for rank, result in enumerate(results, start=1):
+            yield result_row(query.id, rank, result)

@@ -1,0 +1,50 @@
+"""An API client over a handful of hand-made list entities."""
+
+from __future__ import annotations
+
+import pytest
+
+from sanctionwatch.lists.model import Entity, Identifier, Name
+from sanctionwatch.settings import Settings
+
+
+def entities() -> list[Entity]:
+    return [
+        Entity(
+            id="ofac-23736",
+            schema="Vessel",
+            source="ofac",
+            source_id="23736",
+            names=[Name("YU JONG 2")],
+            identifiers=[Identifier("imoNumber", "8604917")],
+            countries=["kp"],
+            programs=["DPRK4"],
+        ),
+        Entity(
+            id="un-KPi.024",
+            schema="Person",
+            source="un",
+            source_id="KPi.024",
+            names=[Name("KIM YONG CHOL"), Name("Kim Young-Cheol", "alias")],
+            birth_dates=["1962-02-18"],
+            countries=["kp"],
+        ),
+        Entity(
+            id="un-KPe.066",
+            schema="Organization",
+            source="un",
+            source_id="KPe.066",
+            names=[Name("KOREA YUJONG SHIPPING CO LTD")],
+        ),
+    ]
+
+
+@pytest.fixture
+def client(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from sanctionwatch.api import create_app
+
+    app = create_app(Settings(db=tmp_path / "none.duckdb"), entities=entities())
+    with TestClient(app) as c:
+        yield c

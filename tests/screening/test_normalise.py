@@ -1,0 +1,150 @@
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sanctionwatch.screening.normalise import (
+    country_code,
+    imo_number,
+    mmsi_number,
+    name_tokens,
+    normalise_name,
+    phonetic_key,
+    transliterate,
+)
+
+
+def keys(name: str) -> tuple[str, ...]:
+    return tuple(phonetic_key(t) for t in name_tokens(name))
+
+
+def test_hangul_is_romanised_one_token_per_syllable():
+    assert name_tokens("김정은") == ("gim", "jeong", "eun")
+    assert keys("김정은") == keys("Kim Jong Un")
+    assert keys("리영호") == keys("Ri Yong Ho")
+    assert keys("박봉주") == keys("Pak Pong Ju")
+
+
+def test_chinese_and_hanja_become_pinyin_syllables():
+    # The UN list writes KIM CHOL SAM's Chinese alias as "Jin Tiesan (金铁三)".
+    assert name_tokens("金铁三") == ("jin", "tie", "san")
+    assert name_tokens("金正恩") == ("jin", "zheng", "en")
+
+
+def test_cyrillic_korean_names_use_kontsevich_values():
+    assert name_tokens("Ким Ён Чхоль") == ("kim", "yon", "chol")
+    assert name_tokens("Пак Пон Чжу") == ("pak", "pon", "ju")
+
+
+def test_apostrophes_and_breves_vanish():
+    assert name_tokens("MUN CHO'NG-CH'O'L") == ("mun", "chong", "chol")
+    assert name_tokens("Ch’oe Ch’un Sik") == ("choe", "chun", "sik")
+    assert name_tokens("Chŏng") == ("chong",)
+
+
+def test_hyphenated_given_names_split():
+    assert name_tokens("Kim Jong-un") == ("kim", "jong", "un")
+
+
+def test_company_forms_are_removed():
+    assert normalise_name("KOREA YUJONG SHIPPING CO., LTD.") == "korea yujong shipping"
+    assert normalise_name("CHON MYONG SHIPPING COMPANY LIMITED") == "chon myong shipping"
+    assert normalise_name("Korea Ansan SHPG CO") == "korea ansan shipping"
+    assert normalise_name("NOMCHONGANG TRADING CO.") == normalise_name("Nomchongang Trade Corporation")
+    assert normalise_name("Korea Ryenha Machinery J/V Corporation") == "korea ryenha machinery jv"
+    assert normalise_name("FIRST OIL JOINT VENTURE COMPANY") == normalise_name("FIRST OIL JV CO LTD")
+
+
+def test_a_name_made_of_form_words_keeps_them():
+    assert normalise_name("Company Limited") == "company limited"
+
+
+def test_hull_numbers():
+    assert name_tokens("YU JONG 2") == name_tokens("YU JONG NO.2") == name_tokens("YU JONG NO 2") == ("yu", "jong", "2")
+    assert name_tokens("YUJONG NO.2") == ("yujong", "2")
+    assert name_tokens("유정 2호") == ("yu", "jeong", "2")
+    assert name_tokens("Office #39") == name_tokens("Office No. 39") == ("office", "39")
+    assert name_tokens("2ND ACADEMY OF NATURAL SCIENCES") == name_tokens("SECOND ACADEMY OF NATURAL SCIENCES")
+    assert name_tokens("YU JONG 02") != name_tokens("YU JONG 3")
+
+
+def test_ho_is_kept_when_it_is_part_of_a_name():
+    assert name_tokens("O UN CHONG NYON HO") == ("o", "un", "chong", "nyon", "ho")
+
+
+def test_korean_romanisation_variants_share_a_key():
+    pairs = [
+        ("Jong", "Chong"),
+        ("Jeong", "Jung"),
+        ("Kwang", "Gwang"),
+        ("Pong", "Bong"),
+        ("Pak", "Park"),
+        ("Pak", "Bak"),
+        ("Ri", "Lee"),
+        ("Ri", "Yi"),
+        ("Ri", "Rhee"),
+        ("Choe", "Choi"),
+        ("Chol", "Cheol"),
+        ("Chol", "Chul"),
+        ("Yong", "Yeong"),
+        ("Yong", "Young"),
+        ("Kim", "Gim"),
+        ("Un", "Eun"),
+        ("Ryong", "Lyong"),
+        ("Ryong", "Yong"),
+        ("Ro", "Roh"),
+        ("Taesong", "Daesong"),
+        ("Paek", "Baek"),
+        ("Shin", "Sin"),
+        ("Hui", "Hee"),
+        ("Ryonbong", "Yonbong"),
+        ("Sok", "Seok"),
+    ]
+    for a, b in pairs:
+        assert phonetic_key(a.lower()) == phonetic_key(b.lower()), (a, b)
+
+
+def test_different_syllables_keep_different_keys():
+    for a, b in [("Kim", "Pak"), ("Chol", "Chon"), ("Yong", "Yang"), ("Su", "Sun"), ("Il", "Ul")]:
+        assert phonetic_key(a.lower()) != phonetic_key(b.lower()), (a, b)
+
+
+def test_digits_pass_through_the_key():
+    assert phonetic_key("2") == "2"
+
+
+def test_identifiers():
+    assert imo_number("IMO 8604917") == imo_number("8604917") == "8604917"
+    assert imo_number("IMO 86049") is None
+    assert mmsi_number("445 123 456") == "445123456"
+    assert mmsi_number("12345") is None
+
+
+def test_country_codes():
+    assert country_code("kp") == country_code("KP") == country_code("North Korea") == "kp"
+    assert country_code("South Korea") == "kr"
+    assert country_code("Atlantis") is None
+
+
+def test_transliterate_leaves_ascii_alone():
+    assert transliterate("KIM JONG UN") == "KIM JONG UN"
+
+
+names = st.text(
+    alphabet=st.sampled_from(
+        list("abcdefghijklmnopqrstuvwxyzKIMJONG0123456789 -.,'’#&/()") + list("김정은리영호金正Ёыч")
+    ),
+    max_size=40,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(names)
+def test_normalise_name_is_idempotent(text):
+    once = normalise_name(text)
+    assert normalise_name(once) == once
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("abcdeghijklmnoprstuwyz")), min_size=1, max_size=12))
+def test_phonetic_key_is_idempotent(token):
+    key = phonetic_key(token)
+    assert phonetic_key(key) == key
