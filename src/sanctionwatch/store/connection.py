@@ -46,13 +46,13 @@ def available_migrations() -> list[Migration]:
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     """Highest migration applied to the store behind ``con`` (0 for a new store)."""
+    # fetchall, not fetchone: DuckDB 2 keeps a half-read result open on the connection.
     exists = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
-    ).fetchone()
-    if not exists or not exists[0]:
+    ).fetchall()
+    if not exists[0][0]:
         return 0
-    row = con.execute("SELECT coalesce(max(number), 0) FROM schema_migrations").fetchone()
-    return int(row[0]) if row else 0
+    return int(con.execute("SELECT coalesce(max(number), 0) FROM schema_migrations").fetchall()[0][0])
 
 
 def migrate(con: duckdb.DuckDBPyConnection, path: str = "<memory>") -> list[str]:

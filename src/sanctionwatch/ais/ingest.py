@@ -1,0 +1,341 @@
+"""Ingest one AIS file into the store: decode, validate, quarantine, write — atomically.
+
+A file is read in chunks (memory follows ``chunk_rows``, not the file size). Each
+chunk's positions go to Parquet parts in a staging folder; static observations and
+quarantined records go into DuckDB inside one open transaction. Only when the whole
+file has been read are the parts renamed into the day partitions and the file
+recorded in ``ingested_files``, then the transaction commits. Any failure before
+that rolls everything back and deletes the staging folder, so the store is either
+unchanged or holds the whole file.
+
+The same content (sha256) ingested twice adds nothing the second time; see
+:mod:`sanctionwatch.store.positions` for how positions repeated across different
+files are deduplicated.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import queue
+import shutil
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ..exc import InputError, NotFound
+from ..ids import file_sha256
+from ..settings import from_env
+from ..store import Store
+from ..store.positions import (
+    part_prefix,
+    publish_parts,
+    remove_orphan_parts,
+    remove_parts,
+    write_positions,
+)
+from . import clean, formats
+from .decode import DECODE_BLOCK_LINES, decode_stream
+
+T = TypeVar("T")
+
+#: ``progress(done, total)``: bytes read of the file on disk (rows for Parquet).
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class IngestSettings:
+    """Chunking and parallelism of ingest (environment ``SANCTIONWATCH_AIS_<NAME>``)."""
+
+    chunk_rows: int = dataclasses.field(
+        default=250_000, metadata={"help": "records per chunk; bounds ingest memory"}
+    )
+    workers: int = dataclasses.field(default=0, metadata={"help": "processes decoding NMEA (0 = all cores)"})
+
+
+def load_ingest_settings(**overrides: Any) -> IngestSettings:
+    """IngestSettings from ``SANCTIONWATCH_AIS_*`` with overrides applied."""
+    return from_env(IngestSettings, prefix="SANCTIONWATCH_AIS_", **overrides)
+
+
+@dataclass
+class IngestReport:
+    """What ingesting one file did."""
+
+    path: Path
+    sha256: str
+    format: str
+    dialect: str | None = None
+    rows_in: int = 0
+    accepted: int = 0
+    quarantined: Counter[str] = field(default_factory=Counter)
+    positions: int = 0
+    static_rows: int = 0
+    skipped: bool = False  # the same content was ingested before; nothing added
+
+    @property
+    def quarantined_total(self) -> int:
+        """Records quarantined, all reasons."""
+        return sum(self.quarantined.values())
+
+
+def _prefetched(items: Iterator[T]) -> Iterator[T]:
+    """``items`` produced one ahead on a background thread.
+
+    Reading and parsing the next chunk (pyarrow, GIL released) then overlaps
+    validating and writing this one; one extra chunk in memory at most.
+    """
+    done = object()
+    slot: queue.Queue[object] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if stop.is_set():
+                    return
+                slot.put(item)
+            slot.put(done)
+        except BaseException as err:  # noqa: BLE001 - handed to the consumer, re-raised there
+            slot.put(err)
+
+    worker = threading.Thread(target=produce, name="ais-reader", daemon=True)
+    worker.start()
+    try:
+        while (item := slot.get()) is not done:
+            if isinstance(item, BaseException):
+                raise item
+            yield item  # type: ignore[misc]
+    finally:
+        stop.set()
+        while worker.is_alive():  # unblock a producer waiting on a full slot
+            try:
+                slot.get(timeout=0.05)
+            except queue.Empty:
+                pass
+        worker.join()
+
+
+def _with_line_numbers(table: pa.Table, first: int) -> pa.Table:
+    return table.append_column("_line_no", pa.array(np.arange(first, first + table.num_rows, dtype=np.int64)))
+
+
+def _malformed(rows: list[tuple[int, str]]) -> pa.Table:
+    return pa.table(
+        {
+            "line_no": pa.array([n for n, _ in rows], pa.int64()),
+            "raw": pa.array([t for _, t in rows], pa.string()),
+            "reason": pa.array(["malformed_row"] * len(rows), pa.string()),
+        },
+        schema=clean.QUARANTINE,
+    )
+
+
+def resolve_dialect(
+    path: Path, fmt: str, dialect: str | formats.Dialect | None, columns: str | None
+) -> formats.Dialect:
+    """The dialect for a CSV/Parquet file: ``--columns``, ``--dialect`` or sniffed."""
+    present = formats.csv_header(path) if fmt == "csv" else formats.parquet_columns(path)
+    if columns:
+        chosen = formats.parse_columns(columns)
+    elif isinstance(dialect, formats.Dialect):
+        chosen = dialect
+    elif dialect:
+        chosen = formats.get_dialect(dialect)
+    else:
+        return formats.sniff_dialect(present)
+    return chosen.restricted(present)
+
+
+def _cleaned_chunks(
+    path: Path,
+    fmt: str,
+    dialect: formats.Dialect | None,
+    *,
+    chunk_rows: int,
+    workers: int,
+    default_time: datetime | None,
+    settings: clean.CleanSettings,
+    progress: Progress | None,
+) -> Iterator[clean.Cleaned]:
+    """Validated chunks of one file, in file order."""
+    con = clean.connect()
+    try:
+        if fmt == "parquet":
+            assert dialect is not None
+            total = pq.ParquetFile(path).metadata.num_rows
+            done = 0
+            for table in _prefetched(formats.iter_parquet(path, dialect, chunk_rows=chunk_rows)):
+                yield clean.validate(con, _with_line_numbers(table, done + 1), dialect, settings=settings)
+                done += table.num_rows
+                if progress:
+                    progress(done, total)
+            return
+        total = path.stat().st_size
+        with formats.open_binary(path) as src:
+            if fmt == "nmea":
+                # Small blocks keep every core busy; validation runs on chunks of chunk_rows.
+                block_lines = min(chunk_rows, DECODE_BLOCK_LINES)
+                pending: list[pa.Table] = []
+                rows = 0
+                blocks = decode_stream(
+                    src.fh, block_lines=block_lines, workers=workers, default_time=default_time,
+                    in_flight=2 * -(-chunk_rows // block_lines),  # decoding runs on while a chunk is validated
+                )
+                for table in blocks:
+                    pending.append(table)
+                    rows += table.num_rows
+                    if rows >= chunk_rows:
+                        yield clean.validate(con, pa.concat_tables(pending), clean.CANONICAL_DIALECT, settings=settings)
+                        pending, rows = [], 0
+                        if progress:
+                            progress(src.consumed(), total)
+                if pending:
+                    yield clean.validate(con, pa.concat_tables(pending), clean.CANONICAL_DIALECT, settings=settings)
+                if progress:
+                    progress(src.consumed(), total)
+                return
+            assert dialect is not None
+            for chunk in _prefetched(formats.iter_csv(src, dialect, chunk_rows=chunk_rows)):
+                table = chunk.table.append_column("_line_no", pa.array(chunk.line_no))
+                cleaned = clean.validate(con, table, dialect, settings=settings)
+                if chunk.malformed:
+                    cleaned = dataclasses.replace(
+                        cleaned, quarantine=pa.concat_tables([cleaned.quarantine, _malformed(chunk.malformed)])
+                    )
+                yield cleaned
+                if progress:
+                    progress(src.consumed(), total)
+    finally:
+        con.close()
+
+
+def _already(store: Store, sha: str, path: Path) -> IngestReport | None:
+    rows = store.con.execute(
+        "SELECT format, rows_in, rows_accepted FROM ingested_files WHERE sha256 = ?", [sha]
+    ).fetchall()
+    if not rows:
+        return None
+    row = rows[0]
+    reasons = store.con.execute(
+        "SELECT reason, count(*) FROM quarantine WHERE file_sha256 = ? GROUP BY reason", [sha]
+    ).fetchall()
+    return IngestReport(
+        path=path,
+        sha256=sha,
+        format=row[0],
+        rows_in=int(row[1] or 0),
+        accepted=int(row[2] or 0),
+        quarantined=Counter({r: int(n) for r, n in reasons}),
+        skipped=True,
+    )
+
+
+def ingest_file(
+    store: Store,
+    path: str | Path,
+    *,
+    fmt: str | None = None,
+    dialect: str | formats.Dialect | None = None,
+    columns: str | None = None,
+    strict: bool = False,
+    chunk_rows: int | None = None,
+    default_time: datetime | None = None,
+    check_mmsi: bool | None = None,
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> IngestReport:
+    """Decode, validate and store one AIS file (NMEA, CSV or Parquet; gzip/bz2/zip ok).
+
+    ``fmt`` and ``dialect`` are sniffed when not given; ``columns`` is a custom
+    mapping (``mmsi=ID,ts=time,lat=y,lon=x``, see :func:`formats.parse_columns`).
+    ``default_time`` is the time of NMEA records that carry none (otherwise they
+    are quarantined as ``no_timestamp``). With ``strict`` any quarantined record
+    aborts the file (nothing stored) with :class:`InputError`.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise NotFound(f"no such file: {path}")
+    sha = file_sha256(path)
+    previous = _already(store, sha, path)
+    if previous is not None:
+        return previous
+    ingest = load_ingest_settings(chunk_rows=chunk_rows, workers=workers)
+    if ingest.chunk_rows < 1:
+        raise InputError(f"chunk_rows must be positive, got {ingest.chunk_rows}")
+    settings = clean.load_clean_settings(check_mmsi=check_mmsi)
+    fmt = fmt or formats.sniff_format(path)
+    if fmt not in formats.FORMATS:
+        raise InputError(f"unknown format {fmt!r}; use one of {', '.join(formats.FORMATS)}")
+    chosen = resolve_dialect(path, fmt, dialect, columns) if fmt != "nmea" else None
+    report = IngestReport(path=path, sha256=sha, format=fmt, dialect=chosen.name if chosen else None)
+
+    remove_orphan_parts(store)
+    staging = store.positions_dir / f".staging-{part_prefix(sha)}"
+    shutil.rmtree(staging, ignore_errors=True)
+    con = store.con
+    # Parquet parts are written on a thread (one chunk in flight) while DuckDB takes the next.
+    writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ais-writer")
+    writing: Future[list[Path]] | None = None
+    con.execute("BEGIN TRANSACTION")
+    try:
+        chunks = _cleaned_chunks(
+            path, fmt, chosen, chunk_rows=ingest.chunk_rows, workers=ingest.workers,
+            default_time=default_time, settings=settings, progress=progress,
+        )
+        for seq, cleaned in enumerate(chunks):
+            report.rows_in += cleaned.rows_in
+            report.accepted += cleaned.accepted
+            report.quarantined.update(cleaned.quarantine.column("reason").to_pylist())
+            report.positions += cleaned.positions.num_rows
+            report.static_rows += cleaned.static.num_rows
+            if strict and report.quarantined:
+                raise InputError(
+                    f"{path}: --strict and {report.quarantined_total} record(s) quarantined "
+                    f"({', '.join(f'{r}: {n}' for r, n in report.quarantined.most_common())}); nothing stored",
+                    errors=dict(report.quarantined),
+                )
+            if writing is not None:
+                writing.result()
+            writing = writer.submit(write_positions, cleaned.positions, staging, file_sha256=sha, seq=seq)
+            if cleaned.static.num_rows:
+                con.register("static_chunk", cleaned.static)
+                con.execute("INSERT INTO vessel_static SELECT *, ? FROM static_chunk", [sha])
+                con.unregister("static_chunk")
+            if cleaned.quarantine.num_rows:
+                con.register("quarantine_chunk", cleaned.quarantine)
+                con.execute(
+                    "INSERT INTO quarantine SELECT ?, ?, line_no, raw, reason FROM quarantine_chunk", [sha, str(path)]
+                )
+                con.unregister("quarantine_chunk")
+        if writing is not None:
+            writing.result()
+        con.execute(
+            "INSERT INTO ingested_files (sha256, kind, path, format, rows_in, rows_accepted, rows_quarantined)"
+            " VALUES (?, 'ais', ?, ?, ?, ?, ?)",
+            [sha, str(path), fmt, report.rows_in, report.accepted, report.quarantined_total],
+        )
+        publish_parts(staging, store.positions_dir)
+        con.execute("COMMIT")
+    except BaseException:
+        writer.shutdown(wait=True)
+        # The file is not recorded, so every part carrying its prefix is from this attempt.
+        remove_parts(store.positions_dir.glob(f"day=*/{part_prefix(sha)}-*.parquet"))
+        try:
+            con.execute("ROLLBACK")
+        except duckdb.Error:  # a failed COMMIT has ended the transaction already
+            pass
+        raise
+    finally:
+        writer.shutdown(wait=True)
+        shutil.rmtree(staging, ignore_errors=True)
+    return report

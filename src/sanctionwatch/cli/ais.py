@@ -1,0 +1,168 @@
+"""``sanctionwatch ais``: ingest AIS files, summarise what is stored, show quarantined lines."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.progress import TaskID
+from rich.table import Table
+
+from ..ais.clean import REASONS
+from ..ais.formats import DIALECTS, FORMATS
+from ..ais.ingest import IngestReport, ingest_file
+from ..exc import InputError
+from ..store.positions import (
+    positions_summary,
+    quarantine_counts,
+    read_quarantine,
+    static_summary,
+)
+from .context import console, progress, state
+
+ais_app = typer.Typer(help="AIS positions: ingest NMEA/CSV/Parquet, stats, quarantine.", no_args_is_help=True)
+
+
+def _parse_time(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError as err:
+        raise InputError(f"--default-time {value!r} is not an ISO 8601 time (e.g. 2021-11-01T00:00:00Z)") from err
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _report_table(reports: list[IngestReport]) -> Table:
+    table = Table(title="AIS ingest")
+    for column in ("file", "format", "records", "accepted", "positions", "static", "quarantined"):
+        table.add_column(column, justify="left" if column in ("file", "format") else "right")
+    for r in reports:
+        fmt = r.format + (f"/{r.dialect}" if r.dialect else "")
+        note = " (already ingested)" if r.skipped else ""
+        table.add_row(
+            f"{r.path.name}{note}", fmt, f"{r.rows_in:,}", f"{r.accepted:,}",
+            "" if r.skipped else f"{r.positions:,}", "" if r.skipped else f"{r.static_rows:,}",
+            f"{r.quarantined_total:,}",
+        )
+    return table
+
+
+def _report_json(r: IngestReport) -> dict[str, object]:
+    return {
+        "path": str(r.path), "sha256": r.sha256, "format": r.format, "dialect": r.dialect, "rows_in": r.rows_in,
+        "accepted": r.accepted, "quarantined": dict(r.quarantined), "positions": r.positions,
+        "static_rows": r.static_rows, "skipped": r.skipped,
+    }
+
+
+def _reasons_table(counts: Counter[str] | dict[str, int], title: str) -> Table:
+    table = Table(title=title)
+    table.add_column("reason")
+    table.add_column("records", justify="right")
+    for reason, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        table.add_row(reason, f"{n:,}")
+    return table
+
+
+@ais_app.command("ingest")
+def ingest_cmd(
+    ctx: typer.Context,
+    files: list[Path] = typer.Argument(..., help="AIS files: NMEA logs, CSV exports, Parquet (gzip/bz2/zip ok)."),
+    fmt: Optional[str] = typer.Option(None, "--format", "-f", help=f"{' | '.join(FORMATS)} (default: sniffed)."),
+    dialect: Optional[str] = typer.Option(None, "--dialect", "-d", help=f"CSV/Parquet layout: {', '.join(DIALECTS)} (default: sniffed)."),
+    columns: Optional[str] = typer.Option(
+        None, "--columns", help="Custom layout, e.g. mmsi=ID,ts=time,lat=y,lon=x; optional keys ts_format=%d/%m/%Y %H:%M and ids=anonymous."
+    ),
+    strict: bool = typer.Option(False, "--strict", help="Fail a file (store nothing) if any record is quarantined."),
+    default_time: Optional[str] = typer.Option(
+        None, "--default-time", help="Time of NMEA lines that carry none (ISO 8601) (default: quarantine as no_timestamp)."
+    ),
+    no_mmsi_check: bool = typer.Option(False, "--no-mmsi-check", help="Accept MMSIs outside the ship-station range."),
+    chunk_rows: Optional[int] = typer.Option(None, "--chunk-rows", help="Records per chunk (default: SANCTIONWATCH_AIS_CHUNK_ROWS or 250,000)."),
+    workers: Optional[int] = typer.Option(None, "--workers", help="NMEA decoding processes (default: all cores)."),
+    as_json: bool = typer.Option(False, "--json", help="One JSON object per file instead of tables."),
+) -> None:
+    """Decode, validate and store AIS files; print accepted and quarantined counts by reason."""
+    st = state(ctx)
+    when = _parse_time(default_time)
+    reports = []
+    with progress(st.settings.quiet) as bar:
+        for path in files:
+            task = bar.add_task(f"ingesting {path.name}", total=None)
+
+            def advance(done: int, total: int, task: TaskID = task) -> None:
+                bar.update(task, completed=done, total=total)
+
+            reports.append(
+                ingest_file(
+                    st.store(), path, fmt=fmt, dialect=dialect, columns=columns, strict=strict,
+                    chunk_rows=chunk_rows, default_time=when, check_mmsi=False if no_mmsi_check else None,
+                    workers=workers, progress=advance,
+                )
+            )
+            bar.remove_task(task)
+    if as_json:
+        for r in reports:
+            typer.echo(json.dumps(_report_json(r)))
+        return
+    console.print(_report_table(reports))
+    reasons: Counter[str] = Counter()
+    for r in reports:
+        reasons.update(r.quarantined)
+    if reasons:
+        console.print(_reasons_table(reasons, "Quarantined by reason"))
+
+
+@ais_app.command("stats")
+def stats_cmd(
+    ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="JSON instead of tables.")
+) -> None:
+    """Stored positions, vessels and days, and quarantined records by reason."""
+    st = state(ctx)
+    summary = positions_summary(st.store())
+    summary.update(static_summary(st.store()))
+    counts = quarantine_counts(st.store())
+    if as_json:
+        typer.echo(json.dumps({**summary, "quarantined": counts}))
+        return
+    table = Table(title="AIS store")
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    for key, value in summary.items():
+        table.add_row(key.replace("_", " "), f"{value:,}")
+    console.print(table)
+    if counts:
+        console.print(_reasons_table(counts, "Quarantined by reason"))
+
+
+@ais_app.command("quarantine")
+def quarantine_cmd(
+    ctx: typer.Context,
+    reason: Optional[str] = typer.Option(None, "--reason", "-r", help=f"Only this reason: {', '.join(REASONS)}."),
+    limit: int = typer.Option(20, "--limit", "-n", help="Records to show."),
+    as_json: bool = typer.Option(False, "--json", help="JSON lines instead of a table."),
+) -> None:
+    """Show quarantined records: file, line, reason and the raw text kept."""
+    if reason is not None and reason not in REASONS:
+        raise InputError(f"unknown reason {reason!r}; known: {', '.join(REASONS)}")
+    rows = read_quarantine(state(ctx).store(), reason=reason, limit=limit).to_pylist()
+    if as_json:
+        for row in rows:
+            typer.echo(json.dumps(row))
+        return
+    table = Table(title=f"Quarantined records{f' ({reason})' if reason else ''}")
+    for column in ("file", "line", "reason", "raw"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(Path(row["path"]).name, str(row["line_no"]), row["reason"], row["raw"] or "")
+    console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``ais`` command group."""
+    app.add_typer(ais_app, name="ais")

@@ -1,0 +1,256 @@
+"""Stored AIS: day-partitioned Parquet positions and the ``vessel_static`` table.
+
+Layout: ``<store>.data/positions/day=YYYY-MM-DD/part-<sha16>-<n>.parquet`` (zstd), one
+set of parts per ingested file, named by the file's sha256 prefix so parts of
+different files never collide and the parts of one file can be found (and removed)
+together.
+
+Duplicates: exact duplicates inside one ingest chunk are quarantined at ingest;
+positions repeated across files (or across chunks of one file) with identical
+``(mmsi, ts, lat, lon)`` are removed **at read time** by :func:`read_positions`, so
+ingesting overlapping exports from two providers never double-counts a position and
+ingest stays append-only (atomic per file, no rewrite of earlier partitions).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ..ais.schema import POSITIONS, STATIC
+from .connection import Store
+
+PARQUET_COMPRESSION = "zstd"
+_US_PER_DAY = 86_400 * 1_000_000
+_POSITION_COLUMNS = ", ".join(POSITIONS.names)
+_STATIC_COLUMNS = ", ".join(STATIC.names)
+
+
+def part_prefix(file_sha256: str) -> str:
+    """The part-file name prefix of one ingested file (``part-<first 16 hex>``)."""
+    return f"part-{file_sha256[:16]}"
+
+
+def write_positions(table: pa.Table, root: Path, *, file_sha256: str, seq: int) -> list[Path]:
+    """Write ``table`` (POSITIONS schema) under ``root`` as hive ``day=`` partitions.
+
+    Rows keep their order within a day (readers sort). ``seq`` numbers the chunk so
+    successive chunks of one file write distinct parts. Returns the paths written.
+    """
+    if table.num_rows == 0:
+        return []
+    table = table.select(POSITIONS.names).cast(POSITIONS)
+    day = table.column("ts").cast(pa.int64()).to_numpy() // _US_PER_DAY
+    if len(day) > 1 and (np.diff(day) < 0).any():
+        order = np.argsort(day, kind="stable")
+        table = table.take(pa.array(order))
+        day = day[order]
+    cuts = np.flatnonzero(np.diff(day)) + 1
+    starts = np.concatenate(([0], cuts))
+    ends = np.concatenate((cuts, [len(day)]))
+    written = []
+    for lo, hi in zip(starts.tolist(), ends.tolist()):
+        folder = root / f"day={date.fromordinal(719163 + int(day[lo])).isoformat()}"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{part_prefix(file_sha256)}-{seq:05d}.parquet"
+        # Dictionary pages only pay for the repetitive columns.
+        pq.write_table(
+            table.slice(lo, hi - lo), path, compression=PARQUET_COMPRESSION, use_dictionary=["mmsi", "nav_status"]
+        )
+        written.append(path)
+    return written
+
+
+def publish_parts(staging: Path, root: Path) -> list[Path]:
+    """Move every part under ``staging`` into the same ``day=`` folder under ``root``.
+
+    Renames are atomic per file on one filesystem; the caller records the file in
+    DuckDB afterwards and calls :func:`remove_parts` if that fails.
+    """
+    moved = []
+    for src in sorted(staging.glob("day=*/*.parquet")):
+        dest = root / src.parent.name / src.name
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(src, dest)
+        moved.append(dest)
+    return moved
+
+
+def remove_parts(paths: Iterable[Path]) -> None:
+    """Delete part files (used to undo a publish whose bookkeeping failed)."""
+    for path in paths:
+        path.unlink(missing_ok=True)
+
+
+def remove_orphan_parts(store: Store) -> list[Path]:
+    """Delete staging folders and parts of files not recorded in ``ingested_files``.
+
+    Such parts only exist after a crash between publishing and recording a file;
+    removing them restores the store to its last recorded state.
+    """
+    root = store.positions_dir
+    if not root.is_dir():
+        return []
+    for tmp in root.glob(".staging-*"):
+        shutil.rmtree(tmp, ignore_errors=True)
+    known = {part_prefix(sha) for (sha,) in store.con.execute("SELECT sha256 FROM ingested_files").fetchall()}
+    orphans = [p for p in root.glob("day=*/part-*.parquet") if p.name.rsplit("-", 1)[0] not in known]
+    remove_parts(orphans)
+    return orphans
+
+
+def _glob(store: Store) -> str | None:
+    root = store.positions_dir
+    if not any(root.glob("day=*/*.parquet")):
+        return None
+    return str(root / "day=*" / "*.parquet")
+
+
+def _as_utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _arrow(store: Store, sql: str, params: list[object]) -> pa.Table:
+    """Run a read query on its own cursor (so a pending result on the store's
+    connection cannot block it) and return the result as Arrow."""
+    with store.con.cursor() as cur:
+        return cur.sql(sql, params=params).to_arrow_table()
+
+
+def read_positions(
+    store: Store,
+    *,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    mmsis: Sequence[int] | None = None,
+) -> pa.Table:
+    """Stored positions (POSITIONS schema) sorted by (mmsi, ts), duplicates removed.
+
+    ``start`` is inclusive and ``end`` exclusive; naive datetimes are taken as UTC.
+    ``mmsis`` restricts to those vessels. Positions with identical
+    ``(mmsi, ts, lat, lon)`` (the same report from overlapping files) appear once.
+    """
+    pattern = _glob(store)
+    if pattern is None:
+        return POSITIONS.empty_table()
+    where: list[str] = ["TRUE"]
+    params: list[object] = []
+    if start is not None:
+        start = _as_utc(start)
+        where.append("day >= ?::DATE AND ts >= ?")
+        params += [start.date(), start]
+    if end is not None:
+        end = _as_utc(end)
+        where.append("day <= ?::DATE AND ts < ?")
+        params += [end.date(), end]
+    if mmsis is not None:
+        where.append("mmsi IN (SELECT UNNEST(?::BIGINT[]))")
+        params.append([int(m) for m in mmsis])
+    sql = f"""
+        SELECT {_POSITION_COLUMNS}
+        FROM read_parquet(?, hive_partitioning = true, hive_types = {{'day': DATE}})
+        WHERE {' AND '.join(where)}
+        ORDER BY mmsi, ts, lat, lon, speed_kn, course_deg, heading_deg, nav_status
+    """
+    return _drop_repeats(_arrow(store, sql, [pattern, *params]).cast(POSITIONS))
+
+
+def _drop_repeats(table: pa.Table) -> pa.Table:
+    """Drop rows equal to the previous one on (mmsi, ts, lat, lon); ``table`` is sorted on them.
+
+    Cheaper than a DISTINCT in SQL: the sort is needed anyway, and repeats are adjacent.
+    """
+    if table.num_rows < 2:
+        return table
+    cols = [table.column(c).to_numpy() for c in ("mmsi", "lat", "lon")]
+    cols.append(table.column("ts").cast(pa.int64()).to_numpy())
+    repeat = np.ones(table.num_rows - 1, dtype=bool)
+    for values in cols:
+        repeat &= values[1:] == values[:-1]
+    if not repeat.any():
+        return table
+    return table.filter(pa.array(np.concatenate(([True], ~repeat))))
+
+
+def positions_count(store: Store) -> int:
+    """Number of distinct stored positions (as :func:`read_positions` would return)."""
+    pattern = _glob(store)
+    if pattern is None:
+        return 0
+    row = store.con.execute(
+        "SELECT count(*) FROM (SELECT DISTINCT mmsi, ts, lat, lon FROM read_parquet(?))", [pattern]
+    ).fetchall()[0]
+    return int(row[0])
+
+
+def stored_mmsis(store: Store) -> pa.Array:
+    """Distinct MMSIs that have stored positions, ascending (int64)."""
+    pattern = _glob(store)
+    if pattern is None:
+        return pa.array([], pa.int64())
+    table = _arrow(store, "SELECT DISTINCT mmsi FROM read_parquet(?) ORDER BY mmsi", [pattern])
+    return table.column("mmsi").combine_chunks().cast(pa.int64())
+
+
+def positions_summary(store: Store) -> dict[str, int]:
+    """Distinct positions, vessels (MMSIs) and days stored."""
+    pattern = _glob(store)
+    if pattern is None:
+        return {"positions": 0, "vessels": 0, "days": 0}
+    row = store.con.execute(
+        """
+        SELECT count(*), count(DISTINCT mmsi), count(DISTINCT day)
+        FROM (SELECT DISTINCT mmsi, ts, lat, lon, day FROM read_parquet(?, hive_partitioning = true))
+        """,
+        [pattern],
+    ).fetchall()[0]
+    return {"positions": int(row[0]), "vessels": int(row[1]), "days": int(row[2])}
+
+
+def read_static(store: Store, *, mmsis: Sequence[int] | None = None) -> pa.Table:
+    """Static/voyage observations (STATIC schema) sorted by (mmsi, ts), duplicates removed."""
+    where = "TRUE"
+    params: list[object] = []
+    if mmsis is not None:
+        where = "mmsi IN (SELECT UNNEST(?::BIGINT[]))"
+        params.append([int(m) for m in mmsis])
+    sql = f"""
+        SELECT DISTINCT {_STATIC_COLUMNS} FROM vessel_static WHERE {where}
+        ORDER BY mmsi, ts, imo, name, call_sign, ship_type, length_m, width_m, draught_m, destination
+    """
+    return _arrow(store, sql, params).cast(STATIC)
+
+
+def static_summary(store: Store) -> dict[str, int]:
+    """Stored static/voyage observations and the vessels they describe."""
+    rows, vessels = store.con.execute("SELECT count(*), count(DISTINCT mmsi) FROM vessel_static").fetchall()[0]
+    return {"static_observations": int(rows), "static_vessels": int(vessels)}
+
+
+def quarantine_counts(store: Store) -> dict[str, int]:
+    """Quarantined records by reason, most frequent first."""
+    rows = store.con.execute(
+        "SELECT reason, count(*) AS n FROM quarantine GROUP BY reason ORDER BY n DESC, reason"
+    ).fetchall()
+    return {reason: int(n) for reason, n in rows}
+
+
+def read_quarantine(store: Store, *, reason: str | None = None, limit: int | None = 20) -> pa.Table:
+    """Quarantined records (file path, line number, raw text, reason) in file and line order."""
+    sql = "SELECT path, line_no, reason, raw, file_sha256 FROM quarantine"
+    params: list[object] = []
+    if reason is not None:
+        sql += " WHERE reason = ?"
+        params.append(reason)
+    sql += " ORDER BY path, line_no"
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(int(limit))
+    return _arrow(store, sql, params)

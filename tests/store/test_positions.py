@@ -1,0 +1,180 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pyarrow as pa
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sanctionwatch.ais.schema import POSITIONS, STATIC
+from sanctionwatch.store import open_store
+from sanctionwatch.store.positions import (
+    positions_count,
+    positions_summary,
+    publish_parts,
+    read_positions,
+    read_static,
+    remove_orphan_parts,
+    stored_mmsis,
+    write_positions,
+)
+
+T0 = datetime(2025, 1, 6, tzinfo=UTC)
+SHA_A = "a" * 64
+SHA_B = "b" * 64
+
+
+def pos(rows: list[tuple[int, float, float, float]]) -> pa.Table:
+    """Positions from (mmsi, hours after T0, lat, lon)."""
+    return pa.table(
+        {
+            "mmsi": [r[0] for r in rows],
+            "ts": pa.array([T0 + timedelta(hours=r[1]) for r in rows], pa.timestamp("us", tz="UTC")),
+            "lat": [r[2] for r in rows],
+            "lon": [r[3] for r in rows],
+            "speed_kn": pa.array([1.0] * len(rows), pa.float32()),
+            "course_deg": pa.array([None] * len(rows), pa.float32()),
+            "heading_deg": pa.array([90.0] * len(rows), pa.float32()),
+            "nav_status": pa.array([0] * len(rows), pa.int16()),
+        },
+        schema=POSITIONS,
+    )
+
+
+def record(store, sha: str) -> None:
+    store.con.execute("INSERT INTO ingested_files (sha256, kind, path) VALUES (?, 'ais', 'x')", [sha])
+
+
+def test_empty_store_reads_empty_tables(store):
+    assert read_positions(store).schema == POSITIONS
+    assert read_positions(store).num_rows == 0
+    assert read_static(store).schema == STATIC
+    assert positions_count(store) == 0
+    assert positions_summary(store) == {"positions": 0, "vessels": 0, "days": 0}
+    assert stored_mmsis(store).type == pa.int64() and len(stored_mmsis(store)) == 0
+
+
+def test_write_partitions_by_day_and_reads_sorted(store):
+    written = write_positions(
+        pos([(2, 23, 1, 1), (1, 25, 2, 2), (1, 5, 3, 3)]), store.positions_dir, file_sha256=SHA_A, seq=0
+    )
+    assert sorted(p.parent.name for p in written) == ["day=2025-01-06", "day=2025-01-07"]
+    assert all(p.name == "part-aaaaaaaaaaaaaaaa-00000.parquet" for p in written)
+    table = read_positions(store)
+    assert table.schema == POSITIONS
+    assert table.column("mmsi").to_pylist() == [1, 1, 2]
+    assert table.column("lat").to_pylist() == [3, 2, 1]
+    assert positions_summary(store) == {"positions": 3, "vessels": 2, "days": 2}
+    assert stored_mmsis(store).to_pylist() == [1, 2]
+
+
+def test_read_filters_time_window_and_vessels(store):
+    write_positions(pos([(1, h, h, h) for h in range(0, 48, 6)] + [(2, 12, 9, 9)]), store.positions_dir,
+                    file_sha256=SHA_A, seq=0)
+    window = read_positions(store, start=T0 + timedelta(hours=12), end=T0 + timedelta(hours=30))
+    assert window.column("lat").to_pylist() == [12, 18, 24, 9]
+    assert window.column("mmsi").to_pylist() == [1, 1, 1, 2]
+    only_two = read_positions(store, mmsis=[2])
+    assert only_two.column("mmsi").to_pylist() == [2]
+    naive = read_positions(store, start=datetime(2025, 1, 7, 18))
+    assert naive.column("lat").to_pylist() == [42]
+
+
+def test_identical_positions_from_two_files_are_read_once(store):
+    rows = [(1, 1, 10, 20), (1, 2, 10.1, 20.1)]
+    write_positions(pos(rows), store.positions_dir, file_sha256=SHA_A, seq=0)
+    write_positions(pos(rows + [(1, 3, 10.2, 20.2)]), store.positions_dir, file_sha256=SHA_B, seq=0)
+    assert read_positions(store).num_rows == 3
+    assert positions_count(store) == 3
+    faster = pos([(1, 1, 10, 20)]).set_column(4, "speed_kn", pa.array([9.0], pa.float32()))
+    write_positions(faster, store.positions_dir, file_sha256="c" * 64, seq=0)
+    table = read_positions(store)
+    assert table.num_rows == 3  # same (mmsi, ts, lat, lon): one report, whatever the other fields say
+    assert table.column("speed_kn").to_pylist()[0] == 1.0  # the lowest sorts first and is kept
+
+
+def test_orphan_parts_and_staging_are_removed(store):
+    record(store, SHA_A)
+    write_positions(pos([(1, 1, 1, 1)]), store.positions_dir, file_sha256=SHA_A, seq=0)
+    staging = store.positions_dir / ".staging-x"
+    write_positions(pos([(1, 2, 2, 2)]), staging, file_sha256=SHA_B, seq=0)
+    moved = publish_parts(staging, store.positions_dir)
+    assert len(moved) == 1 and moved[0].exists()
+    write_positions(pos([(1, 3, 3, 3)]), store.positions_dir / ".staging-y", file_sha256=SHA_B, seq=1)
+    removed = remove_orphan_parts(store)
+    assert removed == moved  # part of an unrecorded file
+    assert not any(store.positions_dir.glob(".staging-*"))
+    assert read_positions(store).num_rows == 1
+
+
+def test_read_static_dedupes_and_sorts(store):
+    store.con.execute(
+        """INSERT INTO vessel_static VALUES
+        (2, '2025-01-06 00:00:00+00', 9134270, 'B', NULL, 70, NULL, NULL, NULL, NULL, 'f1'),
+        (1, '2025-01-06 01:00:00+00', NULL, 'A2', NULL, NULL, NULL, NULL, 5.5, NULL, 'f1'),
+        (1, '2025-01-06 00:00:00+00', NULL, 'A1', NULL, NULL, NULL, NULL, NULL, NULL, 'f1'),
+        (1, '2025-01-06 00:00:00+00', NULL, 'A1', NULL, NULL, NULL, NULL, NULL, NULL, 'f2')"""
+    )
+    table = read_static(store)
+    assert table.schema == STATIC
+    assert table.column("name").to_pylist() == ["A1", "A2", "B"]
+    assert read_static(store, mmsis=[2]).column("imo").to_pylist() == [9134270]
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(201_000_000, 775_999_999),
+            st.integers(0, 3 * 86_400 * 1_000_000),
+            st.floats(-90, 90, allow_nan=False),
+            st.floats(-180, 180, allow_nan=False),
+            st.one_of(st.none(), st.floats(0, 100, width=32)),
+        ),
+        min_size=1,
+        max_size=30,
+        unique_by=lambda r: (r[0], r[1], r[2], r[3]),
+    )
+)
+def test_arrow_parquet_duckdb_round_trip_keeps_values_types_and_timezone(tmp_path_factory, rows):
+    with open_store(tmp_path_factory.mktemp("rt") / "s.duckdb") as store:
+        table = pa.table(
+            {
+                "mmsi": [r[0] for r in rows],
+                "ts": pa.array([1_736_121_600_000_000 + r[1] for r in rows], pa.int64()).cast(pa.timestamp("us", tz="UTC")),
+                "lat": [r[2] for r in rows],
+                "lon": [r[3] for r in rows],
+                "speed_kn": pa.array([r[4] for r in rows], pa.float32()),
+                "course_deg": pa.nulls(len(rows), pa.float32()),
+                "heading_deg": pa.nulls(len(rows), pa.float32()),
+                "nav_status": pa.array([7] * len(rows), pa.int16()),
+            },
+            schema=POSITIONS,
+        )
+        write_positions(table, store.positions_dir, file_sha256=SHA_A, seq=0)
+        back = read_positions(store)
+        assert back.schema == POSITIONS
+        assert back.equals(table.sort_by([("mmsi", "ascending"), ("ts", "ascending"), ("lat", "ascending"), ("lon", "ascending")]))
+
+
+def test_static_summary_and_quarantine_reads(store):
+    from sanctionwatch.store.positions import (
+        quarantine_counts,
+        read_quarantine,
+        static_summary,
+    )
+
+    store.con.execute(
+        """INSERT INTO vessel_static VALUES
+        (1, '2025-01-06 00:00:00+00', NULL, 'A', NULL, NULL, NULL, NULL, NULL, NULL, 'f1'),
+        (1, '2025-01-06 01:00:00+00', NULL, 'B', NULL, NULL, NULL, NULL, NULL, NULL, 'f1')"""
+    )
+    store.con.execute(
+        """INSERT INTO quarantine VALUES ('f1', 'b.nm4', 9, 'x', 'checksum'), ('f1', 'a.csv', 3, 'y', 'duplicate'),
+        ('f1', 'a.csv', 2, 'z', 'duplicate')"""
+    )
+    assert static_summary(store) == {"static_observations": 2, "static_vessels": 1}
+    assert quarantine_counts(store) == {"duplicate": 2, "checksum": 1}
+    rows = read_quarantine(store, limit=2).to_pylist()
+    assert [(r["path"], r["line_no"]) for r in rows] == [("a.csv", 2), ("a.csv", 3)]
+    assert read_quarantine(store, reason="checksum", limit=None).column("raw").to_pylist() == ["x"]
