@@ -7,7 +7,6 @@ Each step calls the same library function the individual CLI commands use.
 
 from __future__ import annotations
 
-import json
 import shutil
 import time
 from collections.abc import Callable
@@ -15,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .ais.ingest import IngestReport, ingest_file
-from .engines.local import run_detection
-from .evaluate import Evaluation, evaluate_events
-from .events.export import write_events
+from .engines.detect import run_detection
+from .evaluate import Evaluation, evaluate
+from .events.export import write_csv
 from .lists.sample import load_sample
 from .report.build import collect, write_report, write_vessels_csv
 from .risk.assess import Assessment, assess_store
@@ -40,7 +39,6 @@ class DemoResult:
     ingest: IngestReport
     assessment: Assessment
     evaluation: Evaluation
-    events_by_type: dict[str, int]
     timings_s: dict[str, float] = field(default_factory=dict)
 
 
@@ -89,12 +87,11 @@ def run_demo(
         events = read_events(store)
         report = write_report(collect(store, assessment, title="sanctionwatch demo: simulated week, Yellow Sea and Korea Bay"),
                               out_dir / "report.html")
-        events_csv = write_events(events, out_dir / "events.csv", fmt="csv")
+        events_csv = out_dir / "events.csv"
+        with open(events_csv, "w", newline="", encoding="utf-8") as fh:
+            write_csv(events, fh)
         vessels_csv = write_vessels_csv(assessment.risks, out_dir / "vessels.csv")
         done("report")
-    evaluation = evaluate_events(events, scenario.truth)
-    counts: dict[str, int] = {}
-    for t in events["type"].to_pylist():
-        counts[t] = counts.get(t, 0) + 1
-    (out_dir / "evaluation.json").write_text(json.dumps(evaluation.to_dict(), indent=2), encoding="utf-8")
-    return DemoResult(out_dir, report, events_csv, vessels_csv, ingest, assessment, evaluation, counts, timings)
+    evaluation = evaluate(events, scenario.truth)
+    (out_dir / "evaluation.txt").write_text(evaluation.table() + "\n", encoding="utf-8")
+    return DemoResult(out_dir, report, events_csv, vessels_csv, ingest, assessment, evaluation, timings)

@@ -54,3 +54,22 @@ def test_near_port_encounter_is_not_offshore_evidence():
     vs = vessels((412000003, None, "X", "cn"), (412000004, None, "Y", "cn"))
     events = pa.Table.from_pylist([ev("e", "encounter", 412000003, 412000004, near_port=True)], schema=EVENTS)
     assert all(v.score == 0 for v in score_vessels(vs, events))
+
+
+def test_dprk_port_call_waters_and_cargo_evidence():
+    vs = vessels((351000009, None, "RUNNER", "pa"), (412000005, None, "MEET", "cn"))
+    events = pa.Table.from_pylist([
+        ev("p", "port_visit", 351000009, port="Nampo", dprk_port=True),
+        ev("w", "geofence", 351000009, area="dprk_waters", area_kind="dprk_waters"),
+        ev("g", "gap", 351000009, likely_deliberate=False, near_dprk_waters=True),
+        ev("e", "encounter", 351000009, 412000005, near_port=True, port="Nampo", port_dprk=True, draught_changed=True),
+    ], schema=EVENTS)
+    by = {v.mmsi: v for v in score_vessels(vs, events)}
+    cfg = RiskConfig()
+    codes = {r.code for r in by[351000009].reasons}
+    # a port call already implies the waters entry: not counted twice
+    assert codes == {"dprk_port_visit", "gap_near_dprk_waters", "encounter_near_dprk_port", "cargo_moved"}
+    assert by[351000009].score == min(100, cfg.dprk_port_visit + cfg.gap_near_dprk_waters + cfg.encounter_near_dprk_port
+                                      + cfg.cargo_moved)
+    # the counterparty shares the encounter evidence
+    assert {r.code for r in by[412000005].reasons} == {"encounter_near_dprk_port", "cargo_moved"}

@@ -30,22 +30,22 @@ def print_summary(result: DemoResult) -> None:
     ev = Table(title="Events found vs planted truth")
     for col in ("type", "found", "planted", "precision", "recall"):
         ev.add_column(col, justify="right" if col != "type" else "left")
-    for row in result.evaluation.rows():
-        ev.add_row(row.type, str(result.events_by_type.get(row.type, 0)), str(row.planted),
-                   f"{row.precision:.2f}" if row.precision is not None else "-",
-                   f"{row.recall:.2f}" if row.recall is not None else "-")
+    for s in result.evaluation.scores.values():
+        ev.add_row(s.type, str(s.detected), str(s.truth), f"{s.precision:.2f}", f"{s.recall:.2f}")
     console.print(ev)
-    if result.evaluation.decoys_reported:
-        console.print(f"[yellow]Decoys reported as events: {result.evaluation.decoys_reported}[/]")
-    else:
-        console.print(f"Decoys (fast passes, short meetings, ships anchored together in port): "
-                      f"{result.evaluation.decoys_total} planted, none reported.")
+    reported = result.evaluation.decoys_reported
+    console.print(
+        f"Decoys (close passes at speed, short meetings, ships anchored together in port, ...): "
+        f"{result.evaluation.decoys} planted, {len(reported)} reported as events."
+    )
     top = Table(title="Highest-risk vessels")
-    for col in ("mmsi", "name", "flag", "score", "reasons"):
+    for col in ("mmsi", "name", "flag", "score", "evidence"):
         top.add_column(col, overflow="fold")
-    for r in result.assessment.risks[:8]:
-        top.add_row(str(r.mmsi), r.name or "", r.flag or "", f"{r.score:.0f}", r.reasons_text())
+    for r in result.assessment.risks[:10]:
+        top.add_row(str(r.mmsi), r.name or "", r.flag or "", f"{r.score:.0f}",
+                    ", ".join(f"{x.code} +{x.points:g}" for x in r.reasons))
     console.print(top)
+    console.print("Reasons in full, with event ids: vessels.csv and the report.")
     console.print(
         f"\nWrote [bold]{result.report}[/], {result.events_csv}, {result.vessels_csv} "
         f"in {sum(result.timings_s.values()):.1f} s (" + ", ".join(f"{k} {v:.1f} s" for k, v in result.timings_s.items()) + ")."

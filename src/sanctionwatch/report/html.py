@@ -88,6 +88,18 @@ def _daily_counts(events: pa.Table) -> tuple[list[str], dict[str, list[int]]]:
     return all_days, {t: c for t, c in counts.items() if any(c)}
 
 
+def _on_map(event: dict) -> bool:
+    """Behaviour events go on the map; routine port calls and transit-area entries would bury them."""
+    if event["lat"] is None:
+        return False
+    details = json.loads(event["details"] or "{}")
+    if event["type"] == "port_visit":
+        return bool(details.get("dprk_port"))
+    if event["type"] == "geofence":
+        return details.get("area_kind") == "dprk_waters"
+    return True
+
+
 def _findings(data: ReportData) -> list[str]:
     out = []
     designated = [r for r in data.risks if r.designated]
@@ -109,12 +121,12 @@ def render_report(data: ReportData) -> str:
         p for p in load_ports() if proj.lon_min <= p.lon <= proj.lon_max and proj.lat_min <= p.lat <= proj.lat_max
     ]
     port_points = [MapPoint(p.lat, p.lon, "dprk_port" if p.dprk else "port", p.name) for p in inside]
+    mapped = [r for r in events.to_pylist() if _on_map(r)]
     ev_points = [
         MapPoint(r["lat"], r["lon"], r["type"], f"{r['type']} · MMSI {r['mmsi']}"
                  + (f" & {r['other_mmsi']}" if r["other_mmsi"] else "") + f" · {r['start']:%Y-%m-%d %H:%M} · {r['duration_h']:.1f} h",
                  r["event_id"])
-        for r in events.slice(0, MAX_MAP_EVENTS).to_pylist()
-        if r["lat"] is not None
+        for r in mapped[:MAX_MAP_EVENTS]
     ]
     if data.positions.num_rows:
         t0, t1 = pc.min_max(data.positions["ts"]).values()
@@ -150,7 +162,7 @@ def render_report(data: ReportData) -> str:
             ("events", events.num_rows),
             ("encounters (STS candidates)", types.get("encounter", 0)),
             ("AIS gaps", types.get("gap", 0)),
-            ("DPRK port calls", sum(1 for d in events.filter(pc.equal(events["type"], "port_visit"))["details"].to_pylist() if json.loads(d or "{}").get("dprk"))),
+            ("DPRK port calls", sum(1 for r in mapped if r["type"] == "port_visit")),
         ],
         findings=_findings(data),
         map_svg=map_svg(load_land(), proj, _tracks(data.positions, data.risks), ev_points, port_points),

@@ -44,7 +44,7 @@ def vessel_identities(static: pa.Table, mmsis: pa.Array) -> pa.Table:
     con = duckdb.connect()
     con.register("static_obs", static)
     con.register("seen", pa.table({"mmsi": mmsis.cast(pa.int64())}))
-    table = con.execute(
+    table = con.sql(
         """
         WITH latest AS (
             SELECT mmsi,
@@ -56,10 +56,8 @@ def vessel_identities(static: pa.Table, mmsis: pa.Array) -> pa.Table:
         SELECT ids.mmsi, latest.imo, latest.name, latest.call_sign
         FROM ids LEFT JOIN latest USING (mmsi) ORDER BY ids.mmsi
         """
-    ).arrow()
+    ).to_arrow_table()
     con.close()
-    if isinstance(table, pa.RecordBatchReader):
-        table = table.read_all()
     flags = flags_of_mmsi(table["mmsi"].to_numpy())
     return table.append_column("flag", pa.array([f or None for f in flags.tolist()], pa.string()))
 

@@ -31,6 +31,9 @@ class RiskConfig:
     dprk_waters_entry: float = field(default=30.0, metadata={"help": "entered DPRK waters"})
     encounter_offshore: float = field(default=15.0, metadata={"help": "each offshore encounter (STS candidate)"})
     encounter_offshore_max: float = field(default=30.0, metadata={"help": "cap for offshore encounters"})
+    encounter_near_dprk_port: float = field(default=40.0, metadata={"help": "met another vessel near a DPRK port"})
+    cargo_moved: float = field(default=10.0, metadata={"help": "draught changed across an encounter (cargo likely moved)"})
+    gap_near_dprk_waters: float = field(default=15.0, metadata={"help": "an AIS gap that began near DPRK waters"})
     deliberate_gap: float = field(default=15.0, metadata={"help": "each likely deliberate AIS gap"})
     deliberate_gap_max: float = field(default=30.0, metadata={"help": "cap for likely deliberate gaps"})
     identity_change: float = field(default=20.0, metadata={"help": "name/IMO/call sign/flag changes"})
@@ -108,7 +111,8 @@ def score_vessels(
 ) -> list[VesselRisk]:
     """Score every vessel in ``vessels`` (columns mmsi, imo, name, flag) from its events and list hits.
 
-    Returns vessels sorted by score (highest first), then MMSI.
+    Returns vessels sorted by score (highest first); ties broken by designation,
+    then by the uncapped sum of evidence, then MMSI.
     """
     hits_by_mmsi: dict[int, list[ListHit]] = defaultdict(list)
     for hit in list_hits:
@@ -129,7 +133,8 @@ def score_vessels(
     out = []
     for r in rows:
         out.append(_score_one(r, by_vessel.get(r["mmsi"], []), hits_by_mmsi.get(r["mmsi"], []), suspect, config))
-    out.sort(key=lambda v: (-v.score, v.mmsi))
+    # Ties at the cap: designated vessels first, then the weight of all evidence.
+    out.sort(key=lambda v: (-v.score, not v.designated, -sum(r.points for r in v.reasons), v.mmsi))
     return out
 
 
@@ -142,7 +147,7 @@ def _score_one(
     if by_id:
         h = max(by_id, key=lambda x: x.score)
         reasons.append(Reason("designated_identifier", cfg.designated_identifier,
-                              f"on {h.source.upper()} list as {h.caption} ({h.source_id}): {h.explanation}"))
+                              f"on {h.source.upper()} list as {h.caption} ({h.source_id}), identifier matches"))
         v.designated = True
     elif hits:
         h = max(hits, key=lambda x: x.score)
@@ -168,12 +173,21 @@ def _score_one(
         reasons.append(Reason("encounter_offshore", _capped(cfg.encounter_offshore, cfg.encounter_offshore_max, len(offshore)),
                               f"{len(offshore)} offshore encounter(s) (possible ship-to-ship transfer)",
                               tuple(e["event_id"] for e in offshore)))
-    dprk_calls = [e for e in kinds.get("port_visit", []) if e["details"].get("dprk")]
+    near_dprk = [e for e in encounters if e["details"].get("port_dprk")]
+    if near_dprk:
+        reasons.append(Reason("encounter_near_dprk_port", cfg.encounter_near_dprk_port,
+                              f"met another vessel near DPRK port {near_dprk[0]['details'].get('port')}",
+                              tuple(e["event_id"] for e in near_dprk)))
+    moved = [e for e in encounters if e["details"].get("draught_changed")]
+    if moved:
+        reasons.append(Reason("cargo_moved", cfg.cargo_moved, "draught changed across an encounter (cargo likely moved)",
+                              tuple(e["event_id"] for e in moved)))
+    dprk_calls = [e for e in kinds.get("port_visit", []) if e["details"].get("dprk_port")]
     if dprk_calls:
         ports = sorted({str(e["details"].get("port", "?")) for e in dprk_calls})
         reasons.append(Reason("dprk_port_visit", cfg.dprk_port_visit, f"called at DPRK port(s) {', '.join(ports)}",
                               tuple(e["event_id"] for e in dprk_calls)))
-    dprk_entries = [e for e in kinds.get("geofence", []) if e["details"].get("dprk")]
+    dprk_entries = [e for e in kinds.get("geofence", []) if e["details"].get("area_kind") == "dprk_waters"]
     if dprk_entries and not dprk_calls:
         reasons.append(Reason("dprk_waters_entry", cfg.dprk_waters_entry, "entered DPRK waters",
                               tuple(e["event_id"] for e in dprk_entries)))
@@ -181,6 +195,10 @@ def _score_one(
     if gaps:
         reasons.append(Reason("deliberate_gap", _capped(cfg.deliberate_gap, cfg.deliberate_gap_max, len(gaps)),
                               f"{len(gaps)} likely deliberate AIS gap(s)", tuple(e["event_id"] for e in gaps)))
+    dark_near = [e for e in kinds.get("gap", []) if e["details"].get("near_dprk_waters")]
+    if dark_near:
+        reasons.append(Reason("gap_near_dprk_waters", cfg.gap_near_dprk_waters, "went dark near DPRK waters",
+                              tuple(e["event_id"] for e in dark_near)))
     for kind, points, text in (
         ("identity_change", cfg.identity_change, "identity changes (name, IMO, call sign or flag)"),
         ("spoofing", cfg.spoofing, "spoofed or impossible positions"),

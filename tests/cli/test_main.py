@@ -1,0 +1,45 @@
+"""The CLI shell: global options and how errors reach the user."""
+
+import subprocess
+import sys
+
+import duckdb
+
+from sanctionwatch import __version__
+from sanctionwatch.cli.main import main
+from sanctionwatch.store import open_store
+
+
+def test_version(capsys):
+    assert main(["--version"]) == 0
+    assert __version__ in capsys.readouterr().out
+
+
+def test_help_lists_the_contract_commands(capsys):
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    for command in ("demo", "simulate", "lists", "screen", "ais", "detect", "events", "vessels", "report"):
+        assert command in out
+
+
+def test_sanctionwatch_error_is_one_line_without_traceback(tmp_path, capsys):
+    db = tmp_path / "future.duckdb"
+    open_store(db).close()
+    con = duckdb.connect(str(db))
+    con.execute("INSERT INTO schema_migrations (number, name, applied_by) VALUES (9999, '9999_x.sql', '99')")
+    con.close()
+    assert main(["--db", str(db), "vessels"]) == 2
+    err = capsys.readouterr().err
+    assert "newer sanctionwatch" in err
+    assert "Traceback" not in err
+
+
+def test_empty_store_says_what_to_do(tmp_path, capsys):
+    assert main(["--db", str(tmp_path / "empty.duckdb"), "vessels"]) != 0
+    assert "ais ingest" in capsys.readouterr().err
+
+
+def test_console_script_runs_as_a_process(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "sanctionwatch.cli.main", "--help"], capture_output=True, text=True,
+                          cwd=tmp_path, timeout=60)
+    assert proc.returncode == 0 and "sanctionwatch" in proc.stdout
