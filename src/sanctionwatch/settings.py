@@ -77,17 +77,26 @@ def from_env(cls: type[T], prefix: str = PREFIX, environ: Mapping[str, str] | No
     return cls(**values)
 
 
-# Every settings class, by environment prefix, for docs and `sanctionwatch settings`.
-REGISTRY: dict[str, type] = {}
+# Every settings class with its environment prefix, for the docs and their test.
+REGISTRY: list[tuple[str, type]] = []
 
 
 def settings_group(prefix: str) -> Callable[[type[T]], type[T]]:
-    """Class decorator: record a settings dataclass under its environment prefix."""
+    """Class decorator: record a settings dataclass under its environment prefix.
+
+    Several classes may share a prefix (ingest and cleaning settings are both
+    ``SANCTIONWATCH_AIS_*``) but not a variable name.
+    """
 
     def register(cls: type[T]) -> type[T]:
-        if REGISTRY.get(prefix, cls) is not cls:
-            raise ConfigError(f"two settings classes share the prefix {prefix}")
-        REGISTRY[prefix] = cls
+        names = {prefix + f.name.upper() for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+        for other_prefix, other in REGISTRY:
+            if other is cls:
+                return cls
+            taken = {other_prefix + f.name.upper() for f in dataclasses.fields(other)}
+            if names & taken:
+                raise ConfigError(f"{cls.__name__} and {other.__name__} both define {sorted(names & taken)}")
+        REGISTRY.append((prefix, cls))
         return cls
 
     return register

@@ -53,7 +53,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..settings import from_env
+from ..settings import from_env, settings_group
 from .formats import CANONICAL, Dialect
 from .schema import LAT_NOT_AVAILABLE, LON_NOT_AVAILABLE, POSITIONS, STATIC
 
@@ -71,6 +71,7 @@ QUARANTINE = pa.schema(
 CANONICAL_DIALECT = Dialect("canonical", {name: name for name in CANONICAL})
 
 
+@settings_group("SANCTIONWATCH_AIS_")
 @dataclass(frozen=True)
 class CleanSettings:
     """Validation thresholds (environment ``SANCTIONWATCH_AIS_<NAME>``)."""

@@ -34,7 +34,7 @@ import pyarrow.parquet as pq
 
 from ..exc import InputError, NotFound
 from ..ids import file_sha256
-from ..settings import from_env
+from ..settings import from_env, settings_group
 from ..store import Store
 from ..store.positions import (
     part_prefix,
@@ -52,6 +52,7 @@ T = TypeVar("T")
 Progress = Callable[[int, int], None]
 
 
+@settings_group("SANCTIONWATCH_AIS_")
 @dataclass(frozen=True)
 class IngestSettings:
     """Chunking and parallelism of ingest (environment ``SANCTIONWATCH_AIS_<NAME>``)."""

@@ -12,7 +12,6 @@ import sys
 from pathlib import Path
 from typing import Optional
 
-import click
 import typer
 
 from .. import __version__
@@ -20,7 +19,7 @@ from ..exc import SanctionwatchError
 from ..settings import load_settings
 from .context import AppState, err_console
 
-COMMANDS: tuple[str, ...] = ()
+COMMANDS: tuple[str, ...] = ("demo", "simulate", "lists", "screen", "ais", "events", "vessels", "serve")
 
 app = typer.Typer(
     name="sanctionwatch",
@@ -60,23 +59,27 @@ for _name in COMMANDS:
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; SanctionwatchError becomes a one-line message and a non-zero exit."""
     try:
-        app(args=argv, standalone_mode=False)
+        # standalone_mode=False hands exits back to us: Exit codes are returned.
+        rv = app(args=argv, standalone_mode=False)
     except SanctionwatchError as err:
         if err.status >= 500:
             logging.getLogger("sanctionwatch").debug("error", exc_info=True)
         err_console.print(f"[bold red]Error:[/] {err.detail}", highlight=False)
         return 2 if err.status < 500 else 1
-    except click.exceptions.Abort:
+    except (typer.Abort, KeyboardInterrupt):
         err_console.print("Aborted.")
         return 130
-    except click.ClickException as err:
-        err.show()
-        return err.exit_code
-    except click.exceptions.Exit as err:
-        return err.exit_code
+    except typer.Exit as err:
+        return int(err.exit_code)
     except BrokenPipeError:
         return 0
-    return 0
+    except Exception as err:
+        # Usage errors (click's, or Typer's own copy of them) know how to show themselves.
+        if hasattr(err, "show") and hasattr(err, "exit_code"):
+            err.show()
+            return int(err.exit_code)
+        raise
+    return rv if isinstance(rv, int) else 0
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 from .. import __version__
 from ..exc import ChecksumError, InputError, NetworkError
 from ..ids import file_sha256
-from ..settings import from_env
+from ..settings import from_env, settings_group
 from ..store.connection import Store
 from ..store.entities import LoadResult, save_publication
 from .model import ListPublication
@@ -50,6 +50,7 @@ SOURCE_FORMATS = {"un": "un", "ofac": "ofac", "eu": "eu", "uk": "uk"}
 _CHUNK = 1 << 16
 
 
+@settings_group("SANCTIONWATCH_LISTS_")
 @dataclass(frozen=True)
 class FetchSettings:
     """Download behaviour of ``lists update`` (``SANCTIONWATCH_LISTS_*`` variables)."""

@@ -21,7 +21,7 @@ from ..store import Store
 from ..store.entities import load_entities
 from ..store.events import read_events
 from ..store.positions import read_static, stored_mmsis
-from .score import ListHit, RiskConfig, VesselRisk, score_vessels
+from .score import ListHit, RiskConfig, VesselRisk, load_risk_config, score_vessels
 
 
 @dataclass
@@ -105,7 +105,7 @@ def assess_store(
     store: Store,
     *,
     entities: Sequence[Entity] | None = None,
-    config: RiskConfig = RiskConfig(),
+    config: RiskConfig | None = None,
     on_progress: Callable[[int], None] | None = None,
 ) -> Assessment:
     """Screen and score every vessel in ``store``."""
@@ -117,5 +117,5 @@ def assess_store(
     ents = load_entities(store) if entities is None else list(entities)
     screener = Screener(ents)
     hits = screen_vessels(vessels, screener, on_progress=on_progress) if ents else []
-    risks = score_vessels(vessels, read_events(store), hits, config=config)
+    risks = score_vessels(vessels, read_events(store), hits, config=config or load_risk_config())
     return Assessment(vessels=vessels, hits=hits, risks=risks, algorithm=screener.algorithm.name, entities=len(ents))

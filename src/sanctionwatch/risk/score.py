@@ -16,9 +16,13 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
+from ..settings import from_env, settings_group
+
 MODEL = "risk-v1"
+RISK_PREFIX = "SANCTIONWATCH_RISK_"
 
 
+@settings_group(RISK_PREFIX)
 @dataclass(frozen=True)
 class RiskConfig:
     """Points per kind of evidence (0-100 scale) and the level boundaries."""
@@ -86,6 +90,11 @@ class VesselRisk:
     def reasons_text(self) -> str:
         """All reasons in one line, strongest first."""
         return "; ".join(f"{r.text} (+{r.points:g})" for r in self.reasons)
+
+
+def load_risk_config(**overrides: float) -> RiskConfig:
+    """RiskConfig from ``SANCTIONWATCH_RISK_*`` variables with overrides applied."""
+    return from_env(RiskConfig, prefix=RISK_PREFIX, **overrides)
 
 
 def _details(raw: str | None) -> dict:

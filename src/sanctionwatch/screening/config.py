@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..settings import PREFIX, from_env
+from ..settings import PREFIX, from_env, settings_group
 
 SCREENING_PREFIX = PREFIX + "SCREENING_"
 
 
+@settings_group(SCREENING_PREFIX)
 @dataclass(frozen=True)
 class ScreeningSettings:
     """How many candidates the index hands to the scorer, and how it finds them."""

@@ -10,11 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..settings import from_env
+from ..settings import from_env, settings_group
 
 PREFIX = "SANCTIONWATCH_SIM_"
 
 
+@settings_group(PREFIX)
 @dataclass(frozen=True, slots=True)
 class SimulationSettings:
     """How the simulated AIS is reported and how its ground truth is defined."""

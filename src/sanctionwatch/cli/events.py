@@ -1,0 +1,92 @@
+"""``sanctionwatch detect`` (run every detector) and ``sanctionwatch events`` (list, export)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pyarrow as pa
+import typer
+from rich.table import Table
+
+from ..engines.detect import ENGINES, run_detection
+from ..events.export import WRITERS, event_records
+from ..events.schema import EVENT_TYPES
+from ..exc import InputError
+from ..store.events import read_events
+from .context import console, out_path, progress, state
+
+TABLE_LIMIT = 200
+
+
+def detect(
+    ctx: typer.Context,
+    engine: str = typer.Option("local", "--engine", "-e", help=f"Execution engine: {' | '.join(ENGINES)}."),
+    scheduler: str | None = typer.Option(
+        None, "--scheduler", help="Dask scheduler address (tcp://host:8786); default: a LocalCluster."
+    ),
+    geofence: list[Path] = typer.Option([], "--geofence", "-g", help="GeoJSON file of extra areas; repeatable."),
+) -> None:
+    """Run every behaviour detector over the stored positions and store the events."""
+    if engine not in ENGINES:
+        raise InputError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    if scheduler and engine != "dask":
+        raise InputError("--scheduler only applies to --engine dask")
+    st = state(ctx)
+    with progress(st.settings.quiet, f"detecting ({engine})"):
+        report = run_detection(st.store(), engine=engine, scheduler=scheduler, geofences=geofence)
+    console.print(
+        f"{report.positions:,} positions of {report.vessels:,} vessels in {report.seconds:.1f} s: "
+        f"{report.events_found:,} events ({report.events_new:,} new)"
+    )
+    for kind in EVENT_TYPES:
+        if kind in report.by_type:
+            console.print(f"  {kind:16} {report.by_type[kind]:>7,}")
+
+
+def events(
+    ctx: typer.Context,
+    type_: str | None = typer.Option(None, "--type", "-t", help=f"Only this type: {', '.join(EVENT_TYPES)}."),
+    mmsi: int | None = typer.Option(None, "--mmsi", help="Only events of this vessel (either side)."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table | csv | json | geojson."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
+) -> None:
+    """List stored events, or export them as CSV, JSON or GeoJSON."""
+    if fmt != "table" and fmt not in WRITERS:
+        raise InputError(f"unknown format {fmt!r}; choose table, {', '.join(WRITERS)}")
+    table = read_events(state(ctx).store(), type=type_, mmsi=mmsi)
+    if fmt == "table":
+        if output is not None:
+            raise InputError("--output needs --format csv, json or geojson")
+        _print_table(table)
+        return
+    writer = WRITERS[fmt]
+    if output is None:
+        writer(table, sys.stdout)
+        return
+    with open(out_path(output), "w", newline="", encoding="utf-8") as fh:
+        n = writer(table, fh)
+    console.print(f"{n:,} events -> {output}")
+
+
+def _print_table(events_table: pa.Table) -> None:
+    shown = Table(title=f"{events_table.num_rows:,} events")
+    for col in ("type", "mmsi", "other", "start", "hours", "lat", "lon", "details"):
+        shown.add_column(col, overflow="fold")
+    for row in event_records(events_table.slice(0, TABLE_LIMIT)):
+        # Scalars only (kind, setting, port, distances...): nested values are for the exports.
+        details = {k: v for k, v in row["details"].items() if k != "detector" and not isinstance(v, (dict, list))}
+        shown.add_row(
+            row["type"], str(row["mmsi"]), str(row["other_mmsi"] or ""), row["start"], f"{row['duration_h']:.1f}",
+            "" if row["lat"] is None else f"{row['lat']:.3f}", "" if row["lon"] is None else f"{row['lon']:.3f}",
+            " ".join(f"{k}={v}" for k, v in details.items()),
+        )
+    console.print(shown)
+    if events_table.num_rows > TABLE_LIMIT:
+        console.print(f"(first {TABLE_LIMIT}; use --format csv for all)")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``detect`` and ``events`` to the CLI."""
+    app.command("detect")(detect)
+    app.command("events")(events)

@@ -1,0 +1,86 @@
+"""Local engine: the partitions of ``engines.partition`` in-process or on a process pool.
+
+With more than one worker each phase's pool is forked after its input is in
+memory, so workers read the tables copy-on-write instead of receiving pickled
+copies; only results travel back.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from typing import Any
+
+import pyarrow as pa
+
+from ..events.build import concat_events
+from ..events.config import DetectionConfig
+from .partition import (
+    DetectionContext,
+    Partition,
+    PartitionResult,
+    assemble_grid,
+    plan_vessels,
+    plan_windows,
+    run_partition,
+    slice_partition,
+    sorted_positions,
+    warm_caches,
+)
+
+NAME = "local"
+
+# Set in the parent just before forking; read by the workers.
+_SHARED: dict[str, Any] = {}
+
+
+def _run_one(index: int) -> tuple[int, PartitionResult]:
+    part: Partition = _SHARED["parts"][index]
+    data = slice_partition(_SHARED["data"], part)
+    return index, run_partition(data, _SHARED["static"], part, _SHARED["config"], _SHARED["context"])
+
+
+def worker_count(requested: int = 0) -> int:
+    """Workers to use: ``requested``, or every core when 0."""
+    return requested if requested > 0 else (os.cpu_count() or 1)
+
+
+def _run_phase(
+    data: pa.Table, static: pa.Table, parts: list[Partition], config: DetectionConfig, context: DetectionContext,
+    workers: int,
+) -> list[PartitionResult]:
+    """Results of ``parts`` in plan order."""
+    if workers <= 1 or len(parts) <= 1:
+        return [run_partition(slice_partition(data, p), static, p, config, context) for p in parts]
+    _SHARED.update(data=data, static=static, parts=parts, config=config, context=context)
+    try:
+        results: list[PartitionResult | None] = [None] * len(parts)
+        with multiprocessing.get_context("fork").Pool(min(workers, len(parts))) as pool:
+            for index, result in pool.imap_unordered(_run_one, range(len(parts)), chunksize=1):
+                results[index] = result
+    finally:
+        _SHARED.clear()
+    return [r for r in results if r is not None]
+
+
+def run_local(
+    positions: pa.Table,
+    static: pa.Table,
+    *,
+    config: DetectionConfig = DetectionConfig(),
+    context: DetectionContext | None = None,
+    workers: int | None = None,
+) -> pa.Table:
+    """Every detector over ``positions`` and ``static``; one ``EVENTS`` table.
+
+    ``workers`` defaults to ``config.engine.workers`` (0 = all cores); 1 runs in-process.
+    """
+    context = DetectionContext.default() if context is None else context
+    n = worker_count(config.engine.workers if workers is None else workers)
+    warm_caches(config, context)
+    positions = sorted_positions(positions)
+    first = _run_phase(positions, static, plan_vessels(positions, config, static_rows=static.num_rows), config,
+                       context, n)
+    grid = assemble_grid(first)
+    second = _run_phase(grid, static, plan_windows(grid, config), config, context, n)
+    return concat_events([r.events for r in first + second])

@@ -1,0 +1,206 @@
+"""Identity changes from AIS static data (message 5/24 observations).
+
+Kinds (``details.kind``), thresholds in :class:`~sanctionwatch.events.config.IdentityConfig`:
+
+- ``rename``: one MMSI broadcasts a new name, IMO or call sign (all fields that
+  change at one observation make one event; ``details.fields`` lists them);
+- ``mmsi_change``: one IMO appears under a new MMSI; ``other_mmsi`` is the MMSI
+  it used before, and ``flag_changed`` says whether the MMSI's MID (flag) changed;
+- ``invalid_imo``: an MMSI broadcasts an IMO whose check digit is wrong;
+- ``flag_hopping``: one IMO has used at least ``flag_hop_min_flags`` flags.
+
+The flag of an MMSI is its Maritime Identification Digits (first three digits)
+looked up in ``regime/data/itu_mid.csv``. A new value only counts once it has
+been seen ``min_observations`` times in a row, so one garbled message does not
+make two changes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from functools import lru_cache
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..regime.geography import read_data_text
+from .build import concat_events, make_events
+from .config import IdentityConfig
+from .grouping import group_bounds, run_ids
+
+VERSION = "identity-v1"
+_FIELDS = ("name", "imo", "call_sign")
+
+
+@lru_cache(maxsize=1)
+def _mid_table() -> np.ndarray:
+    lines = [ln for ln in read_data_text("itu_mid.csv").splitlines() if not ln.startswith("#")]
+    table = np.full(1000, "", dtype=object)
+    for row in csv.DictReader(io.StringIO("\n".join(lines))):
+        table[int(row["mid"])] = row["iso2"]
+    return table
+
+
+def flag_of_mmsi(mmsi: np.ndarray) -> np.ndarray:
+    """ISO alpha-2 flag (lower case) of each ship MMSI from its MID; '' when unknown."""
+    mmsi = np.asarray(mmsi, dtype=np.int64)
+    mid = mmsi // 1_000_000
+    ok = (mmsi >= 200_000_000) & (mmsi < 800_000_000)
+    return np.where(ok, _mid_table()[np.clip(mid, 0, 999)], "")
+
+
+def imo_valid(imo: np.ndarray) -> np.ndarray:
+    """Whether each 7-digit IMO number's last digit is its check digit (weights 7..2)."""
+    imo = np.asarray(imo, dtype=np.int64)
+    digits = (imo[:, None] // 10 ** np.arange(6, -1, -1)) % 10
+    total = (digits[:, :6] * np.arange(7, 1, -1)).sum(axis=1)
+    return (imo >= 1_000_000) & (imo <= 9_999_999) & (total % 10 == digits[:, 6])
+
+
+def _codes(column: pa.ChunkedArray) -> np.ndarray:
+    """Integer code per value (-1 for null, blank or IMO 0), equal values equal codes."""
+    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        column = pc.utf8_upper(pc.utf8_trim_whitespace(column))
+        column = pc.if_else(pc.equal(column, ""), pa.scalar(None, column.type), column)
+    else:
+        column = pc.if_else(pc.equal(column, 0), pa.scalar(None, column.type), column)
+    enc = pc.dictionary_encode(column).combine_chunks()
+    return enc.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def _stable(mmsi: np.ndarray, code: np.ndarray, min_obs: int) -> np.ndarray:
+    """Mask of observations that belong to a run of at least ``min_obs`` equal non-null values."""
+    present = code >= 0
+    idx = np.flatnonzero(present)
+    keep = np.zeros(len(code), dtype=bool)
+    if len(idx) == 0:
+        return keep
+    m, c = mmsi[idx], code[idx]
+    starts, ends = group_bounds(run_ids(np.r_[True, (m[1:] != m[:-1]) | (c[1:] != c[:-1])]))
+    long_run = np.repeat((ends - starts) >= min_obs, ends - starts)
+    keep[idx[long_run]] = True
+    return keep
+
+
+def detect_identity_changes(static: pa.Table, *, config: IdentityConfig = IdentityConfig()) -> pa.Table:
+    """Identity events from a ``STATIC`` table (any order) as an ``EVENTS`` table."""
+    if static.num_rows == 0:
+        return concat_events([])
+    ts0 = static.column("ts").cast(pa.int64()).to_numpy()
+    mmsi0 = static.column("mmsi").to_numpy()
+    order = np.lexsort((ts0, mmsi0))
+    static = static.take(pa.array(order))
+    mmsi, ts = mmsi0[order], ts0[order]
+    imo = static.column("imo").fill_null(0).to_numpy().astype(np.int64)
+    out = [_renames(static, mmsi, ts, config), _invalid_imos(static, mmsi, ts, imo)]
+    out += _imo_moves(mmsi, ts, imo, config)
+    return concat_events(out)
+
+
+def _renames(static: pa.Table, mmsi: np.ndarray, ts: np.ndarray, config: IdentityConfig) -> pa.Table:
+    n = len(mmsi)
+    changed = np.zeros((n, len(_FIELDS)), dtype=bool)
+    old_idx = np.full((n, len(_FIELDS)), -1, dtype=np.int64)
+    for f, name in enumerate(_FIELDS):
+        code = _codes(static.column(name))
+        stable = np.flatnonzero(_stable(mmsi, code, config.min_observations))
+        if len(stable) < 2:
+            continue
+        m, c = mmsi[stable], code[stable]
+        # First observation of each new stable value of an MMSI.
+        new_run = np.r_[True, (m[1:] != m[:-1]) | (c[1:] != c[:-1])]
+        first_of_run = np.flatnonzero(new_run)
+        prev_first = np.r_[-1, first_of_run[:-1]]
+        is_change = np.r_[False, m[first_of_run[1:]] == m[first_of_run[1:] - 1]]
+        rows = stable[first_of_run[is_change]]
+        changed[rows, f] = True
+        old_idx[rows, f] = stable[prev_first[is_change]]
+    rows = np.flatnonzero(changed.any(axis=1))
+    if len(rows) == 0:
+        return concat_events([])
+    values = {name: static.column(name).to_pylist() for name in _FIELDS}
+    details = []
+    for r in rows:
+        fields = [name for f, name in enumerate(_FIELDS) if changed[r, f]]
+        details.append(
+            {
+                "kind": "rename",
+                "fields": fields,
+                "old": {name: values[name][old_idx[r, _FIELDS.index(name)]] for name in fields},
+                "new": {name: values[name][r] for name in fields},
+            }
+        )
+    nan = np.full(len(rows), np.nan)
+    return make_events(
+        "identity_change", version=VERSION, mmsi=mmsi[rows], start_us=ts[rows], end_us=ts[rows],
+        lat=nan, lon=nan, details=details, keys=["rename"] * len(rows),
+    )
+
+
+def _invalid_imos(static: pa.Table, mmsi: np.ndarray, ts: np.ndarray, imo: np.ndarray) -> pa.Table:
+    bad = (imo > 0) & ~imo_valid(imo)
+    idx = np.flatnonzero(bad)
+    if len(idx) == 0:
+        return concat_events([])
+    # First observation of each (MMSI, bad IMO).
+    pairs = np.column_stack((mmsi[idx], imo[idx]))
+    _, first = np.unique(pairs, axis=0, return_index=True)
+    rows = idx[np.sort(first)]
+    nan = np.full(len(rows), np.nan)
+    return make_events(
+        "identity_change", version=VERSION, mmsi=mmsi[rows], start_us=ts[rows], end_us=ts[rows], lat=nan, lon=nan,
+        details=[{"kind": "invalid_imo", "imo": int(v)} for v in imo[rows]],
+        keys=[f"invalid_imo:{v}" for v in imo[rows]],
+    )
+
+
+def _imo_moves(mmsi: np.ndarray, ts: np.ndarray, imo: np.ndarray, config: IdentityConfig) -> list[pa.Table]:
+    """``mmsi_change`` and ``flag_hopping`` events: one IMO seen under several MMSIs over time."""
+    idx = np.flatnonzero(imo > 0)
+    if len(idx) < 2:
+        return []
+    order = idx[np.lexsort((ts[idx], imo[idx]))]
+    i_imo, i_mmsi, i_ts = imo[order], mmsi[order], ts[order]
+    same_imo = np.r_[False, i_imo[1:] == i_imo[:-1]]
+    moved = np.flatnonzero(same_imo & np.r_[False, i_mmsi[1:] != i_mmsi[:-1]])
+    out = []
+    if len(moved):
+        # Only the first time an IMO moves to a given MMSI (it may broadcast from both for a while).
+        key = np.column_stack((i_imo[moved], i_mmsi[moved]))
+        _, first = np.unique(key, axis=0, return_index=True)
+        moved = moved[np.sort(first)]
+        new_flag = flag_of_mmsi(i_mmsi[moved])
+        old_flag = flag_of_mmsi(i_mmsi[moved - 1])
+        nan = np.full(len(moved), np.nan)
+        out.append(
+            make_events(
+                "identity_change", version=VERSION, mmsi=i_mmsi[moved], other_mmsi=i_mmsi[moved - 1],
+                start_us=i_ts[moved], end_us=i_ts[moved], lat=nan, lon=nan,
+                details=[{"kind": "mmsi_change", "imo": int(m), "old_flag": o, "new_flag": f, "flag_changed": o != f}
+                         for m, o, f in zip(i_imo[moved], old_flag, new_flag)],
+                keys=["mmsi_change"] * len(moved),
+            )
+        )
+    # Flag hopping: the observation at which an IMO reaches its n-th distinct flag.
+    flags = flag_of_mmsi(i_mmsi)
+    pairs = np.unique(np.column_stack((i_imo, flags)).astype(str), axis=0, return_index=True)[1]
+    first_flag = np.zeros(len(order), dtype=bool)
+    first_flag[pairs] = flags[pairs] != ""
+    n_flags = np.cumsum(first_flag) - np.repeat(
+        np.r_[0, np.cumsum(first_flag)][np.flatnonzero(~same_imo)], np.diff(np.r_[np.flatnonzero(~same_imo), len(order)])
+    )
+    hop = np.flatnonzero(first_flag & (n_flags == config.flag_hop_min_flags))
+    if len(hop):
+        nan = np.full(len(hop), np.nan)
+        out.append(
+            make_events(
+                "identity_change", version=VERSION, mmsi=i_mmsi[hop], start_us=i_ts[hop], end_us=i_ts[hop],
+                lat=nan, lon=nan,
+                details=[{"kind": "flag_hopping", "imo": int(m), "flags": int(config.flag_hop_min_flags)}
+                         for m in i_imo[hop]],
+                keys=["flag_hopping"] * len(hop),
+            )
+        )
+    return out

@@ -1,0 +1,132 @@
+"""Port visits and geofence entries.
+
+Port visit (GFW pipe-anchorages style; thresholds in
+:class:`~sanctionwatch.events.config.PortConfig`): a visit starts when a track
+comes within ``entry_km`` of a port and ends at its last position before it is
+farther than ``exit_km`` (hysteresis: positions between the two radii keep the
+current state, so a ship swinging at anchor on the boundary makes one visit), or
+when positions stop for more than ``max_gap_h``. Visits to DPRK ports are flagged.
+
+Geofence: a track's stay inside an area polygon (the shipped DPRK waters and
+transfer areas, or user GeoJSON), with the same kind of hysteresis: it starts
+``geofence_margin_m`` inside the area and ends ``geofence_margin_m`` outside.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pyarrow as pa
+
+from ..ais.tracks import drop_outliers, track_order
+from ..regime.areas import Area, load_areas
+from ..units import US_PER_SECOND
+from .build import concat_events, empty_events, make_events
+from .config import PortConfig
+from .grouping import group_bounds, run_ids
+from .places import PortIndex, default_ports
+
+VERSION = "port-visit-v1"
+GEOFENCE_VERSION = "geofence-v1"
+
+_HOLD = -2
+
+
+def _arrays(tracks: pa.Table) -> dict[str, np.ndarray]:
+    tracks = drop_outliers(tracks)
+    track = tracks.column("track").to_numpy()
+    ts = tracks.column("ts").cast(pa.int64()).to_numpy()
+    arrays = {
+        "track": track,
+        "ts": ts,
+        "mmsi": tracks.column("mmsi").to_numpy(),
+        "lat": tracks.column("lat").to_numpy(),
+        "lon": tracks.column("lon").to_numpy(),
+    }
+    # One track per MMSI (the usual case): segment order is already (track, ts).
+    order = track_order(track, ts)
+    if order is not None:
+        arrays = {k: v[order] for k, v in arrays.items()}
+    return arrays
+
+
+def detect_port_visits(
+    tracks: pa.Table, *, config: PortConfig = PortConfig(), ports: PortIndex | None = None
+) -> pa.Table:
+    """Port visits in segmented positions (``ais.tracks.segment`` output) as an ``EVENTS`` table."""
+    ports = default_ports() if ports is None else ports
+    a = _arrays(tracks)
+    n = len(a["ts"])
+    if n == 0:
+        return empty_events()
+    idx, dist_km = ports.nearest(a["lat"], a["lon"], max_km=config.exit_km)
+    state = np.where(dist_km <= config.entry_km, idx, np.where(idx < 0, -1, _HOLD))
+    # A new track, or a reporting gap longer than max_gap_h, starts outside.
+    fresh = np.r_[True, (a["track"][1:] != a["track"][:-1])
+                  | (np.diff(a["ts"]) > config.max_gap_h * 3600 * US_PER_SECOND)]
+    state = np.where(fresh & (state == _HOLD), -1, state)
+    defined = state != _HOLD
+    last = np.maximum.accumulate(np.where(defined, np.arange(n), 0))
+    state = state[last]
+    run = run_ids(fresh | np.r_[True, state[1:] != state[:-1]])
+    starts, ends = group_bounds(run)
+    port = state[starts]
+    start_us = a["ts"][starts]
+    end_us = a["ts"][ends - 1]
+    sel = np.flatnonzero((port >= 0) & (end_us - start_us >= config.min_duration_h * 3600 * US_PER_SECOND))
+    if len(sel) == 0:
+        return empty_events()
+    p = port[sel]
+    details = [
+        {"port": ports.names[k], "country": ports.countries[k], "dprk_port": bool(ports.dprk[k])} for k in p
+    ]
+    return make_events(
+        "port_visit",
+        version=VERSION,
+        mmsi=a["mmsi"][starts[sel]],
+        start_us=start_us[sel],
+        end_us=end_us[sel],
+        lat=ports.lat[p],
+        lon=ports.lon[p],
+        details=details,
+    )
+
+
+def detect_geofences(
+    tracks: pa.Table, *, config: PortConfig = PortConfig(), areas: Sequence[Area] | None = None
+) -> pa.Table:
+    """Stays inside each area (default: the shipped reference areas) as ``geofence`` events."""
+    areas = load_areas() if areas is None else areas
+    a = _arrays(tracks)
+    n = len(a["ts"])
+    if n == 0:
+        return empty_events()
+    fresh = np.r_[True, a["track"][1:] != a["track"][:-1]]
+    out = []
+    for area in areas:
+        state = area.state(a["lat"], a["lon"], margin_m=config.geofence_margin_m)
+        if not (state == 1).any():
+            continue
+        # Near the edge (-1) keeps the previous state; a track starts outside.
+        state = np.where(fresh & (state < 0), 0, state)
+        state = state[np.maximum.accumulate(np.where(state >= 0, np.arange(n), 0))]
+        run = run_ids(fresh | np.r_[True, state[1:] != state[:-1]])
+        starts, ends = group_bounds(run)
+        inside = state[starts] == 1
+        first, last = starts[inside], ends[inside] - 1
+        details = [{"area": area.id, "area_name": area.name, "area_kind": area.kind}] * len(first)
+        out.append(
+            make_events(
+                "geofence",
+                version=GEOFENCE_VERSION,
+                mmsi=a["mmsi"][first],
+                start_us=a["ts"][first],
+                end_us=a["ts"][last],
+                lat=a["lat"][first],
+                lon=a["lon"][first],
+                details=details,
+                keys=[area.id] * len(first),
+            )
+        )
+    return concat_events(out)

@@ -1,0 +1,120 @@
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import pyarrow as pa
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sanctionwatch.ais.schema import POSITIONS
+from sanctionwatch.ais.tracks import TrackConfig, clean_positions, resample, segment
+
+T0 = datetime(2025, 1, 6, tzinfo=UTC)
+KM = 1 / 111.195  # degrees of latitude per km
+
+
+def table(rows):
+    """rows: (mmsi, hours, north_km, east_km[, speed]) at base point 35 N, 123 E."""
+    out = []
+    for r in rows:
+        mmsi, t, n, e = r[:4]
+        speed = r[4] if len(r) > 4 else 1.0
+        out.append({"mmsi": mmsi, "ts": T0 + timedelta(hours=t), "lat": 35.0 + n * KM,
+                    "lon": 123.0 + e * KM / np.cos(np.radians(35.0)), "speed_kn": speed})
+    return pa.Table.from_pylist(out, schema=POSITIONS)
+
+
+def test_clean_drops_not_available_and_nulls_noise_speeds():
+    t = table([(1, 0, 0, 0, 102.3), (1, 1, 0, 0, 5.0), (1, 2, 0, 0, 63.0)])
+    t = pa.concat_tables([t, pa.Table.from_pylist(
+        [{"mmsi": 1, "ts": T0, "lat": 91.0, "lon": 181.0, "speed_kn": 1.0}], schema=POSITIONS)])
+    out = clean_positions(t)
+    assert out.num_rows == 3
+    assert out.column("speed_kn").to_pylist() == [None, 5.0, None]
+
+
+def test_single_wild_position_is_an_outlier_not_a_split():
+    # 10 km/h (5.4 kn) eastward, with one position 300 km away at hour 3.
+    rows = [(1, h, 0, 10 * h) for h in range(7)]
+    rows[3] = (1, 3, 300, 0)
+    out = segment(table(rows))
+    assert out.column("outlier").to_pylist() == [False, False, False, True, False, False, False]
+    tracks = np.array(out.column("track"))
+    assert len(set(tracks[~np.array(out.column("outlier"))])) == 1
+
+
+def test_shared_mmsi_gives_two_tracks():
+    # Two ships 500 km apart reporting under one MMSI, alternating.
+    rows = []
+    for h in range(6):
+        rows.append((7, h, 0, h))
+        rows.append((7, h + 0.5, 500, h))
+    out = segment(table(rows))
+    tracks = np.array(out.column("track"))
+    assert len(set(tracks)) == 2
+    assert not any(out.column("outlier").to_pylist())
+    north = np.array(out.column("lat")) > 36
+    assert len(set(tracks[north])) == 1 and len(set(tracks[~north])) == 1
+
+
+def test_real_jump_after_long_gap_is_kept_in_one_track():
+    # 200 km in 10 h is 10.8 kn: possible, so no split.
+    out = segment(table([(1, 0, 0, 0), (1, 1, 0, 1), (1, 11, 0, 200), (1, 12, 0, 201)]))
+    assert len(set(out.column("track").to_pylist())) == 1
+
+
+def test_impossible_jump_splits():
+    rows = [(1, h, 0, 0) for h in range(3)] + [(1, h, 0, 400) for h in range(3, 6)]
+    out = segment(table(rows))
+    assert len(set(out.column("track").to_pylist())) == 2
+    assert not any(out.column("outlier").to_pylist())
+
+
+def test_resample_interpolates_within_short_gaps_only():
+    # Positions at 0:00, 0:30 (5 km east), then 3:00 (gap 2.5 h > 1 h): ticks 0:00..0:30 only, plus 3:00.
+    seg = segment(table([(1, 0, 0, 0), (1, 0.5, 0, 5), (1, 3, 0, 6)]))
+    grid = resample(seg, grid_min=10, max_gap_h=1)
+    ts = [x.replace(tzinfo=UTC) if x.tzinfo is None else x for x in grid.column("ts").to_pylist()]
+    assert [(x - T0).total_seconds() / 60 for x in ts] == [0, 10, 20, 30, 180]
+    lon = np.array(grid.column("lon"))
+    east_km = (lon - 123.0) / KM * np.cos(np.radians(35.0))
+    np.testing.assert_allclose(east_km[:4], [0, 5 / 3, 10 / 3, 5], atol=1e-6)
+    speed = np.array(grid.column("speed_kn"))
+    np.testing.assert_allclose(speed[:4], 10 / 1.852, rtol=1e-3)  # 10 km/h
+
+
+def test_resample_speed_ignores_reported_glitches():
+    rows = [(1, h / 6, 0, 0.01 * h, 0.1) for h in range(12)]
+    rows[5] = rows[5][:4] + (40.0,)
+    grid = resample(segment(table(rows)))
+    assert np.array(grid.column("speed_kn")).max() < 0.5
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.dictionaries(st.tuples(st.integers(1, 3), st.integers(0, 48 * 6)),
+                       st.tuples(st.floats(-50, 50), st.floats(-50, 50)), min_size=1, max_size=40))
+def test_segment_does_not_depend_on_row_order(points):
+    rows = [(m, k / 6, n, e) for (m, k), (n, e) in points.items()]
+    t = table(rows)
+    shuffled = t.take(pa.array(np.random.default_rng(0).permutation(t.num_rows)))
+
+    def partition(seg):
+        groups = {}
+        for m, ts, tr, out in zip(*(seg.column(c).to_pylist() for c in ("mmsi", "ts", "track", "outlier"))):
+            groups.setdefault(tr, set()).add((m, ts, out))
+        return sorted(sorted(g) for g in groups.values())
+
+    a = segment(t)
+    assert a.num_rows == t.num_rows
+    assert partition(a) == partition(segment(shuffled))
+    grid = resample(a)
+    # Every grid tick lies within its own track's time span.
+    spans = {}
+    for tr, ts in zip(a.column("track").to_pylist(), a.column("ts").to_pylist()):
+        lo, hi = spans.get(tr, (ts, ts))
+        spans[tr] = (min(lo, ts), max(hi, ts))
+    for tr, ts in zip(grid.column("track").to_pylist(), grid.column("ts").to_pylist()):
+        assert spans[tr][0] <= ts <= spans[tr][1]
+
+
+def test_config_is_a_setting():
+    assert TrackConfig().max_speed_kn == 25.0

@@ -1,0 +1,24 @@
+import pytest
+
+from sanctionwatch.events.config import DetectionConfig, load_detection_config
+from sanctionwatch.exc import ConfigError
+
+
+def test_defaults_follow_the_design():
+    c = DetectionConfig()
+    assert (c.encounter.max_distance_m, c.encounter.min_duration_h, c.encounter.merge_gap_h) == (500, 2, 4)
+    assert (c.gap.min_gap_h, c.gap.deliberate_gap_h) == (6, 12)
+    assert (c.port.entry_km, c.port.exit_km) == (3, 4)
+    assert c.tracks.max_speed_kn == 25
+
+
+def test_environment_overrides_each_section():
+    c = load_detection_config({"SANCTIONWATCH_ENCOUNTER_MAX_DISTANCE_M": "300",
+                               "SANCTIONWATCH_GAP_OFFSHORE_DISTANCE_NM": "50",
+                               "SANCTIONWATCH_TRACKS_LINK_LAG": "6"})
+    assert c.encounter.max_distance_m == 300 and c.gap.offshore_distance_nm == 50 and c.tracks.link_lag == 6
+
+
+def test_bad_value_is_a_config_error():
+    with pytest.raises(ConfigError, match="SANCTIONWATCH_PORT_ENTRY_KM"):
+        load_detection_config({"SANCTIONWATCH_PORT_ENTRY_KM": "near"})

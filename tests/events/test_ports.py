@@ -1,0 +1,53 @@
+import json
+
+import numpy as np
+import shapely
+
+from sanctionwatch.ais.tracks import segment
+from sanctionwatch.events.places import PortIndex
+from sanctionwatch.events.ports import detect_geofences, detect_port_visits
+from sanctionwatch.regime.areas import Area
+from sanctionwatch.regime.geography import Port
+
+from .factories import table, track
+
+PORT = Port("Testport", "xx", 35.0, 123.0, dprk=True)
+
+
+def test_visit_with_hysteresis():
+    # Approach from 10 km, stay at 2.5-3.8 km (swinging across 3 km), leave.
+    km = [10, 6, 2.5, 3.5, 2.8, 3.8, 2.9, 3.9, 6, 10]
+    rows = [r for h, d in enumerate(km) for r in track(1, h, h, 60, 0, d)]
+    ev = detect_port_visits(segment(table(rows)), ports=PortIndex.from_ports([PORT]))
+    assert ev.num_rows == 1
+    row = ev.to_pylist()[0]
+    assert row["duration_h"] == 5.0
+    assert json.loads(row["details"]) == {"port": "Testport", "country": "xx", "dprk_port": True,
+                                          "detector": "port-visit-v1"}
+
+
+def test_no_visit_when_never_within_entry():
+    rows = [r for h, d in enumerate([10, 3.5, 3.2, 10]) for r in track(1, h, h, 60, 0, d)]
+    assert detect_port_visits(segment(table(rows)), ports=PortIndex.from_ports([PORT])).num_rows == 0
+
+
+def test_geofence_stays_and_overlapping_areas():
+    box = shapely.box(123.05, 34.9, 123.5, 35.1)
+    shapely.prepare(box)
+    a = Area("box", "Box", "user", box, {"is_box": True})
+    b = Area("box2", "Box 2", "user", box, {"is_box": True})
+    rows = track(1, 0, 10, 30, 0, lambda t: 10 * t)  # crosses 123.05 E at ~4.6 km
+    ev = detect_geofences(segment(table(rows)), areas=[a, b])
+    assert ev.num_rows == 2
+    assert len(set(ev.column("event_id").to_pylist())) == 2
+    assert {json.loads(d)["area"] for d in ev.column("details").to_pylist()} == {"box", "box2"}
+
+
+def test_shipped_dprk_waters_entry():
+    rows = track(1, 0, 10, 30, 0, 0)
+    for i, r in enumerate(rows):
+        r["lat"], r["lon"] = 38.65, 124.0 + 0.1 * i  # sailing east into the Nampo approaches
+    ev = detect_geofences(segment(table(rows)))
+    areas = [json.loads(d)["area"] for d in ev.column("details").to_pylist()]
+    assert "dprk_waters" in areas and "korea_bay" in areas
+    assert np.all(np.array(ev.column("duration_h")) >= 0)
