@@ -4,7 +4,6 @@ import numpy as np
 
 from sanctionwatch.events.identity import (
     detect_identity_changes,
-    flag_of_mmsi,
     imo_valid,
 )
 
@@ -18,8 +17,7 @@ def by_kind(ev):
     return out
 
 
-def test_flag_and_imo_helpers():
-    assert flag_of_mmsi(np.array([445123456, 412000001, 123])).tolist() == ["kp", "cn", ""]
+def test_imo_check_digit():
     assert imo_valid(np.array([9074729, 9074728, 123])).tolist() == [True, False, False]
 
 

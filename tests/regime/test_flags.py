@@ -19,3 +19,7 @@ def test_not_ship_stations_have_no_flag():
 @given(st.integers(min_value=200_000_000, max_value=799_999_999))
 def test_mid_is_first_three_digits(mmsi):
     assert mid_of_mmsi([mmsi])[0] == int(str(mmsi)[:3])
+
+
+def test_territories_keep_their_own_code_and_norway_is_not_false():
+    assert flags_of_mmsi([477000001, 416000001, 257000001]).tolist() == ["hk", "tw", "no"]

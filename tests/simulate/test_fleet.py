@@ -6,27 +6,26 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
+from sanctionwatch.lists.identifiers import imo_check_digit, imo_check_digit_ok
 from sanctionwatch.simulate.fleet import (
     SHIP_TYPE_TANKER,
     IdentityFactory,
     designated_tankers,
-    flag_of_mmsi,
-    imo_check_digit,
-    imo_is_valid,
 )
+from sanctionwatch.regime.flags import flag_of_mmsi
 
 
 def test_known_imo_numbers() -> None:
-    assert imo_is_valid(9074729)  # the IMO's own worked example
-    assert not imo_is_valid(9074728)
-    assert all(imo_is_valid(imo) for _, imo in designated_tankers())
+    assert imo_check_digit_ok(9074729)  # the IMO's own worked example
+    assert not imo_check_digit_ok(9074728)
+    assert all(imo_check_digit_ok(imo) for _, imo in designated_tankers())
 
 
 @given(st.integers(100_000, 999_999))
 def test_check_digit_round_trips(first_six: int) -> None:
     imo = first_six * 10 + imo_check_digit(first_six)
-    assert imo_is_valid(imo)
-    assert not imo_is_valid(first_six * 10 + (imo_check_digit(first_six) + 1) % 10)
+    assert imo_check_digit_ok(imo)
+    assert not imo_check_digit_ok(first_six * 10 + (imo_check_digit(first_six) + 1) % 10)
 
 
 @given(st.integers(0, 2**32 - 1))
@@ -34,8 +33,8 @@ def test_factory_identities_are_unique_and_valid(seed: int) -> None:
     f = IdentityFactory(np.random.default_rng(seed))
     ids = [f.vessel(flag, SHIP_TYPE_TANKER) for flag in ("kp", "cn", "pa", "tg", "sl", "kr")]
     assert len({i.mmsi for i in ids}) == len({i.imo for i in ids}) == len({i.name for i in ids}) == len(ids)
-    assert all(imo_is_valid(i.imo) and flag_of_mmsi(i.mmsi) == i.flag for i in ids)
-    assert not imo_is_valid(f.vessel("cn", SHIP_TYPE_TANKER, valid_imo=False).imo)
+    assert all(imo_check_digit_ok(i.imo) and flag_of_mmsi(i.mmsi) == i.flag for i in ids)
+    assert not imo_check_digit_ok(f.vessel("cn", SHIP_TYPE_TANKER, valid_imo=False).imo)
     hop = f.renamed(ids[4], flag="tg")
     assert hop.imo == ids[4].imo and hop.mmsi // 1_000_000 == 671 and hop.name != ids[4].name
 

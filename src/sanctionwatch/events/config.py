@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ..ais.tracks import TrackConfig
-from ..settings import PREFIX, from_env
+from ..settings import PREFIX, from_env, settings_group
 
 
 def _f(default: float, text: str) -> float:
@@ -131,6 +131,8 @@ class DetectionConfig:
     engine: EngineConfig = field(default_factory=EngineConfig)
 
 
+
+
 SECTIONS: dict[str, type] = {
     "tracks": TrackConfig,
     "encounter": EncounterConfig,
@@ -141,6 +143,9 @@ SECTIONS: dict[str, type] = {
     "identity": IdentityConfig,
     "engine": EngineConfig,
 }
+
+for _name, _cls in SECTIONS.items():
+    settings_group(f"{PREFIX}{_name.upper()}_")(_cls)
 
 
 def load_detection_config(environ: Mapping[str, str] | None = None) -> DetectionConfig:

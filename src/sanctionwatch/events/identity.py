@@ -10,53 +10,25 @@ Kinds (``details.kind``), thresholds in :class:`~sanctionwatch.events.config.Ide
 - ``flag_hopping``: one IMO has used at least ``flag_hop_min_flags`` flags.
 
 The flag of an MMSI is its Maritime Identification Digits (first three digits)
-looked up in ``regime/data/itu_mid.csv``. A new value only counts once it has
+looked up through :mod:`sanctionwatch.regime.flags`. A new value only counts once it has
 been seen ``min_observations`` times in a row, so one garbled message does not
 make two changes.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from functools import lru_cache
-
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..regime.geography import read_data_text
+from ..lists.identifiers import imo_valid
+from ..regime.flags import flags_of_mmsi
 from .build import concat_events, make_events
 from .config import IdentityConfig
 from .grouping import group_bounds, run_ids
 
 VERSION = "identity-v1"
 _FIELDS = ("name", "imo", "call_sign")
-
-
-@lru_cache(maxsize=1)
-def _mid_table() -> np.ndarray:
-    lines = [ln for ln in read_data_text("itu_mid.csv").splitlines() if not ln.startswith("#")]
-    table = np.full(1000, "", dtype=object)
-    for row in csv.DictReader(io.StringIO("\n".join(lines))):
-        table[int(row["mid"])] = row["iso2"]
-    return table
-
-
-def flag_of_mmsi(mmsi: np.ndarray) -> np.ndarray:
-    """ISO alpha-2 flag (lower case) of each ship MMSI from its MID; '' when unknown."""
-    mmsi = np.asarray(mmsi, dtype=np.int64)
-    mid = mmsi // 1_000_000
-    ok = (mmsi >= 200_000_000) & (mmsi < 800_000_000)
-    return np.where(ok, _mid_table()[np.clip(mid, 0, 999)], "")
-
-
-def imo_valid(imo: np.ndarray) -> np.ndarray:
-    """Whether each 7-digit IMO number's last digit is its check digit (weights 7..2)."""
-    imo = np.asarray(imo, dtype=np.int64)
-    digits = (imo[:, None] // 10 ** np.arange(6, -1, -1)) % 10
-    total = (digits[:, :6] * np.arange(7, 1, -1)).sum(axis=1)
-    return (imo >= 1_000_000) & (imo <= 9_999_999) & (total % 10 == digits[:, 6])
 
 
 def _codes(column: pa.ChunkedArray) -> np.ndarray:
@@ -171,8 +143,8 @@ def _imo_moves(mmsi: np.ndarray, ts: np.ndarray, imo: np.ndarray, config: Identi
         key = np.column_stack((i_imo[moved], i_mmsi[moved]))
         _, first = np.unique(key, axis=0, return_index=True)
         moved = moved[np.sort(first)]
-        new_flag = flag_of_mmsi(i_mmsi[moved])
-        old_flag = flag_of_mmsi(i_mmsi[moved - 1])
+        new_flag = flags_of_mmsi(i_mmsi[moved])
+        old_flag = flags_of_mmsi(i_mmsi[moved - 1])
         nan = np.full(len(moved), np.nan)
         out.append(
             make_events(
@@ -184,7 +156,7 @@ def _imo_moves(mmsi: np.ndarray, ts: np.ndarray, imo: np.ndarray, config: Identi
             )
         )
     # Flag hopping: the observation at which an IMO reaches its n-th distinct flag.
-    flags = flag_of_mmsi(i_mmsi)
+    flags = flags_of_mmsi(i_mmsi)
     pairs = np.unique(np.column_stack((i_imo, flags)).astype(str), axis=0, return_index=True)[1]
     first_flag = np.zeros(len(order), dtype=bool)
     first_flag[pairs] = flags[pairs] != ""

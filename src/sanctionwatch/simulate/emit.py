@@ -10,10 +10,11 @@ from typing import Any
 import numpy as np
 
 from ..ais.schema import NOISE_SPEEDS_KN
+from ..lists.identifiers import imo_check_digit_ok
 from ..regime.geography import on_land
 from ..units import MPS_PER_KNOT, SECONDS_PER_HOUR, haversine_m
 from .config import SimulationSettings
-from .fleet import Identity, imo_is_valid
+from .fleet import Identity
 from .geo import offset_point
 from .itinerary import VesselPlan
 from .plan import Record
@@ -212,7 +213,7 @@ def emit_vessel(rng: np.random.Generator, plan: VesselPlan, duration_s: float, c
             {"kind": "flag_hop", "imo": old.imo, "flag_before": old.flag, "flag_after": new.flag,
              "name_before": old.name, "name_after": new.name},
         ))
-    if not imo_is_valid(plan.identity.imo):
+    if not imo_check_digit_ok(plan.identity.imo):
         records.append(Record(
             "identity_change", plan.identity.mmsi, None, float(t[0]), float(t[0]), float(lat[0]), float(lon[0]),
             {"kind": "invalid_imo", "imo": plan.identity.imo},

@@ -11,6 +11,8 @@ from typing import Any
 import numpy as np
 import yaml
 
+from ..lists.identifiers import imo_check_digit
+
 DATA = "sanctionwatch.simulate.data"
 SAMPLE_LIST = "sanctionwatch.lists.data"
 
@@ -34,26 +36,6 @@ def designated_tankers() -> tuple[tuple[str, int], ...]:
         for e in doc["entities"]
         if e.get("schema") == "Vessel" and e.get("flag") == "kp" and e.get("imoNumber")
     )
-
-
-def imo_check_digit(first_six: int) -> int:
-    """IMO check digit: sum of the six digits weighted 7..2, modulo 10."""
-    digits = [int(c) for c in f"{first_six:06d}"]
-    return sum(d * w for d, w in zip(digits, range(7, 1, -1))) % 10
-
-
-def imo_is_valid(imo: int) -> bool:
-    """True when a 7-digit IMO number carries a correct check digit."""
-    return 1_000_000 <= imo <= 9_999_999 and imo_check_digit(imo // 10) == imo % 10
-
-
-def flag_of_mmsi(mmsi: int) -> str:
-    """ISO alpha-2 flag (lower case) implied by an MMSI's MID prefix, '' when unknown."""
-    mid = mmsi // 1_000_000
-    for flag, info in scenario_data()["flags"].items():
-        if mid in info["mids"]:
-            return str(flag)
-    return ""
 
 
 @dataclass(frozen=True, slots=True)
