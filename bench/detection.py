@@ -32,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -89,7 +90,10 @@ def naive_encounters(positions: pa.Table) -> pa.Table:
     rows = con.sql(NAIVE_SQL).fetchall()
     con.close()
     n = len(rows)
-    to_us = lambda v: int(v.timestamp() * 1_000_000)
+
+    def to_us(v: datetime) -> int:
+        return int(v.timestamp() * 1_000_000)
+
     return make_events(
         "encounter",
         version="naive-duckdb",
@@ -195,11 +199,16 @@ def speed(sizes: list[int]) -> None:
         )
         rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
         r = rows[-1]
-        print(f"  {r['positions']:,} positions ({r['vessels']} vessels, {SPEED_DAYS:g} days, one report per "
-              f"~{r['interval_s']:.0f} s) simulated in {r['simulate_s']:.1f} s", flush=True)
+        print(
+            f"  {r['positions']:,} positions ({r['vessels']} vessels, {SPEED_DAYS:g} days, one report per "
+            f"~{r['interval_s']:.0f} s) simulated in {r['simulate_s']:.1f} s",
+            flush=True,
+        )
     print(f"\nspeed (local engine, {rows[0]['workers']} workers; warm-up {rows[0]['warm_s']:.2f} s not included):")
-    head = (f"{'positions':>11} {'duckdb read+sort':>16} {'detectors':>10} {'ratio':>6} {'read+sort+detect':>16} "
-            f"{'us/pos':>7} {'peak GB':>8} {'events':>7}")
+    head = (
+        f"{'positions':>11} {'duckdb read+sort':>16} {'detectors':>10} {'ratio':>6} {'read+sort+detect':>16} "
+        f"{'us/pos':>7} {'peak GB':>8} {'events':>7}"
+    )
     print(head)
     for r in rows:
         total = r["duckdb_read_sort_s"] + r["detect_s"]

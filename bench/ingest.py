@@ -91,13 +91,30 @@ def make_nmea(path: Path, sentences: int, *, seed: int = 2) -> Path:
     for i in range(1000):
         mmsi = int(rng.integers(201_000_001, 775_999_999))
         if i % 20 == 0:
-            msg = {"type": 5, "mmsi": mmsi, "imo": 9_000_000 + i, "shipname": f"SHIP {i}", "callsign": f"CS{i}",
-                   "ship_type": 80, "to_bow": 100, "to_stern": 20, "to_port": 10, "to_starboard": 10,
-                   "draught": 8.5, "destination": "NAMPO"}
+            msg = {
+                "type": 5,
+                "mmsi": mmsi,
+                "imo": 9_000_000 + i,
+                "shipname": f"SHIP {i}",
+                "callsign": f"CS{i}",
+                "ship_type": 80,
+                "to_bow": 100,
+                "to_stern": 20,
+                "to_port": 10,
+                "to_starboard": 10,
+                "draught": 8.5,
+                "destination": "NAMPO",
+            }
         else:
-            msg = {"type": int(rng.choice([1, 3, 18])), "mmsi": mmsi, "lat": float(rng.uniform(20, 45)),
-                   "lon": float(rng.uniform(115, 140)), "speed": round(float(rng.uniform(0, 20)), 1),
-                   "course": round(float(rng.uniform(0, 359)), 1), "heading": int(rng.integers(0, 360))}
+            msg = {
+                "type": int(rng.choice([1, 3, 18])),
+                "mmsi": mmsi,
+                "lat": float(rng.uniform(20, 45)),
+                "lon": float(rng.uniform(115, 140)),
+                "speed": round(float(rng.uniform(0, 20)), 1),
+                "course": round(float(rng.uniform(0, 359)), 1),
+                "heading": int(rng.integers(0, 360)),
+            }
         templates.append(encode_dict(msg, radio_channel="A", talker_id="AI", seq_id=i % 10))
     lines: list[str] = []
     t0 = 1_704_067_200
@@ -130,7 +147,9 @@ def _rss_child(path: Path, chunk_rows: int) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         out = subprocess.run(
             [sys.executable, "-c", code, str(Path(tmp) / "rss.duckdb"), str(path), str(chunk_rows)],
-            check=True, capture_output=True, text=True,
+            check=True,
+            capture_output=True,
+            text=True,
         )
     return int(out.stdout.strip().splitlines()[-1])
 
@@ -185,8 +204,10 @@ def main() -> None:
         results["csv_positions_per_s"] = report.positions / ours_s
         results["duckdb_read_csv_rows_per_s"] = duck_rows / duck_s
         print(f"CSV {size_mb:.0f} MB, {report.rows_in:,} rows (best of {args.repeat})")
-        print(f"  sanctionwatch ingest -> store : {ours_s:6.2f} s  {report.positions / ours_s:12,.0f} positions/s"
-              f"  (accepted {report.accepted:,}, quarantined {report.quarantined_total:,})")
+        print(
+            f"  sanctionwatch ingest -> store : {ours_s:6.2f} s  {report.positions / ours_s:12,.0f} positions/s"
+            f"  (accepted {report.accepted:,}, quarantined {report.quarantined_total:,})"
+        )
         print(f"  duckdb read_csv -> table      : {duck_s:6.2f} s  {duck_rows / duck_s:12,.0f} rows/s")
 
         nmea_path = make_nmea(tmpdir / "feed.nmea", args.sentences)
@@ -198,10 +219,14 @@ def main() -> None:
         results["nmea_sentences_per_s"] = args.sentences / nmea_s
         results["pyais_sentences_per_s"] = args.sentences / pyais_s
         print(f"NMEA {args.sentences:,} sentences ({nreport.rows_in:,} messages, best of {args.repeat})")
-        print(f"  sanctionwatch ingest -> store ({args.workers} workers): {nmea_s:6.2f} s "
-              f"{args.sentences / nmea_s:10,.0f} sentences/s (positions {nreport.positions:,})")
-        print(f"  pyais FileReaderStream decode (1 process)  : {pyais_s:6.2f} s "
-              f"{args.sentences / pyais_s:10,.0f} sentences/s ({decoded:,} messages)")
+        print(
+            f"  sanctionwatch ingest -> store ({args.workers} workers): {nmea_s:6.2f} s "
+            f"{args.sentences / nmea_s:10,.0f} sentences/s (positions {nreport.positions:,})"
+        )
+        print(
+            f"  pyais FileReaderStream decode (1 process)  : {pyais_s:6.2f} s "
+            f"{args.sentences / pyais_s:10,.0f} sentences/s ({decoded:,} messages)"
+        )
 
         if args.memory:
             small = make_csv(tmpdir / "small.csv", max(args.rows // 4, 200_000), seed=3)

@@ -75,13 +75,17 @@ def main() -> None:
         scenario.write(Path(tmp), formats=["parquet"])
         w = time.perf_counter() - t0
         size = (Path(tmp) / "positions.parquet").stat().st_size
-        print(f"write Parquet (zstd): {n:>12,} positions  {w:7.2f} s  {n / w:>12,.0f} positions/s  {size / 1e6:,.0f} MB")
+        print(
+            f"write Parquet (zstd): {n:>12,} positions  {w:7.2f} s  {n / w:>12,.0f} positions/s  {size / 1e6:,.0f} MB"
+        )
         if args.csv:
             t0 = time.perf_counter()
             scenario.write(Path(tmp) / "csv", formats=["csv"])
             w = time.perf_counter() - t0
             size = (Path(tmp) / "csv" / "positions.csv").stat().st_size
-            print(f"write CSV:            {n:>12,} positions  {w:7.2f} s  {n / w:>12,.0f} positions/s  {size / 1e6:,.0f} MB")
+            print(
+                f"write CSV:            {n:>12,} positions  {w:7.2f} s  {n / w:>12,.0f} positions/s  {size / 1e6:,.0f} MB"
+            )
 
     # Peer: one vessel's track interpolated report by report.
     rng = np.random.default_rng(args.seed)
@@ -93,8 +97,10 @@ def main() -> None:
     t0 = time.perf_counter()
     plan.track.position(times)  # type: ignore[union-attr]
     vec = len(times) / (time.perf_counter() - t0)
-    print(f"peer: per-position Python loop, interpolation only: {loop:>12,.0f} positions/s "
-          f"(vectorised, same work: {vec:,.0f}/s); at that rate {n:,} positions take {n / loop:,.0f} s")
+    print(
+        f"peer: per-position Python loop, interpolation only: {loop:>12,.0f} positions/s "
+        f"(vectorised, same work: {vec:,.0f}/s); at that rate {n:,} positions take {n / loop:,.0f} s"
+    )
 
 
 if __name__ == "__main__":

@@ -14,20 +14,25 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_generated_reference_pages_are_current():
-    proc = subprocess.run([sys.executable, str(ROOT / "docs" / "generate.py"), "--check"], capture_output=True,
-                          text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "docs" / "generate.py"), "--check"], capture_output=True, text=True, timeout=120
+    )
     assert proc.returncode == 0, proc.stderr
 
 
 def test_every_setting_has_help_text():
     gen = runpy.run_path(str(ROOT / "docs" / "generate.py"))
     gen["import_all"]()
-    from sanctionwatch.settings import REGISTRY
-
     import dataclasses
 
-    missing = [f"{prefix}{f.name.upper()}" for prefix, cls in REGISTRY for f in dataclasses.fields(cls)
-               if not f.metadata.get("help")]
+    from sanctionwatch.settings import REGISTRY
+
+    missing = [
+        f"{prefix}{f.name.upper()}"
+        for prefix, cls in REGISTRY
+        for f in dataclasses.fields(cls)
+        if not f.metadata.get("help")
+    ]
     assert missing == []
 
 

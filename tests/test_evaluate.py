@@ -12,9 +12,17 @@ H = 3600 * 10**6
 
 
 def enc(a, b, start_h, end_h):
-    return make_events("encounter", version="t", mmsi=np.array([a]), other_mmsi=np.array([b]),
-                       start_us=np.array([T0 + start_h * H]), end_us=np.array([T0 + end_h * H]),
-                       lat=np.array([35.0]), lon=np.array([123.0 + start_h]), details=[{}])
+    return make_events(
+        "encounter",
+        version="t",
+        mmsi=np.array([a]),
+        other_mmsi=np.array([b]),
+        start_us=np.array([T0 + start_h * H]),
+        end_us=np.array([T0 + end_h * H]),
+        lat=np.array([35.0]),
+        lon=np.array([123.0 + start_h]),
+        details=[{}],
+    )
 
 
 def truth_event(a, b, start, end, kind="encounter"):
@@ -22,10 +30,22 @@ def truth_event(a, b, start, end, kind="encounter"):
 
 
 def test_matching_is_one_to_one_unordered_and_needs_overlap():
-    truth = {"events": [truth_event(1, 2, "2025-01-06T01:00:00Z", "2025-01-06T05:00:00Z"),
-                        truth_event(3, 4, "2025-01-06T10:00:00Z", "2025-01-06T12:00:00Z")],
-             "decoys": [{"kind": "short_meeting", "must_not": "encounter", "mmsi": 5, "other_mmsi": 6,
-                         "start": "2025-01-06T20:00:00Z", "end": "2025-01-06T21:00:00Z"}]}
+    truth = {
+        "events": [
+            truth_event(1, 2, "2025-01-06T01:00:00Z", "2025-01-06T05:00:00Z"),
+            truth_event(3, 4, "2025-01-06T10:00:00Z", "2025-01-06T12:00:00Z"),
+        ],
+        "decoys": [
+            {
+                "kind": "short_meeting",
+                "must_not": "encounter",
+                "mmsi": 5,
+                "other_mmsi": 6,
+                "start": "2025-01-06T20:00:00Z",
+                "end": "2025-01-06T21:00:00Z",
+            }
+        ],
+    }
     found = concat_events([enc(2, 1, 1, 3), enc(1, 2, 3.5, 5), enc(3, 4, 20, 22), enc(6, 5, 20.5, 21)])
     r = evaluate(found, truth)
     s = r.scores["encounter"]

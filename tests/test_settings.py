@@ -34,8 +34,15 @@ class _Gap:
 
 
 def test_custom_prefix_tuple_and_optional():
-    cfg = from_env(_Gap, prefix="SANCTIONWATCH_GAP_", environ={
-        "SANCTIONWATCH_GAP_MIN_GAP_H": "8", "SANCTIONWATCH_GAP_AREAS": "a, b", "SANCTIONWATCH_GAP_OFFSHORE_NM": "none"})
+    cfg = from_env(
+        _Gap,
+        prefix="SANCTIONWATCH_GAP_",
+        environ={
+            "SANCTIONWATCH_GAP_MIN_GAP_H": "8",
+            "SANCTIONWATCH_GAP_AREAS": "a, b",
+            "SANCTIONWATCH_GAP_OFFSHORE_NM": "none",
+        },
+    )
     assert cfg == _Gap(8.0, ("a", "b"), None)
 
 

@@ -85,8 +85,10 @@ def run_demo(
         done("screen")
         step("report")
         events = read_events(store)
-        report = write_report(collect(store, assessment, title="sanctionwatch demo: simulated week, Yellow Sea and Korea Bay"),
-                              out_dir / "report.html")
+        report = write_report(
+            collect(store, assessment, title="sanctionwatch demo: simulated week, Yellow Sea and Korea Bay"),
+            out_dir / "report.html",
+        )
         events_csv = out_dir / "events.csv"
         with open(events_csv, "w", newline="", encoding="utf-8") as fh:
             write_csv(events, fh)

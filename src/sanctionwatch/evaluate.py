@@ -57,9 +57,7 @@ class Evaluation:
         """A plain-text table of the scores."""
         lines = [f"{'type':16} {'truth':>6} {'found':>6} {'match':>6} {'precision':>9} {'recall':>7}"]
         for s in self.scores.values():
-            lines.append(
-                f"{s.type:16} {s.truth:6d} {s.detected:6d} {s.matched:6d} {s.precision:9.3f} {s.recall:7.3f}"
-            )
+            lines.append(f"{s.type:16} {s.truth:6d} {s.detected:6d} {s.matched:6d} {s.precision:9.3f} {s.recall:7.3f}")
         lines.append(f"decoys reported: {len(self.decoys_reported)} of {self.decoys}")
         return "\n".join(lines)
 
@@ -118,7 +116,8 @@ def evaluate(events: pa.Table, truth: dict[str, Any], *, tolerance_h: float = 1.
     for decoy in truth.get("decoys", []):
         vessels = _vessels(decoy)
         hits = [
-            d for d in detected
+            d
+            for d in detected
             if d["type"] == decoy["must_not"] and vessels <= _vessels(d) and _overlap_s(decoy, d, 0.0) >= 0
         ]
         if hits:

@@ -13,8 +13,8 @@ import os
 import types
 import typing
 import warnings
-from pathlib import Path
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any, TypeVar
 
 from .exc import ConfigError
@@ -117,12 +117,15 @@ class Settings:
     """Process-wide settings (store location, screening threshold, output)."""
 
     db: Path = dataclasses.field(
-        default=Path("sanctionwatch.duckdb"), metadata={"help": "DuckDB store file; positions live beside it in <db>.data/"}
+        default=Path("sanctionwatch.duckdb"),
+        metadata={"help": "DuckDB store file; positions live beside it in <db>.data/"},
     )
     match_threshold: float = dataclasses.field(
         default=0.70, metadata={"help": "screening score at or above which a result counts as a match"}
     )
-    workers: int = dataclasses.field(default=0, metadata={"help": "worker processes for the local engine (0 = all cores)"})
+    workers: int = dataclasses.field(
+        default=0, metadata={"help": "worker processes for the local engine (0 = all cores)"}
+    )
     quiet: bool = dataclasses.field(default=False, metadata={"help": "no progress bars"})
 
 

@@ -40,7 +40,9 @@ MINI = formats.parse_columns("mmsi=m,ts=t,lat=y,lon=x,speed_kn=v,name=n")
 def reasons(con, rows, dialect=MINI, **kw):
     out = clean.validate(con, csv_chunk(rows, dialect), dialect, settings=clean.CleanSettings(**kw), now=NOW)
     assert out.rows_in == len(rows)
-    got = {n: r for n, r in zip(out.quarantine.column("line_no").to_pylist(), out.quarantine.column("reason").to_pylist())}
+    got = {
+        n: r for n, r in zip(out.quarantine.column("line_no").to_pylist(), out.quarantine.column("reason").to_pylist())
+    }
     return [got.get(i + 2) for i in range(len(rows))], out
 
 
@@ -80,7 +82,10 @@ def test_timestamps_in_iso_epoch_and_dialect_formats(con):
     got, out = reasons(con, rows, dialect)
     assert got == [None] * 4
     assert [str(t) for t in out.positions.column("ts").to_pylist()] == [
-        "2025-01-06 01:02:03+00:00", "2025-01-06 01:02:03+00:00", "2025-01-06 01:02:03+00:00", "2025-01-06 01:02:00+00:00"
+        "2025-01-06 01:02:03+00:00",
+        "2025-01-06 01:02:03+00:00",
+        "2025-01-06 01:02:03+00:00",
+        "2025-01-06 01:02:00+00:00",
     ]
 
 
@@ -89,8 +94,10 @@ def test_not_available_values_become_null(con):
         ["MMSI", "BaseDateTime", "LAT", "LON", "SOG", "COG", "Heading", "Status", "IMO", "Draft", "VesselName"]
     )
     assert dialect.source_columns()[-3:] == ["VesselName", "IMO", "Draft"]
-    rows = [("445112000", "2025-01-06T00:00:00", "1", "1", "102.3", "360.0", "511", "15", "X", "IMO0", "0"),
-            ("445112000", "2025-01-06T00:01:00", "1", "1", "3.5", "359.9", "12", "1", "X", "IMO9134270", "5.5")]
+    rows = [
+        ("445112000", "2025-01-06T00:00:00", "1", "1", "102.3", "360.0", "511", "15", "X", "IMO0", "0"),
+        ("445112000", "2025-01-06T00:01:00", "1", "1", "3.5", "359.9", "12", "1", "X", "IMO9134270", "5.5"),
+    ]
     _, out = reasons(con, rows, dialect)
     p = out.positions.to_pylist()
     assert (p[0]["speed_kn"], p[0]["course_deg"], p[0]["heading_deg"], p[0]["nav_status"]) == (None, None, None, 15)
@@ -108,8 +115,10 @@ def test_exact_duplicates_are_quarantined_after_the_first(con):
 
 
 def test_static_observations_are_kept_when_they_change(con):
-    rows = [("445112000", f"2025-01-06T00:0{i}:00", "38.7", f"125.{i}", "1", name)
-            for i, name in enumerate(["A", "A", "B", "B", "A"])]
+    rows = [
+        ("445112000", f"2025-01-06T00:0{i}:00", "38.7", f"125.{i}", "1", name)
+        for i, name in enumerate(["A", "A", "B", "B", "A"])
+    ]
     rows.append(("445112001", "2025-01-06T00:00:30", "38.7", "125.9", "1", "A"))
     _, out = reasons(con, rows)
     kept = [(r["mmsi"], r["ts"].minute, r["name"]) for r in out.static.to_pylist()]
@@ -133,7 +142,9 @@ def test_reader_reasons_pass_through(con):
 garbage_line = st.one_of(
     st.binary(max_size=60).map(lambda b: b.replace(b"\n", b" ").replace(b"\r", b" ")),
     st.text(alphabet="!$\\,*AIVDMOPGH0123456789:;<=>?@abc", max_size=60).map(str.encode),
-    st.sampled_from([b"!AIVDM,2,2,9,A,88888888880,2*2D", b"!AIVDM,1,1,,B,,0*25", b"$PGHP,1,2008,5,9,0,0,0,10,338,2,,1,09*17"]),
+    st.sampled_from(
+        [b"!AIVDM,2,2,9,A,88888888880,2*2D", b"!AIVDM,1,1,,B,,0*25", b"$PGHP,1,2008,5,9,0,0,0,10,338,2,,1,09*17"]
+    ),
 )
 
 

@@ -74,7 +74,12 @@ def test_gatehouse_time_applies_to_the_next_message_only(shared_data):
     assert [r["msg_type"] for r in rows.values() if r["_reason"] is None] == [1, 1, 1, 1]
     assert [n for n, r in rows.items() if r["_reason"]] == [7]
     assert rows[7]["_reason"] == "checksum" and rows[7]["_raw"].startswith("$PGHP,1,2009")
-    assert [r["ts"] for r in rows.values() if r["_reason"] is None] == [utc(2008, 5, 9, 0, 0, 0, 10000), None, None, None]
+    assert [r["ts"] for r in rows.values() if r["_reason"] is None] == [
+        utc(2008, 5, 9, 0, 0, 0, 10000),
+        None,
+        None,
+        None,
+    ]
 
 
 def test_pyais_sample_counts_match_readme(shared_data):
@@ -84,11 +89,15 @@ def test_pyais_sample_counts_match_readme(shared_data):
     reasons = Counter(table.column("_reason").to_pylist())
     assert table.num_rows == sum(1 for line in lines if line.strip())  # one record per sentence here
     assert reasons == {None: 778, "empty_payload": 100, "incomplete_message": 20}
-    types = Counter(t for t, r in zip(table.column("msg_type").to_pylist(), table.column("_reason").to_pylist()) if r is None)
+    types = Counter(
+        t for t, r in zip(table.column("msg_type").to_pylist(), table.column("_reason").to_pylist()) if r is None
+    )
     assert types[1] == 667 and types[24] == 2 and types[3] == 76 and types[18] == 19
     assert types[4] + types[15] + types[20] == 14  # kept with type and MMSI, quarantined later
     assert len({m for m in table.column("mmsi").to_pylist() if m is not None}) == 167
-    decoded_times = {t for t, r in zip(table.column("ts").to_pylist(), table.column("_reason").to_pylist()) if r is None}
+    decoded_times = {
+        t for t, r in zip(table.column("ts").to_pylist(), table.column("_reason").to_pylist()) if r is None
+    }
     assert decoded_times == {utc(2020, 1, 1)}
 
 
@@ -123,8 +132,13 @@ def test_position_values_equal_pyais_decoding(shared_data):
 
 
 def test_blocks_never_split_a_multi_sentence_message():
-    lines = [b"!AIVDM,1,1,,A,x,0*00\n", b"!AIVDM,2,1,1,A,x,0*00\n", b"!AIVDM,2,2,1,A,x,0*00\n",
-             b"$PGHP,1,2008,5,9,0,0,0,10,338,2,,1,09*17\n", b"!AIVDM,1,1,,A,x,0*00\n"] * 3
+    lines = [
+        b"!AIVDM,1,1,,A,x,0*00\n",
+        b"!AIVDM,2,1,1,A,x,0*00\n",
+        b"!AIVDM,2,2,1,A,x,0*00\n",
+        b"$PGHP,1,2008,5,9,0,0,0,10,338,2,,1,09*17\n",
+        b"!AIVDM,1,1,,A,x,0*00\n",
+    ] * 3
     blocks = list(iter_blocks(io.BytesIO(b"".join(lines)), block_lines=2))
     assert sum(len(b) for _, b in blocks) == len(lines)
     for first, block in blocks:

@@ -33,7 +33,12 @@ def compress(src: Path, dest_dir: Path, kind: str) -> Path:
 
 @pytest.mark.parametrize(
     ("name", "dialect"),
-    [("marinecadastre.csv", "marinecadastre"), ("dma.csv", "dma"), ("aisdb.csv", "aisdb"), ("boat_positions.csv", "movingpandas")],
+    [
+        ("marinecadastre.csv", "marinecadastre"),
+        ("dma.csv", "dma"),
+        ("aisdb.csv", "aisdb"),
+        ("boat_positions.csv", "movingpandas"),
+    ],
 )
 def test_dialect_is_sniffed_from_the_header(name, dialect):
     assert formats.sniff_dialect(formats.csv_header(FIXTURES / name)).name == dialect
@@ -51,14 +56,21 @@ def test_unknown_header_asks_for_a_mapping():
 
 
 def test_parse_columns():
-    d = formats.parse_columns("mmsi=ID, ts=ais_pos_timestamp,lat=latitude,lon=longitude,ts_format=%d/%m/%Y %H:%M,ids=anonymous")
+    d = formats.parse_columns(
+        "mmsi=ID, ts=ais_pos_timestamp,lat=latitude,lon=longitude,ts_format=%d/%m/%Y %H:%M,ids=anonymous"
+    )
     assert d.columns == {"mmsi": "ID", "ts": "ais_pos_timestamp", "lat": "latitude", "lon": "longitude"}
     assert d.ts_formats == ("%d/%m/%Y %H:%M",) and d.ids_are_mmsi is False
 
 
 @pytest.mark.parametrize(
     ("spec", "message"),
-    [("mmsi=ID", "must map ts"), ("mmsi=ID,ts=t,speed=v", "unknown name 'speed'"), ("mmsi", "NAME=COLUMN"), ("mmsi=a,ts=b,ids=x", "ids=")],
+    [
+        ("mmsi=ID", "must map ts"),
+        ("mmsi=ID,ts=t,speed=v", "unknown name 'speed'"),
+        ("mmsi", "NAME=COLUMN"),
+        ("mmsi=a,ts=b,ids=x", "ids="),
+    ],
 )
 def test_parse_columns_rejects(spec, message):
     with pytest.raises(InputError, match=message):
@@ -109,9 +121,13 @@ def test_sniff_format(tmp_path):
 
 def test_iter_csv_chunks_keep_text_line_numbers_and_malformed_rows(tmp_path, monkeypatch):
     path = tmp_path / "m.csv"
-    path.write_text("MMSI,BaseDateTime,LAT,LON\n" + "".join(
-        f"2{i:08d},2025-01-06T00:00:{i:02d},1.{i},2.{i}\n" if i != 3 else "oops,too,many,fields,here\n" for i in range(8)
-    ))
+    path.write_text(
+        "MMSI,BaseDateTime,LAT,LON\n"
+        + "".join(
+            f"2{i:08d},2025-01-06T00:00:{i:02d},1.{i},2.{i}\n" if i != 3 else "oops,too,many,fields,here\n"
+            for i in range(8)
+        )
+    )
     monkeypatch.setattr(formats, "PARSE_BLOCK_BYTES", 64)  # several blocks, gathered into chunks
     dialect = formats.sniff_dialect(formats.csv_header(path))
     with formats.open_binary(path) as src:
@@ -126,7 +142,12 @@ def test_iter_csv_chunks_keep_text_line_numbers_and_malformed_rows(tmp_path, mon
 
 def test_iter_parquet_reads_only_mapped_columns(tmp_path):
     path = tmp_path / "p.parquet"
-    pq.write_table(pa.table({"id": [1, 2, 3], "t": ["a", "b", "c"], "y": [1.0, 2.0, 3.0], "x": [0.0, 0.0, 0.0], "junk": [0, 0, 0]}), path)
+    pq.write_table(
+        pa.table(
+            {"id": [1, 2, 3], "t": ["a", "b", "c"], "y": [1.0, 2.0, 3.0], "x": [0.0, 0.0, 0.0], "junk": [0, 0, 0]}
+        ),
+        path,
+    )
     dialect = formats.parse_columns("mmsi=id,ts=t,lat=y,lon=x").restricted(formats.parquet_columns(path))
     chunks = list(formats.iter_parquet(path, dialect, chunk_rows=2))
     assert [c.num_rows for c in chunks] == [2, 1]

@@ -30,7 +30,8 @@ def store_state(store) -> tuple:
     """Everything ingest may change, to compare before and after."""
     files = sorted(p.relative_to(store.positions_dir).as_posix() for p in store.positions_dir.rglob("*") if p.is_file())
     tables = tuple(
-        store.con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in ("ingested_files", "vessel_static", "quarantine")
+        store.con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
+        for t in ("ingested_files", "vessel_static", "quarantine")
     )
     return files, tables
 
@@ -39,7 +40,12 @@ def test_fixture_marinecadastre(store):
     report = ingest_file(store, FIXTURES / "marinecadastre.csv")
     assert (report.format, report.dialect) == ("csv", "marinecadastre")
     assert report.rows_in == 7 == report.accepted + report.quarantined_total
-    assert dict(report.quarantined) == {"duplicate": 1, "position_not_available": 1, "invalid_mmsi": 1, "bad_timestamp": 1}
+    assert dict(report.quarantined) == {
+        "duplicate": 1,
+        "position_not_available": 1,
+        "invalid_mmsi": 1,
+        "bad_timestamp": 1,
+    }
     assert report.positions == 3
     lines = store.con.execute("SELECT line_no, reason FROM quarantine ORDER BY line_no").fetchall()
     assert lines == [(4, "duplicate"), (5, "position_not_available"), (6, "invalid_mmsi"), (7, "bad_timestamp")]
@@ -83,7 +89,11 @@ def test_compressed_files_ingest_like_plain(tmp_path, store, kind):
     packed = compress(FIXTURES / "marinecadastre.csv", tmp_path, kind)
     report = ingest_file(store, packed)
     assert not report.skipped  # different bytes on disk
-    assert (report.rows_in, report.accepted, report.positions) == (plain_report.rows_in, plain_report.accepted, plain_report.positions)
+    assert (report.rows_in, report.accepted, report.positions) == (
+        plain_report.rows_in,
+        plain_report.accepted,
+        plain_report.positions,
+    )
     assert positions_count(store) == plain_report.positions  # same positions: read once
 
 
@@ -142,7 +152,12 @@ def test_strict_refuses_a_file_with_quarantined_records(store):
         ingest_file(store, FIXTURES / "boat_positions.csv", strict=True)
     assert err.value.errors == {"duplicate": 1}
     assert store_state(store) == before
-    clean_file = ingest_file(store, FIXTURES / "aisdb.csv", columns="mmsi=MMSI,ts=Time,lat=Latitude,lon=Longitude,ts_format=%Y%m%d_%H%M%S,msg_type=Message_ID", strict=False)
+    clean_file = ingest_file(
+        store,
+        FIXTURES / "aisdb.csv",
+        columns="mmsi=MMSI,ts=Time,lat=Latitude,lon=Longitude,ts_format=%Y%m%d_%H%M%S,msg_type=Message_ID",
+        strict=False,
+    )
     assert clean_file.quarantined_total == 1
 
 
@@ -167,10 +182,16 @@ def test_progress_reports_bytes(store):
 
 def test_parquet_in_our_schemas(store, tmp_path):
     positions = pa.table(
-        {"mmsi": [445112000, 445112000], "ts": pa.array([datetime(2025, 1, 6, h, tzinfo=UTC) for h in (1, 2)], pa.timestamp("us", tz="UTC")),
-         "lat": [38.7, 38.8], "lon": [125.2, 125.3], "speed_kn": pa.array([1.0, None], pa.float32()),
-         "course_deg": pa.array([None, None], pa.float32()), "heading_deg": pa.array([None, 90], pa.float32()),
-         "nav_status": pa.array([1, 1], pa.int16())},
+        {
+            "mmsi": [445112000, 445112000],
+            "ts": pa.array([datetime(2025, 1, 6, h, tzinfo=UTC) for h in (1, 2)], pa.timestamp("us", tz="UTC")),
+            "lat": [38.7, 38.8],
+            "lon": [125.2, 125.3],
+            "speed_kn": pa.array([1.0, None], pa.float32()),
+            "course_deg": pa.array([None, None], pa.float32()),
+            "heading_deg": pa.array([None, 90], pa.float32()),
+            "nav_status": pa.array([1, 1], pa.int16()),
+        },
         schema=POSITIONS,
     )
     pq.write_table(positions, tmp_path / "positions.parquet")
@@ -178,10 +199,18 @@ def test_parquet_in_our_schemas(store, tmp_path):
     assert (report.format, report.dialect, report.positions) == ("parquet", "positions", 2)
     assert read_positions(store).equals(positions)
     static = pa.table(
-        {"mmsi": [445112000], "ts": pa.array([datetime(2025, 1, 6, tzinfo=UTC)], pa.timestamp("us", tz="UTC")),
-         "imo": [8660313], "name": ["CHON MA SAN"], "call_sign": ["HMYD"], "ship_type": pa.array([80], pa.int16()),
-         "length_m": pa.array([113], pa.float32()), "width_m": pa.array([18], pa.float32()),
-         "draught_m": pa.array([6.5], pa.float32()), "destination": ["NAMPO"]},
+        {
+            "mmsi": [445112000],
+            "ts": pa.array([datetime(2025, 1, 6, tzinfo=UTC)], pa.timestamp("us", tz="UTC")),
+            "imo": [8660313],
+            "name": ["CHON MA SAN"],
+            "call_sign": ["HMYD"],
+            "ship_type": pa.array([80], pa.int16()),
+            "length_m": pa.array([113], pa.float32()),
+            "width_m": pa.array([18], pa.float32()),
+            "draught_m": pa.array([6.5], pa.float32()),
+            "destination": ["NAMPO"],
+        },
         schema=STATIC,
     )
     pq.write_table(static, tmp_path / "static.parquet")
@@ -191,7 +220,10 @@ def test_parquet_in_our_schemas(store, tmp_path):
 
 
 def test_parquet_with_other_names_and_epoch_times(store, tmp_path):
-    pq.write_table(pa.table({"id": [445112000, 445112000], "t": [1736125323, 1736125383], "y": [1.0, 1.1], "x": [2.0, 2.1]}), tmp_path / "p.parquet")
+    pq.write_table(
+        pa.table({"id": [445112000, 445112000], "t": [1736125323, 1736125383], "y": [1.0, 1.1], "x": [2.0, 2.1]}),
+        tmp_path / "p.parquet",
+    )
     report = ingest_file(store, tmp_path / "p.parquet", columns="mmsi=id,ts=t,lat=y,lon=x")
     assert report.positions == 2
     assert str(read_positions(store).column("ts")[0]) == "2025-01-06 01:02:03+00:00"
@@ -234,13 +266,20 @@ def test_real_files_match_their_readme(store, shared_data):
     assert suez_ids.num_rows == suez.positions
     assert len(set(suez_ids.column("mmsi").to_pylist())) == 256
     lat, lon = suez_ids.column("lat").to_pylist(), suez_ids.column("lon").to_pylist()
-    assert (round(min(lat), 2), round(max(lat), 2), round(min(lon), 2), round(max(lon), 2)) == (29.77, 31.80, 32.01, 32.79)
+    assert (round(min(lat), 2), round(max(lat), 2), round(min(lon), 2), round(max(lon), 2)) == (
+        29.77,
+        31.80,
+        32.01,
+        32.79,
+    )
 
 
 def test_suez_through_columns_mapping(store, shared_data):
     path = shared_data / "ais" / "movingpandas_evergiven_boat_positions.csv"
     report = ingest_file(
-        store, path, columns="mmsi=ID,ts=ais_pos_timestamp,lat=latitude,lon=longitude,ts_format=%d/%m/%Y %H:%M,ids=anonymous"
+        store,
+        path,
+        columns="mmsi=ID,ts=ais_pos_timestamp,lat=latitude,lon=longitude,ts_format=%d/%m/%Y %H:%M,ids=anonymous",
     )
     assert report.dialect == "custom" and report.rows_in == 22_287 and set(report.quarantined) == {"duplicate"}
 
@@ -274,7 +313,7 @@ csv_line = st.one_of(
             "351759000,2025-01-06T00:05:00,38.1,124.9,1.0,90.0,90.0,EVER DIADEM,IMO9134270,3FOF8,70,0.0,295.0,32.0,12.2,70.0,A",
         ]
     ),
-    st.text(alphabet="0123456789,.-:TAIMO x\"", max_size=80),
+    st.text(alphabet='0123456789,.-:TAIMO x"', max_size=80),
 )
 
 

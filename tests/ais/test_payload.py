@@ -60,8 +60,16 @@ def test_matches_pyais_on_every_position_report_of_the_real_samples(shared_data)
     status=st.integers(0, 15),
 )
 def test_matches_pyais_on_encoded_reports(msg_type, mmsi, lat, lon, speed, course, heading, status):
-    fields = {"type": msg_type, "mmsi": mmsi, "lat": lat, "lon": lon, "speed": round(speed, 1),
-              "course": round(course, 1), "heading": heading, "status": status}
+    fields = {
+        "type": msg_type,
+        "mmsi": mmsi,
+        "lat": lat,
+        "lon": lon,
+        "speed": round(speed, 1),
+        "course": round(course, 1),
+        "heading": heading,
+        "status": status,
+    }
     if msg_type == 27:
         fields.update(speed=min(int(speed), 63), course=int(course))
     (sentence,) = encode_dict(fields, talker_id="AI", radio_channel="A")
@@ -77,7 +85,10 @@ def test_flags_characters_outside_the_armour():
     assert out["ok"].tolist() == [True, False]
 
 
-@pytest.mark.parametrize(("msg_type", "chars", "fill", "expected"), [(1, 28, 0, True), (1, 27, 0, False), (27, 16, 0, True), (5, 28, 0, False)])
+@pytest.mark.parametrize(
+    ("msg_type", "chars", "fill", "expected"),
+    [(1, 28, 0, True), (1, 27, 0, False), (27, 16, 0, True), (5, 28, 0, False)],
+)
 def test_standard_length(msg_type, chars, fill, expected):
     assert standard_length(msg_type, b"0" * chars, fill) is expected
 

@@ -18,15 +18,23 @@ def table(rows):
     for r in rows:
         mmsi, t, n, e = r[:4]
         speed = r[4] if len(r) > 4 else 1.0
-        out.append({"mmsi": mmsi, "ts": T0 + timedelta(hours=t), "lat": 35.0 + n * KM,
-                    "lon": 123.0 + e * KM / np.cos(np.radians(35.0)), "speed_kn": speed})
+        out.append(
+            {
+                "mmsi": mmsi,
+                "ts": T0 + timedelta(hours=t),
+                "lat": 35.0 + n * KM,
+                "lon": 123.0 + e * KM / np.cos(np.radians(35.0)),
+                "speed_kn": speed,
+            }
+        )
     return pa.Table.from_pylist(out, schema=POSITIONS)
 
 
 def test_clean_drops_not_available_and_nulls_noise_speeds():
     t = table([(1, 0, 0, 0, 102.3), (1, 1, 0, 0, 5.0), (1, 2, 0, 0, 63.0)])
-    t = pa.concat_tables([t, pa.Table.from_pylist(
-        [{"mmsi": 1, "ts": T0, "lat": 91.0, "lon": 181.0, "speed_kn": 1.0}], schema=POSITIONS)])
+    t = pa.concat_tables(
+        [t, pa.Table.from_pylist([{"mmsi": 1, "ts": T0, "lat": 91.0, "lon": 181.0, "speed_kn": 1.0}], schema=POSITIONS)]
+    )
     out = clean_positions(t)
     assert out.num_rows == 3
     assert out.column("speed_kn").to_pylist() == [None, 5.0, None]
@@ -90,8 +98,14 @@ def test_resample_speed_ignores_reported_glitches():
 
 
 @settings(max_examples=30, deadline=None)
-@given(st.dictionaries(st.tuples(st.integers(1, 3), st.integers(0, 48 * 6)),
-                       st.tuples(st.floats(-50, 50), st.floats(-50, 50)), min_size=1, max_size=40))
+@given(
+    st.dictionaries(
+        st.tuples(st.integers(1, 3), st.integers(0, 48 * 6)),
+        st.tuples(st.floats(-50, 50), st.floats(-50, 50)),
+        min_size=1,
+        max_size=40,
+    )
+)
 def test_segment_does_not_depend_on_row_order(points):
     rows = [(m, k / 6, n, e) for (m, k), (n, e) in points.items()]
     t = table(rows)

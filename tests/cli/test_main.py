@@ -40,6 +40,11 @@ def test_empty_store_says_what_to_do(tmp_path, capsys):
 
 
 def test_console_script_runs_as_a_process(tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "sanctionwatch.cli.main", "--help"], capture_output=True, text=True,
-                          cwd=tmp_path, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "sanctionwatch.cli.main", "--help"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+    )
     assert proc.returncode == 0 and "sanctionwatch" in proc.stdout

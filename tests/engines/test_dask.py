@@ -28,5 +28,9 @@ def test_unreachable_scheduler_is_a_clear_error(scenario):
 
     pos, static, _ = scenario
     with pytest.raises(NetworkError, match="scheduler"):
-        run_dask(pos.slice(0, 10), static, scheduler="tcp://127.0.0.1:1",
-                 config=DetectionConfig(engine=EngineConfig(scheduler_timeout_s=1)))
+        run_dask(
+            pos.slice(0, 10),
+            static,
+            scheduler="tcp://127.0.0.1:1",
+            config=DetectionConfig(engine=EngineConfig(scheduler_timeout_s=1)),
+        )

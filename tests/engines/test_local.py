@@ -44,7 +44,9 @@ def test_partitioning_does_not_change_events(scenario):
 
 def test_rerun_gives_the_same_ids(scenario):
     pos, static, _ = scenario
-    assert ids(run_local(pos, static, config=config(workers=1))) == ids(run_local(pos, static, config=config(workers=1)))
+    assert ids(run_local(pos, static, config=config(workers=1))) == ids(
+        run_local(pos, static, config=config(workers=1))
+    )
 
 
 def test_plan_covers_every_row_once_and_cuts_at_vessel_boundaries(scenario):
@@ -57,8 +59,9 @@ def test_plan_covers_every_row_once_and_cuts_at_vessel_boundaries(scenario):
     mmsi = pos.column("mmsi").to_numpy()
     assert all(mmsi[p.row_start] != mmsi[p.row_start - 1] for p in vessels[1:])
     assert [p.kind for p in parts].count("static") == 1
-    grid = assemble_grid([run_partition(slice_partition(pos, p), static, p, cfg, DetectionContext.default())
-                          for p in vessels])
+    grid = assemble_grid(
+        [run_partition(slice_partition(pos, p), static, p, cfg, DetectionContext.default()) for p in vessels]
+    )
     # Track ids stay unique across partitions: each belongs to one vessel.
     pairs = set(zip(grid.column("track").to_pylist(), grid.column("mmsi").to_pylist()))
     assert grid.num_rows > 0 and len(pairs) == len({t for t, _ in pairs})
@@ -75,8 +78,13 @@ def test_window_keeps_only_encounters_starting_in_its_core(scenario):
     assert len(start)
     grid = assemble_grid([run_partition(slice_partition(pos, p), static, p, cfg, ctx) for p in plan_vessels(pos, cfg)])
     core = int(start[0])
-    part = Partition("window", read_start_us=core - 10**12, read_end_us=core + 10**12, core_start_us=core + 1,
-                     core_end_us=core + 10**12)
+    part = Partition(
+        "window",
+        read_start_us=core - 10**12,
+        read_end_us=core + 10**12,
+        core_start_us=core + 1,
+        core_end_us=core + 10**12,
+    )
     got = run_partition(slice_partition(grid, part), static, part, cfg, ctx).events
     assert everything.column("event_id")[0].as_py() not in got.column("event_id").to_pylist()
     owned = run_partition(slice_partition(grid, part), static, dataclasses.replace(part, core_start_us=core), cfg, ctx)
@@ -86,4 +94,6 @@ def test_window_keeps_only_encounters_starting_in_its_core(scenario):
 def test_input_order_does_not_matter(scenario):
     pos, static, _ = scenario
     shuffled = pos.take(pa.array(np.random.default_rng(1).permutation(pos.num_rows)))
-    assert ids(run_local(shuffled, static, config=config(workers=1))) == ids(run_local(pos, static, config=config(workers=1)))
+    assert ids(run_local(shuffled, static, config=config(workers=1))) == ids(
+        run_local(pos, static, config=config(workers=1))
+    )

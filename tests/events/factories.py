@@ -24,8 +24,16 @@ def pos(north_km: float, east_km: float, *, t: float, mmsi: int = 1, speed: floa
     """One position row: kilometres from the base point, ``t`` hours after the base time."""
     lat = BASE_LAT + north_km / KM_PER_DEG_LAT
     lon = BASE_LON + east_km / (KM_PER_DEG_LAT * np.cos(np.radians(BASE_LAT)))
-    return {"mmsi": mmsi, "ts": T0 + timedelta(hours=t), "lat": lat, "lon": lon, "speed_kn": speed,
-            "course_deg": None, "heading_deg": None, "nav_status": None}
+    return {
+        "mmsi": mmsi,
+        "ts": T0 + timedelta(hours=t),
+        "lat": lat,
+        "lon": lon,
+        "speed_kn": speed,
+        "course_deg": None,
+        "heading_deg": None,
+        "nav_status": None,
+    }
 
 
 def table(rows: list[dict]) -> pa.Table:
@@ -33,7 +41,9 @@ def table(rows: list[dict]) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=POSITIONS)
 
 
-def track(mmsi: int, start_h: float, end_h: float, every_min: float, north_km, east_km, speed: float = 0.5) -> list[dict]:
+def track(
+    mmsi: int, start_h: float, end_h: float, every_min: float, north_km, east_km, speed: float = 0.5
+) -> list[dict]:
     """Positions every ``every_min`` minutes; ``north_km``/``east_km`` are numbers or functions of hours."""
     rows = []
     for t in np.arange(start_h, end_h + 1e-9, every_min / 60.0):

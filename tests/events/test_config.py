@@ -13,9 +13,13 @@ def test_defaults_follow_the_design():
 
 
 def test_environment_overrides_each_section():
-    c = load_detection_config({"SANCTIONWATCH_ENCOUNTER_MAX_DISTANCE_M": "300",
-                               "SANCTIONWATCH_GAP_OFFSHORE_DISTANCE_NM": "50",
-                               "SANCTIONWATCH_TRACKS_LINK_LAG": "6"})
+    c = load_detection_config(
+        {
+            "SANCTIONWATCH_ENCOUNTER_MAX_DISTANCE_M": "300",
+            "SANCTIONWATCH_GAP_OFFSHORE_DISTANCE_NM": "50",
+            "SANCTIONWATCH_TRACKS_LINK_LAG": "6",
+        }
+    )
     assert c.encounter.max_distance_m == 300 and c.gap.offshore_distance_nm == 50 and c.tracks.link_lag == 6
 
 

@@ -78,8 +78,14 @@ def test_wild_position_does_not_break_it():
 
 
 def test_draught_before_and_after_recorded():
-    st = static([{"mmsi": 1, "t": 0, "draught_m": 6.0}, {"mmsi": 1, "t": 4.5, "draught_m": 9.5},
-                 {"mmsi": 2, "t": 0, "draught_m": 12.0}, {"mmsi": 2, "t": 4.2, "draught_m": 8.0}])
+    st = static(
+        [
+            {"mmsi": 1, "t": 0, "draught_m": 6.0},
+            {"mmsi": 1, "t": 4.5, "draught_m": 9.5},
+            {"mmsi": 2, "t": 0, "draught_m": 12.0},
+            {"mmsi": 2, "t": 4.2, "draught_m": 8.0},
+        ]
+    )
     ev = detect_encounters(grid_of(meeting()), static=st)
     d = json.loads(ev.column("details")[0].as_py())
     assert d["draught_before_m"] == {"1": 6.0, "2": 12.0}
@@ -99,7 +105,7 @@ def test_anchorage_cluster_is_flagged():
 
 def test_same_result_under_row_shuffle():
     rows = meeting() + meeting(a=3, b=4, start=2, end=6)
-    for r in rows[len(rows) // 2:]:
+    for r in rows[len(rows) // 2 :]:
         r["lat"] += 0.5
     ev1 = detect_encounters(grid_of(rows))
     ev2 = detect_encounters(grid_of(list(reversed(rows))))
@@ -114,14 +120,26 @@ def suez_queue(shared_data):
 
     from sanctionwatch.ais.schema import POSITIONS
 
-    raw = pcsv.read_csv(shared_data / "ais" / "movingpandas_evergiven_boat_positions.csv",
-                        convert_options=pcsv.ConvertOptions(column_types={"ais_pos_timestamp": pa.string()}))
+    raw = pcsv.read_csv(
+        shared_data / "ais" / "movingpandas_evergiven_boat_positions.csv",
+        convert_options=pcsv.ConvertOptions(column_types={"ais_pos_timestamp": pa.string()}),
+    )
     n = raw.num_rows
     ts = pc.strptime(raw.column("ais_pos_timestamp"), format="%d/%m/%Y %H:%M", unit="us")
-    return pa.table({"mmsi": raw.column(0).cast(pa.int64()), "ts": ts.cast(POSITIONS.field("ts").type),
-                     "lat": raw.column("latitude"), "lon": raw.column("longitude"),
-                     **{f.name: pa.nulls(n, f.type) for f in POSITIONS if f.name in
-                        ("speed_kn", "course_deg", "heading_deg", "nav_status")}}, schema=POSITIONS)
+    return pa.table(
+        {
+            "mmsi": raw.column(0).cast(pa.int64()),
+            "ts": ts.cast(POSITIONS.field("ts").type),
+            "lat": raw.column("latitude"),
+            "lon": raw.column("longitude"),
+            **{
+                f.name: pa.nulls(n, f.type)
+                for f in POSITIONS
+                if f.name in ("speed_kn", "course_deg", "heading_deg", "nav_status")
+            },
+        },
+        schema=POSITIONS,
+    )
 
 
 def test_suez_anchored_queue_is_not_offshore_sts(shared_data):
@@ -132,13 +150,18 @@ def test_suez_anchored_queue_is_not_offshore_sts(shared_data):
 
     grid = grid_of_table(suez_queue(shared_data))
     # Without any port knowledge the density rule alone marks most queue meetings.
-    bare = [json.loads(d)["setting"] for d in detect_encounters(grid, ports=PortIndex.from_ports([]))
-            .column("details").to_pylist()]
+    bare = [
+        json.loads(d)["setting"]
+        for d in detect_encounters(grid, ports=PortIndex.from_ports([])).column("details").to_pylist()
+    ]
     assert bare and bare.count("anchorage_cluster") >= len(bare) / 3
     # With the World Port Index ports of Egypt (known at test time), none is offshore.
     with open(shared_data / "geo" / "gfw_wpi_ports.csv", newline="") as fh:
-        wpi = [Port(r["label"], r["iso3"], float(r["latitude"]), float(r["longitude"]), dprk=False)
-               for r in csv.DictReader(fh) if r["iso3"] == "EGY"]
+        wpi = [
+            Port(r["label"], r["iso3"], float(r["latitude"]), float(r["longitude"]), dprk=False)
+            for r in csv.DictReader(fh)
+            if r["iso3"] == "EGY"
+        ]
     ev = detect_encounters(grid, ports=PortIndex.from_ports(wpi))
     settings = [json.loads(d)["setting"] for d in ev.column("details").to_pylist()]
     assert settings and "offshore" not in settings
@@ -148,8 +171,10 @@ def grid_of_table(positions):
     seg = segment(positions)
     good = ~np.array(seg.column("outlier"))
     return resample_arrays(
-        np.array(seg.column("track"))[good], np.array(seg.column("mmsi"))[good],
-        seg.column("ts").cast(pa.int64()).to_numpy()[good], np.array(seg.column("lat"))[good],
+        np.array(seg.column("track"))[good],
+        np.array(seg.column("mmsi"))[good],
+        seg.column("ts").cast(pa.int64()).to_numpy()[good],
+        np.array(seg.column("lat"))[good],
         np.array(seg.column("lon"))[good],
     )
 

@@ -12,11 +12,27 @@ T0 = 1736121600 * 10**6  # 2025-01-06T00:00:00Z
 
 
 def events():
-    enc = make_events("encounter", version="t", mmsi=np.array([5]), other_mmsi=np.array([3]),
-                      start_us=np.array([T0]), end_us=np.array([T0 + 5400 * 10**6]),
-                      lat=np.array([35.5]), lon=np.array([123.25]), details=[{"min_distance_m": 87.0}])
-    ident = make_events("identity_change", version="t", mmsi=np.array([7]), start_us=np.array([T0]),
-                        end_us=np.array([T0]), lat=np.array([np.nan]), lon=np.array([np.nan]), details=[{"kind": "rename"}])
+    enc = make_events(
+        "encounter",
+        version="t",
+        mmsi=np.array([5]),
+        other_mmsi=np.array([3]),
+        start_us=np.array([T0]),
+        end_us=np.array([T0 + 5400 * 10**6]),
+        lat=np.array([35.5]),
+        lon=np.array([123.25]),
+        details=[{"min_distance_m": 87.0}],
+    )
+    ident = make_events(
+        "identity_change",
+        version="t",
+        mmsi=np.array([7]),
+        start_us=np.array([T0]),
+        end_us=np.array([T0]),
+        lat=np.array([np.nan]),
+        lon=np.array([np.nan]),
+        details=[{"kind": "rename"}],
+    )
     return concat_events([enc, ident])
 
 
@@ -46,8 +62,26 @@ def test_json_and_geojson():
 
 
 def test_same_content_same_id_and_pair_order_does_not_matter():
-    a = make_events("encounter", version="t", mmsi=np.array([5]), other_mmsi=np.array([3]), start_us=np.array([T0]),
-                    end_us=np.array([T0]), lat=np.array([35.5]), lon=np.array([123.25]), details=[{}])
-    b = make_events("encounter", version="t", mmsi=np.array([3]), other_mmsi=np.array([5]), start_us=np.array([T0 + 10**6]),
-                    end_us=np.array([T0]), lat=np.array([35.501]), lon=np.array([123.25]), details=[{"x": 1}])
+    a = make_events(
+        "encounter",
+        version="t",
+        mmsi=np.array([5]),
+        other_mmsi=np.array([3]),
+        start_us=np.array([T0]),
+        end_us=np.array([T0]),
+        lat=np.array([35.5]),
+        lon=np.array([123.25]),
+        details=[{}],
+    )
+    b = make_events(
+        "encounter",
+        version="t",
+        mmsi=np.array([3]),
+        other_mmsi=np.array([5]),
+        start_us=np.array([T0 + 10**6]),
+        end_us=np.array([T0]),
+        lat=np.array([35.501]),
+        lon=np.array([123.25]),
+        details=[{"x": 1}],
+    )
     assert a.column("event_id").to_pylist() == b.column("event_id").to_pylist()

@@ -22,11 +22,15 @@ def test_imo_check_digit():
 
 
 def test_rename_is_one_event_listing_fields():
-    ev = detect_identity_changes(static([
-        {"mmsi": 445000001, "t": 0, "name": "CHON MA SAN", "imo": 8660313, "call_sign": "HMYN"},
-        {"mmsi": 445000001, "t": 5, "name": "chon ma san ", "imo": 8660313, "call_sign": "HMYN"},
-        {"mmsi": 445000001, "t": 9, "name": "SAM MA 2", "imo": 9074729, "call_sign": "HMZZ"},
-    ]))
+    ev = detect_identity_changes(
+        static(
+            [
+                {"mmsi": 445000001, "t": 0, "name": "CHON MA SAN", "imo": 8660313, "call_sign": "HMYN"},
+                {"mmsi": 445000001, "t": 5, "name": "chon ma san ", "imo": 8660313, "call_sign": "HMYN"},
+                {"mmsi": 445000001, "t": 9, "name": "SAM MA 2", "imo": 9074729, "call_sign": "HMZZ"},
+            ]
+        )
+    )
     rows = by_kind(ev)["rename"]
     assert len(rows) == 1 and rows[0]["duration_h"] == 0
     d = json.loads(rows[0]["details"])
@@ -34,11 +38,15 @@ def test_rename_is_one_event_listing_fields():
 
 
 def test_mmsi_change_and_flag_hopping():
-    ev = detect_identity_changes(static([
-        {"mmsi": 445000001, "t": 0, "imo": 9074729, "name": "A"},
-        {"mmsi": 351000002, "t": 10, "imo": 9074729, "name": "B"},
-        {"mmsi": 667000003, "t": 20, "imo": 9074729, "name": "C"},
-    ]))
+    ev = detect_identity_changes(
+        static(
+            [
+                {"mmsi": 445000001, "t": 0, "imo": 9074729, "name": "A"},
+                {"mmsi": 351000002, "t": 10, "imo": 9074729, "name": "B"},
+                {"mmsi": 667000003, "t": 20, "imo": 9074729, "name": "C"},
+            ]
+        )
+    )
     k = by_kind(ev)
     moves = k["mmsi_change"]
     assert [(r["mmsi"], r["other_mmsi"]) for r in moves] == [(351000002, 445000001), (667000003, 351000002)]

@@ -9,13 +9,19 @@ from .factories import table, track
 
 def grid_of(rows):
     seg = segment(table(rows))
-    return resample_arrays(np.array(seg.column("track")), np.array(seg.column("mmsi")),
-                           seg.column("ts").cast(pa.int64()).to_numpy(), np.array(seg.column("lat")),
-                           np.array(seg.column("lon")))
+    return resample_arrays(
+        np.array(seg.column("track")),
+        np.array(seg.column("mmsi")),
+        seg.column("ts").cast(pa.int64()).to_numpy(),
+        np.array(seg.column("lat")),
+        np.array(seg.column("lon")),
+    )
 
 
 def test_five_slow_hours_offshore_is_loitering():
-    rows = track(1, 0, 2, 10, 0, lambda t: 20 * t, speed=11) + track(1, 2 + 1 / 6, 7, 10, 0, lambda t: 40 + 0.5 * (t - 2))
+    rows = track(1, 0, 2, 10, 0, lambda t: 20 * t, speed=11) + track(
+        1, 2 + 1 / 6, 7, 10, 0, lambda t: 40 + 0.5 * (t - 2)
+    )
     ev = detect_loitering(grid_of(rows))
     assert ev.num_rows == 1
     assert 4.5 <= ev.column("duration_h")[0].as_py() <= 5.0

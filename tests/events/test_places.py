@@ -7,8 +7,7 @@ from sanctionwatch.units import haversine_m
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.tuples(st.floats(30, 45), st.floats(118, 134)), min_size=1, max_size=50),
-       st.floats(1, 30))
+@given(st.lists(st.tuples(st.floats(30, 45), st.floats(118, 134)), min_size=1, max_size=50), st.floats(1, 30))
 def test_nearest_port_matches_brute_force(points, max_km):
     ports = default_ports()
     lat = np.array([p[0] for p in points])

@@ -22,8 +22,12 @@ def test_visit_with_hysteresis():
     assert ev.num_rows == 1
     row = ev.to_pylist()[0]
     assert row["duration_h"] == 5.0
-    assert json.loads(row["details"]) == {"port": "Testport", "country": "xx", "dprk_port": True,
-                                          "detector": "port-visit-v1"}
+    assert json.loads(row["details"]) == {
+        "port": "Testport",
+        "country": "xx",
+        "dprk_port": True,
+        "detector": "port-visit-v1",
+    }
 
 
 def test_no_visit_when_never_within_entry():

@@ -4,9 +4,7 @@ from hypothesis import strategies as st
 
 from sanctionwatch.events.spatial import pairs_within, self_pairs_within, xyz_m
 
-points = st.lists(
-    st.tuples(st.floats(-80, 80), st.floats(-180, 180), st.integers(0, 3)), min_size=1, max_size=60
-)
+points = st.lists(st.tuples(st.floats(-80, 80), st.floats(-180, 180), st.integers(0, 3)), min_size=1, max_size=60)
 
 
 def brute(lat, lon, group, radius_m):

@@ -11,7 +11,11 @@ def kinds(ev):
 
 
 def test_teleport_excursion_is_one_jump_event():
-    rows = track(1, 0, 3, 20, 0, lambda t: 20 * t) + track(1, 3 + 1 / 3, 4, 20, -300, 300) + track(1, 4 + 1 / 3, 6, 20, 0, lambda t: 20 * t)
+    rows = (
+        track(1, 0, 3, 20, 0, lambda t: 20 * t)
+        + track(1, 3 + 1 / 3, 4, 20, -300, 300)
+        + track(1, 4 + 1 / 3, 6, 20, 0, lambda t: 20 * t)
+    )
     ev = detect_spoofing(segment(table(rows)))
     assert kinds(ev) == ["position_jump"]
     assert json.loads(ev.column("details")[0].as_py())["position_jump"]["implied_speed_kn"] > 100

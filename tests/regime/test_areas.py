@@ -21,7 +21,9 @@ def test_dprk_waters_hold_the_dprk_ports_and_not_the_neighbours():
     lat = np.array([p.lat for p in ports])
     lon = np.array([p.lon for p in ports])
     inside = w.contains(lat, lon)
-    assert all(inside[i] == p.dprk for i, p in enumerate(ports)), [p.name for i, p in enumerate(ports) if inside[i] != p.dprk]
+    assert all(inside[i] == p.dprk for i, p in enumerate(ports)), [
+        p.name for i, p in enumerate(ports) if inside[i] != p.dprk
+    ]
     # Korea Bay open water 60 km off the coast is outside; the Nampo approaches are inside.
     assert w.contains(np.array([39.0, 38.65]), np.array([124.0, 125.1])).tolist() == [False, True]
     d = w.distance_km(np.array([38.65, 37.0]), np.array([125.1, 124.0]))
@@ -30,13 +32,29 @@ def test_dprk_waters_hold_the_dprk_ports_and_not_the_neighbours():
 
 def test_user_geofences(tmp_path):
     path = tmp_path / "fence.geojson"
-    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"name": "Test box"},
-         "geometry": {"type": "Polygon", "coordinates": [[[120, 30], [121, 30], [121, 31], [120, 31], [120, 30]]]}}]}))
+    path.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {"name": "Test box"},
+                        "geometry": {
+                            "type": "Polygon",
+                            "coordinates": [[[120, 30], [121, 30], [121, 31], [120, 31], [120, 30]]],
+                        },
+                    }
+                ],
+            }
+        )
+    )
     (fence,) = read_geofences(path)
     assert fence.id == "Test box" and fence.kind == "user"
     assert fence.contains(np.array([30.5, 32.0]), np.array([120.5, 120.5])).tolist() == [True, False]
     bad = tmp_path / "bad.geojson"
-    bad.write_text(json.dumps({"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [1, 2]}}))
+    bad.write_text(
+        json.dumps({"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [1, 2]}})
+    )
     with pytest.raises(InputError, match="polygons"):
         read_geofences(bad)

@@ -6,7 +6,14 @@ from sanctionwatch.regime.flags import flag_of_mmsi, flags_of_mmsi, mid_of_mmsi
 
 def test_known_flags():
     assert flags_of_mmsi([445123456, 351000000, 412345678, 413000001, 667000001, 671000001, 273000001]).tolist() == [
-        "kp", "pa", "cn", "cn", "sl", "tg", "ru"]
+        "kp",
+        "pa",
+        "cn",
+        "cn",
+        "sl",
+        "tg",
+        "ru",
+    ]
 
 
 def test_not_ship_stations_have_no_flag():

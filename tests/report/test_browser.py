@@ -1,6 +1,7 @@
 """The report as a person sees it: opened from disk in headless Chromium, offline."""
 
 import pytest
+
 from sanctionwatch.report.build import write_report
 
 pytestmark = pytest.mark.browser

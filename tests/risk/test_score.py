@@ -1,31 +1,53 @@
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pyarrow as pa
 
 from sanctionwatch.events.schema import EVENTS
 from sanctionwatch.risk.score import ListHit, RiskConfig, score_vessels
 
-T0 = datetime(2025, 1, 6, tzinfo=timezone.utc)
+T0 = datetime(2025, 1, 6, tzinfo=UTC)
 
 
 def ev(event_id, type_, mmsi, other=None, **details):
-    return {"event_id": event_id, "type": type_, "mmsi": mmsi, "other_mmsi": other, "start": T0, "end": T0,
-            "duration_h": 3.0, "lat": 38.5, "lon": 124.5, "details": json.dumps(details)}
+    return {
+        "event_id": event_id,
+        "type": type_,
+        "mmsi": mmsi,
+        "other_mmsi": other,
+        "start": T0,
+        "end": T0,
+        "duration_h": 3.0,
+        "lat": 38.5,
+        "lon": 124.5,
+        "details": json.dumps(details),
+    }
 
 
 def vessels(*rows):
-    return pa.table({"mmsi": [r[0] for r in rows], "imo": [r[1] for r in rows], "name": [r[2] for r in rows],
-                     "flag": [r[3] for r in rows]})
+    return pa.table(
+        {
+            "mmsi": [r[0] for r in rows],
+            "imo": [r[1] for r in rows],
+            "name": [r[2] for r in rows],
+            "flag": [r[3] for r in rows],
+        }
+    )
 
 
 def test_designated_vessel_and_its_counterparty():
-    vs = vessels((445000001, 8604917, "YU JONG 2", "kp"), (351000002, 9000001, "OCEAN STAR", "pa"),
-                 (412000003, 9000002, "QUIET SHIP", "cn"))
-    events = pa.Table.from_pylist([
-        ev("e1", "encounter", 445000001, 351000002, near_port=False),
-        ev("e2", "gap", 351000002, likely_deliberate=True),
-    ], schema=EVENTS)
+    vs = vessels(
+        (445000001, 8604917, "YU JONG 2", "kp"),
+        (351000002, 9000001, "OCEAN STAR", "pa"),
+        (412000003, 9000002, "QUIET SHIP", "cn"),
+    )
+    events = pa.Table.from_pylist(
+        [
+            ev("e1", "encounter", 445000001, 351000002, near_port=False),
+            ev("e2", "gap", 351000002, likely_deliberate=True),
+        ],
+        schema=EVENTS,
+    )
     hit = ListHit(445000001, "ofac-23736", "YU JONG 2", "ofac", "23736", 1.0, True, "IMO 8604917 equal")
     out = score_vessels(vs, events, [hit])
     by = {v.mmsi: v for v in out}
@@ -44,7 +66,9 @@ def test_designated_vessel_and_its_counterparty():
 
 def test_caps_limit_repeated_evidence():
     vs = vessels((412000003, None, "X", "cn"))
-    events = pa.Table.from_pylist([ev(f"g{i}", "gap", 412000003, likely_deliberate=True) for i in range(10)], schema=EVENTS)
+    events = pa.Table.from_pylist(
+        [ev(f"g{i}", "gap", 412000003, likely_deliberate=True) for i in range(10)], schema=EVENTS
+    )
     (v,) = score_vessels(vs, events)
     assert v.score == RiskConfig().deliberate_gap_max
     assert v.event_counts == {"gap": 10}
@@ -58,18 +82,31 @@ def test_near_port_encounter_is_not_offshore_evidence():
 
 def test_dprk_port_call_waters_and_cargo_evidence():
     vs = vessels((351000009, None, "RUNNER", "pa"), (412000005, None, "MEET", "cn"))
-    events = pa.Table.from_pylist([
-        ev("p", "port_visit", 351000009, port="Nampo", dprk_port=True),
-        ev("w", "geofence", 351000009, area="dprk_waters", area_kind="dprk_waters"),
-        ev("g", "gap", 351000009, likely_deliberate=False, near_dprk_waters=True),
-        ev("e", "encounter", 351000009, 412000005, near_port=True, port="Nampo", port_dprk=True, draught_changed=True),
-    ], schema=EVENTS)
+    events = pa.Table.from_pylist(
+        [
+            ev("p", "port_visit", 351000009, port="Nampo", dprk_port=True),
+            ev("w", "geofence", 351000009, area="dprk_waters", area_kind="dprk_waters"),
+            ev("g", "gap", 351000009, likely_deliberate=False, near_dprk_waters=True),
+            ev(
+                "e",
+                "encounter",
+                351000009,
+                412000005,
+                near_port=True,
+                port="Nampo",
+                port_dprk=True,
+                draught_changed=True,
+            ),
+        ],
+        schema=EVENTS,
+    )
     by = {v.mmsi: v for v in score_vessels(vs, events)}
     cfg = RiskConfig()
     codes = {r.code for r in by[351000009].reasons}
     # a port call already implies the waters entry: not counted twice
     assert codes == {"dprk_port_visit", "gap_near_dprk_waters", "encounter_near_dprk_port", "cargo_moved"}
-    assert by[351000009].score == min(100, cfg.dprk_port_visit + cfg.gap_near_dprk_waters + cfg.encounter_near_dprk_port
-                                      + cfg.cargo_moved)
+    assert by[351000009].score == min(
+        100, cfg.dprk_port_visit + cfg.gap_near_dprk_waters + cfg.encounter_near_dprk_port + cfg.cargo_moved
+    )
     # the counterparty shares the encounter evidence
     assert {r.code for r in by[412000005].reasons} == {"encounter_near_dprk_port", "cargo_moved"}

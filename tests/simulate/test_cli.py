@@ -13,8 +13,25 @@ from sanctionwatch.cli.main import app
 def test_simulate_command(tmp_path: Path) -> None:
     out = tmp_path / "scenario"
     result = CliRunner().invoke(
-        app, ["--db", str(tmp_path / "x.duckdb"), "-q", "simulate", "--output", str(out), "--seed", "4",
-              "--vessels", "18", "--days", "2", "--format", "parquet", "--interval", "300"],
+        app,
+        [
+            "--db",
+            str(tmp_path / "x.duckdb"),
+            "-q",
+            "simulate",
+            "--output",
+            str(out),
+            "--seed",
+            "4",
+            "--vessels",
+            "18",
+            "--days",
+            "2",
+            "--format",
+            "parquet",
+            "--interval",
+            "300",
+        ],
     )
     assert result.exit_code == 0, result.output
     assert "encounter" in result.output and "fast_pass" in result.output

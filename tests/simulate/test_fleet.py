@@ -7,12 +7,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sanctionwatch.lists.identifiers import imo_check_digit, imo_check_digit_ok
+from sanctionwatch.regime.flags import flag_of_mmsi
 from sanctionwatch.simulate.fleet import (
     SHIP_TYPE_TANKER,
     IdentityFactory,
     designated_tankers,
 )
-from sanctionwatch.regime.flags import flag_of_mmsi
 
 
 def test_known_imo_numbers() -> None:

@@ -30,13 +30,19 @@ def test_files_follow_the_contract(scenario: Scenario, scenario_dir: Path) -> No
     assert tuple(rows[0]) == VESSEL_COLUMNS and len(rows) == len(scenario.vessels)
     truth = json.loads((scenario_dir / "truth.json").read_text(encoding="utf-8"))
     assert truth == json.loads(json.dumps(scenario.truth))
-    assert all(set(e) == {"type", "mmsi", "other_mmsi", "start", "end", "lat", "lon", "details"} for e in truth["events"])
-    assert all({"kind", "must_not", "mmsi", "other_mmsi", "start", "end", "lat", "lon"} <= set(d) for d in truth["decoys"])
+    assert all(
+        set(e) == {"type", "mmsi", "other_mmsi", "start", "end", "lat", "lon", "details"} for e in truth["events"]
+    )
+    assert all(
+        {"kind", "must_not", "mmsi", "other_mmsi", "start", "end", "lat", "lon"} <= set(d) for d in truth["decoys"]
+    )
 
 
 def test_csv_and_parquet_agree(scenario_dir: Path) -> None:
-    text = pacsv.read_csv(scenario_dir / "positions.csv", convert_options=pacsv.ConvertOptions(
-        column_types={"BaseDateTime": "string", "IMO": "string"}))
+    text = pacsv.read_csv(
+        scenario_dir / "positions.csv",
+        convert_options=pacsv.ConvertOptions(column_types={"BaseDateTime": "string", "IMO": "string"}),
+    )
     par = pq.read_table(scenario_dir / "positions.parquet")
     assert text.num_rows == par.num_rows
     assert (text["MMSI"].to_numpy() == par["mmsi"].to_numpy()).all()

@@ -19,8 +19,15 @@ from sanctionwatch.units import KNOTS_PER_MPS, haversine_m
 from .conftest import Tracks, epoch
 
 EVENT_TYPES = ("encounter", "loitering", "gap", "port_visit", "geofence", "identity_change", "spoofing")
-DECOY_KINDS = ("fast_pass", "short_meeting", "port_anchorage", "drifting_alone", "apart_drift", "short_outage",
-               "wild_position")
+DECOY_KINDS = (
+    "fast_pass",
+    "short_meeting",
+    "port_anchorage",
+    "drifting_alone",
+    "apart_drift",
+    "short_outage",
+    "wild_position",
+)
 GRID_S = 600.0
 
 
@@ -102,7 +109,9 @@ def test_encounter_draughts_show_the_transfer(scenario: Scenario) -> None:
 
 
 def test_some_encounters_involve_dprk_tankers(scenario: Scenario) -> None:
-    dprk = [e for e in events(scenario, "encounter") if any(m // 1_000_000 == 445 for m in (e["mmsi"], e["other_mmsi"]))]
+    dprk = [
+        e for e in events(scenario, "encounter") if any(m // 1_000_000 == 445 for m in (e["mmsi"], e["other_mmsi"]))
+    ]
     assert dprk and all(e["details"]["dprk"] for e in dprk)
 
 
@@ -222,7 +231,11 @@ def test_no_clean_position_on_land_outside_ports(scenario: Scenario, tracks: Tra
     clean = tracks.label == CLEAN
     land = np.flatnonzero(clean & on_land(tracks.lat, tracks.lon))
     ports = load_ports()
-    d = np.min([haversine_m(p.lat, p.lon, tracks.lat[land], tracks.lon[land]) for p in ports], axis=0) if len(land) else []
+    d = (
+        np.min([haversine_m(p.lat, p.lon, tracks.lat[land], tracks.lon[land]) for p in ports], axis=0)
+        if len(land)
+        else []
+    )
     assert (np.asarray(d) < 3000.0).all()
 
 

@@ -23,7 +23,9 @@ def test_older_store_is_migrated(tmp_path):
     con = duckdb.connect(str(path))
     first = available_migrations()[0]
     con.execute(first.sql)
-    con.execute("INSERT INTO schema_migrations (number, name, applied_by) VALUES (?, ?, 'old')", [first.number, first.name])
+    con.execute(
+        "INSERT INTO schema_migrations (number, name, applied_by) VALUES (?, ?, 'old')", [first.number, first.name]
+    )
     con.close()
     s = open_store(path)
     assert schema_version(s.con) == available_migrations()[-1].number

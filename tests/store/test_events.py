@@ -10,12 +10,27 @@ from sanctionwatch.store.events import read_events, write_events
 def sample():
     t0 = datetime(2025, 1, 6, tzinfo=UTC).timestamp() * 1e6
     h = 3600 * 1e6
-    enc = make_events("encounter", version="t", mmsi=np.array([1]), other_mmsi=np.array([2]),
-                      start_us=np.array([t0], dtype=np.int64), end_us=np.array([t0 + 3 * h], dtype=np.int64),
-                      lat=np.array([35.0]), lon=np.array([123.0]), details=[{"min_distance_m": 100}])
-    gap = make_events("gap", version="t", mmsi=np.array([3, 2]), start_us=np.array([t0 + 10 * h, t0 + 20 * h], dtype=np.int64),
-                      end_us=np.array([t0 + 17 * h, t0 + 27 * h], dtype=np.int64), lat=np.array([36.0, np.nan]),
-                      lon=np.array([124.0, np.nan]), details=[{}, {}])
+    enc = make_events(
+        "encounter",
+        version="t",
+        mmsi=np.array([1]),
+        other_mmsi=np.array([2]),
+        start_us=np.array([t0], dtype=np.int64),
+        end_us=np.array([t0 + 3 * h], dtype=np.int64),
+        lat=np.array([35.0]),
+        lon=np.array([123.0]),
+        details=[{"min_distance_m": 100}],
+    )
+    gap = make_events(
+        "gap",
+        version="t",
+        mmsi=np.array([3, 2]),
+        start_us=np.array([t0 + 10 * h, t0 + 20 * h], dtype=np.int64),
+        end_us=np.array([t0 + 17 * h, t0 + 27 * h], dtype=np.int64),
+        lat=np.array([36.0, np.nan]),
+        lon=np.array([124.0, np.nan]),
+        details=[{}, {}],
+    )
     return enc, gap
 
 

@@ -69,8 +69,9 @@ def test_write_partitions_by_day_and_reads_sorted(store):
 
 
 def test_read_filters_time_window_and_vessels(store):
-    write_positions(pos([(1, h, h, h) for h in range(0, 48, 6)] + [(2, 12, 9, 9)]), store.positions_dir,
-                    file_sha256=SHA_A, seq=0)
+    write_positions(
+        pos([(1, h, h, h) for h in range(0, 48, 6)] + [(2, 12, 9, 9)]), store.positions_dir, file_sha256=SHA_A, seq=0
+    )
     window = read_positions(store, start=T0 + timedelta(hours=12), end=T0 + timedelta(hours=30))
     assert window.column("lat").to_pylist() == [12, 18, 24, 9]
     assert window.column("mmsi").to_pylist() == [1, 1, 1, 2]
@@ -141,7 +142,9 @@ def test_arrow_parquet_duckdb_round_trip_keeps_values_types_and_timezone(tmp_pat
         table = pa.table(
             {
                 "mmsi": [r[0] for r in rows],
-                "ts": pa.array([1_736_121_600_000_000 + r[1] for r in rows], pa.int64()).cast(pa.timestamp("us", tz="UTC")),
+                "ts": pa.array([1_736_121_600_000_000 + r[1] for r in rows], pa.int64()).cast(
+                    pa.timestamp("us", tz="UTC")
+                ),
                 "lat": [r[2] for r in rows],
                 "lon": [r[3] for r in rows],
                 "speed_kn": pa.array([r[4] for r in rows], pa.float32()),
@@ -154,7 +157,9 @@ def test_arrow_parquet_duckdb_round_trip_keeps_values_types_and_timezone(tmp_pat
         write_positions(table, store.positions_dir, file_sha256=SHA_A, seq=0)
         back = read_positions(store)
         assert back.schema == POSITIONS
-        assert back.equals(table.sort_by([("mmsi", "ascending"), ("ts", "ascending"), ("lat", "ascending"), ("lon", "ascending")]))
+        assert back.equals(
+            table.sort_by([("mmsi", "ascending"), ("ts", "ascending"), ("lat", "ascending"), ("lon", "ascending")])
+        )
 
 
 def test_static_summary_and_quarantine_reads(store):

@@ -63,9 +63,7 @@ STATIC_TYPES = (5, 24)
 SPEED_NOT_AVAILABLE_KN = 102.3
 STATIC_FIELDS = ("imo", "name", "call_sign", "ship_type", "length_m", "width_m", "draught_m", "destination")
 
-QUARANTINE = pa.schema(
-    [pa.field("line_no", pa.int64()), pa.field("raw", pa.string()), pa.field("reason", pa.string())]
-)
+QUARANTINE = pa.schema([pa.field("line_no", pa.int64()), pa.field("raw", pa.string()), pa.field("reason", pa.string())])
 
 #: Identity mapping for tables that already use canonical names (decoded NMEA, our Parquet).
 CANONICAL_DIALECT = Dialect("canonical", {name: name for name in CANONICAL})
@@ -204,15 +202,12 @@ class _Exprs:
 
 def _mmsi_checks(check_ship_range: bool) -> tuple[str, str]:
     """SQL conditions for ``invalid_mmsi`` and ``not_ship_mmsi``."""
-    invalid = (
-        "mmsi IS NULL OR mmsi <= 0"
-        + (
-            " OR mmsi < 100000000 OR mmsi > 999999999"
-            " OR mmsi % 111111111 = 0"  # one digit repeated nine times
-            " OR mmsi % 1000000 = 0"  # a country code followed by zeros
-            if check_ship_range
-            else ""
-        )
+    invalid = "mmsi IS NULL OR mmsi <= 0" + (
+        " OR mmsi < 100000000 OR mmsi > 999999999"
+        " OR mmsi % 111111111 = 0"  # one digit repeated nine times
+        " OR mmsi % 1000000 = 0"  # a country code followed by zeros
+        if check_ship_range
+        else ""
     )
     not_ship = "mmsi < 201000000 OR mmsi > 775999999" if check_ship_range else "FALSE"
     return invalid, not_ship
@@ -416,9 +411,11 @@ def validate(
         con.register("static_rows", chunk.take(pa.array(kept)))
         try:
             informative = " OR ".join(f"{f} IS NOT NULL" for f in STATIC_FIELDS)
-            static = con.sql(
-                f"SELECT * FROM (SELECT {_static_sql(e)} FROM static_rows) WHERE {informative}"
-            ).to_arrow_table().cast(STATIC)
+            static = (
+                con.sql(f"SELECT * FROM (SELECT {_static_sql(e)} FROM static_rows) WHERE {informative}")
+                .to_arrow_table()
+                .cast(STATIC)
+            )
         finally:
             con.unregister("static_rows")
     bad = np.flatnonzero(~ok)

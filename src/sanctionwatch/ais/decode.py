@@ -147,8 +147,21 @@ def _gatehouse_time(sentence: bytes) -> int | None:
     return int(stamp.timestamp() * _US)
 
 
-_NUMERIC = ("msg_type", "mmsi", "lat", "lon", "speed_kn", "course_deg", "heading_deg", "nav_status", "imo",
-            "ship_type", "length_m", "width_m", "draught_m")
+_NUMERIC = (
+    "msg_type",
+    "mmsi",
+    "lat",
+    "lon",
+    "speed_kn",
+    "course_deg",
+    "heading_deg",
+    "nav_status",
+    "imo",
+    "ship_type",
+    "length_m",
+    "width_m",
+    "draught_m",
+)
 _TEXT = ("_raw", "_reason", "name", "call_sign", "destination")
 
 

@@ -126,9 +126,7 @@ class Dialect:
         """This dialect without the optional columns a file lacks (error if a key column is missing)."""
         missing = [c for c in self.key_columns() if c not in present]
         if missing:
-            raise InputError(
-                f"no column(s) {missing} for dialect {self.name!r}; columns are {present[:20]}"
-            )
+            raise InputError(f"no column(s) {missing} for dialect {self.name!r}; columns are {present[:20]}")
         have = set(present)
         columns = {k: v for k, v in self.columns.items() if all(c.strip() in have for c in v.split("+"))}
         return dataclasses.replace(self, columns=columns)
@@ -510,4 +508,3 @@ def iter_parquet(path: Path, dialect: Dialect, *, chunk_rows: int) -> Iterator[p
     for batch in pf.iter_batches(batch_size=chunk_rows, columns=dialect.source_columns()):
         if batch.num_rows:
             yield pa.Table.from_batches([batch])
-

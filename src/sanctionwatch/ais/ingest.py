@@ -57,9 +57,7 @@ Progress = Callable[[int, int], None]
 class IngestSettings:
     """Chunking and parallelism of ingest (environment ``SANCTIONWATCH_AIS_<NAME>``)."""
 
-    chunk_rows: int = dataclasses.field(
-        default=250_000, metadata={"help": "records per chunk; bounds ingest memory"}
-    )
+    chunk_rows: int = dataclasses.field(default=250_000, metadata={"help": "records per chunk; bounds ingest memory"})
     workers: int = dataclasses.field(default=0, metadata={"help": "processes decoding NMEA (0 = all cores)"})
 
 
@@ -189,7 +187,10 @@ def _cleaned_chunks(
                 pending: list[pa.Table] = []
                 rows = 0
                 blocks = decode_stream(
-                    src.fh, block_lines=block_lines, workers=workers, default_time=default_time,
+                    src.fh,
+                    block_lines=block_lines,
+                    workers=workers,
+                    default_time=default_time,
                     in_flight=2 * -(-chunk_rows // block_lines),  # decoding runs on while a chunk is validated
                 )
                 for table in blocks:
@@ -290,8 +291,14 @@ def ingest_file(
     con.execute("BEGIN TRANSACTION")
     try:
         chunks = _cleaned_chunks(
-            path, fmt, chosen, chunk_rows=ingest.chunk_rows, workers=ingest.workers,
-            default_time=default_time, settings=settings, progress=progress,
+            path,
+            fmt,
+            chosen,
+            chunk_rows=ingest.chunk_rows,
+            workers=ingest.workers,
+            default_time=default_time,
+            settings=settings,
+            progress=progress,
         )
         for seq, cleaned in enumerate(chunks):
             report.rows_in += cleaned.rows_in

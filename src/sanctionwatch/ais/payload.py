@@ -23,12 +23,31 @@ _BITS = {1: 168, 2: 168, 3: 168, 18: 168, 27: 96}
 _CHARS = 28  # 168 bits / 6
 
 # (start bit, width, signed) per field, per layout.
-_CLASS_A = {"mmsi": (8, 30, False), "status": (38, 4, False), "speed": (50, 10, False), "lon": (61, 28, True),
-            "lat": (89, 27, True), "course": (116, 12, False), "heading": (128, 9, False)}
-_CLASS_B = {"mmsi": (8, 30, False), "speed": (46, 10, False), "lon": (57, 28, True), "lat": (85, 27, True),
-            "course": (112, 12, False), "heading": (124, 9, False)}
-_LONG_RANGE = {"mmsi": (8, 30, False), "status": (40, 4, False), "lon": (44, 18, True), "lat": (62, 17, True),
-               "speed": (79, 6, False), "course": (85, 9, False)}
+_CLASS_A = {
+    "mmsi": (8, 30, False),
+    "status": (38, 4, False),
+    "speed": (50, 10, False),
+    "lon": (61, 28, True),
+    "lat": (89, 27, True),
+    "course": (116, 12, False),
+    "heading": (128, 9, False),
+}
+_CLASS_B = {
+    "mmsi": (8, 30, False),
+    "speed": (46, 10, False),
+    "lon": (57, 28, True),
+    "lat": (85, 27, True),
+    "course": (112, 12, False),
+    "heading": (124, 9, False),
+}
+_LONG_RANGE = {
+    "mmsi": (8, 30, False),
+    "status": (40, 4, False),
+    "lon": (44, 18, True),
+    "lat": (62, 17, True),
+    "speed": (79, 6, False),
+    "course": (85, 9, False),
+}
 
 
 def standard_length(msg_type: int, payload: bytes, fill_bits: int) -> bool:
@@ -63,7 +82,10 @@ def decode_positions(payloads: Sequence[bytes], msg_types: Sequence[int]) -> dic
     ``ok`` (False where the payload holds characters outside the AIS armour).
     """
     n = len(payloads)
-    out = {name: np.full(n, np.nan) for name in ("mmsi", "lat", "lon", "speed_kn", "course_deg", "heading_deg", "nav_status")}
+    out = {
+        name: np.full(n, np.nan)
+        for name in ("mmsi", "lat", "lon", "speed_kn", "course_deg", "heading_deg", "nav_status")
+    }
     if n == 0:
         out["ok"] = np.ones(0, dtype=bool)
         return out

@@ -162,9 +162,7 @@ def segment(positions: pa.Table, *, config: TrackConfig = TrackConfig()) -> pa.T
     table = clean_positions(positions)
     n = table.num_rows
     if n == 0:
-        return table.append_column("track", pa.array([], pa.int64())).append_column(
-            "outlier", pa.array([], pa.bool_())
-        )
+        return table.append_column("track", pa.array([], pa.int64())).append_column("outlier", pa.array([], pa.bool_()))
     mmsi = table.column("mmsi").to_numpy()
     ts = _ts_us(table)
     lat = table.column("lat").to_numpy()
@@ -172,8 +170,14 @@ def segment(positions: pa.Table, *, config: TrackConfig = TrackConfig()) -> pa.T
 
     def ok(i: np.ndarray, j: np.ndarray) -> np.ndarray:
         return (mmsi[i] == mmsi[j]) & reachable(
-            lat[j], lon[j], ts[j], lat[i], lon[i], ts[i],
-            max_speed_kn=config.max_speed_kn, position_noise_m=config.position_noise_m,
+            lat[j],
+            lon[j],
+            ts[j],
+            lat[i],
+            lon[i],
+            ts[i],
+            max_speed_kn=config.max_speed_kn,
+            position_noise_m=config.position_noise_m,
         )
 
     idx = np.arange(n)
@@ -181,8 +185,14 @@ def segment(positions: pa.Table, *, config: TrackConfig = TrackConfig()) -> pa.T
     lag1 = np.zeros(n, dtype=bool)
     # Lag 1 on slices (views, no gathers): the bulk of the work.
     lag1[1:] = (mmsi[1:] == mmsi[:-1]) & reachable(
-        lat[:-1], lon[:-1], ts[:-1], lat[1:], lon[1:], ts[1:],
-        max_speed_kn=config.max_speed_kn, position_noise_m=config.position_noise_m,
+        lat[:-1],
+        lon[:-1],
+        ts[:-1],
+        lat[1:],
+        lon[1:],
+        ts[1:],
+        max_speed_kn=config.max_speed_kn,
+        position_noise_m=config.position_noise_m,
     )
     parent = idx.copy()
     pending = np.flatnonzero(~lag1)
@@ -225,9 +235,7 @@ def _roots(parent: np.ndarray, lag1: np.ndarray) -> np.ndarray:
     return root_of_head[run_head]
 
 
-def _join_tracks(
-    track: np.ndarray, mmsi: np.ndarray, ok: Callable[[np.ndarray, np.ndarray], np.ndarray]
-) -> np.ndarray:
+def _join_tracks(track: np.ndarray, mmsi: np.ndarray, ok: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> np.ndarray:
     """Join a track to the most recent earlier track of its MMSI it could have come from.
 
     This resumes the real track after a stretch longer than ``link_lag``
@@ -372,9 +380,7 @@ def resample_arrays(
     right = np.where(exact, left, np.minimum(left + 1, ends[owner] - 1))
     gap = ts_us[right] - ts_us[left]
     keep = exact | ((gap <= max_gap_us) & (ts_us[right] >= tick_us) & (ts_us[left] <= tick_us))
-    left, right, tick, tick_us, owner, gap, exact = (
-        a[keep] for a in (left, right, tick, tick_us, owner, gap, exact)
-    )
+    left, right, tick, tick_us, owner, gap, exact = (a[keep] for a in (left, right, tick, tick_us, owner, gap, exact))
     w = np.where(exact | (gap == 0), 0.0, (tick_us - ts_us[left]) / np.where(gap == 0, 1, gap))
     w = np.clip(w, 0.0, 1.0)
     dlon = (lon[right] - lon[left] + 540.0) % 360.0 - 180.0
@@ -387,9 +393,11 @@ def resample_arrays(
     if lone.any():
         seg = haversine_m(lat[left], lon[left], lat[right], lon[right]) / np.maximum(gap, 1) * US_PER_SECOND
         nxt = np.minimum(left + 1, ends[owner] - 1)
-        seg_next = haversine_m(lat[left], lon[left], lat[nxt], lon[nxt]) / np.maximum(
-            ts_us[nxt] - ts_us[left], 1
-        ) * US_PER_SECOND
+        seg_next = (
+            haversine_m(lat[left], lon[left], lat[nxt], lon[nxt])
+            / np.maximum(ts_us[nxt] - ts_us[left], 1)
+            * US_PER_SECOND
+        )
         fallback = np.where(exact, np.where(nxt > left, seg_next, 0.0), seg) / MPS_PER_KNOT
         speed = np.where(lone, fallback, speed)
     return Grid(gtrack, mmsi[starts][owner], tick, glat, glon, speed, grid_us)
@@ -431,6 +439,16 @@ def resample(tracks: pa.Table, *, grid_min: int = 10, max_gap_h: float = 1.0) ->
 
 
 __all__ = [
-    "GRID", "POSITIONS", "Grid", "TrackConfig", "clean_positions", "drop_outliers", "is_sorted_by", "reachable", "resample",
-    "resample_arrays", "segment", "track_order",
+    "GRID",
+    "POSITIONS",
+    "Grid",
+    "TrackConfig",
+    "clean_positions",
+    "drop_outliers",
+    "is_sorted_by",
+    "reachable",
+    "resample",
+    "resample_arrays",
+    "segment",
+    "track_order",
 ]

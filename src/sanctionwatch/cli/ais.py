@@ -6,7 +6,6 @@ import json
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.progress import TaskID
@@ -45,8 +44,12 @@ def _report_table(reports: list[IngestReport]) -> Table:
         fmt = r.format + (f"/{r.dialect}" if r.dialect else "")
         note = " (already ingested)" if r.skipped else ""
         table.add_row(
-            f"{r.path.name}{note}", fmt, f"{r.rows_in:,}", f"{r.accepted:,}",
-            "" if r.skipped else f"{r.positions:,}", "" if r.skipped else f"{r.static_rows:,}",
+            f"{r.path.name}{note}",
+            fmt,
+            f"{r.rows_in:,}",
+            f"{r.accepted:,}",
+            "" if r.skipped else f"{r.positions:,}",
+            "" if r.skipped else f"{r.static_rows:,}",
             f"{r.quarantined_total:,}",
         )
     return table
@@ -54,9 +57,16 @@ def _report_table(reports: list[IngestReport]) -> Table:
 
 def _report_json(r: IngestReport) -> dict[str, object]:
     return {
-        "path": str(r.path), "sha256": r.sha256, "format": r.format, "dialect": r.dialect, "rows_in": r.rows_in,
-        "accepted": r.accepted, "quarantined": dict(r.quarantined), "positions": r.positions,
-        "static_rows": r.static_rows, "skipped": r.skipped,
+        "path": str(r.path),
+        "sha256": r.sha256,
+        "format": r.format,
+        "dialect": r.dialect,
+        "rows_in": r.rows_in,
+        "accepted": r.accepted,
+        "quarantined": dict(r.quarantined),
+        "positions": r.positions,
+        "static_rows": r.static_rows,
+        "skipped": r.skipped,
     }
 
 
@@ -73,18 +83,26 @@ def _reasons_table(counts: Counter[str] | dict[str, int], title: str) -> Table:
 def ingest_cmd(
     ctx: typer.Context,
     files: list[Path] = typer.Argument(..., help="AIS files: NMEA logs, CSV exports, Parquet (gzip/bz2/zip ok)."),
-    fmt: Optional[str] = typer.Option(None, "--format", "-f", help=f"{' | '.join(FORMATS)} (default: sniffed)."),
-    dialect: Optional[str] = typer.Option(None, "--dialect", "-d", help=f"CSV/Parquet layout: {', '.join(DIALECTS)} (default: sniffed)."),
-    columns: Optional[str] = typer.Option(
-        None, "--columns", help="Custom layout, e.g. mmsi=ID,ts=time,lat=y,lon=x; optional keys ts_format=%d/%m/%Y %H:%M and ids=anonymous."
+    fmt: str | None = typer.Option(None, "--format", "-f", help=f"{' | '.join(FORMATS)} (default: sniffed)."),
+    dialect: str | None = typer.Option(
+        None, "--dialect", "-d", help=f"CSV/Parquet layout: {', '.join(DIALECTS)} (default: sniffed)."
+    ),
+    columns: str | None = typer.Option(
+        None,
+        "--columns",
+        help="Custom layout, e.g. mmsi=ID,ts=time,lat=y,lon=x; optional keys ts_format=%d/%m/%Y %H:%M and ids=anonymous.",
     ),
     strict: bool = typer.Option(False, "--strict", help="Fail a file (store nothing) if any record is quarantined."),
-    default_time: Optional[str] = typer.Option(
-        None, "--default-time", help="Time of NMEA lines that carry none (ISO 8601) (default: quarantine as no_timestamp)."
+    default_time: str | None = typer.Option(
+        None,
+        "--default-time",
+        help="Time of NMEA lines that carry none (ISO 8601) (default: quarantine as no_timestamp).",
     ),
     no_mmsi_check: bool = typer.Option(False, "--no-mmsi-check", help="Accept MMSIs outside the ship-station range."),
-    chunk_rows: Optional[int] = typer.Option(None, "--chunk-rows", help="Records per chunk (default: SANCTIONWATCH_AIS_CHUNK_ROWS or 250,000)."),
-    workers: Optional[int] = typer.Option(None, "--workers", help="NMEA decoding processes (default: all cores)."),
+    chunk_rows: int | None = typer.Option(
+        None, "--chunk-rows", help="Records per chunk (default: SANCTIONWATCH_AIS_CHUNK_ROWS or 250,000)."
+    ),
+    workers: int | None = typer.Option(None, "--workers", help="NMEA decoding processes (default: all cores)."),
     as_json: bool = typer.Option(False, "--json", help="One JSON object per file instead of tables."),
 ) -> None:
     """Decode, validate and store AIS files; print accepted and quarantined counts by reason."""
@@ -100,9 +118,17 @@ def ingest_cmd(
 
             reports.append(
                 ingest_file(
-                    st.store(), path, fmt=fmt, dialect=dialect, columns=columns, strict=strict,
-                    chunk_rows=chunk_rows, default_time=when, check_mmsi=False if no_mmsi_check else None,
-                    workers=workers, progress=advance,
+                    st.store(),
+                    path,
+                    fmt=fmt,
+                    dialect=dialect,
+                    columns=columns,
+                    strict=strict,
+                    chunk_rows=chunk_rows,
+                    default_time=when,
+                    check_mmsi=False if no_mmsi_check else None,
+                    workers=workers,
+                    progress=advance,
                 )
             )
             bar.remove_task(task)
@@ -143,7 +169,7 @@ def stats_cmd(
 @ais_app.command("quarantine")
 def quarantine_cmd(
     ctx: typer.Context,
-    reason: Optional[str] = typer.Option(None, "--reason", "-r", help=f"Only this reason: {', '.join(REASONS)}."),
+    reason: str | None = typer.Option(None, "--reason", "-r", help=f"Only this reason: {', '.join(REASONS)}."),
     limit: int = typer.Option(20, "--limit", "-n", help="Records to show."),
     as_json: bool = typer.Option(False, "--json", help="JSON lines instead of a table."),
 ) -> None:

@@ -42,13 +42,20 @@ def print_summary(result: DemoResult) -> None:
     for col in ("mmsi", "name", "flag", "score", "evidence"):
         top.add_column(col, overflow="fold")
     for r in result.assessment.risks[:10]:
-        top.add_row(str(r.mmsi), r.name or "", r.flag or "", f"{r.score:.0f}",
-                    ", ".join(f"{x.code} +{x.points:g}" for x in r.reasons))
+        top.add_row(
+            str(r.mmsi),
+            r.name or "",
+            r.flag or "",
+            f"{r.score:.0f}",
+            ", ".join(f"{x.code} +{x.points:g}" for x in r.reasons),
+        )
     console.print(top)
     console.print("Reasons in full, with event ids: vessels.csv and the report.")
     console.print(
         f"\nWrote [bold]{result.report}[/], {result.events_csv}, {result.vessels_csv} "
-        f"in {sum(result.timings_s.values()):.1f} s (" + ", ".join(f"{k} {v:.1f} s" for k, v in result.timings_s.items()) + ")."
+        f"in {sum(result.timings_s.values()):.1f} s ("
+        + ", ".join(f"{k} {v:.1f} s" for k, v in result.timings_s.items())
+        + ")."
     )
 
 

@@ -77,8 +77,13 @@ def _print_table(events_table: pa.Table) -> None:
         # Scalars only (kind, setting, port, distances...): nested values are for the exports.
         details = {k: v for k, v in row["details"].items() if k != "detector" and not isinstance(v, (dict, list))}
         shown.add_row(
-            row["type"], str(row["mmsi"]), str(row["other_mmsi"] or ""), row["start"], f"{row['duration_h']:.1f}",
-            "" if row["lat"] is None else f"{row['lat']:.3f}", "" if row["lon"] is None else f"{row['lon']:.3f}",
+            row["type"],
+            str(row["mmsi"]),
+            str(row["other_mmsi"] or ""),
+            row["start"],
+            f"{row['duration_h']:.1f}",
+            "" if row["lat"] is None else f"{row['lat']:.3f}",
+            "" if row["lon"] is None else f"{row['lon']:.3f}",
             " ".join(f"{k}={v}" for k, v in details.items()),
         )
     console.print(shown)

@@ -10,7 +10,6 @@ import importlib
 import logging
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -39,7 +38,7 @@ def _version(value: bool) -> None:
 @app.callback()
 def _global(
     ctx: typer.Context,
-    db: Optional[Path] = typer.Option(
+    db: Path | None = typer.Option(
         None, "--db", envvar="SANCTIONWATCH_DB", help="DuckDB store file [default: ./sanctionwatch.duckdb]"
     ),
     quiet: bool = typer.Option(False, "-q", "--quiet", help="No progress bars."),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from typing import Optional
 
 import typer
 
@@ -15,7 +14,9 @@ def serve(
     ctx: typer.Context,
     host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
     port: int = typer.Option(8000, help="Port to listen on."),
-    get: Optional[str] = typer.Option(None, "--get", help="Make one in-process GET request (e.g. /health), print it, exit."),
+    get: str | None = typer.Option(
+        None, "--get", help="Make one in-process GET request (e.g. /health), print it, exit."
+    ),
 ) -> None:
     """Serve the HTTP API (OpenAPI at /openapi.json, docs at /docs)."""
     try:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.table import Table
@@ -15,12 +14,16 @@ from .context import console, progress, state
 
 def simulate_cmd(
     ctx: typer.Context,
-    output: Path = typer.Option(..., "--output", "-o", help="Folder for positions, static data, vessels.csv and truth.json."),
+    output: Path = typer.Option(
+        ..., "--output", "-o", help="Folder for positions, static data, vessels.csv and truth.json."
+    ),
     seed: int = typer.Option(7, "--seed", help="Random seed; the same seed gives the same files."),
     vessels: int = typer.Option(40, "--vessels", min=1, help="Number of vessels."),
     days: float = typer.Option(7.0, "--days", help="Days of AIS (at least 2)."),
-    interval: Optional[float] = typer.Option(
-        None, "--interval", min=1.0,
+    interval: float | None = typer.Option(
+        None,
+        "--interval",
+        min=1.0,
         help="Mean seconds between terrestrial reports, the volume knob (default: SANCTIONWATCH_SIM_REPORT_INTERVAL_S or 120).",
     ),
     formats: str = typer.Option(
@@ -32,10 +35,16 @@ def simulate_cmd(
     cfg = load_simulation_settings(report_interval_s=interval)
     with progress(st.settings.quiet, "simulating"):
         scenario = simulate(
-            output, seed=seed, vessels=vessels, days=days, settings=cfg,
+            output,
+            seed=seed,
+            vessels=vessels,
+            days=days,
+            settings=cfg,
             formats=[f.strip() for f in formats.split(",") if f.strip()],
         )
-    table = Table(title=f"Scenario seed {seed}: {scenario.positions.num_rows:,} positions, {len(scenario.vessels)} MMSIs")
+    table = Table(
+        title=f"Scenario seed {seed}: {scenario.positions.num_rows:,} positions, {len(scenario.vessels)} MMSIs"
+    )
     table.add_column("truth")
     table.add_column("kind")
     table.add_column("count", justify="right")

@@ -5,9 +5,8 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.table import Table
@@ -18,7 +17,7 @@ from ..store import Store
 from .context import console, out_path, progress, state
 
 
-class VesselFormat(str, Enum):
+class VesselFormat(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
@@ -34,7 +33,7 @@ def vessels(
     ctx: typer.Context,
     top: int = typer.Option(20, "--top", "-n", min=1, help="How many vessels to show."),
     fmt: VesselFormat = typer.Option(VesselFormat.table, "--format", "-f", help="Output format."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
 ) -> None:
     """Ranked vessel risk with the reasons behind each score."""
     st = state(ctx)
@@ -45,7 +44,9 @@ def vessels(
         for col in ("rank", "mmsi", "imo", "name", "flag", "risk_score", "risk_level", "reasons"):
             table.add_column(col, overflow="fold")
         for r in rows:
-            table.add_row(*(str(r[c]) for c in ("rank", "mmsi", "imo", "name", "flag", "risk_score", "risk_level", "reasons")))
+            table.add_row(
+                *(str(r[c]) for c in ("rank", "mmsi", "imo", "name", "flag", "risk_score", "risk_level", "reasons"))
+            )
         console.print(table)
         return
     fh = open(out_path(output), "w", newline="", encoding="utf-8") if output else sys.stdout

@@ -31,7 +31,11 @@ NAME = "dask"
 
 
 def _phase(
-    client: Any, data: pa.Table, static: Any, parts: list[Partition], config: DetectionConfig,
+    client: Any,
+    data: pa.Table,
+    static: Any,
+    parts: list[Partition],
+    config: DetectionConfig,
     context: DetectionContext,
 ) -> list[PartitionResult]:
     futures = [
@@ -70,16 +74,20 @@ def run_dask(
                 raise NetworkError(f"cannot reach the Dask scheduler at {scheduler}: {err}") from err
         else:
             cluster = LocalCluster(
-                n_workers=worker_count(config.engine.workers), threads_per_worker=1, processes=True,
-                dashboard_address=None, silence_logs=logging.ERROR,
+                n_workers=worker_count(config.engine.workers),
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
             )
             own.append(cluster)
             client = Client(cluster)
         own.insert(0, client)
     try:
         static_f = client.scatter(static, broadcast=True)
-        first = _phase(client, positions, static_f, plan_vessels(positions, config, static_rows=static.num_rows),
-                       config, context)
+        first = _phase(
+            client, positions, static_f, plan_vessels(positions, config, static_rows=static.num_rows), config, context
+        )
         grid = assemble_grid(first)
         second = _phase(client, grid, static_f, plan_windows(grid, config), config, context)
     finally:

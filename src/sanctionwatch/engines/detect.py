@@ -87,8 +87,14 @@ def run_detection(
     types, counts = np.unique(events.column("type").to_numpy(zero_copy_only=False), return_counts=True)
     vessels = len(np.unique(positions.column("mmsi").to_numpy()))
     record_run(
-        store, engine=engine, positions=positions.num_rows, vessels=vessels, events_found=events.num_rows,
-        events_new=new, seconds=seconds, config=json.dumps(dataclasses.asdict(config), default=str),
+        store,
+        engine=engine,
+        positions=positions.num_rows,
+        vessels=vessels,
+        events_found=events.num_rows,
+        events_new=new,
+        seconds=seconds,
+        config=json.dumps(dataclasses.asdict(config), default=str),
     )
     return DetectionReport(
         engine=engine,

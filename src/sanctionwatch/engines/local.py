@@ -46,7 +46,11 @@ def worker_count(requested: int = 0) -> int:
 
 
 def _run_phase(
-    data: pa.Table, static: pa.Table, parts: list[Partition], config: DetectionConfig, context: DetectionContext,
+    data: pa.Table,
+    static: pa.Table,
+    parts: list[Partition],
+    config: DetectionConfig,
+    context: DetectionContext,
     workers: int,
 ) -> list[PartitionResult]:
     """Results of ``parts`` in plan order."""
@@ -79,8 +83,9 @@ def run_local(
     n = worker_count(config.engine.workers if workers is None else workers)
     warm_caches(config, context)
     positions = sorted_positions(positions)
-    first = _run_phase(positions, static, plan_vessels(positions, config, static_rows=static.num_rows), config,
-                       context, n)
+    first = _run_phase(
+        positions, static, plan_vessels(positions, config, static_rows=static.num_rows), config, context, n
+    )
     grid = assemble_grid(first)
     second = _run_phase(grid, static, plan_windows(grid, config), config, context, n)
     return concat_events([r.events for r in first + second])

@@ -130,8 +130,13 @@ def plan_windows(grid: pa.Table, config: DetectionConfig) -> list[Partition]:
     overlap_us = int(config.engine.overlap_h * 3600 * US_PER_SECOND)
     first = int(ts.min()) // window_us * window_us
     return [
-        Partition("window", read_start_us=core - overlap_us, read_end_us=core + window_us + overlap_us,
-                  core_start_us=core, core_end_us=core + window_us)
+        Partition(
+            "window",
+            read_start_us=core - overlap_us,
+            read_end_us=core + window_us + overlap_us,
+            core_start_us=core,
+            core_end_us=core + window_us,
+        )
         for core in range(first, int(ts.max()) + 1, window_us)
     ]
 
@@ -155,19 +160,26 @@ def run_partition(
     if part.kind == "vessels":
         return _vessels(data, part, config, context)
     if part.kind == "window":
-        events = detect_encounters(Grid.from_arrow(data, config.encounter.grid_min), config=config.encounter,
-                                   static=static, ports=context.ports)
+        events = detect_encounters(
+            Grid.from_arrow(data, config.encounter.grid_min),
+            config=config.encounter,
+            static=static,
+            ports=context.ports,
+        )
         start = events.column("start").cast(pa.int64()).to_numpy()
         owned = (start >= part.core_start_us) & (start < part.core_end_us)
         return PartitionResult(events.filter(pa.array(owned)))
     raise ValueError(f"unknown partition kind {part.kind!r}")
 
 
-def _vessels(positions: pa.Table, part: Partition, config: DetectionConfig, context: DetectionContext) -> PartitionResult:
+def _vessels(
+    positions: pa.Table, part: Partition, config: DetectionConfig, context: DetectionContext
+) -> PartitionResult:
     tracks = segment(positions, config=config.tracks)
     # Track ids are row numbers within the partition: offset them to be unique overall.
     tracks = tracks.set_column(
-        tracks.schema.get_field_index("track"), "track",
+        tracks.schema.get_field_index("track"),
+        "track",
         pa.array(tracks.column("track").to_numpy() + part.row_start, pa.int64()),
     )
     spoofing = find_spoofing(tracks, config=config.spoofing, ports=context.ports)

@@ -77,8 +77,16 @@ def make_events(
     n = len(mmsi)
     other = np.full(n, -1, dtype=np.int64) if other_mmsi is None else np.asarray(other_mmsi, dtype=np.int64)
     ids = [
-        event_id(type_, int(mmsi[i]), int(other[i]) if other[i] >= 0 else None, int(start_us[i]),
-                 float(lat[i]), float(lon[i]), version, None if keys is None else keys[i])
+        event_id(
+            type_,
+            int(mmsi[i]),
+            int(other[i]) if other[i] >= 0 else None,
+            int(start_us[i]),
+            float(lat[i]),
+            float(lon[i]),
+            version,
+            None if keys is None else keys[i],
+        )
         for i in range(n)
     ]
     docs = [json.dumps(_clean({**details[i], "detector": version}), sort_keys=True) for i in range(n)]

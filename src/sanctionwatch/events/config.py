@@ -38,7 +38,9 @@ class EncounterConfig:
     cluster_radius_m: float = _f(3000.0, "radius for counting stationary vessels around an encounter")
     cluster_min_vessels: int = field(
         default=6,
-        metadata={"help": "this many stationary vessels (pair included) around an encounter make it an anchorage cluster"},
+        metadata={
+            "help": "this many stationary vessels (pair included) around an encounter make it an anchorage cluster"
+        },
     )
     cluster_window_h: float = _f(12.0, "stationary vessels count for the cluster rule this long before/after")
     cluster_max_speed_kn: float = _f(1.0, "a vessel at most this fast counts as stationary for the cluster rule")
@@ -100,7 +102,9 @@ class SpoofingConfig:
 class IdentityConfig:
     """Identity changes of one MMSI; one IMO under several MMSIs; flag hopping."""
 
-    flag_hop_min_flags: int = field(default=3, metadata={"help": "this many distinct flags for one IMO is flag hopping"})
+    flag_hop_min_flags: int = field(
+        default=3, metadata={"help": "this many distinct flags for one IMO is flag hopping"}
+    )
     min_observations: int = field(default=1, metadata={"help": "a new value must be seen this many times to count"})
 
 
@@ -129,8 +133,6 @@ class DetectionConfig:
     spoofing: SpoofingConfig = field(default_factory=SpoofingConfig)
     identity: IdentityConfig = field(default_factory=IdentityConfig)
     engine: EngineConfig = field(default_factory=EngineConfig)
-
-
 
 
 SECTIONS: dict[str, type] = {

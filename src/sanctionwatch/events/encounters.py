@@ -64,7 +64,9 @@ def close_pairs(grid: Grid, *, config: EncounterConfig) -> dict[str, np.ndarray]
     tick = grid.tick[i]
     order = np.lexsort((d, tick, b, a))
     i, j, a, b, tick, d = i[order], j[order], a[order], b[order], tick[order], d[order]
-    first = np.r_[True, (a[1:] != a[:-1]) | (b[1:] != b[:-1]) | (tick[1:] != tick[:-1])] if len(a) else np.empty(0, bool)
+    first = (
+        np.r_[True, (a[1:] != a[:-1]) | (b[1:] != b[:-1]) | (tick[1:] != tick[:-1])] if len(a) else np.empty(0, bool)
+    )
     i, j, a, b, tick, d = i[first], j[first], a[first], b[first], tick[first], d[first]
     dlon = (grid.lon[j] - grid.lon[i] + 540.0) % 360.0 - 180.0
     return {

@@ -106,8 +106,15 @@ def _renames(static: pa.Table, mmsi: np.ndarray, ts: np.ndarray, config: Identit
         )
     nan = np.full(len(rows), np.nan)
     return make_events(
-        "identity_change", version=VERSION, mmsi=mmsi[rows], start_us=ts[rows], end_us=ts[rows],
-        lat=nan, lon=nan, details=details, keys=["rename"] * len(rows),
+        "identity_change",
+        version=VERSION,
+        mmsi=mmsi[rows],
+        start_us=ts[rows],
+        end_us=ts[rows],
+        lat=nan,
+        lon=nan,
+        details=details,
+        keys=["rename"] * len(rows),
     )
 
 
@@ -122,7 +129,13 @@ def _invalid_imos(static: pa.Table, mmsi: np.ndarray, ts: np.ndarray, imo: np.nd
     rows = idx[np.sort(first)]
     nan = np.full(len(rows), np.nan)
     return make_events(
-        "identity_change", version=VERSION, mmsi=mmsi[rows], start_us=ts[rows], end_us=ts[rows], lat=nan, lon=nan,
+        "identity_change",
+        version=VERSION,
+        mmsi=mmsi[rows],
+        start_us=ts[rows],
+        end_us=ts[rows],
+        lat=nan,
+        lon=nan,
         details=[{"kind": "invalid_imo", "imo": int(v)} for v in imo[rows]],
         keys=[f"invalid_imo:{v}" for v in imo[rows]],
     )
@@ -148,10 +161,18 @@ def _imo_moves(mmsi: np.ndarray, ts: np.ndarray, imo: np.ndarray, config: Identi
         nan = np.full(len(moved), np.nan)
         out.append(
             make_events(
-                "identity_change", version=VERSION, mmsi=i_mmsi[moved], other_mmsi=i_mmsi[moved - 1],
-                start_us=i_ts[moved], end_us=i_ts[moved], lat=nan, lon=nan,
-                details=[{"kind": "mmsi_change", "imo": int(m), "old_flag": o, "new_flag": f, "flag_changed": o != f}
-                         for m, o, f in zip(i_imo[moved], old_flag, new_flag)],
+                "identity_change",
+                version=VERSION,
+                mmsi=i_mmsi[moved],
+                other_mmsi=i_mmsi[moved - 1],
+                start_us=i_ts[moved],
+                end_us=i_ts[moved],
+                lat=nan,
+                lon=nan,
+                details=[
+                    {"kind": "mmsi_change", "imo": int(m), "old_flag": o, "new_flag": f, "flag_changed": o != f}
+                    for m, o, f in zip(i_imo[moved], old_flag, new_flag)
+                ],
                 keys=["mmsi_change"] * len(moved),
             )
         )
@@ -161,17 +182,24 @@ def _imo_moves(mmsi: np.ndarray, ts: np.ndarray, imo: np.ndarray, config: Identi
     first_flag = np.zeros(len(order), dtype=bool)
     first_flag[pairs] = flags[pairs] != ""
     n_flags = np.cumsum(first_flag) - np.repeat(
-        np.r_[0, np.cumsum(first_flag)][np.flatnonzero(~same_imo)], np.diff(np.r_[np.flatnonzero(~same_imo), len(order)])
+        np.r_[0, np.cumsum(first_flag)][np.flatnonzero(~same_imo)],
+        np.diff(np.r_[np.flatnonzero(~same_imo), len(order)]),
     )
     hop = np.flatnonzero(first_flag & (n_flags == config.flag_hop_min_flags))
     if len(hop):
         nan = np.full(len(hop), np.nan)
         out.append(
             make_events(
-                "identity_change", version=VERSION, mmsi=i_mmsi[hop], start_us=i_ts[hop], end_us=i_ts[hop],
-                lat=nan, lon=nan,
-                details=[{"kind": "flag_hopping", "imo": int(m), "flags": int(config.flag_hop_min_flags)}
-                         for m in i_imo[hop]],
+                "identity_change",
+                version=VERSION,
+                mmsi=i_mmsi[hop],
+                start_us=i_ts[hop],
+                end_us=i_ts[hop],
+                lat=nan,
+                lon=nan,
+                details=[
+                    {"kind": "flag_hopping", "imo": int(m), "flags": int(config.flag_hop_min_flags)} for m in i_imo[hop]
+                ],
                 keys=["flag_hopping"] * len(hop),
             )
         )

@@ -63,8 +63,11 @@ def detect_loitering(
     cnt = np.bincount(run, minlength=n_runs)
     lat = np.bincount(run, weights=grid.lat[slow], minlength=n_runs) / cnt
     r = np.radians(grid.lon[slow])
-    lon = np.degrees(np.arctan2(np.bincount(run, weights=np.sin(r), minlength=n_runs),
-                                np.bincount(run, weights=np.cos(r), minlength=n_runs)))
+    lon = np.degrees(
+        np.arctan2(
+            np.bincount(run, weights=np.sin(r), minlength=n_runs), np.bincount(run, weights=np.cos(r), minlength=n_runs)
+        )
+    )
     speed = np.bincount(run, weights=grid.speed_kn[slow], minlength=n_runs) / cnt
     sel = np.flatnonzero(long_enough)
     ports = default_ports() if ports is None else ports
@@ -132,8 +135,9 @@ def _refine_bounds(
     lo = np.searchsorted(key, run_rank * span + (start_us - grid.grid_us - t0), side="left")
     idx = np.minimum(lo[:, None] + np.arange(_WINDOW)[None, :], n - 1)
     same = track[idx] == grid.track[first][:, None]
-    near = same & (haversine_m(lat[idx], lon[idx], grid.lat[first][:, None], grid.lon[first][:, None])
-                   <= config.stay_radius_m)
+    near = same & (
+        haversine_m(lat[idx], lon[idx], grid.lat[first][:, None], grid.lon[first][:, None]) <= config.stay_radius_m
+    )
     has = near.any(axis=1)
     f = idx[np.arange(len(first)), np.argmax(near, axis=1)]
     prev = np.maximum(f - 1, 0)
@@ -148,8 +152,9 @@ def _refine_bounds(
     hi = np.searchsorted(key, run_rank * span + (end_us + grid.grid_us - t0), side="right") - 1
     idx = np.maximum(hi[:, None] - np.arange(_WINDOW)[None, :], 0)
     same = track[idx] == grid.track[last][:, None]
-    near = same & (haversine_m(lat[idx], lon[idx], grid.lat[last][:, None], grid.lon[last][:, None])
-                   <= config.stay_radius_m)
+    near = same & (
+        haversine_m(lat[idx], lon[idx], grid.lat[last][:, None], grid.lon[last][:, None]) <= config.stay_radius_m
+    )
     has = near.any(axis=1)
     g = idx[np.arange(len(last)), np.argmax(near, axis=1)]
     nxt = np.minimum(g + 1, n - 1)

@@ -63,8 +63,9 @@ def detect_port_visits(
     idx, dist_km = ports.nearest(a["lat"], a["lon"], max_km=config.exit_km)
     state = np.where(dist_km <= config.entry_km, idx, np.where(idx < 0, -1, _HOLD))
     # A new track, or a reporting gap longer than max_gap_h, starts outside.
-    fresh = np.r_[True, (a["track"][1:] != a["track"][:-1])
-                  | (np.diff(a["ts"]) > config.max_gap_h * 3600 * US_PER_SECOND)]
+    fresh = np.r_[
+        True, (a["track"][1:] != a["track"][:-1]) | (np.diff(a["ts"]) > config.max_gap_h * 3600 * US_PER_SECOND)
+    ]
     state = np.where(fresh & (state == _HOLD), -1, state)
     defined = state != _HOLD
     last = np.maximum.accumulate(np.where(defined, np.arange(n), 0))
@@ -78,9 +79,7 @@ def detect_port_visits(
     if len(sel) == 0:
         return empty_events()
     p = port[sel]
-    details = [
-        {"port": ports.names[k], "country": ports.countries[k], "dprk_port": bool(ports.dprk[k])} for k in p
-    ]
+    details = [{"port": ports.names[k], "country": ports.countries[k], "dprk_port": bool(ports.dprk[k])} for k in p]
     return make_events(
         "port_visit",
         version=VERSION,

@@ -92,8 +92,12 @@ def find_spoofing(
         first, last = o[starts[keep]], o[ends[keep] - 1]
         prev = np.maximum(first - 1, 0)
         speed = np.where((first > 0) & (mmsi[prev] == mmsi[first]), _speed_kn(lat, lon, ts, prev, first), np.nan)
-        signs.add("outlier_position", first, last,
-                  [{"positions": int(c), "implied_speed_kn": s} for c, s in zip((ends - starts)[keep], speed)])
+        signs.add(
+            "outlier_position",
+            first,
+            last,
+            [{"positions": int(c), "implied_speed_kn": s} for c, s in zip((ends - starts)[keep], speed)],
+        )
 
     good = np.flatnonzero(~outlier)
     exc_first, exc_last, exc_extra, exc_rows = _excursions(good, mmsi, ts, lat, lon, track, config)
@@ -141,7 +145,13 @@ def _merge(signs: _Signs, mmsi: np.ndarray, ts: np.ndarray, lat: np.ndarray, lon
         ev_end.append(e[a:b].max())
     f = np.array(ev_first)
     return make_events(
-        "spoofing", version=VERSION, mmsi=mmsi[f], start_us=ts[f], end_us=np.array(ev_end), lat=lat[f], lon=lon[f],
+        "spoofing",
+        version=VERSION,
+        mmsi=mmsi[f],
+        start_us=ts[f],
+        end_us=np.array(ev_end),
+        lat=lat[f],
+        lon=lon[f],
         details=details,
     )
 

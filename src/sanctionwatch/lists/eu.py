@@ -21,7 +21,7 @@ from .countries import country_code
 from .dates import parse_date, year_range
 from .identifiers import find_imo_numbers
 from .model import Entity, Identifier, ListPublication, Name
-from .xml import read_xml, texts
+from .xml import read_publication_xml, texts
 
 SOURCE = "eu"
 FORMAT = "eu-xml"
@@ -204,13 +204,7 @@ def _entity(entry: ET.Element, file: Path, index: int) -> Entity:
 
 def parse(path: Path | Sequence[Path]) -> ListPublication:
     """Parse one EU Financial Sanctions Files XML export into a publication."""
-    paths = [path] if isinstance(path, (str, Path)) else list(path)
-    if len(paths) != 1:
-        raise InputError(f"the EU consolidated list is one XML file, got {len(paths)}")
-    file = Path(paths[0])
-    root = read_xml(file)
-    if root.tag != ROOT_TAG:
-        raise InputError(f"{file}: root element is <{root.tag}>, expected <{ROOT_TAG}>", errors={"file": str(file)})
+    file, root = read_publication_xml(path, what="the EU consolidated list", root_tag=ROOT_TAG)
     return ListPublication(
         source=SOURCE,
         published=parse_date(root.get("generationDate")),

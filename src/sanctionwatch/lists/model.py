@@ -98,7 +98,7 @@ class Entity:
         }
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Entity":
+    def from_dict(cls, d: dict[str, Any]) -> Entity:
         """Inverse of :meth:`to_dict`."""
         return cls(
             id=d["id"],

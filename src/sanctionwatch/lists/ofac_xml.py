@@ -22,7 +22,7 @@ from .links import resolve_links
 from .model import Entity, ListPublication, Name
 from .ofac import SOURCE, VesselInfo, make_entity
 from .ofac_remarks import RemarkFacts, parse_remarks
-from .xml import read_xml, require, text, texts
+from .xml import read_publication_xml, require, text, texts
 
 FORMAT = "ofac-xml"
 ROOT_TAG = "sdnList"
@@ -121,13 +121,7 @@ def _entry(entry: ET.Element, file: Path, index: int) -> Entity:
 
 def parse(path: Path | Sequence[Path]) -> ListPublication:
     """Parse one OFAC ``SDN.XML`` file into a publication."""
-    paths = [path] if isinstance(path, (str, Path)) else list(path)
-    if len(paths) != 1:
-        raise InputError(f"the OFAC SDN.XML publication is one file, got {len(paths)}")
-    file = Path(paths[0])
-    root = read_xml(file)
-    if root.tag != ROOT_TAG:
-        raise InputError(f"{file}: root element is <{root.tag}>, expected <{ROOT_TAG}>", errors={"file": str(file)})
+    file, root = read_publication_xml(path, what="the OFAC SDN.XML publication", root_tag=ROOT_TAG)
     entities = [_entry(e, file, i) for i, e in enumerate(root.iterfind("sdnEntry"))]
     declared = text(root, "publshInformation/Record_Count")
     if declared and declared.isdigit() and int(declared) != len(entities):

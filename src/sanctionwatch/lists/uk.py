@@ -22,7 +22,7 @@ from .dates import parse_dates
 from .identifiers import find_imo_numbers
 from .links import resolve_links
 from .model import Entity, Identifier, Link, ListPublication, Name
-from .xml import read_xml, require, text, texts
+from .xml import read_publication_xml, require, text, texts
 
 SOURCE = "uk"
 FORMAT = "uk-xml"
@@ -165,13 +165,7 @@ def _designation(designation: ET.Element, file: Path, index: int) -> Entity:
 
 def parse(path: Path | Sequence[Path]) -> ListPublication:
     """Parse one UK Sanctions List XML file into a publication."""
-    paths = [path] if isinstance(path, (str, Path)) else list(path)
-    if len(paths) != 1:
-        raise InputError(f"the UK Sanctions List is one XML file, got {len(paths)}")
-    file = Path(paths[0])
-    root = read_xml(file)
-    if root.tag != ROOT_TAG:
-        raise InputError(f"{file}: root element is <{root.tag}>, expected <{ROOT_TAG}>", errors={"file": str(file)})
+    file, root = read_publication_xml(path, what="the UK Sanctions List", root_tag=ROOT_TAG)
     entities = [_designation(d, file, i) for i, d in enumerate(root.iterfind("Designation"))]
     resolve_links(entities)
     generated = uk_dates(text(root, "DateGenerated"))

@@ -21,7 +21,7 @@ from .countries import country_code
 from .dates import parse_date, parse_dates, year_range
 from .identifiers import find_imo_numbers
 from .model import Entity, Identifier, ListPublication, Name
-from .xml import read_xml, require, text, texts
+from .xml import read_publication_xml, require, text, texts
 
 SOURCE = "un"
 FORMAT = "un-xml"
@@ -170,13 +170,7 @@ def _record(record: ET.Element, person: bool, file: Path, index: int) -> Entity:
 
 def parse(path: Path | Sequence[Path]) -> ListPublication:
     """Parse one UN consolidated list XML file into a publication."""
-    paths = [path] if isinstance(path, (str, Path)) else list(path)
-    if len(paths) != 1:
-        raise InputError(f"the UN consolidated list is one XML file, got {len(paths)}")
-    file = Path(paths[0])
-    root = read_xml(file)
-    if root.tag != ROOT_TAG:
-        raise InputError(f"{file}: root element is <{root.tag}>, expected <{ROOT_TAG}>", errors={"file": str(file)})
+    file, root = read_publication_xml(path, what="the UN consolidated list", root_tag=ROOT_TAG)
     entities = [_record(r, True, file, i) for i, r in enumerate(root.iterfind("INDIVIDUALS/INDIVIDUAL"))]
     entities += [_record(r, False, file, i) for i, r in enumerate(root.iterfind("ENTITIES/ENTITY"))]
     return ListPublication(

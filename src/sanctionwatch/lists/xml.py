@@ -9,6 +9,7 @@ Errors name the file, line and column.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections.abc import Sequence
 from pathlib import Path
 
 import defusedxml
@@ -46,6 +47,21 @@ def read_xml(path: Path, *, strip_namespaces: bool = True) -> ET.Element:
             if el.attrib and any(k.startswith("{") for k in el.attrib):
                 el.attrib = {k.rsplit("}", 1)[-1]: v for k, v in el.attrib.items()}
     return root
+
+
+def read_publication_xml(path: Path | Sequence[Path], *, what: str, root_tag: str) -> tuple[Path, ET.Element]:
+    """The one file of a single-file XML publication and its root, checked to be ``root_tag``.
+
+    ``what`` names the publication in errors ("the UN consolidated list").
+    """
+    paths = [path] if isinstance(path, (str, Path)) else list(path)
+    if len(paths) != 1:
+        raise InputError(f"{what} is one XML file, got {len(paths)}")
+    file = Path(paths[0])
+    root = read_xml(file)
+    if root.tag != root_tag:
+        raise InputError(f"{file}: root element is <{root.tag}>, expected <{root_tag}>", errors={"file": str(file)})
+    return file, root
 
 
 def text(el: ET.Element | None, path: str | None = None) -> str | None:

@@ -132,7 +132,9 @@ def _areas_from_geojson(doc: dict[str, Any], *, default_kind: str, origin: str) 
 @lru_cache(maxsize=1)
 def load_areas() -> tuple[Area, ...]:
     """The reference areas shipped in ``regime/data/areas.geojson``."""
-    return _areas_from_geojson(json.loads(read_data_text("areas.geojson")), default_kind="reference", origin="areas.geojson")
+    return _areas_from_geojson(
+        json.loads(read_data_text("areas.geojson")), default_kind="reference", origin="areas.geojson"
+    )
 
 
 def read_geofences(path: str | Path) -> tuple[Area, ...]:

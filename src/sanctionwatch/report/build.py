@@ -18,7 +18,16 @@ from ..store.positions import read_positions
 from .html import ReportData, render_report
 
 VESSEL_COLUMNS = (
-    "rank", "mmsi", "imo", "name", "flag", "risk_score", "risk_level", "designated", "list_matches", "event_counts",
+    "rank",
+    "mmsi",
+    "imo",
+    "name",
+    "flag",
+    "risk_score",
+    "risk_level",
+    "designated",
+    "list_matches",
+    "event_counts",
     "reasons",
 )
 MAP_VESSELS = 60
@@ -34,8 +43,13 @@ def method_rows(detection: DetectionConfig) -> list[tuple[str, str]]:
     return rows
 
 
-def collect(store: Store, assessment: Assessment, *, detection: DetectionConfig | None = None,
-            title: str = "sanctionwatch report") -> ReportData:
+def collect(
+    store: Store,
+    assessment: Assessment,
+    *,
+    detection: DetectionConfig | None = None,
+    title: str = "sanctionwatch report",
+) -> ReportData:
     """The :class:`ReportData` for a store that has been assessed."""
     top = [r.mmsi for r in assessment.risks if r.score > 0][:MAP_VESSELS]
     positions = read_positions(store, mmsis=top) if top else read_positions(store, mmsis=[])

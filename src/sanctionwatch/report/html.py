@@ -6,7 +6,7 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import jinja2
 import numpy as np
@@ -38,7 +38,7 @@ class ReportData:
     algorithm: str = ""
     method: Sequence[tuple[str, str]] = ()
     title: str = "sanctionwatch report"
-    generated_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
 def _tracks(positions: pa.Table, risks: Sequence[VesselRisk], max_vessels: int = 60) -> list[Track]:
@@ -114,8 +114,16 @@ def render_report(data: ReportData) -> str:
     """The report as one HTML string that needs no network to display."""
     events = data.events
     types = Counter(events["type"].to_pylist())
-    lat = np.concatenate([data.positions["lat"].to_numpy(), events["lat"].drop_null().to_numpy()]) if data.positions.num_rows else events["lat"].drop_null().to_numpy()
-    lon = np.concatenate([data.positions["lon"].to_numpy(), events["lon"].drop_null().to_numpy()]) if data.positions.num_rows else events["lon"].drop_null().to_numpy()
+    lat = (
+        np.concatenate([data.positions["lat"].to_numpy(), events["lat"].drop_null().to_numpy()])
+        if data.positions.num_rows
+        else events["lat"].drop_null().to_numpy()
+    )
+    lon = (
+        np.concatenate([data.positions["lon"].to_numpy(), events["lon"].drop_null().to_numpy()])
+        if data.positions.num_rows
+        else events["lon"].drop_null().to_numpy()
+    )
     proj = Projection(*fit_bbox(lat, lon))
     inside = [
         p for p in load_ports() if proj.lon_min <= p.lon <= proj.lon_max and proj.lat_min <= p.lat <= proj.lat_max
@@ -123,9 +131,15 @@ def render_report(data: ReportData) -> str:
     port_points = [MapPoint(p.lat, p.lon, "dprk_port" if p.dprk else "port", p.name) for p in inside]
     mapped = [r for r in events.to_pylist() if _on_map(r)]
     ev_points = [
-        MapPoint(r["lat"], r["lon"], r["type"], f"{r['type']} · MMSI {r['mmsi']}"
-                 + (f" & {r['other_mmsi']}" if r["other_mmsi"] else "") + f" · {r['start']:%Y-%m-%d %H:%M} · {r['duration_h']:.1f} h",
-                 r["event_id"])
+        MapPoint(
+            r["lat"],
+            r["lon"],
+            r["type"],
+            f"{r['type']} · MMSI {r['mmsi']}"
+            + (f" & {r['other_mmsi']}" if r["other_mmsi"] else "")
+            + f" · {r['start']:%Y-%m-%d %H:%M} · {r['duration_h']:.1f} h",
+            r["event_id"],
+        )
         for r in mapped[:MAX_MAP_EVENTS]
     ]
     if data.positions.num_rows:
@@ -135,13 +149,30 @@ def render_report(data: ReportData) -> str:
         period = "no positions"
     days, daily = _daily_counts(events)
     vessels_rows = [
-        {"mmsi": r.mmsi, "imo": r.imo, "name": r.name, "flag": r.flag, "score": r.score, "level": r.level,
-         "reasons": r.reasons_text()}
+        {
+            "mmsi": r.mmsi,
+            "imo": r.imo,
+            "name": r.name,
+            "flag": r.flag,
+            "score": r.score,
+            "level": r.level,
+            "reasons": r.reasons_text(),
+        }
         for r in data.risks
     ]
     name_of = {r.mmsi: r.name for r in data.risks}
-    hits = [{"mmsi": h.mmsi, "vessel": name_of.get(h.mmsi) or "", "caption": h.caption, "source": h.source.upper(),
-             "source_id": h.source_id, "score": h.score, "explanation": h.explanation} for h in data.list_hits]
+    hits = [
+        {
+            "mmsi": h.mmsi,
+            "vessel": name_of.get(h.mmsi) or "",
+            "caption": h.caption,
+            "source": h.source.upper(),
+            "source_id": h.source_id,
+            "score": h.score,
+            "explanation": h.explanation,
+        }
+        for h in data.list_hits
+    ]
     report_id = content_id(
         "report",
         sorted(events["event_id"].to_pylist()),

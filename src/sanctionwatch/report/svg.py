@@ -198,6 +198,8 @@ def timeline_svg(days: Sequence[str], counts: Mapping[str, Sequence[int]], *, ti
         base += arr
     for i, d in enumerate(days):
         if n <= 14 or i % max(n // 10, 1) == 0:
-            parts.append(f'<text x="{pad_l + i * bw + 2:.1f}" y="{h - pad_b + 16:.0f}" class="tick">{escape(d[5:])}</text>')
+            parts.append(
+                f'<text x="{pad_l + i * bw + 2:.1f}" y="{h - pad_b + 16:.0f}" class="tick">{escape(d[5:])}</text>'
+            )
     parts.append(f'<text x="0" y="{24 + 10:.0f}" class="tick">{int(top)}</text></svg>')
     return "".join(parts)

@@ -28,7 +28,9 @@ class RiskConfig:
     """Points per kind of evidence (0-100 scale) and the level boundaries."""
 
     designated_identifier: float = field(default=100.0, metadata={"help": "vessel's IMO/MMSI is on a loaded list"})
-    designated_name: float = field(default=60.0, metadata={"help": "vessel's name matches a listed vessel (no identifier match)"})
+    designated_name: float = field(
+        default=60.0, metadata={"help": "vessel's name matches a listed vessel (no identifier match)"}
+    )
     dprk_flag: float = field(default=25.0, metadata={"help": "MMSI carries the DPRK flag (MID 445)"})
     encounter_with_listed: float = field(default=50.0, metadata={"help": "met a listed or DPRK-flagged vessel at sea"})
     dprk_port_visit: float = field(default=40.0, metadata={"help": "called at a DPRK port"})
@@ -36,7 +38,9 @@ class RiskConfig:
     encounter_offshore: float = field(default=15.0, metadata={"help": "each offshore encounter (STS candidate)"})
     encounter_offshore_max: float = field(default=30.0, metadata={"help": "cap for offshore encounters"})
     encounter_near_dprk_port: float = field(default=40.0, metadata={"help": "met another vessel near a DPRK port"})
-    cargo_moved: float = field(default=10.0, metadata={"help": "draught changed across an encounter (cargo likely moved)"})
+    cargo_moved: float = field(
+        default=10.0, metadata={"help": "draught changed across an encounter (cargo likely moved)"}
+    )
     gap_near_dprk_waters: float = field(default=15.0, metadata={"help": "an AIS gap that began near DPRK waters"})
     deliberate_gap: float = field(default=15.0, metadata={"help": "each likely deliberate AIS gap"})
     deliberate_gap_max: float = field(default=30.0, metadata={"help": "cap for likely deliberate gaps"})
@@ -155,13 +159,23 @@ def _score_one(
     by_id = [h for h in hits if h.by_identifier]
     if by_id:
         h = max(by_id, key=lambda x: x.score)
-        reasons.append(Reason("designated_identifier", cfg.designated_identifier,
-                              f"on {h.source.upper()} list as {h.caption} ({h.source_id}), identifier matches"))
+        reasons.append(
+            Reason(
+                "designated_identifier",
+                cfg.designated_identifier,
+                f"on {h.source.upper()} list as {h.caption} ({h.source_id}), identifier matches",
+            )
+        )
         v.designated = True
     elif hits:
         h = max(hits, key=lambda x: x.score)
-        reasons.append(Reason("designated_name", cfg.designated_name,
-                              f"name matches {h.caption} ({h.source.upper()} {h.source_id}), score {h.score:.2f}"))
+        reasons.append(
+            Reason(
+                "designated_name",
+                cfg.designated_name,
+                f"name matches {h.caption} ({h.source.upper()} {h.source_id}), score {h.score:.2f}",
+            )
+        )
     if row["flag"] == "kp":
         reasons.append(Reason("dprk_flag", cfg.dprk_flag, "DPRK-flagged (MMSI prefix 445)"))
 
@@ -174,40 +188,85 @@ def _score_one(
     with_suspect = [e for e in encounters if e["other_mmsi"] in suspect and e["other_mmsi"] != v.mmsi]
     if with_suspect:
         others = sorted({e["other_mmsi"] for e in with_suspect})
-        reasons.append(Reason("encounter_with_listed", cfg.encounter_with_listed,
-                              f"met listed or DPRK-flagged vessel(s) {', '.join(map(str, others))}",
-                              tuple(e["event_id"] for e in with_suspect)))
+        reasons.append(
+            Reason(
+                "encounter_with_listed",
+                cfg.encounter_with_listed,
+                f"met listed or DPRK-flagged vessel(s) {', '.join(map(str, others))}",
+                tuple(e["event_id"] for e in with_suspect),
+            )
+        )
     offshore = [e for e in encounters if not e["details"].get("near_port")]
     if offshore:
-        reasons.append(Reason("encounter_offshore", _capped(cfg.encounter_offshore, cfg.encounter_offshore_max, len(offshore)),
-                              f"{len(offshore)} offshore encounter(s) (possible ship-to-ship transfer)",
-                              tuple(e["event_id"] for e in offshore)))
+        reasons.append(
+            Reason(
+                "encounter_offshore",
+                _capped(cfg.encounter_offshore, cfg.encounter_offshore_max, len(offshore)),
+                f"{len(offshore)} offshore encounter(s) (possible ship-to-ship transfer)",
+                tuple(e["event_id"] for e in offshore),
+            )
+        )
     near_dprk = [e for e in encounters if e["details"].get("port_dprk")]
     if near_dprk:
-        reasons.append(Reason("encounter_near_dprk_port", cfg.encounter_near_dprk_port,
-                              f"met another vessel near DPRK port {near_dprk[0]['details'].get('port')}",
-                              tuple(e["event_id"] for e in near_dprk)))
+        reasons.append(
+            Reason(
+                "encounter_near_dprk_port",
+                cfg.encounter_near_dprk_port,
+                f"met another vessel near DPRK port {near_dprk[0]['details'].get('port')}",
+                tuple(e["event_id"] for e in near_dprk),
+            )
+        )
     moved = [e for e in encounters if e["details"].get("draught_changed")]
     if moved:
-        reasons.append(Reason("cargo_moved", cfg.cargo_moved, "draught changed across an encounter (cargo likely moved)",
-                              tuple(e["event_id"] for e in moved)))
+        reasons.append(
+            Reason(
+                "cargo_moved",
+                cfg.cargo_moved,
+                "draught changed across an encounter (cargo likely moved)",
+                tuple(e["event_id"] for e in moved),
+            )
+        )
     dprk_calls = [e for e in kinds.get("port_visit", []) if e["details"].get("dprk_port")]
     if dprk_calls:
         ports = sorted({str(e["details"].get("port", "?")) for e in dprk_calls})
-        reasons.append(Reason("dprk_port_visit", cfg.dprk_port_visit, f"called at DPRK port(s) {', '.join(ports)}",
-                              tuple(e["event_id"] for e in dprk_calls)))
+        reasons.append(
+            Reason(
+                "dprk_port_visit",
+                cfg.dprk_port_visit,
+                f"called at DPRK port(s) {', '.join(ports)}",
+                tuple(e["event_id"] for e in dprk_calls),
+            )
+        )
     dprk_entries = [e for e in kinds.get("geofence", []) if e["details"].get("area_kind") == "dprk_waters"]
     if dprk_entries and not dprk_calls:
-        reasons.append(Reason("dprk_waters_entry", cfg.dprk_waters_entry, "entered DPRK waters",
-                              tuple(e["event_id"] for e in dprk_entries)))
+        reasons.append(
+            Reason(
+                "dprk_waters_entry",
+                cfg.dprk_waters_entry,
+                "entered DPRK waters",
+                tuple(e["event_id"] for e in dprk_entries),
+            )
+        )
     gaps = [e for e in kinds.get("gap", []) if e["details"].get("likely_deliberate")]
     if gaps:
-        reasons.append(Reason("deliberate_gap", _capped(cfg.deliberate_gap, cfg.deliberate_gap_max, len(gaps)),
-                              f"{len(gaps)} likely deliberate AIS gap(s)", tuple(e["event_id"] for e in gaps)))
+        reasons.append(
+            Reason(
+                "deliberate_gap",
+                _capped(cfg.deliberate_gap, cfg.deliberate_gap_max, len(gaps)),
+                f"{len(gaps)} likely deliberate AIS gap(s)",
+                tuple(e["event_id"] for e in gaps),
+            )
+        )
     dark_near = [e for e in kinds.get("gap", []) if e["details"].get("near_dprk_waters")]
     if dark_near:
-        reasons.append(Reason("gap_near_dprk_waters", cfg.gap_near_dprk_waters, "went dark near DPRK waters",
-                              tuple(e["event_id"] for e in dark_near)))
+        reasons.append(
+            Reason(
+                "gap_near_dprk_waters",
+                cfg.gap_near_dprk_waters,
+                "went dark near DPRK waters",
+                tuple(e["event_id"] for e in dark_near),
+            )
+        )
     for kind, points, text in (
         ("identity_change", cfg.identity_change, "identity changes (name, IMO, call sign or flag)"),
         ("spoofing", cfg.spoofing, "spoofed or impossible positions"),
@@ -217,8 +276,14 @@ def _score_one(
             reasons.append(Reason(kind, points, f"{len(evs)} {text}", tuple(e["event_id"] for e in evs)))
     loiter = kinds.get("loitering", [])
     if loiter:
-        reasons.append(Reason("loitering", _capped(cfg.loitering, cfg.loitering_max, len(loiter)),
-                              f"{len(loiter)} loitering episode(s) at sea", tuple(e["event_id"] for e in loiter)))
+        reasons.append(
+            Reason(
+                "loitering",
+                _capped(cfg.loitering, cfg.loitering_max, len(loiter)),
+                f"{len(loiter)} loitering episode(s) at sea",
+                tuple(e["event_id"] for e in loiter),
+            )
+        )
 
     reasons.sort(key=lambda r: -r.points)
     v.reasons = reasons

@@ -142,10 +142,17 @@ def _iso(start: datetime, t_s: float) -> str:
 
 def _record_json(r: Record, start: datetime) -> dict[str, Any]:
     out: dict[str, Any] = {"kind": r.type, "must_not": r.must_not} if r.must_not else {"type": r.type}
-    out.update({
-        "mmsi": r.mmsi, "other_mmsi": r.other_mmsi, "start": _iso(start, r.start_s), "end": _iso(start, r.end_s),
-        "lat": round(r.lat, 5), "lon": round(r.lon, 5), "details": r.details,
-    })
+    out.update(
+        {
+            "mmsi": r.mmsi,
+            "other_mmsi": r.other_mmsi,
+            "start": _iso(start, r.start_s),
+            "end": _iso(start, r.end_s),
+            "lat": round(r.lat, 5),
+            "lon": round(r.lon, 5),
+            "details": r.details,
+        }
+    )
     return out
 
 
@@ -197,8 +204,13 @@ def simulate(
 
     positions = pa.table(
         {
-            "mmsi": mmsi[order], "ts": pa.array(t_us[order], TIMESTAMP), "lat": col("lat"), "lon": col("lon"),
-            "speed_kn": col("speed_kn"), "course_deg": col("course_deg"), "heading_deg": col("heading_deg"),
+            "mmsi": mmsi[order],
+            "ts": pa.array(t_us[order], TIMESTAMP),
+            "lat": col("lat"),
+            "lon": col("lon"),
+            "speed_kn": col("speed_kn"),
+            "course_deg": col("course_deg"),
+            "heading_deg": col("heading_deg"),
             "nav_status": col("nav_status"),
         },
         schema=POSITIONS,
@@ -219,12 +231,21 @@ def simulate(
     for plan in plans:
         idents = [plan.identity] + ([plan.hop[1]] if plan.hop else [])
         for ident in idents:
-            vessel_rows.append({
-                "mmsi": ident.mmsi, "imo": ident.imo, "name": ident.name, "call_sign": ident.call_sign,
-                "flag": ident.flag, "ship_type": ident.ship_type, "role": "+".join(plan.roles),
-            })
-    events = sorted((r for r in records if r.must_not is None),
-                    key=lambda r: (EVENT_ORDER.index(r.type), r.start_s, r.mmsi, r.end_s))
+            vessel_rows.append(
+                {
+                    "mmsi": ident.mmsi,
+                    "imo": ident.imo,
+                    "name": ident.name,
+                    "call_sign": ident.call_sign,
+                    "flag": ident.flag,
+                    "ship_type": ident.ship_type,
+                    "role": "+".join(plan.roles),
+                }
+            )
+    events = sorted(
+        (r for r in records if r.must_not is None),
+        key=lambda r: (EVENT_ORDER.index(r.type), r.start_s, r.mmsi, r.end_s),
+    )
     decoys = sorted((r for r in records if r.must_not is not None), key=lambda r: (r.type, r.start_s, r.mmsi))
     end = start + timedelta(seconds=duration_s)
     truth = {
@@ -248,8 +269,15 @@ def simulate(
         },
     }
     scenario = Scenario(
-        seed=seed, start=start, end=end, positions=positions, static=static, vessels=vessel_rows, truth=truth,
-        labels=col("label"), static_row=rank[col("static_row")],
+        seed=seed,
+        start=start,
+        end=end,
+        positions=positions,
+        static=static,
+        vessels=vessel_rows,
+        truth=truth,
+        labels=col("label"),
+        static_row=rank[col("static_row")],
     )
     if output_dir is not None:
         scenario.write(Path(output_dir), formats)

@@ -22,13 +22,21 @@ class SimulationSettings:
 
     report_interval_s: float = field(
         default=120.0,
-        metadata={"help": "mean interval between terrestrial position reports (each drawn from 0.1x to 1.9x); the volume knob"},
+        metadata={
+            "help": "mean interval between terrestrial position reports (each drawn from 0.1x to 1.9x); the volume knob"
+        },
     )
     satellite_share: float = field(default=0.25, metadata={"help": "share of vessels seen only by satellite"})
-    satellite_min_interval_s: float = field(default=600.0, metadata={"help": "shortest interval between satellite reports"})
-    satellite_max_interval_s: float = field(default=2700.0, metadata={"help": "longest interval between satellite reports"})
+    satellite_min_interval_s: float = field(
+        default=600.0, metadata={"help": "shortest interval between satellite reports"}
+    )
+    satellite_max_interval_s: float = field(
+        default=2700.0, metadata={"help": "longest interval between satellite reports"}
+    )
     drop_share: float = field(default=0.05, metadata={"help": "share of position reports dropped at random"})
-    outages_per_vessel_day: float = field(default=0.5, metadata={"help": "short reception outages (15-60 min) per vessel-day"})
+    outages_per_vessel_day: float = field(
+        default=0.5, metadata={"help": "short reception outages (15-60 min) per vessel-day"}
+    )
     jitter_m: float = field(default=15.0, metadata={"help": "standard deviation of GPS noise per axis"})
     drift_glitch_share: float = field(
         default=0.03, metadata={"help": "share of reports while stopped whose speed jumps to 5-10 kn"}
@@ -37,17 +45,27 @@ class SimulationSettings:
     wild_positions_per_vessel_day: float = field(
         default=0.05, metadata={"help": "single reports hundreds of km off the track, per vessel-day"}
     )
-    tanker_speed_kn: float = field(default=11.5, metadata={"help": "mean service speed of tankers (each vessel +-1.5 kn)"})
-    cargo_speed_kn: float = field(default=13.0, metadata={"help": "mean service speed of cargo ships (each vessel +-2 kn)"})
+    tanker_speed_kn: float = field(
+        default=11.5, metadata={"help": "mean service speed of tankers (each vessel +-1.5 kn)"}
+    )
+    cargo_speed_kn: float = field(
+        default=13.0, metadata={"help": "mean service speed of cargo ships (each vessel +-2 kn)"}
+    )
     # Truth rules (DESIGN.md event definitions).
     encounter_max_distance_m: float = field(default=500.0, metadata={"help": "encounter: ships at most this far apart"})
     encounter_min_duration_h: float = field(default=2.0, metadata={"help": "encounter: shortest meeting"})
     loitering_min_duration_h: float = field(default=4.0, metadata={"help": "loitering: shortest slow stay"})
-    near_port_m: float = field(default=10_000.0, metadata={"help": "closer to a port point than this counts as near port"})
-    port_entry_m: float = field(default=3000.0, metadata={"help": "port visit starts within this distance of a port point"})
+    near_port_m: float = field(
+        default=10_000.0, metadata={"help": "closer to a port point than this counts as near port"}
+    )
+    port_entry_m: float = field(
+        default=3000.0, metadata={"help": "port visit starts within this distance of a port point"}
+    )
     port_exit_m: float = field(default=4000.0, metadata={"help": "port visit ends beyond this distance"})
     gap_min_h: float = field(default=6.0, metadata={"help": "gap: shortest silence between two positions"})
-    gap_deliberate_h: float = field(default=12.0, metadata={"help": "gap offshore at least this long is likely deliberate"})
+    gap_deliberate_h: float = field(
+        default=12.0, metadata={"help": "gap offshore at least this long is likely deliberate"}
+    )
     spoof_speed_kn: float = field(default=25.0, metadata={"help": "implied speeds above this are impossible jumps"})
     truth_step_s: float = field(
         default=60.0, metadata={"help": "time step at which true tracks are tested for port visits and areas"}

@@ -100,16 +100,26 @@ def _static_rows(plan: VesselPlan, first_s: float, duration_s: float) -> list[di
             continue
         ident = [i for ts, i in idents if ts <= t][-1]
         state = [c for c in changes if np.floor(c.t_s) <= t] or changes[:1]
-        rows.append({
-            "mmsi": ident.mmsi, "t_s": t, "imo": ident.imo, "name": ident.name, "call_sign": ident.call_sign,
-            "ship_type": ident.ship_type, "length_m": ident.length_m, "width_m": ident.width_m,
-            "draught_m": state[-1].draught_m, "destination": state[-1].destination,
-        })
+        rows.append(
+            {
+                "mmsi": ident.mmsi,
+                "t_s": t,
+                "imo": ident.imo,
+                "name": ident.name,
+                "call_sign": ident.call_sign,
+                "ship_type": ident.ship_type,
+                "length_m": ident.length_m,
+                "width_m": ident.width_m,
+                "draught_m": state[-1].draught_m,
+                "destination": state[-1].destination,
+            }
+        )
     return rows
 
 
-def emit_vessel(rng: np.random.Generator, plan: VesselPlan, duration_s: float, cfg: SimulationSettings,
-                static_offset: int) -> Emitted:
+def emit_vessel(
+    rng: np.random.Generator, plan: VesselPlan, duration_s: float, cfg: SimulationSettings, static_offset: int
+) -> Emitted:
     """Every report of one vessel, its static rows and the truth records its overlays produce."""
     track = plan.track
     assert track is not None
@@ -149,13 +159,24 @@ def emit_vessel(rng: np.random.Generator, plan: VesselPlan, duration_s: float, c
         label[idx] = SPOOFED
         j = idx[0]
         jump_m = haversine_m(lat[j - 1], lon[j - 1], lat[j], lon[j])
-        records.append(Record(
-            "spoofing", int(mmsi[j]), None, float(t[idx[0]]), float(t[idx[-1]]),
-            float(lat[idx].mean()), float(lon[idx].mean()),
-            {"kind": kind, "positions": int(len(idx)), "on_land": bool(on_land(lat[idx], lon[idx]).all()),
-             "jump_km": round(float(jump_m) / 1000, 1),
-             "implied_speed_kn": round(float(jump_m / max(t[j] - t[j - 1], 1.0) / MPS_PER_KNOT), 1)},
-        ))
+        records.append(
+            Record(
+                "spoofing",
+                int(mmsi[j]),
+                None,
+                float(t[idx[0]]),
+                float(t[idx[-1]]),
+                float(lat[idx].mean()),
+                float(lon[idx].mean()),
+                {
+                    "kind": kind,
+                    "positions": int(len(idx)),
+                    "on_land": bool(on_land(lat[idx], lon[idx]).all()),
+                    "jump_km": round(float(jump_m) / 1000, 1),
+                    "implied_speed_kn": round(float(jump_m / max(t[j] - t[j - 1], 1.0) / MPS_PER_KNOT), 1),
+                },
+            )
+        )
 
     # Gaps and outages: the silence actually recorded runs from the last report before to the first after.
     for s, e, kind in plan.silences:
@@ -171,10 +192,19 @@ def emit_vessel(rng: np.random.Generator, plan: VesselPlan, duration_s: float, c
         }
         if kind == "gap":
             details["likely_deliberate"] = dur_h >= cfg.gap_deliberate_h
-        records.append(Record(
-            "gap" if kind == "gap" else "short_outage", int(mmsi[before]), None, float(t[before]), float(t[after]),
-            float(lat[before]), float(lon[before]), details, must_not=None if kind == "gap" else "gap",
-        ))
+        records.append(
+            Record(
+                "gap" if kind == "gap" else "short_outage",
+                int(mmsi[before]),
+                None,
+                float(t[before]),
+                float(t[after]),
+                float(lat[before]),
+                float(lon[before]),
+                details,
+                must_not=None if kind == "gap" else "gap",
+            )
+        )
 
     # Wild positions: single reports far off, never next to a planted silence or spoof.
     n_wild = rng.poisson(cfg.wild_positions_per_vessel_day * duration_s / 86400)
@@ -183,12 +213,16 @@ def emit_vessel(rng: np.random.Generator, plan: VesselPlan, duration_s: float, c
         neighbours = label[cand - 1] | label[cand] | label[cand + 1]
         quiet = np.array([not plan.busy(t[c - 1], t[c + 1], margin_s=0.0) for c in cand], dtype=bool)
         for c in np.sort(cand[(neighbours == CLEAN) & quiet]):
-            w_lon, w_lat = offset_point(float(lon[c]), float(lat[c]), float(rng.uniform(200_000, 800_000)),
-                                        float(rng.uniform(0, 360)))
+            w_lon, w_lat = offset_point(
+                float(lon[c]), float(lat[c]), float(rng.uniform(200_000, 800_000)), float(rng.uniform(0, 360))
+            )
             lon[c], lat[c] = w_lon, w_lat
             label[c] = WILD
-            records.append(Record("wild_position", int(mmsi[c]), None, float(t[c]), float(t[c]), w_lat, w_lon,
-                                  {}, must_not="spoofing"))
+            records.append(
+                Record(
+                    "wild_position", int(mmsi[c]), None, float(t[c]), float(t[c]), w_lat, w_lon, {}, must_not="spoofing"
+                )
+            )
 
     static = _static_rows(plan, float(t[0]), duration_s)
     row_t = np.array([r["t_s"] for r in static])
@@ -198,29 +232,70 @@ def emit_vessel(rng: np.random.Generator, plan: VesselPlan, duration_s: float, c
         tc, new = plan.rename
         old = plan.identity
         r_lon, r_lat, _ = track.position(np.array([tc]))
-        records.append(Record(
-            "identity_change", old.mmsi, None, tc, tc, float(r_lat[0]), float(r_lon[0]),
-            {"kind": "rename", "changed": ["name", "imo", "call_sign"],
-             "before": {"name": old.name, "imo": old.imo, "call_sign": old.call_sign},
-             "after": {"name": new.name, "imo": new.imo, "call_sign": new.call_sign}},
-        ))
+        records.append(
+            Record(
+                "identity_change",
+                old.mmsi,
+                None,
+                tc,
+                tc,
+                float(r_lat[0]),
+                float(r_lon[0]),
+                {
+                    "kind": "rename",
+                    "changed": ["name", "imo", "call_sign"],
+                    "before": {"name": old.name, "imo": old.imo, "call_sign": old.call_sign},
+                    "after": {"name": new.name, "imo": new.imo, "call_sign": new.call_sign},
+                },
+            )
+        )
     if plan.hop is not None:
         th, new = plan.hop
         old = plan.identity
         h_lon, h_lat, _ = track.position(np.array([th]))
-        records.append(Record(
-            "identity_change", new.mmsi, old.mmsi, th, th, float(h_lat[0]), float(h_lon[0]),
-            {"kind": "flag_hop", "imo": old.imo, "flag_before": old.flag, "flag_after": new.flag,
-             "name_before": old.name, "name_after": new.name},
-        ))
+        records.append(
+            Record(
+                "identity_change",
+                new.mmsi,
+                old.mmsi,
+                th,
+                th,
+                float(h_lat[0]),
+                float(h_lon[0]),
+                {
+                    "kind": "flag_hop",
+                    "imo": old.imo,
+                    "flag_before": old.flag,
+                    "flag_after": new.flag,
+                    "name_before": old.name,
+                    "name_after": new.name,
+                },
+            )
+        )
     if not imo_check_digit_ok(plan.identity.imo):
-        records.append(Record(
-            "identity_change", plan.identity.mmsi, None, float(t[0]), float(t[0]), float(lat[0]), float(lon[0]),
-            {"kind": "invalid_imo", "imo": plan.identity.imo},
-        ))
+        records.append(
+            Record(
+                "identity_change",
+                plan.identity.mmsi,
+                None,
+                float(t[0]),
+                float(t[0]),
+                float(lat[0]),
+                float(lon[0]),
+                {"kind": "invalid_imo", "imo": plan.identity.imo},
+            )
+        )
     return Emitted(
-        mmsi=mmsi, t_s=t, lat=lat, lon=lon,
-        speed_kn=speed.astype(np.float32), course_deg=(course % 360).astype(np.float32),
-        heading_deg=(heading % 360).astype(np.float32), nav_status=track.status[leg].astype(np.int16),
-        label=label, static_row=static_row, static=static, records=records,
+        mmsi=mmsi,
+        t_s=t,
+        lat=lat,
+        lon=lon,
+        speed_kn=speed.astype(np.float32),
+        course_deg=(course % 360).astype(np.float32),
+        heading_deg=(heading % 360).astype(np.float32),
+        nav_status=track.status[leg].astype(np.int16),
+        label=label,
+        static_row=static_row,
+        static=static,
+        records=records,
     )

@@ -102,7 +102,9 @@ class IdentityFactory:
         prefixes = self.data["flags"][flag]["call_sign_prefixes"]
         while True:
             prefix = str(self.rng.choice(prefixes))
-            body = "".join(str(self.rng.choice(list("ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"))) for _ in range(6 - len(prefix)))
+            body = "".join(
+                str(self.rng.choice(list("ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"))) for _ in range(6 - len(prefix))
+            )
             value = prefix + body
             if value not in self._call_signs:
                 self._call_signs.add(value)

@@ -12,7 +12,7 @@ Polylines are ``(n, 2)`` arrays of ``(lon, lat)`` in degrees, as in GeoJSON.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import numpy as np
 import searoute
@@ -102,7 +102,7 @@ def port_berths(name: str) -> PortBerths:
     return berths
 
 
-@lru_cache(maxsize=None)
+@cache
 def _port_berths(name: str) -> PortBerths | None:
     """Berths of a port, or ``None`` when the land polygons leave no sea near its WPI point."""
     port = next(p for p in load_ports() if p.name == name)
@@ -135,7 +135,7 @@ def usable_ports() -> tuple[Port, ...]:
     return tuple(p for p in load_ports() if _port_berths(p.name) is not None)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _raster_path(a: tuple[float, float], b: tuple[float, float]) -> np.ndarray:
     """Shortest 8-connected sea path from a to b on a land raster (wavefront, vectorised per step)."""
     lon0, lon1 = min(a[0], b[0]) - RASTER_MARGIN_DEG, max(a[0], b[0]) + RASTER_MARGIN_DEG
@@ -208,7 +208,7 @@ def _simplify(pts: np.ndarray) -> np.ndarray:
     return np.array(out)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _connect(a: tuple[float, float], b: tuple[float, float]) -> np.ndarray:
     """A sea path from a to b: straight when clear, else around land on the raster."""
     line = np.array([a, b], dtype=float)
@@ -222,14 +222,14 @@ def join_paths(parts: list[np.ndarray]) -> np.ndarray:
     return line[keep]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _network_edge(p: tuple[float, float], q: tuple[float, float]) -> np.ndarray:
     """A network edge as is when it stays at sea, else rerouted on the raster (edges recur across routes)."""
     seg = np.array([p, q])
     return seg if is_clear(seg) else _raster_path(p, q)
 
 
-@lru_cache(maxsize=None)
+@cache
 def sea_route(a: tuple[float, float], b: tuple[float, float]) -> np.ndarray:
     """A polyline from a to b (lon, lat) over the sea; cached per pair of end points."""
     net = np.asarray(searoute.searoute(list(a), list(b))["geometry"]["coordinates"], dtype=float)

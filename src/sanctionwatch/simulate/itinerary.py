@@ -147,7 +147,9 @@ class ItineraryBuilder:
         """A port from the pool, nearer ports more likely (short-sea trades)."""
         names = [p for p in pool if p != exclude]
         ports = [port_named(p) for p in names]
-        d_km = haversine_m(near.lat, near.lon, np.array([p.lat for p in ports]), np.array([p.lon for p in ports])) / 1000
+        d_km = (
+            haversine_m(near.lat, near.lon, np.array([p.lat for p in ports]), np.array([p.lon for p in ports])) / 1000
+        )
         w = 1.0 / (d_km + 300.0) ** 1.5
         return names[int(self.rng.choice(len(names), p=w / w.sum()))]
 
@@ -208,7 +210,9 @@ class ItineraryBuilder:
             assert first_leg is not None
             tb.sail(first_leg, plan.speed_kn)
             if appt.hold_s > 0:
-                tb.hold(appt.arrive_s + appt.hold_s, status=appt.status, drift_kn=appt.drift_kn, drift_deg=appt.drift_deg)
+                tb.hold(
+                    appt.arrive_s + appt.hold_s, status=appt.status, drift_kn=appt.drift_kn, drift_deg=appt.drift_deg
+                )
             if appt.draught_after is not None:
                 t_change = tb.t_s + float(self.rng.uniform(0.3, 1.5)) * H
                 draught_m = round(plan.identity.max_draught_m * appt.draught_after, 1)
@@ -244,4 +248,3 @@ class ItineraryBuilder:
         """Crews update draught and destination in port, some time before sailing."""
         t = max(arrived_s, leave_s - float(self.rng.uniform(0.3, 2.0)) * H)
         plan.changes.append(StaticChange(t, draught_m, (dest or "").upper()))
-

@@ -19,8 +19,23 @@ FORMATS = ("csv", "parquet")
 VESSEL_COLUMNS = ("mmsi", "imo", "name", "call_sign", "flag", "ship_type", "role")
 # The column layout of the NOAA MarineCadastre AIS CSV files (2018 onwards).
 MARINECADASTRE_COLUMNS = (
-    "MMSI", "BaseDateTime", "LAT", "LON", "SOG", "COG", "Heading", "VesselName", "IMO", "CallSign",
-    "VesselType", "Status", "Length", "Width", "Draft", "Cargo", "TransceiverClass",
+    "MMSI",
+    "BaseDateTime",
+    "LAT",
+    "LON",
+    "SOG",
+    "COG",
+    "Heading",
+    "VesselName",
+    "IMO",
+    "CallSign",
+    "VesselType",
+    "Status",
+    "Length",
+    "Width",
+    "Draft",
+    "Cargo",
+    "TransceiverClass",
 )
 
 
@@ -43,28 +58,31 @@ def marinecadastre_table(positions: pa.Table, static: pa.Table, static_row: pa.A
     """Positions in the MarineCadastre layout, each row with the static data in force."""
     s = static.take(static_row)
     imo = s["imo"]
-    imo_text = pc.if_else(pc.is_null(imo), pa.scalar(None, pa.string()),
-                          pc.binary_join_element_wise("IMO", pc.cast(imo, pa.string()), ""))
+    imo_text = pc.if_else(
+        pc.is_null(imo), pa.scalar(None, pa.string()), pc.binary_join_element_wise("IMO", pc.cast(imo, pa.string()), "")
+    )
     ship_type = pc.cast(s["ship_type"], pa.float64())
-    return pa.table({
-        "MMSI": positions["mmsi"],
-        "BaseDateTime": _base_datetime(positions["ts"]),
-        "LAT": pc.round(positions["lat"], 5),
-        "LON": pc.round(positions["lon"], 5),
-        "SOG": pc.round(pc.cast(positions["speed_kn"], pa.float64()), 1),
-        "COG": pc.round(pc.cast(positions["course_deg"], pa.float64()), 1),
-        "Heading": pc.round(pc.cast(positions["heading_deg"], pa.float64()), 0),
-        "VesselName": s["name"],
-        "IMO": imo_text,
-        "CallSign": s["call_sign"],
-        "VesselType": s["ship_type"],
-        "Status": pc.cast(positions["nav_status"], pa.float64()),
-        "Length": pc.cast(s["length_m"], pa.float64()),
-        "Width": pc.cast(s["width_m"], pa.float64()),
-        "Draft": pc.round(pc.cast(s["draught_m"], pa.float64()), 1),
-        "Cargo": ship_type,
-        "TransceiverClass": pa.repeat(pa.scalar("A", pa.string()), len(positions)),
-    })
+    return pa.table(
+        {
+            "MMSI": positions["mmsi"],
+            "BaseDateTime": _base_datetime(positions["ts"]),
+            "LAT": pc.round(positions["lat"], 5),
+            "LON": pc.round(positions["lon"], 5),
+            "SOG": pc.round(pc.cast(positions["speed_kn"], pa.float64()), 1),
+            "COG": pc.round(pc.cast(positions["course_deg"], pa.float64()), 1),
+            "Heading": pc.round(pc.cast(positions["heading_deg"], pa.float64()), 0),
+            "VesselName": s["name"],
+            "IMO": imo_text,
+            "CallSign": s["call_sign"],
+            "VesselType": s["ship_type"],
+            "Status": pc.cast(positions["nav_status"], pa.float64()),
+            "Length": pc.cast(s["length_m"], pa.float64()),
+            "Width": pc.cast(s["width_m"], pa.float64()),
+            "Draft": pc.round(pc.cast(s["draught_m"], pa.float64()), 1),
+            "Cargo": ship_type,
+            "TransceiverClass": pa.repeat(pa.scalar("A", pa.string()), len(positions)),
+        }
+    )
 
 
 CSV_BATCH_ROWS = 1_000_000

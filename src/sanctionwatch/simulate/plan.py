@@ -67,7 +67,7 @@ class Counts:
     flag_hops: int
 
     @classmethod
-    def for_fleet(cls, vessels: int) -> "Counts":
+    def for_fleet(cls, vessels: int) -> Counts:
         s = vessels / 40.0
 
         def n(base: float, least: int = 1) -> int:
@@ -130,8 +130,16 @@ class Planner:
 
     # -- cast ---------------------------------------------------------------------------
 
-    def vessel(self, role: str, *, fleet: str = "ordinary", flag: str | None = None, tanker: bool = True,
-               designated: bool = False, valid_imo: bool = True) -> VesselPlan:
+    def vessel(
+        self,
+        role: str,
+        *,
+        fleet: str = "ordinary",
+        flag: str | None = None,
+        tanker: bool = True,
+        designated: bool = False,
+        valid_imo: bool = True,
+    ) -> VesselPlan:
         """A new vessel with its identity, reporting mode, port pool and service speed."""
         flag = flag or self.ids.pick_flag(fleet)
         ship_type = SHIP_TYPE_TANKER if tanker else SHIP_TYPE_CARGO
@@ -163,9 +171,13 @@ class Planner:
         for _ in range(2000):
             lat = float(self.rng.uniform(box["lat_min"], box["lat_max"]))
             lon = float(self.rng.uniform(box["lon_min"], box["lon_max"]))
-            if haversine_m(lat, lon, port_lat, port_lon).min() < OFFSHORE_MIN_PORT_DISTANCE_M or not self._free(lon, lat):
+            if haversine_m(lat, lon, port_lat, port_lon).min() < OFFSHORE_MIN_PORT_DISTANCE_M or not self._free(
+                lon, lat
+            ):
                 continue
-            if distance_to_land_ok(lon, lat, OFFSHORE_CLEARANCE_M) and distance_to_land_ok(lon, lat, OFFSHORE_CLEARANCE_M / 2):
+            if distance_to_land_ok(lon, lat, OFFSHORE_CLEARANCE_M) and distance_to_land_ok(
+                lon, lat, OFFSHORE_CLEARANCE_M / 2
+            ):
                 self._places.append((lon, lat))
                 return lon, lat
         raise ConfigError(f"could not place an offshore meeting in {area}")
@@ -188,9 +200,19 @@ class Planner:
 
     # -- pair events --------------------------------------------------------------------
 
-    def meeting(self, a: VesselPlan, b: VesselPlan, *, lon: float, lat: float, overlap_s: float,
-                separation_m: float, drift_kn: float, then: tuple[str | None, str | None] = (None, None),
-                draught: tuple[tuple[float, float], tuple[float, float]] | None = None) -> tuple[float, float]:
+    def meeting(
+        self,
+        a: VesselPlan,
+        b: VesselPlan,
+        *,
+        lon: float,
+        lat: float,
+        overlap_s: float,
+        separation_m: float,
+        drift_kn: float,
+        then: tuple[str | None, str | None] = (None, None),
+        draught: tuple[tuple[float, float], tuple[float, float]] | None = None,
+    ) -> tuple[float, float]:
         """``a`` waits at (lon, lat); ``b`` arrives a little later ``separation_m`` away and
         both drift together. Returns the (start, end) of the time both are there."""
         t_a = self.moment()
@@ -205,12 +227,26 @@ class Planner:
         end = t_b + overlap_s
         a_leave = end + float(self.rng.uniform(0.1, 0.6)) * H
         a.appointment = Appointment(
-            Location(lon, lat), t_a, a_leave - t_a, NAV_AT_ANCHOR, drift_kn, drift_deg, then[0],
-            draught_before=draught[0][0] if draught else None, draught_after=draught[0][1] if draught else None,
+            Location(lon, lat),
+            t_a,
+            a_leave - t_a,
+            NAV_AT_ANCHOR,
+            drift_kn,
+            drift_deg,
+            then[0],
+            draught_before=draught[0][0] if draught else None,
+            draught_after=draught[0][1] if draught else None,
         )
         b.appointment = Appointment(
-            Location(b_lon, b_lat), t_b, overlap_s, NAV_AT_ANCHOR, drift_kn, drift_deg, then[1],
-            draught_before=draught[1][0] if draught else None, draught_after=draught[1][1] if draught else None,
+            Location(b_lon, b_lat),
+            t_b,
+            overlap_s,
+            NAV_AT_ANCHOR,
+            drift_kn,
+            drift_deg,
+            then[1],
+            draught_before=draught[1][0] if draught else None,
+            draught_after=draught[1][1] if draught else None,
         )
         return t_b, end
 
@@ -230,8 +266,11 @@ class Planner:
             near_port = i >= self.counts.sts_offshore
             giver = self.vessel("sts_giver", fleet="sts_giver")
             dprk = near_port or i % 4 != 2
-            receiver = (self.vessel("sts_receiver", flag="kp", designated=True) if dprk
-                        else self.vessel("sts_receiver", fleet="sts_giver"))
+            receiver = (
+                self.vessel("sts_receiver", flag="kp", designated=True)
+                if dprk
+                else self.vessel("sts_receiver", fleet="sts_giver")
+            )
             if near_port:
                 port, lon, lat = self.near_port_point()
                 area, overlap = "nampo_approach", float(self.rng.uniform(3.0, 3.6)) * H
@@ -242,17 +281,38 @@ class Planner:
             then_receiver = self._nearest_dprk_port(lon, lat) if dprk else None
             separation = float(self.rng.uniform(30, 80))
             start, end = self.meeting(
-                giver, receiver, lon=lon, lat=lat, overlap_s=overlap, separation_m=separation,
-                drift_kn=float(self.rng.uniform(0.1, 0.5)), then=(None, then_receiver),
+                giver,
+                receiver,
+                lon=lon,
+                lat=lat,
+                overlap_s=overlap,
+                separation_m=separation,
+                drift_kn=float(self.rng.uniform(0.1, 0.5)),
+                then=(None, then_receiver),
                 draught=((0.9, 0.55), (0.55, 0.9)),
             )
             mmsi, other = self._pair(giver, receiver)
-            self.records.append(Record(
-                "encounter", mmsi, other, start, end, lat, lon,
-                {"area": area, "sts": True, "near_port": near_port, "port": port,
-                 "separation_m": round(separation, 1), "giver": giver.identity.mmsi,
-                 "receiver": receiver.identity.mmsi, "dprk": dprk},
-            ))
+            self.records.append(
+                Record(
+                    "encounter",
+                    mmsi,
+                    other,
+                    start,
+                    end,
+                    lat,
+                    lon,
+                    {
+                        "area": area,
+                        "sts": True,
+                        "near_port": near_port,
+                        "port": port,
+                        "separation_m": round(separation, 1),
+                        "giver": giver.identity.mmsi,
+                        "receiver": receiver.identity.mmsi,
+                        "dprk": dprk,
+                    },
+                )
+            )
 
     def _nearest_dprk_port(self, lon: float, lat: float) -> str:
         ports = [p for p in usable_ports() if p.dprk]
@@ -267,10 +327,27 @@ class Planner:
             lon, lat = self.offshore_point(areas[i % len(areas)])
             t = self.moment()
             hold = float(self.rng.uniform(5.0, 14.0)) * H
-            v.appointment = Appointment(Location(lon, lat), t, hold, NAV_AT_ANCHOR,
-                                        float(self.rng.uniform(0.2, 0.8)), float(self.rng.uniform(0, 360)))
-            self.records.append(Record("drifting_alone", v.identity.mmsi, None, t, t + hold, lat, lon,
-                                       {"area": areas[i % len(areas)]}, must_not="encounter"))
+            v.appointment = Appointment(
+                Location(lon, lat),
+                t,
+                hold,
+                NAV_AT_ANCHOR,
+                float(self.rng.uniform(0.2, 0.8)),
+                float(self.rng.uniform(0, 360)),
+            )
+            self.records.append(
+                Record(
+                    "drifting_alone",
+                    v.identity.mmsi,
+                    None,
+                    t,
+                    t + hold,
+                    lat,
+                    lon,
+                    {"area": areas[i % len(areas)]},
+                    must_not="encounter",
+                )
+            )
 
     def plant_apart_drift(self) -> None:
         """Two ships drifting 1.2-3 km apart for hours: never an encounter."""
@@ -279,11 +356,29 @@ class Planner:
             area = ["yellow_sea", "east_china_sea_shanghai"][i % 2]
             lon, lat = self.offshore_point(area)
             sep = float(self.rng.uniform(1200, 3000))
-            start, end = self.meeting(a, b, lon=lon, lat=lat, overlap_s=float(self.rng.uniform(5.0, 8.0)) * H,
-                                      separation_m=sep, drift_kn=float(self.rng.uniform(0.1, 0.4)))
+            start, end = self.meeting(
+                a,
+                b,
+                lon=lon,
+                lat=lat,
+                overlap_s=float(self.rng.uniform(5.0, 8.0)) * H,
+                separation_m=sep,
+                drift_kn=float(self.rng.uniform(0.1, 0.4)),
+            )
             mmsi, other = self._pair(a, b)
-            self.records.append(Record("apart_drift", mmsi, other, start, end, lat, lon,
-                                       {"separation_m": round(sep, 1), "area": area}, must_not="encounter"))
+            self.records.append(
+                Record(
+                    "apart_drift",
+                    mmsi,
+                    other,
+                    start,
+                    end,
+                    lat,
+                    lon,
+                    {"separation_m": round(sep, 1), "area": area},
+                    must_not="encounter",
+                )
+            )
 
     def plant_short_meetings(self) -> None:
         """Two ships together offshore for under two hours: never an encounter."""
@@ -293,11 +388,29 @@ class Planner:
             area = areas[i % len(areas)]
             lon, lat = self.offshore_point(area)
             sep = float(self.rng.uniform(60, 300))
-            start, end = self.meeting(a, b, lon=lon, lat=lat, overlap_s=float(self.rng.uniform(0.5, 1.2)) * H,
-                                      separation_m=sep, drift_kn=float(self.rng.uniform(0.1, 0.4)))
+            start, end = self.meeting(
+                a,
+                b,
+                lon=lon,
+                lat=lat,
+                overlap_s=float(self.rng.uniform(0.5, 1.2)) * H,
+                separation_m=sep,
+                drift_kn=float(self.rng.uniform(0.1, 0.4)),
+            )
             mmsi, other = self._pair(a, b)
-            self.records.append(Record("short_meeting", mmsi, other, start, end, lat, lon,
-                                       {"separation_m": round(sep, 1), "area": area}, must_not="encounter"))
+            self.records.append(
+                Record(
+                    "short_meeting",
+                    mmsi,
+                    other,
+                    start,
+                    end,
+                    lat,
+                    lon,
+                    {"separation_m": round(sep, 1), "area": area},
+                    must_not="encounter",
+                )
+            )
 
     def plant_fast_passes(self) -> None:
         """Two ships passing within a few hundred metres at service speed: never an encounter."""
@@ -324,17 +437,40 @@ class Planner:
             b_lon, b_lat = offset_point(lon, lat, closest, lane_deg + 90.0)
             here, there = np.array([(lon, lat)]), np.array([(b_lon, b_lat)])
             a.appointment = Appointment(
-                Location(lon, lat), t, 0.0, NAV_UNDERWAY, then_port=pb, from_port=pa,
-                route_in=np.vstack([route[: k + 1], here]), route_out=np.vstack([here, route[k + 1 :]]),
+                Location(lon, lat),
+                t,
+                0.0,
+                NAV_UNDERWAY,
+                then_port=pb,
+                from_port=pa,
+                route_in=np.vstack([route[: k + 1], here]),
+                route_out=np.vstack([here, route[k + 1 :]]),
             )
             back = route[::-1]
             b.appointment = Appointment(
-                Location(b_lon, b_lat), t, 0.0, NAV_UNDERWAY, then_port=pa, from_port=pb,
-                route_in=np.vstack([back[: len(route) - k - 1], there]), route_out=np.vstack([there, back[len(route) - k - 1 :]]),
+                Location(b_lon, b_lat),
+                t,
+                0.0,
+                NAV_UNDERWAY,
+                then_port=pa,
+                from_port=pb,
+                route_in=np.vstack([back[: len(route) - k - 1], there]),
+                route_out=np.vstack([there, back[len(route) - k - 1 :]]),
             )
             mmsi, other = self._pair(a, b)
-            self.records.append(Record("fast_pass", mmsi, other, t - 600, t + 600, lat, lon,
-                                       {"closest_m": round(closest, 1)}, must_not="encounter"))
+            self.records.append(
+                Record(
+                    "fast_pass",
+                    mmsi,
+                    other,
+                    t - 600,
+                    t + 600,
+                    lat,
+                    lon,
+                    {"closest_m": round(closest, 1)},
+                    must_not="encounter",
+                )
+            )
 
     def plant_port_anchorages(self) -> None:
         """Two ships lying close together inside a port for many hours: not an encounter."""
@@ -362,12 +498,23 @@ class Planner:
             b.appointment = Appointment(there, t_b, leave_b, NAV_AT_ANCHOR)
             mmsi, other = self._pair(a, b)
             pp = port_named(port)
-            self.records.append(Record(
-                "port_anchorage", mmsi, other, t_b, t_b + overlap, float(berths[j, 1]), float(berths[j, 0]),
-                {"port": port, "separation_m": round(float(d[k]), 1),
-                 "distance_to_port_m": round(float(haversine_m(pp.lat, pp.lon, berths[j, 1], berths[j, 0])), 1)},
-                must_not="encounter",
-            ))
+            self.records.append(
+                Record(
+                    "port_anchorage",
+                    mmsi,
+                    other,
+                    t_b,
+                    t_b + overlap,
+                    float(berths[j, 1]),
+                    float(berths[j, 0]),
+                    {
+                        "port": port,
+                        "separation_m": round(float(d[k]), 1),
+                        "distance_to_port_m": round(float(haversine_m(pp.lat, pp.lon, berths[j, 1], berths[j, 0])), 1),
+                    },
+                    must_not="encounter",
+                )
+            )
 
     # -- the whole cast -----------------------------------------------------------------
 
@@ -405,7 +552,9 @@ class Planner:
         """A window of ``length_s`` inside one voyage (1 h of sailing on either side), clear of the
         vessel's appointment and other overlays; None when no voyage is long enough."""
         assert plan.builder is not None
-        voyages = [(s, e) for s, e in plan.builder.voyages if s >= H and e <= self.duration_s - H and e - s >= length_s + 2 * H]
+        voyages = [
+            (s, e) for s, e in plan.builder.voyages if s >= H and e <= self.duration_s - H and e - s >= length_s + 2 * H
+        ]
         for i in self.rng.permutation(len(voyages)):
             s, e = voyages[int(i)]
             start = s + H + float(self.rng.uniform(0, e - s - 2 * H - length_s))

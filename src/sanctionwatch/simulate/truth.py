@@ -65,12 +65,25 @@ def port_visits(plan: VesselPlan, duration_s: float, cfg: SimulationSettings) ->
         last_out = np.maximum.accumulate(np.where(d > cfg.port_exit_m, idx, -1))
         inside = last_in > last_out
         for a, b in _split_at_hop(plan, t, _runs(inside)):
-            out.append(Record(
-                "port_visit", plan.mmsi_at(t[a]), None, float(t[a]), float(t[b]), port.lat, port.lon,
-                {"port": port.name, "country": port.country, "dprk": port.dprk,
-                 "min_distance_m": round(float(d[a : b + 1].min()), 1),
-                 "ongoing_at_start": bool(a == 0), "ongoing_at_end": bool(b == len(t) - 1)},
-            ))
+            out.append(
+                Record(
+                    "port_visit",
+                    plan.mmsi_at(t[a]),
+                    None,
+                    float(t[a]),
+                    float(t[b]),
+                    port.lat,
+                    port.lon,
+                    {
+                        "port": port.name,
+                        "country": port.country,
+                        "dprk": port.dprk,
+                        "min_distance_m": round(float(d[a : b + 1].min()), 1),
+                        "ongoing_at_start": bool(a == 0),
+                        "ongoing_at_end": bool(b == len(t) - 1),
+                    },
+                )
+            )
     return out
 
 
@@ -80,11 +93,23 @@ def geofence_stays(plan: VesselPlan, duration_s: float, cfg: SimulationSettings)
     out = []
     for area in load_areas():
         for a, b in _split_at_hop(plan, t, _runs(area.contains(lat, lon))):
-            out.append(Record(
-                "geofence", plan.mmsi_at(t[a]), None, float(t[a]), float(t[b]),
-                float(lat[a]), float(lon[a]),
-                {"area": area.id, "kind": area.kind, "entered": bool(a > 0), "ongoing_at_end": bool(b == len(t) - 1)},
-            ))
+            out.append(
+                Record(
+                    "geofence",
+                    plan.mmsi_at(t[a]),
+                    None,
+                    float(t[a]),
+                    float(t[b]),
+                    float(lat[a]),
+                    float(lon[a]),
+                    {
+                        "area": area.id,
+                        "kind": area.kind,
+                        "entered": bool(a > 0),
+                        "ongoing_at_end": bool(b == len(t) - 1),
+                    },
+                )
+            )
     return out
 
 
@@ -104,8 +129,16 @@ def loitering(plan: VesselPlan, duration_s: float, cfg: SimulationSettings) -> l
         if dist <= cfg.near_port_m:
             continue
         leg = int(plan.track.leg_index(np.array([hold.start_s + 1.0]))[0])
-        out.append(Record(
-            "loitering", plan.mmsi_at(start), None, start, end, hold.lat, hold.lon,
-            {"distance_to_port_m": round(dist), "drift_kn": round(float(speeds[leg]), 2)},
-        ))
+        out.append(
+            Record(
+                "loitering",
+                plan.mmsi_at(start),
+                None,
+                start,
+                end,
+                hold.lat,
+                hold.lon,
+                {"distance_to_port_m": round(dist), "drift_kn": round(float(speeds[leg]), 2)},
+            )
+        )
     return out

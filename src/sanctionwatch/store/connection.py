@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 
 from .. import __version__
-from ..exc import StoreVersionError, SanctionwatchError
+from ..exc import SanctionwatchError, StoreVersionError
 
 _MIGRATION_RE = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
@@ -102,7 +102,7 @@ class Store:
         """Close the DuckDB connection."""
         self.con.close()
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc: object) -> None:

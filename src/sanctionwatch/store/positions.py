@@ -156,7 +156,7 @@ def read_positions(
     sql = f"""
         SELECT {_POSITION_COLUMNS}
         FROM read_parquet(?, hive_partitioning = true, hive_types = {{'day': DATE}})
-        WHERE {' AND '.join(where)}
+        WHERE {" AND ".join(where)}
         ORDER BY mmsi, ts, lat, lon, speed_kn, course_deg, heading_deg, nav_status
     """
     return _drop_repeats(_arrow(store, sql, [pattern, *params]).cast(POSITIONS))
