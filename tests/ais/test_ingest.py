@@ -337,3 +337,20 @@ def test_csv_file_rows_in_equal_accepted_plus_quarantined(tmp_path_factory, line
         stored = store.con.execute("SELECT count(*) FROM quarantine").fetchall()[0][0]
         assert stored == report.quarantined_total
         assert positions_count(store) <= report.positions
+
+
+def test_forget_then_reingest_with_other_options(store, tmp_path):
+    from sanctionwatch.ais.ingest import forget_file
+    from sanctionwatch.store.positions import positions_count
+
+    nmea = tmp_path / "untimed.nmea"
+    nmea.write_text("!AIVDM,1,1,,B,15M67FC000G?ufbE`FepT@3n00Sa,0*5C\n")
+    first = ingest_file(store, nmea)
+    assert first.quarantined == {"no_timestamp": 1} and positions_count(store) == 0
+    assert ingest_file(store, nmea).skipped
+    assert forget_file(store, nmea)
+    assert store.con.execute("SELECT count(*) FROM quarantine").fetchall()[0][0] == 0
+    again = ingest_file(store, nmea, default_time=datetime(2024, 1, 1, tzinfo=UTC))
+    assert not again.skipped and again.accepted == 1 and positions_count(store) == 1
+    assert forget_file(store, nmea) and positions_count(store) == 0
+    assert not forget_file(store, nmea)

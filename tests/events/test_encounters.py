@@ -143,26 +143,17 @@ def suez_queue(shared_data):
 
 
 def test_suez_anchored_queue_is_not_offshore_sts(shared_data):
-    import csv
-
-    from sanctionwatch.events.places import PortIndex
-    from sanctionwatch.regime.geography import Port
+    from sanctionwatch.events.places import PortIndex, default_ports
 
     grid = grid_of_table(suez_queue(shared_data))
-    # Without any port knowledge the density rule alone marks most queue meetings.
+    # Without any port knowledge the density rule alone marks many queue meetings.
     bare = [
         json.loads(d)["setting"]
         for d in detect_encounters(grid, ports=PortIndex.from_ports([])).column("details").to_pylist()
     ]
     assert bare and bare.count("anchorage_cluster") >= len(bare) / 3
-    # With the World Port Index ports of Egypt (known at test time), none is offshore.
-    with open(shared_data / "geo" / "gfw_wpi_ports.csv", newline="") as fh:
-        wpi = [
-            Port(r["label"], r["iso3"], float(r["latitude"]), float(r["longitude"]), dprk=False)
-            for r in csv.DictReader(fh)
-            if r["iso3"] == "EGY"
-        ]
-    ev = detect_encounters(grid, ports=PortIndex.from_ports(wpi))
+    # With the ports shipped in the package (World Port Index included), none is offshore.
+    ev = detect_encounters(grid, ports=default_ports())
     settings = [json.loads(d)["setting"] for d in ev.column("details").to_pylist()]
     assert settings and "offshore" not in settings
 

@@ -17,3 +17,15 @@ def test_on_land():
     # Pyongyang is on land; the middle of Korea Bay and of the Yellow Sea are sea.
     mask = on_land(np.array([39.02, 39.0, 35.5]), np.array([125.75, 124.0, 123.0]))
     assert mask.tolist() == [True, False, False]
+
+
+def test_world_ports_extend_the_curated_list_without_duplicates():
+    from sanctionwatch.regime.geography import load_world_ports
+
+    world = load_world_ports()
+    curated = load_ports()
+    assert world[: len(curated)] == curated and len(world) > 3000
+    names = {p.name for p in world}
+    assert {"As Suways", "Bur Sa'id", "Rotterdam"} <= names
+    # WPI's Nampo is the curated Nampo, not a second port
+    assert sum(1 for p in world if p.dprk) == sum(1 for p in curated if p.dprk)

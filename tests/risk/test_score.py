@@ -43,7 +43,7 @@ def test_designated_vessel_and_its_counterparty():
     )
     events = pa.Table.from_pylist(
         [
-            ev("e1", "encounter", 445000001, 351000002, near_port=False),
+            ev("e1", "encounter", 445000001, 351000002, near_port=False, setting="offshore"),
             ev("e2", "gap", 351000002, likely_deliberate=True),
         ],
         schema=EVENTS,
@@ -76,7 +76,9 @@ def test_caps_limit_repeated_evidence():
 
 def test_near_port_encounter_is_not_offshore_evidence():
     vs = vessels((412000003, None, "X", "cn"), (412000004, None, "Y", "cn"))
-    events = pa.Table.from_pylist([ev("e", "encounter", 412000003, 412000004, near_port=True)], schema=EVENTS)
+    events = pa.Table.from_pylist(
+        [ev("e", "encounter", 412000003, 412000004, near_port=True, setting="near_port")], schema=EVENTS
+    )
     assert all(v.score == 0 for v in score_vessels(vs, events))
 
 
@@ -93,6 +95,7 @@ def test_dprk_port_call_waters_and_cargo_evidence():
                 351000009,
                 412000005,
                 near_port=True,
+                setting="in_port",
                 port="Nampo",
                 port_dprk=True,
                 draught_changed=True,

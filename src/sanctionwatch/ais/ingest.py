@@ -242,6 +242,36 @@ def _already(store: Store, sha: str, path: Path) -> IngestReport | None:
     )
 
 
+def forget_file(store: Store, path: str | Path) -> bool:
+    """Remove everything one ingested file added (positions, static rows, quarantine).
+
+    Lets a user ingest the same file again with other options (``--default-time``,
+    ``--columns``). Returns False when the file was never ingested. The DuckDB rows go
+    in one transaction; the file's Parquet parts are then orphans and are deleted.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise NotFound(f"no such file: {path}")
+    sha = file_sha256(path)
+    con = store.con
+    if not con.execute("SELECT count(*) FROM ingested_files WHERE sha256 = ?", [sha]).fetchall()[0][0]:
+        return False
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for table, column in (
+            ("vessel_static", "file_sha256"),
+            ("quarantine", "file_sha256"),
+            ("ingested_files", "sha256"),
+        ):
+            con.execute(f"DELETE FROM {table} WHERE {column} = ?", [sha])
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    remove_orphan_parts(store)
+    return True
+
+
 def ingest_file(
     store: Store,
     path: str | Path,

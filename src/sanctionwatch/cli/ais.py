@@ -13,7 +13,7 @@ from rich.table import Table
 
 from ..ais.clean import REASONS
 from ..ais.formats import DIALECTS, FORMATS
-from ..ais.ingest import IngestReport, ingest_file
+from ..ais.ingest import IngestReport, forget_file, ingest_file
 from ..exc import InputError
 from ..store.positions import (
     positions_summary,
@@ -142,6 +142,26 @@ def ingest_cmd(
         reasons.update(r.quarantined)
     if reasons:
         console.print(_reasons_table(reasons, "Quarantined by reason"))
+    if reasons.get("no_timestamp") and default_time is None:
+        console.print("Lines without a time were quarantined: give their time with --default-time if you know it.")
+    skipped = [r.path.name for r in reports if r.skipped]
+    if skipped:
+        console.print(
+            f"Already in the store, nothing added: {', '.join(skipped)}. "
+            "To ingest a file again with other options, run `sanctionwatch ais forget FILE` first."
+        )
+
+
+@ais_app.command("forget")
+def forget_cmd(
+    ctx: typer.Context,
+    files: list[Path] = typer.Argument(..., help="Files ingested before."),
+) -> None:
+    """Remove what ingested files added (positions, static data, quarantined lines)."""
+    st = state(ctx)
+    for path in files:
+        removed = forget_file(st.store(), path)
+        console.print(f"{path.name}: {'removed from the store' if removed else 'was not in the store'}")
 
 
 @ais_app.command("stats")

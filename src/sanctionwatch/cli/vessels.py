@@ -41,12 +41,12 @@ def vessels(
     rows = vessel_rows(assessment.risks[:top])
     if fmt is VesselFormat.table and output is None:
         table = Table(title=f"Vessels by risk (top {min(top, len(rows))} of {len(assessment.risks)})")
-        for col in ("rank", "mmsi", "imo", "name", "flag", "risk_score", "risk_level", "reasons"):
-            table.add_column(col, overflow="fold")
+        shown = {"rank": "#", "mmsi": "MMSI", "imo": "IMO", "name": "name", "flag": "flag", "risk_score": "score"}
+        for title in shown.values():
+            table.add_column(title, no_wrap=True)
+        table.add_column("reasons", ratio=1, overflow="fold")
         for r in rows:
-            table.add_row(
-                *(str(r[c]) for c in ("rank", "mmsi", "imo", "name", "flag", "risk_score", "risk_level", "reasons"))
-            )
+            table.add_row(*(str(r[c]) for c in shown), str(r["reasons"]))
         console.print(table)
         return
     fh = open(out_path(output), "w", newline="", encoding="utf-8") if output else sys.stdout

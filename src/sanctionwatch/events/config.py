@@ -77,7 +77,7 @@ class PortConfig:
 
     entry_km: float = _f(3.0, "a visit starts when the vessel comes within this distance of a port")
     exit_km: float = _f(4.0, "a visit ends when the vessel is farther than this")
-    min_duration_h: float = _f(0.0, "visits shorter than this are ignored")
+    min_duration_h: float = _f(1.0, "visits shorter than this are ships passing by, not port calls")
     max_gap_h: float = _f(24.0, "a visit is closed when positions stop for longer than this")
     geofence_margin_m: float = _f(
         100.0, "a geofence stay starts this far inside an area and ends this far outside (boundary jitter)"

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..regime.geography import Port, load_ports
+from ..regime.geography import Port, load_world_ports
 from .spatial import pairs_within, xyz_m
 
 
@@ -89,4 +89,4 @@ class PortIndex:
 @lru_cache(maxsize=1)
 def default_ports() -> PortIndex:
     """The ports shipped in ``regime/data/ports.yaml``."""
-    return PortIndex.from_ports(load_ports())
+    return PortIndex.from_ports(load_world_ports())

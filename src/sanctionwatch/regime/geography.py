@@ -6,6 +6,8 @@ them and offers vectorised look-ups.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -16,6 +18,8 @@ import numpy as np
 import shapely
 import yaml
 from shapely.geometry import shape
+
+from ..units import haversine_m
 
 DATA = "sanctionwatch.regime.data"
 
@@ -59,6 +63,36 @@ def load_ports() -> tuple[Port, ...]:
         )
         for p in doc["ports"]
     )
+
+
+# A WPI point this close to a curated port is the same port.
+SAME_PORT_M = 5000.0
+
+
+@lru_cache(maxsize=1)
+def load_world_ports() -> tuple[Port, ...]:
+    """The curated ports plus every World Port Index port not already among them.
+
+    Detection (port visits, near-port flags) uses this list so that meetings in any
+    port's anchorage are recognised as such, not only in the DPRK's neighbourhood.
+    """
+    curated = load_ports()
+    c_lat = np.array([p.lat for p in curated])
+    c_lon = np.array([p.lon for p in curated])
+    lines = [ln for ln in read_data_text("wpi_ports.csv").splitlines() if not ln.startswith("#")]
+    rows = list(csv.DictReader(io.StringIO("\n".join(lines))))
+    lat = np.array([float(r["lat"]) for r in rows])
+    lon = np.array([float(r["lon"]) for r in rows])
+    # Reference data of a few thousand points: the small dense distance matrix is fine.
+    nearest_m = haversine_m(lat[:, None], lon[:, None], c_lat[None, :], c_lon[None, :]).min(axis=1)
+    extra = tuple(
+        Port(
+            name=r["name"], country=r["country"], lat=la, lon=lo, dprk=r["country"] == "kp", locode=r["locode"] or None
+        )
+        for r, la, lo, d in zip(rows, lat.tolist(), lon.tolist(), nearest_m.tolist())
+        if d > SAME_PORT_M
+    )
+    return curated + extra
 
 
 def port_by_name(name: str) -> Port:

@@ -82,6 +82,7 @@ def screen_vessels(
             schema="Vessel",
             imo=str(row["imo"]) if row["imo"] is not None else None,
             mmsi=str(row["mmsi"]),
+            nationality=row["flag"],  # a vessel's flag: a listed ship under another flag scores lower
         )
         results = [r for r in screener.match(query, limit=1) if r.match]
         if results:

@@ -29,7 +29,8 @@ class RiskConfig:
 
     designated_identifier: float = field(default=100.0, metadata={"help": "vessel's IMO/MMSI is on a loaded list"})
     designated_name: float = field(
-        default=60.0, metadata={"help": "vessel's name matches a listed vessel (no identifier match)"}
+        default=20.0,
+        metadata={"help": "vessel's name alone matches a listed vessel (weak: names repeat, ships rename)"},
     )
     dprk_flag: float = field(default=25.0, metadata={"help": "MMSI carries the DPRK flag (MID 445)"})
     encounter_with_listed: float = field(default=50.0, metadata={"help": "met a listed or DPRK-flagged vessel at sea"})
@@ -173,7 +174,7 @@ def _score_one(
             Reason(
                 "designated_name",
                 cfg.designated_name,
-                f"name matches {h.caption} ({h.source.upper()} {h.source_id}), score {h.score:.2f}",
+                f"name alone matches {h.caption} ({h.source.upper()} {h.source_id}, score {h.score:.2f}), no IMO/MMSI match",
             )
         )
     if row["flag"] == "kp":
@@ -196,7 +197,8 @@ def _score_one(
                 tuple(e["event_id"] for e in with_suspect),
             )
         )
-    offshore = [e for e in encounters if not e["details"].get("near_port")]
+    # Only meetings in open water: anchorage queues and port neighbours are not STS candidates.
+    offshore = [e for e in encounters if e["details"].get("setting", "offshore") == "offshore"]
     if offshore:
         reasons.append(
             Reason(

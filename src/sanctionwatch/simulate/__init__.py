@@ -83,7 +83,7 @@ from .output import (
     write_vessels_csv,
 )
 from .plan import Planner, Record
-from .truth import geofence_stays, loitering, port_visits
+from .truth import dprk_port_meetings, geofence_stays, loitering, port_visits
 
 __all__ = ["CLEAN", "SPOOFED", "WILD", "Scenario", "SimulationSettings", "load_simulation_settings", "simulate"]
 
@@ -193,6 +193,7 @@ def simulate(
         records.extend(port_visits(plan, duration_s, cfg))
         records.extend(geofence_stays(plan, duration_s, cfg))
         records.extend(loitering(plan, duration_s, cfg))
+    records.extend(dprk_port_meetings(plans, [r for r in records if r.type == "port_visit"], duration_s, cfg))
 
     start_us = int(start.timestamp()) * US_PER_SECOND
     t_us = start_us + (np.concatenate([e.t_s for e in emitted]) * US_PER_SECOND).astype(np.int64)

@@ -62,6 +62,9 @@ class SimulationSettings:
         default=3000.0, metadata={"help": "port visit starts within this distance of a port point"}
     )
     port_exit_m: float = field(default=4000.0, metadata={"help": "port visit ends beyond this distance"})
+    port_visit_min_duration_h: float = field(
+        default=1.0, metadata={"help": "port visit: shortest stay (shorter ones are ships passing by)"}
+    )
     gap_min_h: float = field(default=6.0, metadata={"help": "gap: shortest silence between two positions"})
     gap_deliberate_h: float = field(
         default=12.0, metadata={"help": "gap offshore at least this long is likely deliberate"}

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from ..exc import ConfigError
-from ..regime.geography import load_ports
+from ..regime.geography import load_world_ports
 from ..units import MPS_PER_KNOT, SECONDS_PER_HOUR, haversine_m
 from .config import SimulationSettings
 from .fleet import SHIP_TYPE_CARGO, SHIP_TYPE_TANKER, IdentityFactory, scenario_data
@@ -127,6 +127,9 @@ class Planner:
         self.dprk_pool = tuple(p.name for p in ports if p.dprk or p.country == "ru")
         self.trade_pool = tuple(p.name for p in ports if not p.dprk)
         self.areas = {a["id"]: a["bbox"] for a in scenario_data()["transfer_areas"]}
+        # Every port the detectors know, so "offshore" here means offshore for them too.
+        self._port_lat = np.array([p.lat for p in load_world_ports()])
+        self._port_lon = np.array([p.lon for p in load_world_ports()])
 
     # -- cast ---------------------------------------------------------------------------
 
@@ -166,14 +169,12 @@ class Planner:
     def offshore_point(self, area: str) -> tuple[float, float]:
         """A random point in a transfer area with open sea around it, away from ports and other events."""
         box = self.areas[area]
-        port_lat = np.array([p.lat for p in load_ports()])
-        port_lon = np.array([p.lon for p in load_ports()])
         for _ in range(2000):
             lat = float(self.rng.uniform(box["lat_min"], box["lat_max"]))
             lon = float(self.rng.uniform(box["lon_min"], box["lon_max"]))
-            if haversine_m(lat, lon, port_lat, port_lon).min() < OFFSHORE_MIN_PORT_DISTANCE_M or not self._free(
-                lon, lat
-            ):
+            if haversine_m(
+                lat, lon, self._port_lat, self._port_lon
+            ).min() < OFFSHORE_MIN_PORT_DISTANCE_M or not self._free(lon, lat):
                 continue
             if distance_to_land_ok(lon, lat, OFFSHORE_CLEARANCE_M) and distance_to_land_ok(
                 lon, lat, OFFSHORE_CLEARANCE_M / 2
@@ -423,7 +424,9 @@ class Planner:
                     route = sea_path(gate_of(pa), gate_of(pb))
                 k = int(self.rng.integers(0, len(route) - 1))
                 lon, lat = (route[k] + (route[k + 1] - route[k]) * float(self.rng.uniform(0.2, 0.8))).tolist()
-                ok_ports = min(haversine_m(lat, lon, p.lat, p.lon) for p in load_ports()) > OFFSHORE_MIN_PORT_DISTANCE_M
+                ok_ports = (
+                    float(haversine_m(lat, lon, self._port_lat, self._port_lon).min()) > OFFSHORE_MIN_PORT_DISTANCE_M
+                )
                 if ok_ports and self._free(lon, lat) and distance_to_land_ok(lon, lat, 2500.0):
                     break
             else:

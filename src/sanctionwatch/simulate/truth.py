@@ -1,5 +1,5 @@
 """Ground truth that follows from the true tracks by the event definitions: port
-visits (entry within 3 km of a port point, exit beyond 4 km), geofence stays in the
+visits (entry within 3 km of a port point, exit beyond 4 km, at least 1 h), geofence stays in the
 reference areas, and loitering (slow stays of 4 h or more away from port).
 
 Planted pair events, gaps, spoofing and identity changes are recorded where they are
@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..regime.areas import load_areas
-from ..regime.geography import load_ports
+from ..regime.geography import load_world_ports
 from ..units import haversine_m
 from .config import SimulationSettings
 from .itinerary import VesselPlan
@@ -52,7 +52,11 @@ def port_visits(plan: VesselPlan, duration_s: float, cfg: SimulationSettings) ->
     """Port visits of one vessel by the entry/exit hysteresis, on its true track."""
     t, lon, lat = _grid(plan, duration_s, cfg.truth_step_s)
     out = []
-    for port in load_ports():
+    # Only ports near this track can be visited: prefilter the world list by the track's box.
+    lat0, lat1 = lat.min() - _PORT_BOX_DEG, lat.max() + _PORT_BOX_DEG
+    lon_pad = _PORT_BOX_DEG / np.cos(np.radians(min(max(abs(lat0), abs(lat1)), 80.0)))
+    lon0, lon1 = lon.min() - lon_pad, lon.max() + lon_pad
+    for port in (p for p in load_world_ports() if lat0 <= p.lat <= lat1 and lon0 <= p.lon <= lon1):
         box = (np.abs(lat - port.lat) < _PORT_BOX_DEG) & (
             np.abs(lon - port.lon) < _PORT_BOX_DEG / np.cos(np.radians(port.lat))
         )
@@ -65,6 +69,8 @@ def port_visits(plan: VesselPlan, duration_s: float, cfg: SimulationSettings) ->
         last_out = np.maximum.accumulate(np.where(d > cfg.port_exit_m, idx, -1))
         inside = last_in > last_out
         for a, b in _split_at_hop(plan, t, _runs(inside)):
+            if t[b] - t[a] < cfg.port_visit_min_duration_h * 3600:
+                continue
             out.append(
                 Record(
                     "port_visit",
@@ -116,7 +122,7 @@ def geofence_stays(plan: VesselPlan, duration_s: float, cfg: SimulationSettings)
 def loitering(plan: VesselPlan, duration_s: float, cfg: SimulationSettings) -> list[Record]:
     """Offshore stays (drifting, at anchor) of at least the loitering duration, away from port."""
     assert plan.builder is not None and plan.track is not None
-    ports = load_ports()
+    ports = load_world_ports()
     p_lat = np.array([p.lat for p in ports])
     p_lon = np.array([p.lon for p in ports])
     speeds = plan.track.leg_speed_kn()
@@ -141,4 +147,57 @@ def loitering(plan: VesselPlan, duration_s: float, cfg: SimulationSettings) -> l
                 {"distance_to_port_m": round(dist), "drift_kn": round(float(speeds[leg]), 2)},
             )
         )
+    return out
+
+
+def dprk_port_meetings(
+    plans: list[VesselPlan], visits: list[Record], duration_s: float, cfg: SimulationSettings
+) -> list[Record]:
+    """Encounters that happen by chance between ships lying together in a DPRK port.
+
+    Ships berth at random points of a port, so two of them can lie side by side. In a
+    DPRK port that is an encounter by the definition (detectors keep meetings there,
+    it is the evidence), so it belongs in the truth. Elsewhere ships alongside each
+    other in port are not encounters.
+    """
+    by_mmsi = {plan.identity.mmsi: plan for plan in plans}
+    by_mmsi.update({plan.hop[1].mmsi: plan for plan in plans if plan.hop is not None})
+    dprk_visits = [v for v in visits if v.details.get("dprk")]
+    out = []
+    for i, a in enumerate(dprk_visits):
+        for b in dprk_visits[i + 1 :]:
+            if a.details["port"] != b.details["port"] or a.mmsi == b.mmsi:
+                continue
+            lo, hi = max(a.start_s, b.start_s), min(a.end_s, b.end_s)
+            if hi - lo < cfg.encounter_min_duration_h * 3600:
+                continue
+            t = np.arange(lo, hi, cfg.truth_step_s)
+            lon_a, lat_a, _ = by_mmsi[a.mmsi].track.position(t)  # type: ignore[union-attr]
+            lon_b, lat_b, _ = by_mmsi[b.mmsi].track.position(t)  # type: ignore[union-attr]
+            close = haversine_m(lat_a, lon_a, lat_b, lon_b) <= cfg.encounter_max_distance_m
+            # Nothing is seen while either ship is silent or spoofing.
+            for plan in (by_mmsi[a.mmsi], by_mmsi[b.mmsi]):
+                for s0, s1 in [(s0, s1) for s0, s1, _ in plan.silences] + ([plan.spoof[:2]] if plan.spoof else []):
+                    close &= (t < s0) | (t > s1)
+            for s, e in _runs(close):
+                if t[e] - t[s] >= cfg.encounter_min_duration_h * 3600:
+                    first, second = sorted((a.mmsi, b.mmsi))
+                    out.append(
+                        Record(
+                            "encounter",
+                            first,
+                            second,
+                            float(t[s]),
+                            float(t[e]),
+                            float((lat_a[s] + lat_b[s]) / 2),
+                            float((lon_a[s] + lon_b[s]) / 2),
+                            {
+                                "area": "dprk_port",
+                                "port": a.details["port"],
+                                "sts": False,
+                                "near_port": True,
+                                "dprk": True,
+                            },
+                        )
+                    )
     return out
