@@ -148,3 +148,20 @@ def test_normalise_name_is_idempotent(text):
 def test_phonetic_key_is_idempotent(token):
     key = phonetic_key(token)
     assert phonetic_key(key) == key
+
+
+def test_hanja_is_read_the_korean_way():
+    from sanctionwatch.screening.normalise import korean_reading
+
+    assert korean_reading("金正恩") == "Kim Jeong Eun"
+    assert korean_reading("崔龍海") == "Choe Ryong Hae"
+    assert keys(korean_reading("李炳哲")) == keys("Ri Pyong Chol")
+    assert korean_reading("Kim Jong Un") is None and korean_reading("김정은") is None
+
+
+def test_traditional_russian_vowel_variant():
+    from sanctionwatch.screening.normalise import cyrillic_traditional_variant
+
+    assert cyrillic_traditional_variant("Ким Чен Ын") == "Ким Чон Ын"
+    assert cyrillic_traditional_variant("Ким Ён Чхоль") is None  # no е to read
+    assert cyrillic_traditional_variant("Kim Jong Un") is None

@@ -185,3 +185,19 @@ def test_sample_list_screens():
 
     screener = Screener(load_sample().entities)
     assert top(screener, "YUJONG NO.2", schema="Vessel").entity.source_id == "23736"
+
+
+def test_hanja_and_russian_spellings_find_the_romanised_entry():
+    people = [e("Person", "1", "KIM JONG UN"), e("Person", "2", "KIM JONG IL"), e("Person", "3", "CHOE RYONG HAE")]
+    screener = Screener(people)
+    for text, expected in (
+        ("金正恩", "test-1"),
+        ("Ким Чен Ын", "test-1"),
+        ("Ким Чон Ын", "test-1"),
+        ("崔龍海", "test-3"),
+    ):
+        best = screener.match(Query(id="q", name=text, schema="Person"), limit=1)
+        assert best and best[0].match and best[0].entity.id == expected, (text, best)
+    # Kim Jong Un in Russian is not Kim Jong Il
+    results = screener.match(Query(id="q", name="Ким Чен Ын", schema="Person"), limit=3)
+    assert [r.entity.id for r in results if r.match] == ["test-1"]

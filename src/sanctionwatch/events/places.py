@@ -37,19 +37,18 @@ class PortIndex:
     def __len__(self) -> int:
         return len(self.names)
 
-    def _near_cells(self, lat: np.ndarray, lon: np.ndarray, max_km: float) -> np.ndarray:
-        """Mask of points whose lat/lon cell (edge ``max_km``) could hold a port within ``max_km``."""
+    @staticmethod
+    def _near_cells(
+        port_lat: np.ndarray, port_lon: np.ndarray, lat: np.ndarray, lon: np.ndarray, max_km: float
+    ) -> np.ndarray:
+        """Mask of points whose lat/lon cell (edge ``max_km``) could hold one of the ports within ``max_km``."""
         cell_deg = max(max_km / 111.195, 0.01)
         # Longitude degrees shrink with latitude: widen the port's cell span to match.
-        lat_span = 1
-        lon_span = np.ceil(1.0 / np.maximum(np.cos(np.radians(np.minimum(np.abs(self.lat) + cell_deg, 89.0))), 0.01))
-        cy = np.floor(self.lat / cell_deg).astype(np.int64)
-        cx = np.floor(self.lon / cell_deg).astype(np.int64)
-        keys = []
-        for dy in range(-lat_span, lat_span + 1):
-            span = int(lon_span.max())
-            for dx in range(-span, span + 1):
-                keys.append((cy + dy) * 1_000_003 + (cx + dx))
+        lon_span = np.ceil(1.0 / np.maximum(np.cos(np.radians(np.minimum(np.abs(port_lat) + cell_deg, 89.0))), 0.01))
+        cy = np.floor(port_lat / cell_deg).astype(np.int64)
+        cx = np.floor(port_lon / cell_deg).astype(np.int64)
+        span = int(lon_span.max())
+        keys = [(cy + dy) * 1_000_003 + (cx + dx) for dy in (-1, 0, 1) for dx in range(-span, span + 1)]
         port_cells = np.unique(np.concatenate(keys))
         pk = np.floor(lat / cell_deg).astype(np.int64) * 1_000_003 + np.floor(lon / cell_deg).astype(np.int64)
         pos = np.minimum(np.searchsorted(port_cells, pk), len(port_cells) - 1)
@@ -63,13 +62,24 @@ class PortIndex:
         dist_km = np.full(n, np.inf)
         if n == 0 or len(self) == 0:
             return idx, dist_km
-        # Cheap first cut on a lat/lon cell grid: most ship positions are far from every port.
-        cand = np.flatnonzero(self._near_cells(lat, np.asarray(lon, dtype=np.float64), max_km))
+        lon = np.asarray(lon, dtype=np.float64)
+        # Only ports in reach of the points' bounding box: the world list is long, a
+        # region's few. Then a cheap cut on a lat/lon cell grid: most positions are far
+        # from every port.
+        margin = max_km / 111.195
+        lon_margin = margin / max(np.cos(np.radians(min(max(abs(lat.min()), abs(lat.max())) + margin, 89.0))), 0.01)
+        near = np.flatnonzero(
+            (self.lat >= lat.min() - margin) & (self.lat <= lat.max() + margin)
+            & (self.lon >= lon.min() - lon_margin) & (self.lon <= lon.max() + lon_margin)
+        )  # fmt: skip
+        if len(near) == 0:
+            return idx, dist_km
+        cand = np.flatnonzero(self._near_cells(self.lat[near], self.lon[near], lat, lon, max_km))
         if len(cand) == 0:
             return idx, dist_km
-        lat, lon = lat[cand], np.asarray(lon, dtype=np.float64)[cand]
-        ia, ib, d = pairs_within(xyz_m(lat, lon), xyz_m(self.lat, self.lon), radius_m=max_km * 1000.0)
-        ia = cand[ia]
+        lat, lon = lat[cand], lon[cand]
+        ia, ib, d = pairs_within(xyz_m(lat, lon), xyz_m(self.lat[near], self.lon[near]), radius_m=max_km * 1000.0)
+        ia, ib = cand[ia], near[ib]
         if len(ia) == 0:
             return idx, dist_km
         if (np.diff(ia) < 0).any():

@@ -115,10 +115,12 @@ def compare_names(q: PreparedName, c: PreparedName, config: Mapping[str, float])
     free_c = list(range(nc))
     matches: list[TokenMatch] = []
 
-    # 1. same key
+    # 1. same key. Cyrillic writes the final -ng of Korean syllables as "н"
+    # (Чон = Jong), so after Cyrillic input a key may lack the final "k" of ng.
+    cyrillic = q.script == "cyrillic"
     for i in list(free_q):
         for j in free_c:
-            if q.keys[i] == c.keys[j]:
+            if q.keys[i] == c.keys[j] or (cyrillic and c.keys[j] == q.keys[i] + "k" and q.keys[i].endswith("n")):
                 rule = "exact" if q.tokens[i] == c.tokens[j] else "romanisation"
                 matches.append(TokenMatch((i,), (j,), rule, 1.0 if rule == "exact" else config["romanisation"]))
                 free_q.remove(i)

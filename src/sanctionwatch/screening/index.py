@@ -33,8 +33,10 @@ from .normalise import (
     BUSINESS_WORDS,
     GENERIC_WORDS,
     country_code,
+    cyrillic_traditional_variant,
     imo_number,
     joined_key,
+    korean_reading,
     mmsi_number,
     name_tokens,
     phonetic_key,
@@ -106,6 +108,17 @@ def name_variants(text: str) -> list[str]:
     inner = [m.strip() for m in _PARENTHESIS_RE.findall(text) if m.strip() and (len(m.split()) == 1 or not m.isascii())]
     outer = " ".join(_PARENTHESIS_RE.sub(" ", text).split())
     return [text, *([outer] if outer else []), *inner]
+
+
+def query_name_variants(text: str) -> list[str]:
+    """:func:`name_variants` plus readings of other scripts a query may need.
+
+    A Han-script name is also read the Korean way (Hanja), a Cyrillic one also
+    in the traditional Russian spelling of Korean vowels.
+    """
+    out = name_variants(text)
+    extra = [v for v in (korean_reading(text), cyrillic_traditional_variant(text)) if v]
+    return out + [v for v in extra if v not in out]
 
 
 def _spans(tokens: tuple[str, ...]) -> dict[str, tuple[int, ...]]:
@@ -230,7 +243,7 @@ class CandidateIndex:
         notes: list[str] = []
         names = []
         for given in (query.name, *query.aliases):
-            for text in name_variants(given) if given else ():
+            for text in query_name_variants(given) if given else ():
                 prepared = self.prepare_name(text)
                 if prepared is not None:
                     names.append(prepared)

@@ -94,6 +94,63 @@ def transliterate(text: str) -> str:
     return anyascii("".join(parts))
 
 
+# Hanja (Chinese characters in Korean names) read the Korean way. ``unihandecode``
+# gives the Sino-Korean reading of each character in Yale romanisation (Unihan
+# kKorean); these rules respell Yale vowels and ``c`` the Revised way, so that
+# 金正恩 -> "Kim Jeong Eun" and folds like 김정은. Longest vowel clusters first.
+_YALE_VOWELS = {
+    "yey": "ye", "yay": "yae", "way": "wae", "wey": "we", "wa": "wa", "wi": "wi", "we": "wo", "wu": "u",
+    "ye": "yeo", "ya": "ya", "yo": "yo", "yu": "yu", "ey": "e", "ay": "ae", "oy": "oe", "uy": "ui",
+    "a": "a", "e": "eo", "i": "i", "o": "o", "u": "eu",
+}  # fmt: skip
+_YALE_SYLLABLE_RE = re.compile(
+    r"^(kk|tt|pp|ss|cc|kh|th|ph|ch|[kntlmpsch]?)("
+    + "|".join(sorted(_YALE_VOWELS, key=len, reverse=True))
+    + r")(ng|[kntlmp]?)$"
+)
+_YALE_INITIAL = {"c": "j", "cc": "jj", "kh": "k", "th": "t", "ph": "p", "l": "r"}
+
+
+@lru_cache(maxsize=1)
+def _korean_hanja_decoder():  # type: ignore[no-untyped-def]
+    from unihandecode import Unihandecoder
+
+    return Unihandecoder(lang="kr")
+
+
+def _yale_to_revised(syllable: str) -> str:
+    m = _YALE_SYLLABLE_RE.match(syllable.lower())
+    if not m:
+        return syllable
+    initial, vowel, final = m.groups()
+    return _YALE_INITIAL.get(initial, initial) + _YALE_VOWELS[vowel] + final
+
+
+def korean_reading(text: str) -> str | None:
+    """The Sino-Korean reading of a name written in Han characters (Hanja), or None.
+
+    ``金正恩`` -> ``Kim Jeong Eun``. A name in Han characters may be Chinese or
+    Korean, so screening tries this reading beside the Mandarin one of
+    :func:`transliterate`.
+    """
+    if script_of(text) != "han":
+        return None
+    yale = _korean_hanja_decoder().decode(unicodedata.normalize("NFKC", text))
+    return " ".join(_yale_to_revised(w).capitalize() for w in yale.split())
+
+
+def cyrillic_traditional_variant(text: str) -> str | None:
+    """For Korean names in the traditional Russian spelling, the same name with ``е`` read as *o*.
+
+    Russian writes the Korean vowel ㅓ with ``е`` (Ким Чен Ир, Kim Jong Il) where the
+    Kontsevich system writes ``о`` (Ким Чон Ир); the variant lets both meet the
+    romanised forms. None when the name is not Cyrillic or has no ``е``.
+    """
+    if script_of(text) != "cyrillic" or not re.search("[еЕ]", text):
+        return None
+    return text.replace("е", "о").replace("Е", "О")
+
+
 # --- spelling tokens -------------------------------------------------------------
 
 # Apostrophes and modifier letters used for aspiration (Ch'ol, Ch’oe, ʻ) vanish
