@@ -62,20 +62,40 @@ def vessel_identities(static: pa.Table, mmsis: pa.Array) -> pa.Table:
     return table.append_column("flag", pa.array([f or None for f in flags.tolist()], pa.string()))
 
 
-def screen_vessels(
-    vessels: pa.Table, screener: Screener, *, on_progress: Callable[[int], None] | None = None
-) -> list[ListHit]:
-    """The best matching list entity of every vessel whose name or identifiers match a list.
+def identity_history(static: pa.Table) -> pa.Table:
+    """Every identity (name, IMO) each MMSI has broadcast, with when it was first and last seen.
 
-    A hit ``by_identifier`` means the IMO or MMSI agreed exactly with the list entry,
-    which is how a designated ship is recognised under a new name.
+    Screening runs on all of them, not only the latest: a designated ship that
+    renamed itself is still the designated ship.
     """
-    hits = []
-    for row in vessels.select(["mmsi", "imo", "name", "flag"]).to_pylist():
+    con = duckdb.connect()
+    con.register("static_obs", static)
+    table = con.sql(
+        """
+        SELECT mmsi, imo, nullif(trim(name), '') AS name, min(ts) AS first_ts, max(ts) AS last_ts
+        FROM static_obs
+        WHERE imo IS NOT NULL OR nullif(trim(name), '') IS NOT NULL
+        GROUP BY ALL ORDER BY mmsi, first_ts
+        """
+    ).to_arrow_table()
+    con.close()
+    flags = flags_of_mmsi(table["mmsi"].to_numpy())
+    return table.append_column("flag", pa.array([f or None for f in flags.tolist()], pa.string()))
+
+
+def screen_vessels(
+    identities: pa.Table, screener: Screener, *, on_progress: Callable[[int], None] | None = None
+) -> list[ListHit]:
+    """The best matching list entity of every vessel any of whose identities matches a list.
+
+    ``identities`` is :func:`identity_history`. A hit ``by_identifier`` means the
+    IMO or MMSI agreed exactly with the list entry, which is how a designated ship
+    is recognised under a new name.
+    """
+    best: dict[int, ListHit] = {}
+    for row in identities.select(["mmsi", "imo", "name", "flag", "first_ts", "last_ts"]).to_pylist():
         if on_progress:
             on_progress(1)
-        if not row["name"] and row["imo"] is None:
-            continue
         query = Query(
             id=str(row["mmsi"]),
             name=row["name"] or "",
@@ -85,21 +105,24 @@ def screen_vessels(
             nationality=row["flag"],  # a vessel's flag: a listed ship under another flag scores lower
         )
         results = [r for r in screener.match(query, limit=1) if r.match]
-        if results:
-            r = results[0]
-            hits.append(
-                ListHit(
-                    mmsi=row["mmsi"],
-                    entity_id=r.entity.id,
-                    caption=r.entity.caption,
-                    source=r.entity.source,
-                    source_id=r.entity.source_id,
-                    score=r.score,
-                    by_identifier=r.features.get("identifier_match", 0.0) > 0,
-                    explanation=r.explanation,
-                )
-            )
-    return hits
+        if not results:
+            continue
+        r = results[0]
+        hit = ListHit(
+            mmsi=row["mmsi"],
+            entity_id=r.entity.id,
+            caption=r.entity.caption,
+            source=r.entity.source,
+            source_id=r.entity.source_id,
+            score=r.score,
+            by_identifier=r.features.get("identifier_match", 0.0) > 0,
+            explanation=f"broadcast as {row['name'] or '?'} (IMO {row['imo'] or '?'}) "
+            f"{row['first_ts']:%Y-%m-%d %H:%M} to {row['last_ts']:%Y-%m-%d %H:%M} UTC: {r.explanation}",
+        )
+        current = best.get(hit.mmsi)
+        if current is None or (hit.by_identifier, hit.score) > (current.by_identifier, current.score):
+            best[hit.mmsi] = hit
+    return [best[m] for m in sorted(best)]
 
 
 def assess_store(
@@ -117,6 +140,6 @@ def assess_store(
     vessels = vessel_identities(static, mmsis)
     ents = load_entities(store) if entities is None else list(entities)
     screener = Screener(ents)
-    hits = screen_vessels(vessels, screener, on_progress=on_progress) if ents else []
+    hits = screen_vessels(identity_history(static), screener, on_progress=on_progress) if ents else []
     risks = score_vessels(vessels, read_events(store), hits, config=config or load_risk_config())
     return Assessment(vessels=vessels, hits=hits, risks=risks, algorithm=screener.algorithm.name, entities=len(ents))

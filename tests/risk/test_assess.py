@@ -1,0 +1,44 @@
+from datetime import datetime, timezone
+
+import pyarrow as pa
+
+from sanctionwatch.ais.schema import STATIC
+from sanctionwatch.lists.sample import load_sample
+from sanctionwatch.risk.assess import identity_history, screen_vessels, vessel_identities
+from sanctionwatch.screening.screen import Screener
+
+
+def static_rows(*rows):
+    return pa.Table.from_pylist(
+        [
+            {
+                "mmsi": m,
+                "ts": datetime(2025, 1, d, tzinfo=timezone.utc),
+                "imo": imo,
+                "name": name,
+                "call_sign": None,
+                "ship_type": 80,
+                "length_m": None,
+                "width_m": None,
+                "draught_m": None,
+                "destination": None,
+            }
+            for m, d, imo, name in rows
+        ],
+        schema=STATIC,
+    )
+
+
+def test_a_renamed_designated_ship_is_still_found():
+    # YU JONG 2 (IMO 8604917) renames itself on day 3 with a new name and a forged IMO.
+    static = static_rows(
+        (445000001, 1, 8604917, "YU JONG 2"), (445000001, 3, 9999995, "SEA BREEZE"), (412000002, 1, 9300000, "HAI XING")
+    )
+    latest = vessel_identities(static, pa.array([445000001, 412000002, 563000003], pa.int64()))
+    assert latest["mmsi"].to_pylist() == [412000002, 445000001, 563000003]  # unseen-in-static MMSIs kept
+    assert latest["name"].to_pylist() == ["HAI XING", "SEA BREEZE", None]  # the latest identity, for display
+    history = identity_history(static)
+    assert history.num_rows == 3 and history["flag"].to_pylist() == ["cn", "kp", "kp"]
+    hits = screen_vessels(history, Screener(load_sample().entities))
+    assert [(h.mmsi, h.caption, h.by_identifier) for h in hits] == [(445000001, "YU JONG 2", True)]
+    assert "broadcast as YU JONG 2" in hits[0].explanation
