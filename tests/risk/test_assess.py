@@ -1,4 +1,4 @@
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pyarrow as pa
 
@@ -13,7 +13,7 @@ def static_rows(*rows):
         [
             {
                 "mmsi": m,
-                "ts": datetime(2025, 1, d, tzinfo=timezone.utc),
+                "ts": datetime(2025, 1, d, tzinfo=UTC),
                 "imo": imo,
                 "name": name,
                 "call_sign": None,
