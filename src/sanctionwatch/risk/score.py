@@ -185,107 +185,78 @@ def _score_one(
         kinds[ev["type"]].append(ev)
     v.event_counts = {k: len(evs) for k, evs in sorted(kinds.items())}
 
+    def evidence(code: str, points: float, text: str, evs: Sequence[dict]) -> None:
+        if evs:
+            reasons.append(Reason(code, points, text, tuple(e["event_id"] for e in evs)))
+
+    def details(kind: str, key: str, value: object = True) -> list[dict]:
+        return [e for e in kinds.get(kind, []) if e["details"].get(key) == value]
+
     encounters = kinds.get("encounter", [])
     with_suspect = [e for e in encounters if e["other_mmsi"] in suspect and e["other_mmsi"] != v.mmsi]
-    if with_suspect:
-        others = sorted({e["other_mmsi"] for e in with_suspect})
-        reasons.append(
-            Reason(
-                "encounter_with_listed",
-                cfg.encounter_with_listed,
-                f"met listed or DPRK-flagged vessel(s) {', '.join(map(str, others))}",
-                tuple(e["event_id"] for e in with_suspect),
-            )
-        )
+    others = ", ".join(str(m) for m in sorted({e["other_mmsi"] for e in with_suspect}))
+    evidence(
+        "encounter_with_listed",
+        cfg.encounter_with_listed,
+        f"met listed or DPRK-flagged vessel(s) {others}",
+        with_suspect,
+    )
     # Only meetings in open water: anchorage queues and port neighbours are not STS candidates.
-    offshore = [e for e in encounters if e["details"].get("setting", "offshore") == "offshore"]
-    if offshore:
-        reasons.append(
-            Reason(
-                "encounter_offshore",
-                _capped(cfg.encounter_offshore, cfg.encounter_offshore_max, len(offshore)),
-                f"{len(offshore)} offshore encounter(s) (possible ship-to-ship transfer)",
-                tuple(e["event_id"] for e in offshore),
-            )
-        )
-    near_dprk = [e for e in encounters if e["details"].get("port_dprk")]
-    if near_dprk:
-        reasons.append(
-            Reason(
-                "encounter_near_dprk_port",
-                cfg.encounter_near_dprk_port,
-                f"met another vessel near DPRK port {near_dprk[0]['details'].get('port')}",
-                tuple(e["event_id"] for e in near_dprk),
-            )
-        )
-    moved = [e for e in encounters if e["details"].get("draught_changed")]
-    if moved:
-        reasons.append(
-            Reason(
-                "cargo_moved",
-                cfg.cargo_moved,
-                "draught changed across an encounter (cargo likely moved)",
-                tuple(e["event_id"] for e in moved),
-            )
-        )
-    dprk_calls = [e for e in kinds.get("port_visit", []) if e["details"].get("dprk_port")]
-    if dprk_calls:
-        ports = sorted({str(e["details"].get("port", "?")) for e in dprk_calls})
-        reasons.append(
-            Reason(
-                "dprk_port_visit",
-                cfg.dprk_port_visit,
-                f"called at DPRK port(s) {', '.join(ports)}",
-                tuple(e["event_id"] for e in dprk_calls),
-            )
-        )
-    dprk_entries = [e for e in kinds.get("geofence", []) if e["details"].get("area_kind") == "dprk_waters"]
-    if dprk_entries and not dprk_calls:
-        reasons.append(
-            Reason(
-                "dprk_waters_entry",
-                cfg.dprk_waters_entry,
-                "entered DPRK waters",
-                tuple(e["event_id"] for e in dprk_entries),
-            )
-        )
-    gaps = [e for e in kinds.get("gap", []) if e["details"].get("likely_deliberate")]
-    if gaps:
-        reasons.append(
-            Reason(
-                "deliberate_gap",
-                _capped(cfg.deliberate_gap, cfg.deliberate_gap_max, len(gaps)),
-                f"{len(gaps)} likely deliberate AIS gap(s)",
-                tuple(e["event_id"] for e in gaps),
-            )
-        )
-    dark_near = [e for e in kinds.get("gap", []) if e["details"].get("near_dprk_waters")]
-    if dark_near:
-        reasons.append(
-            Reason(
-                "gap_near_dprk_waters",
-                cfg.gap_near_dprk_waters,
-                "went dark near DPRK waters",
-                tuple(e["event_id"] for e in dark_near),
-            )
-        )
-    for kind, points, text in (
-        ("identity_change", cfg.identity_change, "identity changes (name, IMO, call sign or flag)"),
-        ("spoofing", cfg.spoofing, "spoofed or impossible positions"),
-    ):
-        evs = kinds.get(kind, [])
-        if evs:
-            reasons.append(Reason(kind, points, f"{len(evs)} {text}", tuple(e["event_id"] for e in evs)))
-    loiter = kinds.get("loitering", [])
-    if loiter:
-        reasons.append(
-            Reason(
-                "loitering",
-                _capped(cfg.loitering, cfg.loitering_max, len(loiter)),
-                f"{len(loiter)} loitering episode(s) at sea",
-                tuple(e["event_id"] for e in loiter),
-            )
-        )
+    offshore = details("encounter", "setting", "offshore")
+    evidence(
+        "encounter_offshore",
+        _capped(cfg.encounter_offshore, cfg.encounter_offshore_max, len(offshore)),
+        f"{len(offshore)} offshore encounter(s) (possible ship-to-ship transfer)",
+        offshore,
+    )
+    near_dprk = details("encounter", "port_dprk")
+    port = near_dprk[0]["details"].get("port") if near_dprk else None
+    evidence(
+        "encounter_near_dprk_port", cfg.encounter_near_dprk_port, f"met another vessel near DPRK port {port}", near_dprk
+    )
+    evidence(
+        "cargo_moved",
+        cfg.cargo_moved,
+        "draught changed across an encounter (cargo likely moved)",
+        details("encounter", "draught_changed"),
+    )
+    dprk_calls = details("port_visit", "dprk_port")
+    ports = ", ".join(sorted({str(e["details"].get("port", "?")) for e in dprk_calls}))
+    evidence("dprk_port_visit", cfg.dprk_port_visit, f"called at DPRK port(s) {ports}", dprk_calls)
+    # A port call already implies the waters: do not count the entry twice.
+    evidence(
+        "dprk_waters_entry",
+        cfg.dprk_waters_entry,
+        "entered DPRK waters",
+        [] if dprk_calls else details("geofence", "area_kind", "dprk_waters"),
+    )
+    gaps = details("gap", "likely_deliberate")
+    evidence(
+        "deliberate_gap",
+        _capped(cfg.deliberate_gap, cfg.deliberate_gap_max, len(gaps)),
+        f"{len(gaps)} likely deliberate AIS gap(s)",
+        gaps,
+    )
+    evidence(
+        "gap_near_dprk_waters",
+        cfg.gap_near_dprk_waters,
+        "went dark near DPRK waters",
+        details("gap", "near_dprk_waters"),
+    )
+    changes, spoofs, loiter = kinds.get("identity_change", []), kinds.get("spoofing", []), kinds.get("loitering", [])
+    evidence(
+        "identity_change",
+        cfg.identity_change,
+        f"{len(changes)} identity changes (name, IMO, call sign or flag)",
+        changes,
+    )
+    evidence("spoofing", cfg.spoofing, f"{len(spoofs)} spoofed or impossible positions", spoofs)
+    evidence(
+        "loitering",
+        _capped(cfg.loitering, cfg.loitering_max, len(loiter)),
+        f"{len(loiter)} loitering episode(s) at sea",
+        loiter,
+    )
 
     reasons.sort(key=lambda r: -r.points)
     v.reasons = reasons

@@ -354,31 +354,13 @@ class Planner:
         """Two ships drifting 1.2-3 km apart for hours: never an encounter."""
         for i in range(self.counts.apart_drift):
             a, b = self.vessel("apart_drift", tanker=False), self.vessel("apart_drift", tanker=False)
-            area = ["yellow_sea", "east_china_sea_shanghai"][i % 2]
-            lon, lat = self.offshore_point(area)
-            sep = float(self.rng.uniform(1200, 3000))
-            start, end = self.meeting(
+            self._drifting_pair_decoy(
+                "apart_drift",
                 a,
                 b,
-                lon=lon,
-                lat=lat,
-                overlap_s=float(self.rng.uniform(5.0, 8.0)) * H,
-                separation_m=sep,
-                drift_kn=float(self.rng.uniform(0.1, 0.4)),
-            )
-            mmsi, other = self._pair(a, b)
-            self.records.append(
-                Record(
-                    "apart_drift",
-                    mmsi,
-                    other,
-                    start,
-                    end,
-                    lat,
-                    lon,
-                    {"separation_m": round(sep, 1), "area": area},
-                    must_not="encounter",
-                )
+                ["yellow_sea", "east_china_sea_shanghai"][i % 2],
+                separation_m=(1200, 3000),
+                overlap_h=(5.0, 8.0),
             )
 
     def plant_short_meetings(self) -> None:
@@ -386,32 +368,46 @@ class Planner:
         areas = ["korea_bay", "yellow_sea", "east_china_sea_shanghai"]
         for i in range(self.counts.short_meetings):
             a, b = self.vessel("short_meeting", fleet="sts_giver"), self.vessel("short_meeting")
-            area = areas[i % len(areas)]
-            lon, lat = self.offshore_point(area)
-            sep = float(self.rng.uniform(60, 300))
-            start, end = self.meeting(
-                a,
-                b,
-                lon=lon,
-                lat=lat,
-                overlap_s=float(self.rng.uniform(0.5, 1.2)) * H,
-                separation_m=sep,
-                drift_kn=float(self.rng.uniform(0.1, 0.4)),
+            self._drifting_pair_decoy(
+                "short_meeting", a, b, areas[i % len(areas)], separation_m=(60, 300), overlap_h=(0.5, 1.2)
             )
-            mmsi, other = self._pair(a, b)
-            self.records.append(
-                Record(
-                    "short_meeting",
-                    mmsi,
-                    other,
-                    start,
-                    end,
-                    lat,
-                    lon,
-                    {"separation_m": round(sep, 1), "area": area},
-                    must_not="encounter",
-                )
+
+    def _drifting_pair_decoy(
+        self,
+        kind: str,
+        a: VesselPlan,
+        b: VesselPlan,
+        area: str,
+        *,
+        separation_m: tuple[float, float],
+        overlap_h: tuple[float, float],
+    ) -> None:
+        """Two ships drifting side by side offshore, recorded as a decoy that must not be an encounter."""
+        lon, lat = self.offshore_point(area)
+        sep = float(self.rng.uniform(*separation_m))
+        start, end = self.meeting(
+            a,
+            b,
+            lon=lon,
+            lat=lat,
+            overlap_s=float(self.rng.uniform(*overlap_h)) * H,
+            separation_m=sep,
+            drift_kn=float(self.rng.uniform(0.1, 0.4)),
+        )
+        mmsi, other = self._pair(a, b)
+        self.records.append(
+            Record(
+                kind,
+                mmsi,
+                other,
+                start,
+                end,
+                lat,
+                lon,
+                {"separation_m": round(sep, 1), "area": area},
+                must_not="encounter",
             )
+        )
 
     def plant_fast_passes(self) -> None:
         """Two ships passing within a few hundred metres at service speed: never an encounter."""
