@@ -29,6 +29,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from ..exc import InputError
+from .schema import POSITIONS, STATIC
 
 #: Canonical columns a mapping may name (``lat``/``lon`` etc. as in POSITIONS/STATIC).
 CANONICAL = (
@@ -216,40 +217,8 @@ DIALECTS: dict[str, Dialect] = {
             ts_formats=("%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S"),
             ids_are_mmsi=False,
         ),
-        Dialect(
-            "positions",
-            {
-                name: name
-                for name in (
-                    "mmsi",
-                    "ts",
-                    "lat",
-                    "lon",
-                    "speed_kn",
-                    "course_deg",
-                    "heading_deg",
-                    "nav_status",
-                )
-            },
-        ),
-        Dialect(
-            "static",
-            {
-                name: name
-                for name in (
-                    "mmsi",
-                    "ts",
-                    "imo",
-                    "name",
-                    "call_sign",
-                    "ship_type",
-                    "length_m",
-                    "width_m",
-                    "draught_m",
-                    "destination",
-                )
-            },
-        ),
+        Dialect("positions", {name: name for name in POSITIONS.names}),
+        Dialect("static", {name: name for name in STATIC.names}),
     )
 }
 

@@ -17,6 +17,8 @@ make two changes.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -104,17 +106,29 @@ def _renames(static: pa.Table, mmsi: np.ndarray, ts: np.ndarray, config: Identit
                 "new": {name: values[name][r] for name in fields},
             }
         )
-    nan = np.full(len(rows), np.nan)
+    return _instant_events(mmsi[rows], ts[rows], details, ["rename"] * len(rows))
+
+
+def _instant_events(
+    mmsi: np.ndarray,
+    ts_us: np.ndarray,
+    details: list[dict[str, Any]],
+    keys: list[str],
+    other_mmsi: np.ndarray | None = None,
+) -> pa.Table:
+    """Identity events happen at one moment (the first observation showing them) and have no position."""
+    nan = np.full(len(mmsi), np.nan)
     return make_events(
         "identity_change",
         version=VERSION,
-        mmsi=mmsi[rows],
-        start_us=ts[rows],
-        end_us=ts[rows],
+        mmsi=mmsi,
+        other_mmsi=other_mmsi,
+        start_us=ts_us,
+        end_us=ts_us,
         lat=nan,
         lon=nan,
         details=details,
-        keys=["rename"] * len(rows),
+        keys=keys,
     )
 
 
@@ -127,17 +141,11 @@ def _invalid_imos(static: pa.Table, mmsi: np.ndarray, ts: np.ndarray, imo: np.nd
     pairs = np.column_stack((mmsi[idx], imo[idx]))
     _, first = np.unique(pairs, axis=0, return_index=True)
     rows = idx[np.sort(first)]
-    nan = np.full(len(rows), np.nan)
-    return make_events(
-        "identity_change",
-        version=VERSION,
-        mmsi=mmsi[rows],
-        start_us=ts[rows],
-        end_us=ts[rows],
-        lat=nan,
-        lon=nan,
-        details=[{"kind": "invalid_imo", "imo": int(v)} for v in imo[rows]],
-        keys=[f"invalid_imo:{v}" for v in imo[rows]],
+    return _instant_events(
+        mmsi[rows],
+        ts[rows],
+        [{"kind": "invalid_imo", "imo": int(v)} for v in imo[rows]],
+        [f"invalid_imo:{v}" for v in imo[rows]],
     )
 
 
@@ -158,22 +166,16 @@ def _imo_moves(mmsi: np.ndarray, ts: np.ndarray, imo: np.ndarray, config: Identi
         moved = moved[np.sort(first)]
         new_flag = flags_of_mmsi(i_mmsi[moved])
         old_flag = flags_of_mmsi(i_mmsi[moved - 1])
-        nan = np.full(len(moved), np.nan)
         out.append(
-            make_events(
-                "identity_change",
-                version=VERSION,
-                mmsi=i_mmsi[moved],
-                other_mmsi=i_mmsi[moved - 1],
-                start_us=i_ts[moved],
-                end_us=i_ts[moved],
-                lat=nan,
-                lon=nan,
-                details=[
+            _instant_events(
+                i_mmsi[moved],
+                i_ts[moved],
+                [
                     {"kind": "mmsi_change", "imo": int(m), "old_flag": o, "new_flag": f, "flag_changed": o != f}
                     for m, o, f in zip(i_imo[moved], old_flag, new_flag)
                 ],
-                keys=["mmsi_change"] * len(moved),
+                ["mmsi_change"] * len(moved),
+                other_mmsi=i_mmsi[moved - 1],
             )
         )
     # Flag hopping: the observation at which an IMO reaches its n-th distinct flag.
@@ -187,20 +189,12 @@ def _imo_moves(mmsi: np.ndarray, ts: np.ndarray, imo: np.ndarray, config: Identi
     )
     hop = np.flatnonzero(first_flag & (n_flags == config.flag_hop_min_flags))
     if len(hop):
-        nan = np.full(len(hop), np.nan)
         out.append(
-            make_events(
-                "identity_change",
-                version=VERSION,
-                mmsi=i_mmsi[hop],
-                start_us=i_ts[hop],
-                end_us=i_ts[hop],
-                lat=nan,
-                lon=nan,
-                details=[
-                    {"kind": "flag_hopping", "imo": int(m), "flags": int(config.flag_hop_min_flags)} for m in i_imo[hop]
-                ],
-                keys=["flag_hopping"] * len(hop),
+            _instant_events(
+                i_mmsi[hop],
+                i_ts[hop],
+                [{"kind": "flag_hopping", "imo": int(m), "flags": int(config.flag_hop_min_flags)} for m in i_imo[hop]],
+                ["flag_hopping"] * len(hop),
             )
         )
     return out
