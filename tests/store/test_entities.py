@@ -87,3 +87,20 @@ def test_stats_by_source_schema_program(store):
     assert stats["programs"]["ofac"] == {"DPRK": 1, "DPRK2": 1, "DPRK3": 1, "DPRK4": 1, "NPWMD": 1}
     assert stats["programs"]["un"] == {"DPRK": 2}
     assert entity_stats(store, ["un"])["sources"] == {"un": 2}
+
+
+def test_the_official_copy_wins_over_the_sample_copy(store, shared_data):
+    from sanctionwatch.lists import ofac
+    from sanctionwatch.lists.sample import load_sample
+    from sanctionwatch.store.entities import load_entities, save_publication
+
+    save_publication(store, load_sample())
+    d = shared_data / "sanctions"
+    save_publication(store, ofac.parse([d / "ofac_sdn_2024-05-03.csv", d / "ofac_alt.csv", d / "ofac_add.csv"]))
+    entities = load_entities(store)
+    ids = [e.id for e in entities]
+    assert len(ids) == len(set(ids))
+    yu_jong = next(e for e in entities if e.id == "ofac-23736")
+    assert yu_jong.list_version != load_sample().entities[0].list_version  # the OFAC publication's record
+    # sample-only records (UN companies) are still there
+    assert "un-KPe.066" in ids

@@ -109,10 +109,23 @@ def _current_clause(sources: Sequence[str] | None) -> tuple[str, list[Any]]:
 
 
 def load_entities(store: Store, sources: Sequence[str] | None = None) -> list[Entity]:
-    """Entities of the current version of every loaded list (or of ``sources`` only), by id."""
+    """Entities of the current version of every loaded list (or of ``sources`` only), by id.
+
+    One entity per id: when two loaded publications carry the same record (the
+    shipped sample list copies real UN and OFAC entries), the copy from the
+    publisher's own list wins, so screening never reports one designation twice.
+    """
     current, params = _current_clause(sources)
     rows = store.con.execute(
-        f"SELECT e.data FROM list_entities e JOIN ({current}) c USING (version_id) ORDER BY e.entity_id, c.source",
+        f"""
+        SELECT data FROM (
+            SELECT e.data, row_number() OVER (
+                PARTITION BY e.entity_id
+                ORDER BY (json_extract_string(e.data, '$.source') = c.source) DESC, c.version_id DESC
+            ) AS pick
+            FROM list_entities e JOIN ({current}) c USING (version_id)
+        ) WHERE pick = 1 ORDER BY json_extract_string(data, '$.id')
+        """,
         params,
     ).fetchall()
     return [Entity.from_dict(json.loads(r[0])) for r in rows]
