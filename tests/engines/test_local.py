@@ -97,3 +97,46 @@ def test_input_order_does_not_matter(scenario):
     assert ids(run_local(shuffled, static, config=config(workers=1))) == ids(
         run_local(pos, static, config=config(workers=1))
     )
+
+
+def test_an_encounter_longer_than_the_window_overlap_is_not_cut():
+    """Two tankers alongside for 40 h from 20:00 on day 1: one event, its whole length."""
+    from datetime import UTC, datetime
+
+    from sanctionwatch.ais.schema import POSITIONS, STATIC
+
+    t0 = int(datetime(2025, 1, 6, tzinfo=UTC).timestamp() * 1e6)
+    hours = np.arange(0, 80, 1 / 6)
+    rows = []
+    # two ships 200 m apart in the Yellow Sea from 20 h to 60 h; two others sail past far away all along
+    for mmsi, lat, lon, lo, hi, moving in (
+        (412000001, 35.0, 123.0, 20, 60, False),
+        (412000002, 35.0, 123.0022, 20, 60, False),
+        (412000003, 35.3, 123.0, 0, 80, True),
+        (412000004, 34.7, 123.0, 0, 80, True),
+    ):
+        h = hours[(hours >= lo) & (hours <= hi)]
+        rows.append(
+            {
+                "mmsi": np.full(len(h), mmsi),
+                "ts": t0 + (h * 3600e6).astype(np.int64),
+                "lat": np.full(len(h), lat),
+                "lon": lon + h * (0.03 if moving else 0.0),
+            }
+        )
+    cols = {k: np.concatenate([r[k] for r in rows]) for k in rows[0]}
+    n = len(cols["mmsi"])
+    positions = pa.table(
+        {
+            "mmsi": cols["mmsi"],
+            "ts": pa.array(cols["ts"], pa.timestamp("us", "UTC")),
+            "lat": cols["lat"],
+            "lon": cols["lon"],
+            **{f.name: pa.nulls(n, f.type) for f in POSITIONS if f.name not in ("mmsi", "ts", "lat", "lon")},
+        },
+        schema=POSITIONS,
+    )
+    events = run_local(positions, STATIC.empty_table(), config=config(workers=1, window_h=24, overlap_h=6))
+    enc = events.filter(pa.compute.equal(events.column("type"), "encounter")).to_pylist()
+    assert len(enc) == 1
+    assert enc[0]["duration_h"] >= 39.5

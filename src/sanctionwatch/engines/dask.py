@@ -21,8 +21,8 @@ from .partition import (
     PartitionResult,
     assemble_grid,
     plan_vessels,
-    plan_windows,
     run_partition,
+    run_windows,
     slice_partition,
     sorted_positions,
 )
@@ -89,7 +89,7 @@ def run_dask(
             client, positions, static_f, plan_vessels(positions, config, static_rows=static.num_rows), config, context
         )
         grid = assemble_grid(first)
-        second = _phase(client, grid, static_f, plan_windows(grid, config), config, context)
+        second = run_windows(lambda parts: _phase(client, grid, static_f, parts, config, context), grid, config)
     finally:
         for thing in own:
             thing.close()

@@ -21,8 +21,8 @@ from .partition import (
     PartitionResult,
     assemble_grid,
     plan_vessels,
-    plan_windows,
     run_partition,
+    run_windows,
     slice_partition,
     sorted_positions,
     warm_caches,
@@ -87,5 +87,5 @@ def run_local(
         positions, static, plan_vessels(positions, config, static_rows=static.num_rows), config, context, n
     )
     grid = assemble_grid(first)
-    second = _run_phase(grid, static, plan_windows(grid, config), config, context, n)
+    second = run_windows(lambda parts: _run_phase(grid, static, parts, config, context, n), grid, config)
     return concat_events([r.events for r in first + second])

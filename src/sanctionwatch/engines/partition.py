@@ -14,14 +14,16 @@ never know what a detector computes):
    with ``overlap_h`` on both sides, for encounters, which need every vessel at
    a moment. A window owns the encounters that *start* inside its core; the
    overlap lets it see their whole length and the runs they merge with, so an
-   encounter crossing a boundary is found once. Encounters longer than the
-   overlap are cut at it.
+   encounter crossing a boundary is found once. A window whose encounter is
+   still going on where its data ends is run again reading further
+   (:func:`run_windows`), so no encounter is cut short, however long.
 """
 
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pyarrow as pa
@@ -139,6 +141,37 @@ def plan_windows(grid: pa.Table, config: DetectionConfig) -> list[Partition]:
         )
         for core in range(first, int(ts.max()) + 1, window_us)
     ]
+
+
+def run_windows(
+    run: Callable[[list[Partition]], list[PartitionResult]], grid: pa.Table, config: DetectionConfig
+) -> list[PartitionResult]:
+    """Phase 2 through an engine's ``run`` (partitions -> results in order), with no encounter cut short.
+
+    A window owns the encounters that start in its core and reads ``overlap_h``
+    past it. An owned encounter still going on at the last tick read may go on
+    further, so that window runs again reading twice as far past its core, until
+    every owned encounter ends inside what its window read (or the data ends).
+    """
+    parts = plan_windows(grid, config)
+    results = run(parts)
+    if not parts:
+        return results
+    data_end_us = int(grid.column("ts").cast(pa.int64()).to_numpy().max())
+    tick_us = int(config.encounter.grid_min * 60 * US_PER_SECOND)
+    while True:
+        redo = [
+            i
+            for i, (part, result) in enumerate(zip(parts, results))
+            if part.read_end_us <= data_end_us
+            and result.events.num_rows
+            and int(result.events.column("end").cast(pa.int64()).to_numpy().max()) >= part.read_end_us - tick_us
+        ]
+        if not redo:
+            return results
+        wider = [replace(parts[i], read_end_us=2 * parts[i].read_end_us - parts[i].core_end_us) for i in redo]
+        for i, part, result in zip(redo, wider, run(wider)):
+            parts[i], results[i] = part, result
 
 
 def slice_partition(table: pa.Table, part: Partition) -> pa.Table:
