@@ -6,7 +6,6 @@ settings and command references can never drift from what the code does.
 
 from __future__ import annotations
 
-import dataclasses
 import importlib
 import pkgutil
 import sys
@@ -17,7 +16,7 @@ import typer
 
 import sanctionwatch
 from sanctionwatch.cli.main import app
-from sanctionwatch.settings import REGISTRY
+from sanctionwatch.settings import REGISTRY, describe
 
 DOCS = Path(__file__).resolve().parent
 OPTIONAL = ("sanctionwatch.api", "sanctionwatch.engines.dask")
@@ -53,15 +52,9 @@ def settings_page() -> str:
             "| variable | default | meaning |",
             "| --- | --- | --- |",
         ]
-        for f in dataclasses.fields(cls):
-            if f.default is not dataclasses.MISSING:
-                default = f.default
-            elif f.default_factory is not dataclasses.MISSING:  # type: ignore[misc]
-                default = f.default_factory()  # type: ignore[misc]
-            else:
-                default = ""
-            meaning = str(f.metadata.get("help", "")).replace("|", "\\|")
-            out.append(f"| `{prefix}{f.name.upper()}` | `{default}` | {meaning} |")
+        for variable, default, meaning in describe(cls, prefix):
+            escaped = meaning.replace("|", "\\|")
+            out.append(f"| `{variable}` | `{default}` | {escaped} |")
         out.append("")
     return "\n".join(out)
 

@@ -52,5 +52,5 @@ def test_describe_lists_every_field():
 
 
 def test_load_settings_reads_process_environment(monkeypatch):
-    monkeypatch.setenv("SANCTIONWATCH_WORKERS", "3")
-    assert load_settings().workers == 3
+    monkeypatch.setenv("SANCTIONWATCH_MATCH_THRESHOLD", "0.85")
+    assert load_settings().match_threshold == 0.85

@@ -36,3 +36,10 @@ def test_haversine_vectorised():
 
 def test_mean_lon_across_antimeridian():
     assert abs(abs(mean_lon_deg(np.array([179.0, -179.0]))) - 180.0) < 1e-9
+
+
+def test_mean_lon_by_group():
+    from sanctionwatch.units import mean_lon_by_group_deg
+
+    out = mean_lon_by_group_deg(np.array([0, 0, 1, 1]), np.array([179.0, -179.0, 10.0, 20.0]), 2)
+    assert abs(abs(out[0]) - 180.0) < 1e-9 and abs(out[1] - 15.0) < 1e-9

@@ -23,7 +23,6 @@ from .risk.assess import Assessment, assess_store
 from .simulate import simulate
 from .store import open_store
 from .store.entities import save_publication
-from .store.events import read_events
 
 Step = Callable[[str], None]
 
@@ -84,16 +83,15 @@ def run_demo(
         assessment = assess_store(store)
         done("screen")
         step("report")
-        events = read_events(store)
         report = write_report(
             collect(store, assessment, title="sanctionwatch demo: simulated week, Yellow Sea and Korea Bay"),
             out_dir / "report.html",
         )
         events_csv = out_dir / "events.csv"
         with open(events_csv, "w", newline="", encoding="utf-8") as fh:
-            write_csv(events, fh)
+            write_csv(assessment.events, fh)
         vessels_csv = write_vessels_csv(assessment.risks, out_dir / "vessels.csv")
         done("report")
-    evaluation = evaluate(events, scenario.truth)
+    evaluation = evaluate(assessment.events, scenario.truth)
     (out_dir / "evaluation.txt").write_text(evaluation.table() + "\n", encoding="utf-8")
     return DemoResult(out_dir, report, events_csv, vessels_csv, ingest, assessment, evaluation, timings)

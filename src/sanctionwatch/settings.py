@@ -106,7 +106,12 @@ def describe(cls: type, prefix: str = PREFIX) -> list[tuple[str, str, str]]:
     """(environment variable, default, help) for every field of a settings class."""
     rows = []
     for field in dataclasses.fields(cls):
-        default = field.default if field.default is not dataclasses.MISSING else ""
+        if field.default is not dataclasses.MISSING:
+            default = field.default
+        elif field.default_factory is not dataclasses.MISSING:
+            default = field.default_factory()
+        else:
+            default = ""
         rows.append((prefix + field.name.upper(), str(default), str(field.metadata.get("help", ""))))
     return rows
 
@@ -122,9 +127,6 @@ class Settings:
     )
     match_threshold: float = dataclasses.field(
         default=0.70, metadata={"help": "screening score at or above which a result counts as a match"}
-    )
-    workers: int = dataclasses.field(
-        default=0, metadata={"help": "worker processes for the local engine (0 = all cores)"}
     )
     quiet: bool = dataclasses.field(default=False, metadata={"help": "no progress bars"})
 

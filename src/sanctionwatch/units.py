@@ -36,7 +36,15 @@ def haversine_m(
     return np.asarray(2.0 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0))))
 
 
+def mean_lon_by_group_deg(group: npt.NDArray[np.int64], lon: FloatArray, n_groups: int) -> FloatArray:
+    """Circular mean of longitudes in degrees per group ``0..n_groups-1`` (safe across the antimeridian)."""
+    r = np.radians(np.asarray(lon, dtype=np.float64))
+    s = np.bincount(group, weights=np.sin(r), minlength=n_groups)
+    c = np.bincount(group, weights=np.cos(r), minlength=n_groups)
+    return np.asarray(np.degrees(np.arctan2(s, c)))
+
+
 def mean_lon_deg(lon: FloatArray) -> float:
     """Circular mean of longitudes in degrees (safe across the antimeridian)."""
-    r = np.radians(np.asarray(lon, dtype=np.float64))
-    return float(np.degrees(np.arctan2(np.sin(r).mean(), np.cos(r).mean())))
+    lon = np.asarray(lon, dtype=np.float64)
+    return float(mean_lon_by_group_deg(np.zeros(len(lon), dtype=np.int64), lon, 1)[0])

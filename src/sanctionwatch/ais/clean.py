@@ -54,8 +54,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..settings import from_env, settings_group
-from .formats import CANONICAL, Dialect
-from .schema import LAT_NOT_AVAILABLE, LON_NOT_AVAILABLE, POSITIONS, STATIC
+from .formats import Dialect
+from .schema import CANONICAL, LAT_NOT_AVAILABLE, LON_NOT_AVAILABLE, POSITIONS, STATIC
 
 POSITION_TYPES = (1, 2, 3, 18, 27)
 POSITION_AND_STATIC_TYPES = (19,)

@@ -48,7 +48,7 @@ from pyais import NMEAMessage
 from pyais.exceptions import AISBaseException
 
 from . import payload as fast
-from .schema import TIMESTAMP
+from .schema import CANONICAL, TEXT_COLUMNS, TIMESTAMP
 
 DECODED = pa.schema(
     [
@@ -147,22 +147,10 @@ def _gatehouse_time(sentence: bytes) -> int | None:
     return int(stamp.timestamp() * _US)
 
 
-_NUMERIC = (
-    "msg_type",
-    "mmsi",
-    "lat",
-    "lon",
-    "speed_kn",
-    "course_deg",
-    "heading_deg",
-    "nav_status",
-    "imo",
-    "ship_type",
-    "length_m",
-    "width_m",
-    "draught_m",
-)
-_TEXT = ("_raw", "_reason", "name", "call_sign", "destination")
+# Decoded columns: every canonical one but the time, numbers in NumPy buffers, text in
+# lists after the raw line and the quarantine reason.
+_TEXT = ("_raw", "_reason", *TEXT_COLUMNS)
+_NUMERIC = tuple(name for name in CANONICAL if name != "ts" and name not in TEXT_COLUMNS)
 
 
 class _Columns:

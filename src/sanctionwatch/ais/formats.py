@@ -29,28 +29,8 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from ..exc import InputError
-from .schema import POSITIONS, STATIC
+from .schema import CANONICAL, POSITIONS, STATIC
 
-#: Canonical columns a mapping may name (``lat``/``lon`` etc. as in POSITIONS/STATIC).
-CANONICAL = (
-    "mmsi",
-    "ts",
-    "lat",
-    "lon",
-    "speed_kn",
-    "course_deg",
-    "heading_deg",
-    "nav_status",
-    "msg_type",
-    "imo",
-    "name",
-    "call_sign",
-    "ship_type",
-    "length_m",
-    "width_m",
-    "draught_m",
-    "destination",
-)
 REQUIRED = ("mmsi", "ts")
 FORMATS = ("nmea", "csv", "parquet")
 

@@ -43,7 +43,7 @@ STATIC = pa.schema(
     ]
 )
 
-
-def empty_positions() -> pa.Table:
-    """A zero-row table with the positions schema."""
-    return POSITIONS.empty_table()
+#: The column vocabulary every decoder and CSV/Parquet dialect maps onto: the
+#: POSITIONS and STATIC columns plus the AIS message type.
+CANONICAL = tuple(dict.fromkeys((*POSITIONS.names, "msg_type", *STATIC.names)))
+TEXT_COLUMNS = tuple(f.name for f in STATIC if pa.types.is_string(f.type))

@@ -86,17 +86,7 @@ def run_detection(
     seconds = time.perf_counter() - t0
     types, counts = np.unique(events.column("type").to_numpy(zero_copy_only=False), return_counts=True)
     vessels = len(np.unique(positions.column("mmsi").to_numpy()))
-    record_run(
-        store,
-        engine=engine,
-        positions=positions.num_rows,
-        vessels=vessels,
-        events_found=events.num_rows,
-        events_new=new,
-        seconds=seconds,
-        config=json.dumps(dataclasses.asdict(config), default=str),
-    )
-    return DetectionReport(
+    report = DetectionReport(
         engine=engine,
         positions=positions.num_rows,
         vessels=vessels,
@@ -105,3 +95,6 @@ def run_detection(
         seconds=seconds,
         by_type={str(t): int(c) for t, c in zip(types, counts)},
     )
+    run = {k: v for k, v in dataclasses.asdict(report).items() if k != "by_type"}
+    record_run(store, **run, config=json.dumps(dataclasses.asdict(config), default=str))
+    return report

@@ -27,7 +27,7 @@ import numpy as np
 import pyarrow as pa
 
 from ..ais.tracks import Grid
-from ..units import US_PER_SECOND
+from ..units import US_PER_SECOND, mean_lon_by_group_deg
 from .build import empty_events, make_events
 from .config import EncounterConfig
 from .grouping import (
@@ -130,7 +130,7 @@ def detect_encounters(
     med_d = group_median(ev, p["distance_m"][rows], n_ev)
     count = np.bincount(ev, minlength=n_ev)
     lat = np.bincount(ev, weights=p["lat"][rows], minlength=n_ev) / count
-    lon = _circular_mean_by_group(ev, p["lon"][rows], n_ev)
+    lon = mean_lon_by_group_deg(ev, p["lon"][rows], n_ev)
     first_row = rows[np.r_[True, ev[1:] != ev[:-1]]]  # ev ascends along rows
     ev_a, ev_b = a[first_row], b[first_row]
     start_us = start_tick.astype(np.int64) * grid.grid_us
@@ -179,13 +179,6 @@ def detect_encounters(
         lon=lon[sel],
         details=details,
     )
-
-
-def _circular_mean_by_group(group: np.ndarray, lon: np.ndarray, n: int) -> np.ndarray:
-    r = np.radians(lon)
-    s = np.bincount(group, weights=np.sin(r), minlength=n)
-    c = np.bincount(group, weights=np.cos(r), minlength=n)
-    return np.degrees(np.arctan2(s, c))
 
 
 def _setting(in_cluster: bool, in_port: bool, near_port: bool) -> str:

@@ -11,8 +11,6 @@ import numpy.typing as npt
 
 from .geography import read_data_text
 
-DPRK_MID = 445
-
 
 @lru_cache(maxsize=1)
 def _mid_table() -> np.ndarray:

@@ -13,7 +13,6 @@ from ..risk.assess import Assessment
 from ..risk.score import VesselRisk
 from ..store import Store
 from ..store.entities import list_versions
-from ..store.events import read_events
 from ..store.positions import read_positions
 from .html import ReportData, render_report
 
@@ -56,7 +55,7 @@ def collect(
     lists = [(v.source, v.version, v.record_count) for v in list_versions(store) if v.current]
     return ReportData(
         risks=assessment.risks,
-        events=read_events(store),
+        events=assessment.events,
         positions=positions,
         list_hits=assessment.hits,
         lists=lists,

@@ -26,13 +26,27 @@ from .score import ListHit, RiskConfig, VesselRisk, load_risk_config, score_vess
 
 @dataclass
 class Assessment:
-    """The vessels of a store, their list hits and their risk, riskiest first."""
+    """The vessels of a store, their list hits and their risk, riskiest first, with the events scored."""
 
     vessels: pa.Table
+    events: pa.Table
     hits: list[ListHit]
     risks: list[VesselRisk]
     algorithm: str
     entities: int
+
+
+def _query_with_flags(sql: str, **tables: pa.Table) -> pa.Table:
+    """Run ``sql`` over in-memory Arrow ``tables`` and add each row's flag from its MMSI."""
+    con = duckdb.connect()
+    try:
+        for name, table in tables.items():
+            con.register(name, table)
+        out = con.sql(sql).to_arrow_table()
+    finally:
+        con.close()
+    flags = flags_of_mmsi(out["mmsi"].to_numpy())
+    return out.append_column("flag", pa.array([f or None for f in flags.tolist()], pa.string()))
 
 
 def vessel_identities(static: pa.Table, mmsis: pa.Array) -> pa.Table:
@@ -41,10 +55,7 @@ def vessel_identities(static: pa.Table, mmsis: pa.Array) -> pa.Table:
     The latest observation wins because identities change; the identity detector
     reports the history.
     """
-    con = duckdb.connect()
-    con.register("static_obs", static)
-    con.register("seen", pa.table({"mmsi": mmsis.cast(pa.int64())}))
-    table = con.sql(
+    return _query_with_flags(
         """
         WITH latest AS (
             SELECT mmsi,
@@ -55,11 +66,10 @@ def vessel_identities(static: pa.Table, mmsis: pa.Array) -> pa.Table:
         ), ids AS (SELECT mmsi FROM seen UNION SELECT mmsi FROM static_obs)
         SELECT ids.mmsi, latest.imo, latest.name, latest.call_sign
         FROM ids LEFT JOIN latest USING (mmsi) ORDER BY ids.mmsi
-        """
-    ).to_arrow_table()
-    con.close()
-    flags = flags_of_mmsi(table["mmsi"].to_numpy())
-    return table.append_column("flag", pa.array([f or None for f in flags.tolist()], pa.string()))
+        """,
+        static_obs=static,
+        seen=pa.table({"mmsi": mmsis.cast(pa.int64())}),
+    )
 
 
 def identity_history(static: pa.Table) -> pa.Table:
@@ -68,19 +78,15 @@ def identity_history(static: pa.Table) -> pa.Table:
     Screening runs on all of them, not only the latest: a designated ship that
     renamed itself is still the designated ship.
     """
-    con = duckdb.connect()
-    con.register("static_obs", static)
-    table = con.sql(
+    return _query_with_flags(
         """
         SELECT mmsi, imo, nullif(trim(name), '') AS name, min(ts) AS first_ts, max(ts) AS last_ts
         FROM static_obs
         WHERE imo IS NOT NULL OR nullif(trim(name), '') IS NOT NULL
         GROUP BY ALL ORDER BY mmsi, first_ts
-        """
-    ).to_arrow_table()
-    con.close()
-    flags = flags_of_mmsi(table["mmsi"].to_numpy())
-    return table.append_column("flag", pa.array([f or None for f in flags.tolist()], pa.string()))
+        """,
+        static_obs=static,
+    )
 
 
 def screen_vessels(
@@ -141,5 +147,8 @@ def assess_store(
     ents = load_entities(store) if entities is None else list(entities)
     screener = Screener(ents)
     hits = screen_vessels(identity_history(static), screener, on_progress=on_progress) if ents else []
-    risks = score_vessels(vessels, read_events(store), hits, config=config or load_risk_config())
-    return Assessment(vessels=vessels, hits=hits, risks=risks, algorithm=screener.algorithm.name, entities=len(ents))
+    events = read_events(store)
+    risks = score_vessels(vessels, events, hits, config=config or load_risk_config())
+    return Assessment(
+        vessels=vessels, events=events, hits=hits, risks=risks, algorithm=screener.algorithm.name, entities=len(ents)
+    )
