@@ -34,11 +34,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from sanctionwatch.ais.formats import MARINECADASTRE_COLUMNS
 from sanctionwatch.ais.ingest import IngestReport, ingest_file
 from sanctionwatch.store import open_store
 
 T = TypeVar("T")
-MARINECADASTRE = "MMSI,BaseDateTime,LAT,LON,SOG,COG,Heading,VesselName,IMO,CallSign,VesselType,Status,Length,Width,Draft,Cargo,TransceiverClass"
 
 
 def make_csv(path: Path, rows: int, *, seed: int = 1) -> Path:
@@ -48,7 +48,7 @@ def make_csv(path: Path, rows: int, *, seed: int = 1) -> Path:
     mmsi_pool = rng.integers(201_000_001, 775_999_999, vessels)
     names = np.array([f"VESSEL {i:05d}" for i in range(vessels)], dtype=object)
     block = 1_000_000
-    with pacsv.CSVWriter(path, pa.schema([(c, pa.string()) for c in MARINECADASTRE.split(",")])) as _:
+    with pacsv.CSVWriter(path, pa.schema([(c, pa.string()) for c in MARINECADASTRE_COLUMNS])) as _:
         pass  # header only; blocks are appended below
     with open(path, "ab") as fh:
         for start in range(0, rows, block):

@@ -11,10 +11,11 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
 
+from sanctionwatch.ais.formats import MARINECADASTRE_COLUMNS
 from sanctionwatch.ais.schema import POSITIONS, STATIC
 from sanctionwatch.exc import ConfigError
 from sanctionwatch.simulate import Scenario, SimulationSettings, simulate
-from sanctionwatch.simulate.output import MARINECADASTRE_COLUMNS, VESSEL_COLUMNS
+from sanctionwatch.simulate.output import VESSEL_COLUMNS
 
 FILES = ("positions.csv", "positions.parquet", "static.parquet", "vessels.csv", "truth.json")
 

@@ -32,6 +32,26 @@ from ..exc import InputError
 from .schema import CANONICAL, POSITIONS, STATIC
 
 REQUIRED = ("mmsi", "ts")
+# The column layout of the NOAA MarineCadastre AIS CSV files (2018 onwards).
+MARINECADASTRE_COLUMNS = (
+    "MMSI",
+    "BaseDateTime",
+    "LAT",
+    "LON",
+    "SOG",
+    "COG",
+    "Heading",
+    "VesselName",
+    "IMO",
+    "CallSign",
+    "VesselType",
+    "Status",
+    "Length",
+    "Width",
+    "Draft",
+    "Cargo",
+    "TransceiverClass",
+)
 FORMATS = ("nmea", "csv", "parquet")
 
 # ITU-R M.1371 navigational status codes, as the DMA spells them out.

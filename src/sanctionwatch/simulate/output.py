@@ -17,26 +17,6 @@ from ..exc import ConfigError
 
 FORMATS = ("csv", "parquet")
 VESSEL_COLUMNS = ("mmsi", "imo", "name", "call_sign", "flag", "ship_type", "role")
-# The column layout of the NOAA MarineCadastre AIS CSV files (2018 onwards).
-MARINECADASTRE_COLUMNS = (
-    "MMSI",
-    "BaseDateTime",
-    "LAT",
-    "LON",
-    "SOG",
-    "COG",
-    "Heading",
-    "VesselName",
-    "IMO",
-    "CallSign",
-    "VesselType",
-    "Status",
-    "Length",
-    "Width",
-    "Draft",
-    "Cargo",
-    "TransceiverClass",
-)
 
 
 def check_formats(formats: Sequence[str]) -> tuple[str, ...]:
