@@ -46,7 +46,7 @@ from sanctionwatch.engines.partition import DetectionContext, warm_caches
 from sanctionwatch.evaluate import Evaluation, evaluate
 from sanctionwatch.events.build import make_events
 from sanctionwatch.events.config import DetectionConfig, EngineConfig
-from sanctionwatch.events.schema import EVENT_TYPES
+from sanctionwatch.model.events import EVENT_TYPES
 from sanctionwatch.simulate import load_simulation_settings, simulate
 
 NAIVE_SQL = """

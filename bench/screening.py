@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sanctionwatch.lists import ofac, un
-from sanctionwatch.lists.model import Entity
+from sanctionwatch.model.entity import Entity
 from sanctionwatch.screening.labelled import LabelledQuery, Metrics, build_labelled_set, evaluate
 from sanctionwatch.screening.screen import Query, Screener
 

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from sanctionwatch.demo import run_demo
-from sanctionwatch.events.schema import EVENT_COLUMNS
+from sanctionwatch.model.events import EVENT_COLUMNS
 from sanctionwatch.report.build import VESSEL_COLUMNS
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from sanctionwatch.cli.main import app
-from sanctionwatch.events.schema import EVENT_TYPES
+from sanctionwatch.model.events import EVENT_TYPES
 
 ROOT = Path(__file__).resolve().parents[1]
 

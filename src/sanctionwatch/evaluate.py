@@ -20,7 +20,7 @@ from typing import Any
 import pyarrow as pa
 
 from .events.export import event_records
-from .events.schema import EVENT_TYPES
+from .model.events import EVENT_TYPES
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from sanctionwatch.ais import ingest as ingest_mod
 from sanctionwatch.ais.ingest import ingest_file
-from sanctionwatch.ais.schema import POSITIONS, STATIC
 from sanctionwatch.exc import InputError, NotFound
+from sanctionwatch.model.ais import POSITIONS, STATIC
 from sanctionwatch.store import open_store
 from sanctionwatch.store.positions import (
     positions_count,

@@ -5,8 +5,8 @@ import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sanctionwatch.ais.schema import POSITIONS
 from sanctionwatch.ais.tracks import TrackConfig, clean_positions, resample, segment
+from sanctionwatch.model.ais import POSITIONS
 
 T0 = datetime(2025, 1, 6, tzinfo=UTC)
 KM = 1 / 111.195  # degrees of latitude per km

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sanctionwatch.lists.model import Entity, Identifier, Name
+from sanctionwatch.model.entity import Entity, Identifier, Name
 from sanctionwatch.settings import Settings
 
 

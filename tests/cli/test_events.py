@@ -6,7 +6,7 @@ import json
 import pytest
 
 from sanctionwatch.cli.main import main
-from sanctionwatch.events.schema import EVENT_COLUMNS
+from sanctionwatch.model.events import EVENT_COLUMNS
 
 
 @pytest.fixture(scope="module")

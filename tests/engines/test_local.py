@@ -103,7 +103,7 @@ def test_an_encounter_longer_than_the_window_overlap_is_not_cut():
     """Two tankers alongside for 40 h from 20:00 on day 1: one event, its whole length."""
     from datetime import UTC, datetime
 
-    from sanctionwatch.ais.schema import POSITIONS, STATIC
+    from sanctionwatch.model.ais import POSITIONS, STATIC
 
     t0 = int(datetime(2025, 1, 6, tzinfo=UTC).timestamp() * 1e6)
     hours = np.arange(0, 80, 1 / 6)

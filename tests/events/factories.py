@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pyarrow as pa
 
-from sanctionwatch.ais.schema import POSITIONS, STATIC
+from sanctionwatch.model.ais import POSITIONS, STATIC
 
 BASE_LAT = 35.0
 BASE_LON = 123.0

@@ -6,7 +6,7 @@ import pyarrow as pa
 from sanctionwatch.ais.tracks import resample_arrays, segment
 from sanctionwatch.events.config import EncounterConfig
 from sanctionwatch.events.encounters import detect_encounters
-from sanctionwatch.events.schema import EVENTS
+from sanctionwatch.model.events import EVENTS
 
 from .factories import pos, static, table, track
 
@@ -118,7 +118,7 @@ def suez_queue(shared_data):
     import pyarrow.compute as pc
     import pyarrow.csv as pcsv
 
-    from sanctionwatch.ais.schema import POSITIONS
+    from sanctionwatch.model.ais import POSITIONS
 
     raw = pcsv.read_csv(
         shared_data / "ais" / "movingpandas_evergiven_boat_positions.csv",

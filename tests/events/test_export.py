@@ -6,7 +6,7 @@ import numpy as np
 
 from sanctionwatch.events.build import concat_events, make_events
 from sanctionwatch.events.export import write_csv, write_geojson, write_json
-from sanctionwatch.events.schema import EVENT_COLUMNS
+from sanctionwatch.model.events import EVENT_COLUMNS
 
 T0 = 1736121600 * 10**6  # 2025-01-06T00:00:00Z
 

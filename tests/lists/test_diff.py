@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from sanctionwatch.lists import un
 from sanctionwatch.lists.diff import diff_publications
-from sanctionwatch.lists.model import Identifier, ListPublication, Name
+from sanctionwatch.model.entity import Identifier, ListPublication, Name
 
 
 def _changed_copy(pub: ListPublication) -> ListPublication:

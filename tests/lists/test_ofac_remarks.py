@@ -3,8 +3,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sanctionwatch.lists.model import Identifier, Link, Name
 from sanctionwatch.lists.ofac_remarks import parse_remarks, statements
+from sanctionwatch.model.entity import Identifier, Link, Name
 
 
 def test_statements_split_and_trim():

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 import pyarrow as pa
 import pytest
 
-from sanctionwatch.ais.schema import POSITIONS
-from sanctionwatch.events.schema import EVENTS
+from sanctionwatch.model.ais import POSITIONS
+from sanctionwatch.model.events import EVENTS
 from sanctionwatch.report.html import ReportData
 from sanctionwatch.risk.score import ListHit, score_vessels
 

@@ -2,8 +2,8 @@ from datetime import UTC, datetime
 
 import pyarrow as pa
 
-from sanctionwatch.ais.schema import STATIC
 from sanctionwatch.lists.sample import load_sample
+from sanctionwatch.model.ais import STATIC
 from sanctionwatch.risk.assess import identity_history, screen_vessels, vessel_identities
 from sanctionwatch.screening.screen import Screener
 

@@ -3,7 +3,7 @@ from datetime import UTC, datetime
 
 import pyarrow as pa
 
-from sanctionwatch.events.schema import EVENTS
+from sanctionwatch.model.events import EVENTS
 from sanctionwatch.risk.score import ListHit, RiskConfig, score_vessels
 
 T0 = datetime(2025, 1, 6, tzinfo=UTC)

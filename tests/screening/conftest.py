@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sanctionwatch.lists.model import Entity
+from sanctionwatch.model.entity import Entity
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sanctionwatch.lists.model import Entity, Identifier, Name
+from sanctionwatch.model.entity import Entity, Identifier, Name
 
 
 def e(schema: str, source_id: str, name: str, *aliases: str, source: str = "test", **props: str | list[str]) -> Entity:

@@ -12,8 +12,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from sanctionwatch.ais.formats import MARINECADASTRE_COLUMNS
-from sanctionwatch.ais.schema import POSITIONS, STATIC
 from sanctionwatch.exc import ConfigError
+from sanctionwatch.model.ais import POSITIONS, STATIC
 from sanctionwatch.simulate import Scenario, SimulationSettings, simulate
 from sanctionwatch.simulate.output import VESSEL_COLUMNS
 

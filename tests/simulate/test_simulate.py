@@ -8,9 +8,9 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from sanctionwatch.ais.schema import NOISE_SPEEDS_KN, POSITIONS, STATIC
 from sanctionwatch.exc import ConfigError
 from sanctionwatch.lists.sample import load_sample
+from sanctionwatch.model.ais import NOISE_SPEEDS_KN, POSITIONS, STATIC
 from sanctionwatch.regime.areas import area_by_id
 from sanctionwatch.regime.geography import load_ports, on_land, port_by_name
 from sanctionwatch.simulate import CLEAN, SPOOFED, WILD, Scenario, SimulationSettings, simulate

@@ -7,8 +7,8 @@ import pytest
 
 from sanctionwatch.exc import InputError, NotFound
 from sanctionwatch.lists import ofac, un
-from sanctionwatch.lists.model import Entity, ListPublication, Name
 from sanctionwatch.lists.sample import load_sample
+from sanctionwatch.model.entity import Entity, ListPublication, Name
 from sanctionwatch.store.entities import (
     entity_stats,
     find_version,

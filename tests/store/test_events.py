@@ -3,7 +3,7 @@ from datetime import UTC, datetime
 import numpy as np
 
 from sanctionwatch.events.build import make_events
-from sanctionwatch.events.schema import EVENTS
+from sanctionwatch.model.events import EVENTS
 from sanctionwatch.store.events import read_events, write_events
 
 

@@ -6,7 +6,7 @@ import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sanctionwatch.ais.schema import POSITIONS, STATIC
+from sanctionwatch.model.ais import POSITIONS, STATIC
 from sanctionwatch.store import open_store
 from sanctionwatch.store.positions import (
     positions_count,

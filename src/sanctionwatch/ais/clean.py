@@ -53,9 +53,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..model.ais import CANONICAL, LAT_NOT_AVAILABLE, LON_NOT_AVAILABLE, POSITIONS, STATIC
 from ..settings import from_env, settings_group
 from .formats import Dialect
-from .schema import CANONICAL, LAT_NOT_AVAILABLE, LON_NOT_AVAILABLE, POSITIONS, STATIC
 
 POSITION_TYPES = (1, 2, 3, 18, 27)
 POSITION_AND_STATIC_TYPES = (19,)

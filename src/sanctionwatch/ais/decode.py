@@ -47,8 +47,8 @@ import pyarrow as pa
 from pyais import NMEAMessage
 from pyais.exceptions import AISBaseException
 
+from ..model.ais import CANONICAL, TEXT_COLUMNS, TIMESTAMP
 from . import payload as fast
-from .schema import CANONICAL, TEXT_COLUMNS, TIMESTAMP
 
 DECODED = pa.schema(
     [

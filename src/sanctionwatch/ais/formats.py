@@ -29,7 +29,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from ..exc import InputError
-from .schema import CANONICAL, POSITIONS, STATIC
+from ..model.ais import CANONICAL, POSITIONS, STATIC
 
 REQUIRED = ("mmsi", "ts")
 # The column layout of the NOAA MarineCadastre AIS CSV files (2018 onwards).

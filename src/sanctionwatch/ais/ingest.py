@@ -27,7 +27,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -36,6 +35,13 @@ from ..exc import InputError, NotFound
 from ..ids import file_sha256
 from ..settings import from_env, settings_group
 from ..store import Store
+from ..store.files import (
+    add_quarantine_rows,
+    add_static_rows,
+    find_ingested_file,
+    forget_ingested_file,
+    record_ingested_file,
+)
 from ..store.positions import (
     part_prefix,
     publish_parts,
@@ -222,22 +228,16 @@ def _cleaned_chunks(
 
 
 def _already(store: Store, sha: str, path: Path) -> IngestReport | None:
-    rows = store.con.execute(
-        "SELECT format, rows_in, rows_accepted FROM ingested_files WHERE sha256 = ?", [sha]
-    ).fetchall()
-    if not rows:
+    done = find_ingested_file(store, sha)
+    if done is None:
         return None
-    row = rows[0]
-    reasons = store.con.execute(
-        "SELECT reason, count(*) FROM quarantine WHERE file_sha256 = ? GROUP BY reason", [sha]
-    ).fetchall()
     return IngestReport(
         path=path,
         sha256=sha,
-        format=row[0],
-        rows_in=int(row[1] or 0),
-        accepted=int(row[2] or 0),
-        quarantined=Counter({r: int(n) for r, n in reasons}),
+        format=done.format,
+        rows_in=done.rows_in,
+        accepted=done.rows_accepted,
+        quarantined=Counter(done.quarantined),
         skipped=True,
     )
 
@@ -252,24 +252,7 @@ def forget_file(store: Store, path: str | Path) -> bool:
     path = Path(path)
     if not path.is_file():
         raise NotFound(f"no such file: {path}")
-    sha = file_sha256(path)
-    con = store.con
-    if not con.execute("SELECT count(*) FROM ingested_files WHERE sha256 = ?", [sha]).fetchall()[0][0]:
-        return False
-    con.execute("BEGIN TRANSACTION")
-    try:
-        for table, column in (
-            ("vessel_static", "file_sha256"),
-            ("quarantine", "file_sha256"),
-            ("ingested_files", "sha256"),
-        ):
-            con.execute(f"DELETE FROM {table} WHERE {column} = ?", [sha])
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
-    remove_orphan_parts(store)
-    return True
+    return forget_ingested_file(store, file_sha256(path))
 
 
 def ingest_file(
@@ -314,64 +297,54 @@ def ingest_file(
     remove_orphan_parts(store)
     staging = store.positions_dir / f".staging-{part_prefix(sha)}"
     shutil.rmtree(staging, ignore_errors=True)
-    con = store.con
     # Parquet parts are written on a thread (one chunk in flight) while DuckDB takes the next.
     writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ais-writer")
     writing: Future[list[Path]] | None = None
-    con.execute("BEGIN TRANSACTION")
     try:
-        chunks = _cleaned_chunks(
-            path,
-            fmt,
-            chosen,
-            chunk_rows=ingest.chunk_rows,
-            workers=ingest.workers,
-            default_time=default_time,
-            settings=settings,
-            progress=progress,
-        )
-        for seq, cleaned in enumerate(chunks):
-            report.rows_in += cleaned.rows_in
-            report.accepted += cleaned.accepted
-            report.quarantined.update(cleaned.quarantine.column("reason").to_pylist())
-            report.positions += cleaned.positions.num_rows
-            report.static_rows += cleaned.static.num_rows
-            if strict and report.quarantined:
-                raise InputError(
-                    f"{path}: --strict and {report.quarantined_total} record(s) quarantined "
-                    f"({', '.join(f'{r}: {n}' for r, n in report.quarantined.most_common())}); nothing stored",
-                    errors=dict(report.quarantined),
-                )
+        with store.transaction():
+            chunks = _cleaned_chunks(
+                path,
+                fmt,
+                chosen,
+                chunk_rows=ingest.chunk_rows,
+                workers=ingest.workers,
+                default_time=default_time,
+                settings=settings,
+                progress=progress,
+            )
+            for seq, cleaned in enumerate(chunks):
+                report.rows_in += cleaned.rows_in
+                report.accepted += cleaned.accepted
+                report.quarantined.update(cleaned.quarantine.column("reason").to_pylist())
+                report.positions += cleaned.positions.num_rows
+                report.static_rows += cleaned.static.num_rows
+                if strict and report.quarantined:
+                    raise InputError(
+                        f"{path}: --strict and {report.quarantined_total} record(s) quarantined "
+                        f"({', '.join(f'{r}: {n}' for r, n in report.quarantined.most_common())}); nothing stored",
+                        errors=dict(report.quarantined),
+                    )
+                if writing is not None:
+                    writing.result()
+                writing = writer.submit(write_positions, cleaned.positions, staging, file_sha256=sha, seq=seq)
+                add_static_rows(store, sha, cleaned.static)
+                add_quarantine_rows(store, sha, str(path), cleaned.quarantine)
             if writing is not None:
                 writing.result()
-            writing = writer.submit(write_positions, cleaned.positions, staging, file_sha256=sha, seq=seq)
-            if cleaned.static.num_rows:
-                con.register("static_chunk", cleaned.static)
-                con.execute("INSERT INTO vessel_static SELECT *, ? FROM static_chunk", [sha])
-                con.unregister("static_chunk")
-            if cleaned.quarantine.num_rows:
-                con.register("quarantine_chunk", cleaned.quarantine)
-                con.execute(
-                    "INSERT INTO quarantine SELECT ?, ?, line_no, raw, reason FROM quarantine_chunk", [sha, str(path)]
-                )
-                con.unregister("quarantine_chunk")
-        if writing is not None:
-            writing.result()
-        con.execute(
-            "INSERT INTO ingested_files (sha256, kind, path, format, rows_in, rows_accepted, rows_quarantined)"
-            " VALUES (?, 'ais', ?, ?, ?, ?, ?)",
-            [sha, str(path), fmt, report.rows_in, report.accepted, report.quarantined_total],
-        )
-        publish_parts(staging, store.positions_dir)
-        con.execute("COMMIT")
+            record_ingested_file(
+                store,
+                sha,
+                path=str(path),
+                fmt=fmt,
+                rows_in=report.rows_in,
+                rows_accepted=report.accepted,
+                rows_quarantined=report.quarantined_total,
+            )
+            publish_parts(staging, store.positions_dir)
     except BaseException:
         writer.shutdown(wait=True)
         # The file is not recorded, so every part carrying its prefix is from this attempt.
         remove_parts(store.positions_dir.glob(f"day=*/{part_prefix(sha)}-*.parquet"))
-        try:
-            con.execute("ROLLBACK")
-        except duckdb.Error:  # a failed COMMIT has ended the transaction already
-            pass
         raise
     finally:
         writer.shutdown(wait=True)

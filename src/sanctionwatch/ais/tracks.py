@@ -26,14 +26,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyarrow as pa
 
-from ..units import EARTH_RADIUS_M, MPS_PER_KNOT, US_PER_SECOND, haversine_m
-from .schema import (
+from ..model.ais import (
     LAT_NOT_AVAILABLE,
     LON_NOT_AVAILABLE,
     NOISE_SPEEDS_KN,
     POSITIONS,
     TIMESTAMP,
 )
+from ..units import EARTH_RADIUS_M, MPS_PER_KNOT, US_PER_SECOND, haversine_m
 
 # Tolerance when recognising the float32 noise speeds (102.3 is stored as 102.30000305).
 _NOISE_TOLERANCE_KN = 0.01

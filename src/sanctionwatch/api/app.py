@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from .. import __version__, exc
-from ..lists.model import Entity
+from ..model.entity import Entity
 from ..settings import Settings, load_settings
 from .datasets import Datasets
 

@@ -11,7 +11,7 @@ import threading
 from collections.abc import Sequence
 
 from ..exc import NotFound, NotReady
-from ..lists.model import Entity
+from ..model.entity import Entity
 from ..screening.algorithms import DEFAULT_ALGORITHM
 from ..screening.screen import Screener
 from ..settings import Settings

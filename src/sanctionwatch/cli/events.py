@@ -11,8 +11,8 @@ from rich.table import Table
 
 from ..engines.detect import ENGINES, run_detection
 from ..events.export import WRITERS, event_records
-from ..events.schema import EVENT_TYPES
 from ..exc import InputError
+from ..model.events import EVENT_TYPES
 from ..store.events import read_events
 from .context import console, out_path, progress, state
 

@@ -10,8 +10,8 @@ import numpy as np
 import pyarrow as pa
 
 from ..ids import content_id
+from ..model.events import EVENTS
 from ..units import US_PER_SECOND
-from .schema import EVENTS
 
 _US_PER_MINUTE = 60 * US_PER_SECOND
 

@@ -17,7 +17,7 @@ from typing import Any, TextIO
 
 import pyarrow as pa
 
-from .schema import EVENT_COLUMNS
+from ..model.events import EVENT_COLUMNS
 
 FORMATS = ("csv", "json", "geojson")
 

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from ..exc import InputError
+from ..model.entity import Entity, ListPublication
 from ..store.connection import Store
 from ..store.entities import find_version, load_version
-from .model import Entity, ListPublication
 from .sniff import parse_files
 
 # Fields that differ between versions by construction, not by content.

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import IO
 
 from ..exc import InputError
-from .model import Entity
+from ..model.entity import Entity
 
 EXPORT_FORMATS = ("json", "ftm")
 

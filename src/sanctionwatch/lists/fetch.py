@@ -23,10 +23,10 @@ from urllib.parse import urlsplit
 from .. import __version__
 from ..exc import ChecksumError, InputError, NetworkError
 from ..ids import file_sha256
+from ..model.entity import ListPublication
 from ..settings import from_env, settings_group
 from ..store.connection import Store
 from ..store.entities import LoadResult, save_publication
-from .model import ListPublication
 from .sniff import FORMATS, sniff
 
 log = logging.getLogger(__name__)

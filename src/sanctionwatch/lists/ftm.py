@@ -20,7 +20,7 @@ from typing import IO, Any
 
 from ..exc import ConfigError, InputError
 from ..ids import file_sha256
-from .model import Entity, Identifier, Link, ListPublication, Name
+from ..model.entity import Entity, Identifier, Link, ListPublication, Name
 
 SCHEMA_TO_FTM = {
     "Person": "Person",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .model import Entity, Link
+from ..model.entity import Entity, Link
 
 
 def resolve_links(entities: Iterable[Entity]) -> None:

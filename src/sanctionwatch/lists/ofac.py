@@ -22,9 +22,9 @@ from pathlib import Path
 
 from ..exc import InputError
 from ..ids import file_sha256
+from ..model.entity import Entity, Identifier, Link, ListPublication, Name
 from .countries import country_code
 from .links import resolve_links
-from .model import Entity, Identifier, Link, ListPublication, Name
 from .ofac_remarks import RemarkFacts, parse_remarks
 
 SOURCE = "ofac"

@@ -17,9 +17,9 @@ from pathlib import Path
 
 from ..exc import InputError
 from ..ids import file_sha256
+from ..model.entity import Entity, ListPublication, Name
 from .countries import country_code
 from .links import resolve_links
-from .model import Entity, ListPublication, Name
 from .ofac import SOURCE, VesselInfo, make_entity
 from .ofac_remarks import RemarkFacts, parse_remarks
 from .xml import read_publication_xml, require, text, texts

@@ -19,8 +19,8 @@ from typing import Any
 import yaml
 
 from ..exc import InputError
+from ..model.entity import SCHEMAS, Entity, Identifier, Link, ListPublication, Name
 from .links import resolve_links
-from .model import SCHEMAS, Entity, Identifier, Link, ListPublication, Name
 
 SOURCE = "sample"
 SAMPLE_FILE = "data/sample_dprk.yaml"

@@ -12,8 +12,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..exc import InputError
+from ..model.entity import ListPublication
 from . import eu, ofac, ofac_xml, sample, uk, un
-from .model import ListPublication
 
 Parser = Callable[[Path | Sequence[Path]], ListPublication]
 

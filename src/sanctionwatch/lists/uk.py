@@ -17,11 +17,11 @@ from pathlib import Path
 
 from ..exc import InputError
 from ..ids import file_sha256
+from ..model.entity import Entity, Identifier, Link, ListPublication, Name
 from .countries import country_code
 from .dates import parse_dates
 from .identifiers import find_imo_numbers
 from .links import resolve_links
-from .model import Entity, Identifier, Link, ListPublication, Name
 from .xml import read_publication_xml, require, text, texts
 
 SOURCE = "uk"

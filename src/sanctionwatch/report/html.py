@@ -14,8 +14,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .. import __version__
-from ..events.schema import EVENT_TYPES
 from ..ids import content_id
+from ..model.events import EVENT_TYPES
 from ..regime.geography import load_land, load_ports
 from ..risk.score import MODEL as RISK_MODEL
 from ..risk.score import ListHit, VesselRisk

@@ -14,7 +14,7 @@ import duckdb
 import pyarrow as pa
 
 from ..exc import NotReady
-from ..lists.model import Entity
+from ..model.entity import Entity
 from ..regime.flags import flags_of_mmsi
 from ..screening.screen import Query, Screener
 from ..store import Store

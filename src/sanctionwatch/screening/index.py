@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from rapidfuzz.distance import OSA
 
 from ..lists.identifiers import imo_check_digit_ok
-from ..lists.model import Entity
+from ..model.entity import Entity
 from .config import ScreeningSettings, load_screening_settings
 from .normalise import (
     BUSINESS_WORDS,

@@ -25,7 +25,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ..lists.model import Entity
+from ..model.entity import Entity
 from .index import name_variants
 from .normalise import name_tokens, phonetic_key
 from .screen import Query

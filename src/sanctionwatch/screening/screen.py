@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..exc import InputError, NotReady
-from ..lists.model import SCHEMAS, Entity
+from ..model.entity import SCHEMAS, Entity
 from .algorithms import DEFAULT_ALGORITHM, Algorithm, get_algorithm
 from .config import ScreeningSettings
 from .index import CandidateIndex

@@ -70,7 +70,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from ..ais.schema import POSITIONS, STATIC, TIMESTAMP
+from ..model.ais import POSITIONS, STATIC, TIMESTAMP
 from ..regime.areas import load_areas
 from ..units import US_PER_SECOND
 from .config import SimulationSettings, load_simulation_settings

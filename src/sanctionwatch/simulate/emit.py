@@ -9,8 +9,8 @@ from typing import Any
 
 import numpy as np
 
-from ..ais.schema import NOISE_SPEEDS_KN
 from ..lists.identifiers import imo_check_digit_ok
+from ..model.ais import NOISE_SPEEDS_KN
 from ..regime.geography import on_land
 from ..units import MPS_PER_KNOT, SECONDS_PER_HOUR, haversine_m
 from .config import SimulationSettings

@@ -9,6 +9,8 @@ than this code knows) is refused rather than risk corrupting it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -97,6 +99,20 @@ class Store:
     def positions_dir(self) -> Path:
         """Folder of day-partitioned position Parquet files."""
         return self.data_dir / "positions"
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One DuckDB transaction: committed when the block ends, rolled back if it raises."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield self.con
+            self.con.execute("COMMIT")
+        except BaseException:
+            try:
+                self.con.execute("ROLLBACK")
+            except duckdb.Error:  # a failed COMMIT has ended the transaction already
+                pass
+            raise
 
     def close(self) -> None:
         """Close the DuckDB connection."""

@@ -16,7 +16,7 @@ from typing import Any
 import pyarrow as pa
 
 from ..exc import NotFound
-from ..lists.model import Entity, ListPublication
+from ..model.entity import Entity, ListPublication
 from .connection import Store
 
 _CURRENT = "SELECT source, max(version_id) AS version_id FROM list_versions GROUP BY source"
@@ -72,8 +72,7 @@ def save_publication(store: Store, pub: ListPublication) -> LoadResult:
     # aborted transaction would fail and hide the error that aborted it.
     con.register("_incoming_entities", incoming)
     try:
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with store.transaction():
             version_id = con.execute(
                 "INSERT INTO list_versions (source, version, format, published, sha256, files, record_count, counts) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING version_id",
@@ -92,10 +91,6 @@ def save_publication(store: Store, pub: ListPublication) -> LoadResult:
                 "INSERT INTO list_entities SELECT ?, entity_id, schema, programs, data FROM _incoming_entities",
                 [version_id],
             )
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
     finally:
         con.unregister("_incoming_entities")
     return LoadResult(int(version_id), pub.source, pub.version, pub.sha256, len(pub.entities), loaded=True)

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pyarrow as pa
 
-from ..events.schema import EVENT_COLUMNS, EVENT_TYPES, EVENTS
 from ..exc import InputError
+from ..model.events import EVENT_COLUMNS, EVENT_TYPES, EVENTS
 from .connection import Store
 
 _COLUMNS = ", ".join(f'"{c}"' for c in EVENT_COLUMNS)

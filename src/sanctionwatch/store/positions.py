@@ -24,7 +24,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ..ais.schema import POSITIONS, STATIC
+from ..model.ais import POSITIONS, STATIC
 from .connection import Store
 
 PARQUET_COMPRESSION = "zstd"

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi import Query as QueryParam
 
 from ...exc import InputError
-from ...lists.model import Entity
+from ...model.entity import Entity
 from ...screening.algorithms import DEFAULT_ALGORITHM, get_algorithm
 from ...screening.screen import MatchResult, Query
 from ..datasets import Datasets

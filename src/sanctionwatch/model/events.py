@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from ..ais.schema import TIMESTAMP
+from .ais import TIMESTAMP
 
 EVENT_TYPES = ("encounter", "loitering", "gap", "port_visit", "geofence", "identity_change", "spoofing")
 

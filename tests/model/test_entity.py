@@ -5,7 +5,7 @@ import copy
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sanctionwatch.lists.model import Entity, Identifier, ListPublication, Name, tidy
+from sanctionwatch.model.entity import Entity, Identifier, ListPublication, Name, tidy
 
 names = st.builds(Name, st.sampled_from(["A", "B", "C"]), st.sampled_from(["primary", "alias", "weak_alias"]))
 identifiers = st.builds(
