@@ -41,11 +41,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from sanctionwatch.engines.config import EngineConfig
 from sanctionwatch.engines.local import run_local, worker_count
-from sanctionwatch.engines.partition import DetectionContext, warm_caches
 from sanctionwatch.evaluate import Evaluation, evaluate
 from sanctionwatch.events.build import make_events
-from sanctionwatch.events.config import DetectionConfig, EngineConfig
+from sanctionwatch.events.config import DetectionConfig
+from sanctionwatch.events.pipeline import DetectionContext
 from sanctionwatch.model.events import EVENT_TYPES
 from sanctionwatch.simulate import load_simulation_settings, simulate
 
@@ -112,11 +113,12 @@ def quality(seeds: list[int], vessels: int, days: float) -> None:
     totals: dict[str, list[int]] = {k: [0, 0, 0] for k in EVENT_TYPES}
     naive = [0, 0, 0]
     decoys = reported = 0
+    context = DetectionContext.shipped()
     for seed in seeds:
         sc = simulate(seed=seed, vessels=vessels, days=days, formats=())
         pos = sort_positions(sc.positions)
         t0 = time.perf_counter()
-        ours: Evaluation = evaluate(run_local(pos, sc.static), sc.truth)
+        ours: Evaluation = evaluate(run_local(pos, sc.static, context=context), sc.truth)
         took = time.perf_counter() - t0
         base = evaluate(naive_encounters(pos), sc.truth).scores["encounter"]
         for kind, s in ours.scores.items():
@@ -169,12 +171,13 @@ def one_size(target: int, workdir: Path) -> dict[str, Any]:
     n = positions.num_rows
     con.close()
     static = pq.read_table(workdir / "static.parquet")
-    config = DetectionConfig(engine=EngineConfig())
+    config, engine = DetectionConfig(), EngineConfig()
     t0 = time.perf_counter()
-    warm_caches(config, DetectionContext.default())
+    context = DetectionContext.shipped()
+    context.warm(config)
     warm_s = time.perf_counter() - t0
     t0 = time.perf_counter()
-    events = run_local(positions, static, config=config)
+    events = run_local(positions, static, context=context, config=config, engine=engine)
     detect_s = time.perf_counter() - t0
     return {
         "positions": n,
@@ -186,7 +189,7 @@ def one_size(target: int, workdir: Path) -> dict[str, Any]:
         "events": events.num_rows,
         "warm_s": warm_s,
         "peak_memory_gb": peak_memory_bytes() / 1e9,
-        "workers": worker_count(config.engine.workers),
+        "workers": worker_count(engine.workers),
     }
 
 

@@ -19,6 +19,14 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
+@pytest.fixture(scope="session")
+def context():
+    """The shipped reference data detectors take (ports, areas, land, MID table), built once."""
+    from sanctionwatch.events.pipeline import DetectionContext
+
+    return DetectionContext.shipped()
+
+
 @pytest.fixture
 def store(tmp_path: Path):
     """A fresh, migrated store in a temporary folder."""

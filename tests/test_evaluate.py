@@ -57,15 +57,15 @@ def test_matching_is_one_to_one_unordered_and_needs_overlap():
 
 @pytest.mark.slow
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_detectors_against_simulated_truth(seed):
+def test_detectors_against_simulated_truth(seed, context):
+    from sanctionwatch.engines.config import EngineConfig
     from sanctionwatch.engines.local import run_local
-    from sanctionwatch.events.config import DetectionConfig, EngineConfig
     from sanctionwatch.simulate import simulate
 
     sc = simulate(seed=seed, vessels=30, days=4)
     pos = sc.positions
     pos = pos.take(pa.array(np.lexsort((pos.column("ts").cast(pa.int64()).to_numpy(), pos.column("mmsi").to_numpy()))))
-    result = evaluate(run_local(pos, sc.static, config=DetectionConfig(engine=EngineConfig(workers=1))), sc.truth)
+    result = evaluate(run_local(pos, sc.static, context=context, engine=EngineConfig(workers=1)), sc.truth)
     for kind, score in result.scores.items():
         floor = 0.95 if kind in ("encounter", "gap") else 0.9
         assert score.precision >= floor and score.recall >= floor, result.table()

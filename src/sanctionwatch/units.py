@@ -15,8 +15,12 @@ KNOTS_PER_MPS = 3600.0 / METERS_PER_NM
 MPS_PER_KNOT = METERS_PER_NM / 3600.0
 EARTH_RADIUS_M = 6_371_008.8
 SECONDS_PER_HOUR = 3600.0
+SECONDS_PER_DAY = 86_400.0
+# Arrow timestamps are microseconds since the epoch (``model.ais.TIMESTAMP``).
 US_PER_SECOND = 1_000_000
-BARRELS_PER_CUBIC_METRE = 6.28981
+US_PER_MINUTE = 60 * US_PER_SECOND
+US_PER_HOUR = 3600 * US_PER_SECOND
+US_PER_DAY = 86_400 * US_PER_SECOND
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -34,6 +38,11 @@ def haversine_m(
     dlmb = np.radians(np.asarray(lon2) - np.asarray(lon1))
     a = np.sin(dphi / 2.0) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2.0) ** 2
     return np.asarray(2.0 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0))))
+
+
+def wrap_lon_deg(lon: FloatArray | float) -> FloatArray:
+    """Longitudes (or longitude differences) brought into [-180, 180) degrees."""
+    return np.asarray((np.asarray(lon) + 540.0) % 360.0 - 180.0)
 
 
 def mean_lon_by_group_deg(group: npt.NDArray[np.int64], lon: FloatArray, n_groups: int) -> FloatArray:

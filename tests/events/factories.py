@@ -8,11 +8,20 @@ the Yellow Sea, far from any port.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
 import numpy as np
 import pyarrow as pa
 
+from sanctionwatch.events.pipeline import DetectionContext
 from sanctionwatch.model.ais import POSITIONS, STATIC
+
+
+@cache
+def shipped() -> DetectionContext:
+    """The shipped reference data (ports, areas, land, MID table), built once per test process."""
+    return DetectionContext.shipped()
+
 
 BASE_LAT = 35.0
 BASE_LON = 123.0

@@ -4,11 +4,16 @@ from sanctionwatch.ais.tracks import segment
 from sanctionwatch.events.config import GapConfig
 from sanctionwatch.events.gaps import detect_gaps
 
-from .factories import pos, table
+from .factories import pos, shipped, table
 
 
 def test_gap_records_where_and_speed():
-    ev = detect_gaps(segment(table([pos(0, 0, t=0), pos(0, 1, t=1), pos(0, 101, t=15), pos(0, 102, t=16)])))
+    ev = detect_gaps(
+        segment(table([pos(0, 0, t=0), pos(0, 1, t=1), pos(0, 101, t=15), pos(0, 102, t=16)])),
+        ports=shipped().ports,
+        land=shipped().land,
+        dprk_waters=shipped().dprk_waters,
+    )
     assert ev.num_rows == 1
     row = ev.to_pylist()[0]
     assert row["duration_h"] == 14.0
@@ -20,8 +25,22 @@ def test_gap_records_where_and_speed():
 
 
 def test_short_gap_not_reported_and_long_inshore_gap_not_deliberate():
-    assert detect_gaps(segment(table([pos(0, 0, t=0), pos(0, 0, t=5)]))).num_rows == 0
-    ev = detect_gaps(segment(table([pos(0, 0, t=0), pos(0, 0, t=13)])), config=GapConfig(offshore_distance_nm=500))
+    assert (
+        detect_gaps(
+            segment(table([pos(0, 0, t=0), pos(0, 0, t=5)])),
+            ports=shipped().ports,
+            land=shipped().land,
+            dprk_waters=shipped().dprk_waters,
+        ).num_rows
+        == 0
+    )
+    ev = detect_gaps(
+        segment(table([pos(0, 0, t=0), pos(0, 0, t=13)])),
+        config=GapConfig(offshore_distance_nm=500),
+        ports=shipped().ports,
+        land=shipped().land,
+        dprk_waters=shipped().dprk_waters,
+    )
     assert not json.loads(ev.column("details")[0].as_py())["likely_deliberate"]
 
 
@@ -30,13 +49,17 @@ def test_gap_near_dprk_waters():
     rows = [pos(0, 0, t=0), pos(0, 0, t=8)]
     for r in rows:
         r["lat"], r["lon"] = 38.6, 124.9
-    ev = detect_gaps(segment(table(rows)))
+    ev = detect_gaps(
+        segment(table(rows)), ports=shipped().ports, land=shipped().land, dprk_waters=shipped().dprk_waters
+    )
     assert json.loads(ev.column("details")[0].as_py())["near_dprk_waters"]
 
 
 def test_wild_position_does_not_hide_or_create_gaps():
     rows = [pos(0, 0, t=0), pos(0, 1, t=1), pos(500, 0, t=4), pos(0, 2, t=9)]
-    ev = detect_gaps(segment(table(rows)))
+    ev = detect_gaps(
+        segment(table(rows)), ports=shipped().ports, land=shipped().land, dprk_waters=shipped().dprk_waters
+    )
     assert ev.num_rows == 1 and ev.column("duration_h")[0].as_py() == 8.0
 
 
@@ -47,7 +70,9 @@ def test_gaps_of_interleaved_tracks_use_each_tracks_own_positions():
         rows.append(pos(0, h, t=h, mmsi=9))
         if h < 2 or h >= 10:
             rows.append(pos(500, h, t=h + 0.5, mmsi=9))
-    ev = detect_gaps(segment(table(rows)))
+    ev = detect_gaps(
+        segment(table(rows)), ports=shipped().ports, land=shipped().land, dprk_waters=shipped().dprk_waters
+    )
     assert ev.num_rows == 1
     row = ev.to_pylist()[0]
     assert row["duration_h"] == 9.0 and row["lat"] > 39

@@ -7,7 +7,7 @@ from sanctionwatch.events.identity import (
     imo_valid,
 )
 
-from .factories import static
+from .factories import shipped, static
 
 
 def by_kind(ev):
@@ -29,7 +29,8 @@ def test_rename_is_one_event_listing_fields():
                 {"mmsi": 445000001, "t": 5, "name": "chon ma san ", "imo": 8660313, "call_sign": "HMYN"},
                 {"mmsi": 445000001, "t": 9, "name": "SAM MA 2", "imo": 9074729, "call_sign": "HMZZ"},
             ]
-        )
+        ),
+        flags=shipped().flags,
     )
     rows = by_kind(ev)["rename"]
     assert len(rows) == 1 and rows[0]["duration_h"] == 0
@@ -45,7 +46,8 @@ def test_mmsi_change_and_flag_hopping():
                 {"mmsi": 351000002, "t": 10, "imo": 9074729, "name": "B"},
                 {"mmsi": 667000003, "t": 20, "imo": 9074729, "name": "C"},
             ]
-        )
+        ),
+        flags=shipped().flags,
     )
     k = by_kind(ev)
     moves = k["mmsi_change"]
@@ -56,5 +58,5 @@ def test_mmsi_change_and_flag_hopping():
 
 
 def test_invalid_imo_reported_once():
-    ev = detect_identity_changes(static([{"mmsi": 1, "t": t, "imo": 9074728} for t in range(3)]))
+    ev = detect_identity_changes(static([{"mmsi": 1, "t": t, "imo": 9074728} for t in range(3)]), flags=shipped().flags)
     assert [json.loads(d)["kind"] for d in ev.column("details").to_pylist()] == ["invalid_imo"]

@@ -2,14 +2,15 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sanctionwatch.events.places import default_ports
 from sanctionwatch.units import haversine_m
+
+from .factories import shipped
 
 
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.tuples(st.floats(30, 45), st.floats(118, 134)), min_size=1, max_size=50), st.floats(1, 30))
 def test_nearest_port_matches_brute_force(points, max_km):
-    ports = default_ports()
+    ports = shipped().ports
     lat = np.array([p[0] for p in points])
     lon = np.array([p[1] for p in points])
     # Nudge half the points next to a port so both branches are exercised.

@@ -9,7 +9,7 @@ from sanctionwatch.events.ports import detect_geofences, detect_port_visits
 from sanctionwatch.regime.areas import Area
 from sanctionwatch.regime.geography import Port
 
-from .factories import table, track
+from .factories import shipped, table, track
 
 PORT = Port("Testport", "xx", 35.0, 123.0, dprk=True)
 
@@ -51,7 +51,7 @@ def test_shipped_dprk_waters_entry():
     rows = track(1, 0, 10, 30, 0, 0)
     for i, r in enumerate(rows):
         r["lat"], r["lon"] = 38.65, 124.0 + 0.1 * i  # sailing east into the Nampo approaches
-    ev = detect_geofences(segment(table(rows)))
+    ev = detect_geofences(segment(table(rows)), areas=shipped().areas)
     areas = [json.loads(d)["area"] for d in ev.column("details").to_pylist()]
     assert "dprk_waters" in areas and "korea_bay" in areas
     assert np.all(np.array(ev.column("duration_h")) >= 0)

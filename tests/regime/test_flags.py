@@ -1,7 +1,8 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sanctionwatch.regime.flags import flag_of_mmsi, flags_of_mmsi, mid_of_mmsi
+from sanctionwatch.identifiers import mid_of_mmsi
+from sanctionwatch.regime.flags import flag_of_mmsi, flags_of_mmsi
 
 
 def test_known_flags():

@@ -3,8 +3,6 @@ from hypothesis import strategies as st
 
 from sanctionwatch.screening.normalise import (
     country_code,
-    imo_number,
-    mmsi_number,
     name_tokens,
     normalise_name,
     phonetic_key,
@@ -109,13 +107,6 @@ def test_different_syllables_keep_different_keys():
 
 def test_digits_pass_through_the_key():
     assert phonetic_key("2") == "2"
-
-
-def test_identifiers():
-    assert imo_number("IMO 8604917") == imo_number("8604917") == "8604917"
-    assert imo_number("IMO 86049") is None
-    assert mmsi_number("445 123 456") == "445123456"
-    assert mmsi_number("12345") is None
 
 
 def test_country_codes():

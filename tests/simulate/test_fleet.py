@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sanctionwatch.lists.identifiers import imo_check_digit, imo_check_digit_ok
+from sanctionwatch.identifiers import imo_check_digit, imo_check_digit_ok
 from sanctionwatch.regime.flags import flag_of_mmsi
 from sanctionwatch.simulate.fleet import (
     SHIP_TYPE_TANKER,

@@ -91,7 +91,7 @@ def test_encounters_are_close_and_slow_throughout(scenario: Scenario, tracks: Tr
         assert together_ticks(tracks, e["mmsi"], e["other_mmsi"], start, end).max() <= 500.0, e
         for m in (e["mmsi"], e["other_mmsi"]):
             assert median_sog(tracks, m, start, end) < 2.0
-        near = min(haversine_m(e["lat"], e["lon"], p.lat, p.lon) for p in load_ports())
+        near = min(haversine_m(e["lat"], e["lon"], p.lat, p.lon) for p in load_ports() if p.curated)
         assert e["details"]["near_port"] == (near < 10_000.0)
         assert not on_land(np.array([e["lat"]]), np.array([e["lon"]]))[0]
 
@@ -201,7 +201,7 @@ def test_loitering_ships_are_slow_and_away_from_port(scenario: Scenario, tracks:
         hours = ((tracks.t[r] - start) // 3600).astype(int)
         means = np.bincount(hours, weights=tracks.sog[r]) / np.maximum(np.bincount(hours), 1)
         assert np.median(means[np.bincount(hours) > 0]) < 2.0
-        assert min(haversine_m(e["lat"], e["lon"], p.lat, p.lon) for p in load_ports()) > 10_000.0
+        assert min(haversine_m(e["lat"], e["lon"], p.lat, p.lon) for p in load_ports() if p.curated) > 10_000.0
 
 
 def test_spoofed_positions_are_impossible(scenario: Scenario, tracks: Tracks) -> None:
@@ -232,7 +232,7 @@ def test_wild_positions_are_single_jumps(scenario: Scenario, tracks: Tracks) -> 
 def test_no_clean_position_on_land_outside_ports(scenario: Scenario, tracks: Tracks) -> None:
     clean = tracks.label == CLEAN
     land = np.flatnonzero(clean & on_land(tracks.lat, tracks.lon))
-    ports = load_ports()
+    ports = [p for p in load_ports() if p.curated]
     d = (
         np.min([haversine_m(p.lat, p.lon, tracks.lat[land], tracks.lon[land]) for p in ports], axis=0)
         if len(land)

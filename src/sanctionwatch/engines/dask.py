@@ -13,10 +13,11 @@ import pyarrow as pa
 
 from ..events.build import concat_events
 from ..events.config import DetectionConfig
+from ..events.pipeline import DetectionContext
 from ..exc import ConfigError, NetworkError
+from .config import EngineConfig
 from .local import worker_count
 from .partition import (
-    DetectionContext,
     Partition,
     PartitionResult,
     assemble_grid,
@@ -27,8 +28,6 @@ from .partition import (
     sorted_positions,
 )
 
-NAME = "dask"
-
 
 def _phase(
     client: Any,
@@ -36,7 +35,7 @@ def _phase(
     static: Any,
     parts: list[Partition],
     config: DetectionConfig,
-    context: DetectionContext,
+    context: Any,
 ) -> list[PartitionResult]:
     futures = [
         client.submit(run_partition, slice_partition(data, p), static, p, config, context, pure=False) for p in parts
@@ -48,8 +47,9 @@ def run_dask(
     positions: pa.Table,
     static: pa.Table,
     *,
+    context: DetectionContext,
     config: DetectionConfig = DetectionConfig(),
-    context: DetectionContext | None = None,
+    engine: EngineConfig = EngineConfig(),
     scheduler: str | None = None,
     client: Any | None = None,
 ) -> pa.Table:
@@ -57,24 +57,23 @@ def run_dask(
 
     Give ``client`` to reuse a connected ``distributed.Client``; otherwise one is
     made for ``scheduler`` (address) or for a new ``LocalCluster`` with
-    ``config.engine.workers`` processes (0 = all cores), and closed afterwards.
+    ``engine.workers`` processes (0 = all cores), and closed afterwards.
     """
     try:
         from distributed import Client, LocalCluster
     except ImportError as err:  # pragma: no cover - depends on the install
         raise ConfigError("the dask engine needs the [dask] extra: pip install 'sanctionwatch[dask]'") from err
-    context = DetectionContext.default() if context is None else context
     positions = sorted_positions(positions)
     own: list[Any] = []
     if client is None:
         if scheduler:
             try:
-                client = Client(scheduler, timeout=f"{config.engine.scheduler_timeout_s}s")
+                client = Client(scheduler, timeout=f"{engine.scheduler_timeout_s}s")
             except OSError as err:
                 raise NetworkError(f"cannot reach the Dask scheduler at {scheduler}: {err}") from err
         else:
             cluster = LocalCluster(
-                n_workers=worker_count(config.engine.workers),
+                n_workers=worker_count(engine.workers),
                 threads_per_worker=1,
                 processes=True,
                 dashboard_address=None,
@@ -84,12 +83,16 @@ def run_dask(
             client = Client(cluster)
         own.insert(0, client)
     try:
+        # Static data and reference data go to every worker once, not with every task.
         static_f = client.scatter(static, broadcast=True)
+        context_f = client.scatter(context, broadcast=True)
         first = _phase(
-            client, positions, static_f, plan_vessels(positions, config, static_rows=static.num_rows), config, context
+            client, positions, static_f, plan_vessels(positions, engine, static_rows=static.num_rows), config, context_f
         )
         grid = assemble_grid(first)
-        second = run_windows(lambda parts: _phase(client, grid, static_f, parts, config, context), grid, config)
+        second = run_windows(
+            lambda parts: _phase(client, grid, static_f, parts, config, context_f), grid, config, engine
+        )
     finally:
         for thing in own:
             thing.close()

@@ -13,10 +13,12 @@ import numpy as np
 import pyarrow as pa
 
 from ..events.config import DetectionConfig, load_detection_config
+from ..events.pipeline import DetectionContext
 from ..exc import ConfigError, NotReady
 from ..regime.areas import read_geofences
+from ..settings import from_env
 from ..store import Store
-from .partition import DetectionContext
+from .config import EngineConfig
 
 ENGINES = ("local", "dask")
 
@@ -40,19 +42,26 @@ def detect_events(
     *,
     engine: str = "local",
     config: DetectionConfig | None = None,
+    engine_config: EngineConfig | None = None,
     context: DetectionContext | None = None,
     scheduler: str | None = None,
 ) -> pa.Table:
-    """Every detector over in-memory ``positions`` (any order) and ``static``."""
+    """Every detector over in-memory ``positions`` (any order) and ``static``.
+
+    Settings default to the environment's, reference data to the shipped
+    ports, areas, land and MID table.
+    """
     config = load_detection_config() if config is None else config
+    engine_config = from_env(EngineConfig, "SANCTIONWATCH_ENGINE_") if engine_config is None else engine_config
+    context = DetectionContext.shipped() if context is None else context
     if engine == "local":
         from .local import run_local
 
-        return run_local(positions, static, config=config, context=context)
+        return run_local(positions, static, context=context, config=config, engine=engine_config)
     if engine == "dask":
         from .dask import run_dask
 
-        return run_dask(positions, static, config=config, context=context, scheduler=scheduler)
+        return run_dask(positions, static, context=context, config=config, engine=engine_config, scheduler=scheduler)
     raise ConfigError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
 
 
@@ -80,7 +89,7 @@ def run_detection(
     static = read_static(store)
     extra = tuple(a for path in geofences for a in read_geofences(path))
     events = detect_events(
-        positions, static, engine=engine, config=config, context=DetectionContext.default(extra), scheduler=scheduler
+        positions, static, engine=engine, config=config, context=DetectionContext.shipped(extra), scheduler=scheduler
     )
     new = write_events(store, events)
     seconds = time.perf_counter() - t0

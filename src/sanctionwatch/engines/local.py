@@ -15,8 +15,9 @@ import pyarrow as pa
 
 from ..events.build import concat_events
 from ..events.config import DetectionConfig
+from ..events.pipeline import DetectionContext
+from .config import EngineConfig
 from .partition import (
-    DetectionContext,
     Partition,
     PartitionResult,
     assemble_grid,
@@ -25,10 +26,7 @@ from .partition import (
     run_windows,
     slice_partition,
     sorted_positions,
-    warm_caches,
 )
-
-NAME = "local"
 
 # Set in the parent just before forking; read by the workers.
 _SHARED: dict[str, Any] = {}
@@ -71,21 +69,21 @@ def run_local(
     positions: pa.Table,
     static: pa.Table,
     *,
+    context: DetectionContext,
     config: DetectionConfig = DetectionConfig(),
-    context: DetectionContext | None = None,
+    engine: EngineConfig = EngineConfig(),
     workers: int | None = None,
 ) -> pa.Table:
     """Every detector over ``positions`` and ``static``; one ``EVENTS`` table.
 
-    ``workers`` defaults to ``config.engine.workers`` (0 = all cores); 1 runs in-process.
+    ``workers`` defaults to ``engine.workers`` (0 = all cores); 1 runs in-process.
     """
-    context = DetectionContext.default() if context is None else context
-    n = worker_count(config.engine.workers if workers is None else workers)
-    warm_caches(config, context)
+    n = worker_count(engine.workers if workers is None else workers)
+    context.warm(config)
     positions = sorted_positions(positions)
     first = _run_phase(
-        positions, static, plan_vessels(positions, config, static_rows=static.num_rows), config, context, n
+        positions, static, plan_vessels(positions, engine, static_rows=static.num_rows), config, context, n
     )
     grid = assemble_grid(first)
-    second = run_windows(lambda parts: _run_phase(grid, static, parts, config, context, n), grid, config)
+    second = run_windows(lambda parts: _run_phase(grid, static, parts, config, context, n), grid, config, engine)
     return concat_events([r.events for r in first + second])

@@ -11,9 +11,7 @@ import pyarrow as pa
 
 from ..ids import content_id
 from ..model.events import EVENTS
-from ..units import US_PER_SECOND
-
-_US_PER_MINUTE = 60 * US_PER_SECOND
+from ..units import US_PER_HOUR, US_PER_MINUTE
 
 
 def event_id(
@@ -34,7 +32,7 @@ def event_id(
     """
     vessels = sorted(v for v in (mmsi, other_mmsi) if v is not None)
     pos = None if lat is None or lon is None or np.isnan(lat) else [round(float(lat), 2), round(float(lon), 2)]
-    parts: list[object] = [type_, vessels, int(start_us // _US_PER_MINUTE), pos, version]
+    parts: list[object] = [type_, vessels, int(start_us // US_PER_MINUTE), pos, version]
     if key is not None:
         parts.append(key)
     return content_id("ev", *parts)
@@ -100,7 +98,7 @@ def make_events(
             pa.array(other, mask=other < 0),
             pa.array(start).cast(EVENTS.field("start").type),
             pa.array(end).cast(EVENTS.field("end").type),
-            pa.array((end - start) / (3600.0 * US_PER_SECOND)),
+            pa.array((end - start) / US_PER_HOUR),
             _maybe(lat),
             _maybe(lon),
             pa.array(docs, pa.string()),

@@ -109,19 +109,6 @@ class IdentityConfig:
 
 
 @dataclass(frozen=True, slots=True)
-class EngineConfig:
-    """How detection is partitioned and run."""
-
-    window_h: float = _f(24.0, "time window of one encounter partition")
-    overlap_h: float = _f(12.0, "each window reads this much extra on both sides (>= longest event rule)")
-    vessel_partition_positions: int = field(
-        default=250_000, metadata={"help": "target positions per vessel partition (single-vessel detectors)"}
-    )
-    workers: int = field(default=0, metadata={"help": "worker processes for the local engine (0 = all cores)"})
-    scheduler_timeout_s: float = _f(10.0, "how long to wait for a Dask scheduler given by address")
-
-
-@dataclass(frozen=True, slots=True)
 class DetectionConfig:
     """Every detector setting, bundled for the engines."""
 
@@ -132,7 +119,6 @@ class DetectionConfig:
     port: PortConfig = field(default_factory=PortConfig)
     spoofing: SpoofingConfig = field(default_factory=SpoofingConfig)
     identity: IdentityConfig = field(default_factory=IdentityConfig)
-    engine: EngineConfig = field(default_factory=EngineConfig)
 
 
 SECTIONS: dict[str, type] = {
@@ -143,7 +129,6 @@ SECTIONS: dict[str, type] = {
     "port": PortConfig,
     "spoofing": SpoofingConfig,
     "identity": IdentityConfig,
-    "engine": EngineConfig,
 }
 
 for _name, _cls in SECTIONS.items():

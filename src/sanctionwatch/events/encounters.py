@@ -27,7 +27,7 @@ import numpy as np
 import pyarrow as pa
 
 from ..ais.tracks import Grid
-from ..units import US_PER_SECOND, mean_lon_by_group_deg
+from ..units import US_PER_HOUR, mean_lon_by_group_deg, wrap_lon_deg
 from .build import empty_events, make_events
 from .config import EncounterConfig
 from .grouping import (
@@ -38,7 +38,7 @@ from .grouping import (
     ragged_arange,
     run_ids,
 )
-from .places import PortIndex, default_ports
+from .places import PortIndex
 from .spatial import pairs_within, self_pairs_within, xyz_m
 
 VERSION = "encounter-v1"
@@ -68,7 +68,7 @@ def close_pairs(grid: Grid, *, config: EncounterConfig) -> dict[str, np.ndarray]
         np.r_[True, (a[1:] != a[:-1]) | (b[1:] != b[:-1]) | (tick[1:] != tick[:-1])] if len(a) else np.empty(0, bool)
     )
     i, j, a, b, tick, d = i[first], j[first], a[first], b[first], tick[first], d[first]
-    dlon = (grid.lon[j] - grid.lon[i] + 540.0) % 360.0 - 180.0
+    dlon = wrap_lon_deg(grid.lon[j] - grid.lon[i])
     return {
         "a": a,
         "b": b,
@@ -77,23 +77,23 @@ def close_pairs(grid: Grid, *, config: EncounterConfig) -> dict[str, np.ndarray]
         "speed_a": grid.speed_kn[i],
         "speed_b": grid.speed_kn[j],
         "lat": (grid.lat[i] + grid.lat[j]) / 2.0,
-        "lon": (grid.lon[i] + dlon / 2.0 + 540.0) % 360.0 - 180.0,
+        "lon": wrap_lon_deg(grid.lon[i] + dlon / 2.0),
     }
 
 
 def detect_encounters(
     grid: Grid,
     *,
+    ports: PortIndex,
     config: EncounterConfig = EncounterConfig(),
     static: pa.Table | None = None,
-    ports: PortIndex | None = None,
 ) -> pa.Table:
     """Encounters on a resampled grid (``ais.tracks.resample_arrays``) as an ``EVENTS`` table.
 
-    ``static`` (``STATIC`` schema) supplies draughts; ``ports`` defaults to the
-    shipped port list.
+    ``ports`` flags meetings near and in ports; ``static`` (``STATIC`` schema)
+    supplies draughts.
     """
-    grid_h = grid.grid_us / (3600.0 * US_PER_SECOND)
+    grid_h = grid.grid_us / US_PER_HOUR
     p = close_pairs(grid, config=config)
     if len(p["a"]) == 0:
         return empty_events()
@@ -136,7 +136,6 @@ def detect_encounters(
     start_us = start_tick.astype(np.int64) * grid.grid_us
     end_us = end_tick.astype(np.int64) * grid.grid_us
 
-    ports = default_ports() if ports is None else ports
     port_idx, port_km = ports.nearest(lat, lon, max_km=config.near_port_km)
     drafts = _draughts(static, ev_a, ev_b, start_us, end_us)
     in_port = (port_idx >= 0) & (port_km < config.in_port_km)
@@ -202,7 +201,7 @@ def _cluster_size(
     still = np.flatnonzero(grid.speed_kn <= config.cluster_max_speed_kn)
     ia, ib, _ = pairs_within(xyz_m(lat, lon), xyz_m(grid.lat[still], grid.lon[still]), radius_m=config.cluster_radius_m)
     tick = grid.tick[still][ib]
-    pad = round(config.cluster_window_h * 3600 * US_PER_SECOND / grid.grid_us)
+    pad = round(config.cluster_window_h * US_PER_HOUR / grid.grid_us)
     during = (tick >= start_tick[ia] - pad) & (tick <= end_tick[ia] + pad)
     ia, vessel = ia[during], grid.mmsi[still][ib[during]]
     if len(ia) == 0:

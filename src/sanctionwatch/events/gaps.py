@@ -14,37 +14,31 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
-import shapely
 
 from ..ais.tracks import drop_outliers, track_order
-from ..regime.areas import DPRK_WATERS, Area, area_by_id
-from ..regime.geography import load_land
-from ..units import METERS_PER_NM, MPS_PER_KNOT, US_PER_SECOND, haversine_m
+from ..regime.areas import Area
+from ..units import METERS_PER_NM, MPS_PER_KNOT, US_PER_HOUR, haversine_m
 from .build import empty_events, make_events
 from .config import GapConfig
-from .places import PortIndex, default_ports
+from .land import LandMask
+from .places import PortIndex
 
 VERSION = "gap-v1"
-
-
-def distance_to_land_km(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
-    """Approximate distance (km) from each point to the shipped land polygons (0 on land)."""
-    if len(lat) == 0:
-        return np.empty(0)
-    land = load_land()
-    points = shapely.points(lon, lat)
-    ends = shapely.get_coordinates(shapely.shortest_line(points, land)).reshape(-1, 2, 2)[:, 1, :]
-    return haversine_m(lat, lon, ends[:, 1], ends[:, 0]) / 1000.0
 
 
 def detect_gaps(
     tracks: pa.Table,
     *,
+    ports: PortIndex,
+    land: LandMask,
+    dprk_waters: Area,
     config: GapConfig = GapConfig(),
-    ports: PortIndex | None = None,
-    dprk_waters: Area | None = None,
 ) -> pa.Table:
-    """Gaps in segmented positions (``ais.tracks.segment`` output; outliers are ignored)."""
+    """Gaps in segmented positions (``ais.tracks.segment`` output; outliers are ignored).
+
+    A gap starting away from every port and from ``land`` is offshore; its distance
+    to ``dprk_waters`` says whether the ship went dark near the DPRK.
+    """
     tracks = drop_outliers(tracks)
     if tracks.num_rows < 2:
         return empty_events()
@@ -54,7 +48,7 @@ def detect_gaps(
     if order is not None:
         track, ts = track[order], ts[order]
     dt = np.diff(ts)
-    gap = np.flatnonzero((track[1:] == track[:-1]) & (dt >= config.min_gap_h * 3600 * US_PER_SECOND))
+    gap = np.flatnonzero((track[1:] == track[:-1]) & (dt >= config.min_gap_h * US_PER_HOUR))
     if len(gap) == 0:
         return empty_events()
     # Rows of the original table for the positions before and after each gap.
@@ -63,14 +57,12 @@ def detect_gaps(
     lon = tracks.column("lon").to_numpy()
     mmsi = tracks.column("mmsi").to_numpy()
     dist_m = haversine_m(lat[i], lon[i], lat[j], lon[j])
-    hours = dt[gap] / (3600.0 * US_PER_SECOND)  # dt is in track order, like gap
+    hours = dt[gap] / US_PER_HOUR  # dt is in track order, like gap
     speed_kn = dist_m / (hours * 3600.0) / MPS_PER_KNOT
-    ports = default_ports() if ports is None else ports
     offshore_km = config.offshore_distance_nm * METERS_PER_NM / 1000.0
     port_idx, _ = ports.nearest(lat[i], lon[i], max_km=offshore_km)
-    offshore = (port_idx < 0) & (distance_to_land_km(lat[i], lon[i]) >= offshore_km)
-    waters = area_by_id(DPRK_WATERS) if dprk_waters is None else dprk_waters
-    dprk_km = waters.distance_km(lat[i], lon[i])
+    offshore = (port_idx < 0) & (land.distance_km(lat[i], lon[i]) >= offshore_km)
+    dprk_km = dprk_waters.distance_km(lat[i], lon[i])
     near_dprk = dprk_km <= config.near_dprk_km
     deliberate = offshore & (hours >= config.deliberate_gap_h)
     details = [

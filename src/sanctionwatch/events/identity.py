@@ -10,7 +10,7 @@ Kinds (``details.kind``), thresholds in :class:`~sanctionwatch.events.config.Ide
 - ``flag_hopping``: one IMO has used at least ``flag_hop_min_flags`` flags.
 
 The flag of an MMSI is its Maritime Identification Digits (first three digits)
-looked up through :mod:`sanctionwatch.regime.flags`. A new value only counts once it has
+looked up in the :class:`~sanctionwatch.regime.flags.FlagTable` passed in. A new value only counts once it has
 been seen ``min_observations`` times in a row, so one garbled message does not
 make two changes.
 """
@@ -23,8 +23,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..lists.identifiers import imo_valid
-from ..regime.flags import flags_of_mmsi
+from ..identifiers import imo_valid
+from ..regime.flags import FlagTable
 from .build import concat_events, make_events
 from .config import IdentityConfig
 from .grouping import group_bounds, run_ids
@@ -58,8 +58,10 @@ def _stable(mmsi: np.ndarray, code: np.ndarray, min_obs: int) -> np.ndarray:
     return keep
 
 
-def detect_identity_changes(static: pa.Table, *, config: IdentityConfig = IdentityConfig()) -> pa.Table:
-    """Identity events from a ``STATIC`` table (any order) as an ``EVENTS`` table."""
+def detect_identity_changes(
+    static: pa.Table, *, flags: FlagTable, config: IdentityConfig = IdentityConfig()
+) -> pa.Table:
+    """Identity events from a ``STATIC`` table (any order) as an ``EVENTS`` table; MMSI flags from ``flags``."""
     if static.num_rows == 0:
         return concat_events([])
     ts0 = static.column("ts").cast(pa.int64()).to_numpy()
@@ -69,7 +71,7 @@ def detect_identity_changes(static: pa.Table, *, config: IdentityConfig = Identi
     mmsi, ts = mmsi0[order], ts0[order]
     imo = static.column("imo").fill_null(0).to_numpy().astype(np.int64)
     out = [_renames(static, mmsi, ts, config), _invalid_imos(static, mmsi, ts, imo)]
-    out += _imo_moves(mmsi, ts, imo, config)
+    out += _imo_moves(mmsi, ts, imo, flags, config)
     return concat_events(out)
 
 
@@ -149,7 +151,9 @@ def _invalid_imos(static: pa.Table, mmsi: np.ndarray, ts: np.ndarray, imo: np.nd
     )
 
 
-def _imo_moves(mmsi: np.ndarray, ts: np.ndarray, imo: np.ndarray, config: IdentityConfig) -> list[pa.Table]:
+def _imo_moves(
+    mmsi: np.ndarray, ts: np.ndarray, imo: np.ndarray, table: FlagTable, config: IdentityConfig
+) -> list[pa.Table]:
     """``mmsi_change`` and ``flag_hopping`` events: one IMO seen under several MMSIs over time."""
     idx = np.flatnonzero(imo > 0)
     if len(idx) < 2:
@@ -164,8 +168,8 @@ def _imo_moves(mmsi: np.ndarray, ts: np.ndarray, imo: np.ndarray, config: Identi
         key = np.column_stack((i_imo[moved], i_mmsi[moved]))
         _, first = np.unique(key, axis=0, return_index=True)
         moved = moved[np.sort(first)]
-        new_flag = flags_of_mmsi(i_mmsi[moved])
-        old_flag = flags_of_mmsi(i_mmsi[moved - 1])
+        new_flag = table.flags_of(i_mmsi[moved])
+        old_flag = table.flags_of(i_mmsi[moved - 1])
         out.append(
             _instant_events(
                 i_mmsi[moved],
@@ -179,7 +183,7 @@ def _imo_moves(mmsi: np.ndarray, ts: np.ndarray, imo: np.ndarray, config: Identi
             )
         )
     # Flag hopping: the observation at which an IMO reaches its n-th distinct flag.
-    flags = flags_of_mmsi(i_mmsi)
+    flags = table.flags_of(i_mmsi)
     pairs = np.unique(np.column_stack((i_imo, flags)).astype(str), axis=0, return_index=True)[1]
     first_flag = np.zeros(len(order), dtype=bool)
     first_flag[pairs] = flags[pairs] != ""

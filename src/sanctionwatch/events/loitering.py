@@ -21,11 +21,11 @@ import numpy as np
 import pyarrow as pa
 
 from ..ais.tracks import Grid, drop_outliers, track_order
-from ..units import MPS_PER_KNOT, US_PER_SECOND, haversine_m
+from ..units import MPS_PER_KNOT, US_PER_HOUR, US_PER_SECOND, haversine_m
 from .build import empty_events, make_events
 from .config import LoiteringConfig
 from .grouping import group_bounds, run_ids
-from .places import PortIndex, default_ports
+from .places import PortIndex
 
 VERSION = "loitering-v1"
 
@@ -33,8 +33,8 @@ VERSION = "loitering-v1"
 def detect_loitering(
     grid: Grid,
     *,
+    ports: PortIndex,
     config: LoiteringConfig = LoiteringConfig(),
-    ports: PortIndex | None = None,
     tracks: pa.Table | None = None,
 ) -> pa.Table:
     """Loitering events on a resampled grid (sorted by track, tick) as an ``EVENTS`` table.
@@ -47,7 +47,7 @@ def detect_loitering(
     if len(slow) == 0:
         return empty_events()
     track, tick = grid.track[slow], grid.tick[slow]
-    grid_h = grid.grid_us / (3600.0 * US_PER_SECOND)
+    grid_h = grid.grid_us / US_PER_HOUR
     max_step = 1 + round(config.merge_gap_h / grid_h)
     run = run_ids(np.r_[True, (track[1:] != track[:-1]) | (np.diff(tick) > max_step)])
     starts, ends = group_bounds(run)
@@ -58,7 +58,7 @@ def detect_loitering(
         start_us, end_us = _refine_bounds(tracks, grid, first, last, start_us, end_us, config)
     else:  # a stay seen on ticks lasts about one grid step longer than its first-to-last tick
         end_us = end_us + grid.grid_us
-    long_enough = (end_us - start_us) >= config.min_duration_h * 3600 * US_PER_SECOND - 1
+    long_enough = (end_us - start_us) >= config.min_duration_h * US_PER_HOUR - 1
     n_runs = len(starts)
     cnt = np.bincount(run, minlength=n_runs)
     lat = np.bincount(run, weights=grid.lat[slow], minlength=n_runs) / cnt
@@ -70,7 +70,6 @@ def detect_loitering(
     )
     speed = np.bincount(run, weights=grid.speed_kn[slow], minlength=n_runs) / cnt
     sel = np.flatnonzero(long_enough)
-    ports = default_ports() if ports is None else ports
     port_idx, _ = ports.nearest(lat[sel], lon[sel], max_km=config.min_port_distance_km)
     sel = sel[port_idx < 0]
     if len(sel) == 0:

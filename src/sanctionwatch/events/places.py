@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
-from ..regime.geography import Port, load_world_ports
+from ..regime.geography import Port
 from .spatial import pairs_within, xyz_m
 
 
@@ -94,9 +93,3 @@ class PortIndex:
         idx[ia[first]] = ib[first]
         dist_km[ia[first]] = d[first] / 1000.0
         return idx, dist_km
-
-
-@lru_cache(maxsize=1)
-def default_ports() -> PortIndex:
-    """The ports shipped in ``regime/data/ports.yaml``."""
-    return PortIndex.from_ports(load_world_ports())

@@ -20,12 +20,12 @@ import numpy as np
 import pyarrow as pa
 
 from ..ais.tracks import drop_outliers, track_order
-from ..regime.areas import Area, load_areas
-from ..units import US_PER_SECOND
+from ..regime.areas import Area
+from ..units import US_PER_HOUR
 from .build import concat_events, empty_events, make_events
 from .config import PortConfig
 from .grouping import group_bounds, run_ids
-from .places import PortIndex, default_ports
+from .places import PortIndex
 
 VERSION = "port-visit-v1"
 GEOFENCE_VERSION = "geofence-v1"
@@ -51,11 +51,8 @@ def _arrays(tracks: pa.Table) -> dict[str, np.ndarray]:
     return arrays
 
 
-def detect_port_visits(
-    tracks: pa.Table, *, config: PortConfig = PortConfig(), ports: PortIndex | None = None
-) -> pa.Table:
-    """Port visits in segmented positions (``ais.tracks.segment`` output) as an ``EVENTS`` table."""
-    ports = default_ports() if ports is None else ports
+def detect_port_visits(tracks: pa.Table, *, ports: PortIndex, config: PortConfig = PortConfig()) -> pa.Table:
+    """Visits to ``ports`` in segmented positions (``ais.tracks.segment`` output) as an ``EVENTS`` table."""
     a = _arrays(tracks)
     n = len(a["ts"])
     if n == 0:
@@ -63,9 +60,7 @@ def detect_port_visits(
     idx, dist_km = ports.nearest(a["lat"], a["lon"], max_km=config.exit_km)
     state = np.where(dist_km <= config.entry_km, idx, np.where(idx < 0, -1, _HOLD))
     # A new track, or a reporting gap longer than max_gap_h, starts outside.
-    fresh = np.r_[
-        True, (a["track"][1:] != a["track"][:-1]) | (np.diff(a["ts"]) > config.max_gap_h * 3600 * US_PER_SECOND)
-    ]
+    fresh = np.r_[True, (a["track"][1:] != a["track"][:-1]) | (np.diff(a["ts"]) > config.max_gap_h * US_PER_HOUR)]
     state = np.where(fresh & (state == _HOLD), -1, state)
     defined = state != _HOLD
     last = np.maximum.accumulate(np.where(defined, np.arange(n), 0))
@@ -75,7 +70,7 @@ def detect_port_visits(
     port = state[starts]
     start_us = a["ts"][starts]
     end_us = a["ts"][ends - 1]
-    sel = np.flatnonzero((port >= 0) & (end_us - start_us >= config.min_duration_h * 3600 * US_PER_SECOND))
+    sel = np.flatnonzero((port >= 0) & (end_us - start_us >= config.min_duration_h * US_PER_HOUR))
     if len(sel) == 0:
         return empty_events()
     p = port[sel]
@@ -92,11 +87,8 @@ def detect_port_visits(
     )
 
 
-def detect_geofences(
-    tracks: pa.Table, *, config: PortConfig = PortConfig(), areas: Sequence[Area] | None = None
-) -> pa.Table:
-    """Stays inside each area (default: the shipped reference areas) as ``geofence`` events."""
-    areas = load_areas() if areas is None else areas
+def detect_geofences(tracks: pa.Table, *, areas: Sequence[Area], config: PortConfig = PortConfig()) -> pa.Table:
+    """Stays inside each of ``areas`` as ``geofence`` events."""
     a = _arrays(tracks)
     n = len(a["ts"])
     if n == 0:

@@ -14,7 +14,7 @@ Three signs (thresholds in :class:`~sanctionwatch.events.config.SpoofingConfig`)
   cut into the coastline polygons.
 
 Signs of one MMSI that overlap in time make one event (``details.kinds`` lists
-them). :func:`find_spoofing` also returns which positions are spoofed, so the
+them). :func:`detect_spoofing` also returns which positions are spoofed, so the
 other detectors can leave them out.
 """
 
@@ -30,8 +30,8 @@ from ..units import MPS_PER_KNOT, US_PER_SECOND, haversine_m
 from .build import empty_events, make_events
 from .config import SpoofingConfig
 from .grouping import group_bounds, run_ids
-from .land import land_mask
-from .places import PortIndex, default_ports
+from .land import LandMask
+from .places import PortIndex
 
 VERSION = "spoofing-v1"
 # When signs overlap, the event's kind is the first present in this order.
@@ -68,10 +68,13 @@ def _speed_kn(lat: np.ndarray, lon: np.ndarray, ts: np.ndarray, i: np.ndarray, j
     return haversine_m(lat[i], lon[i], lat[j], lon[j]) / dt_s / MPS_PER_KNOT
 
 
-def find_spoofing(
-    tracks: pa.Table, *, config: SpoofingConfig = SpoofingConfig(), ports: PortIndex | None = None
+def detect_spoofing(
+    tracks: pa.Table, *, ports: PortIndex, land: LandMask, config: SpoofingConfig = SpoofingConfig()
 ) -> SpoofingResult:
-    """Spoofing events and spoofed rows of segmented positions (``segment`` output, outliers included)."""
+    """Spoofing events and spoofed rows of segmented positions (``segment`` output, outliers included).
+
+    Positions on ``land`` count unless they are near one of ``ports`` (berths, rivers).
+    """
     n = tracks.num_rows
     spoofed = np.zeros(n, dtype=bool)
     if n == 0:
@@ -104,17 +107,10 @@ def find_spoofing(
     signs.add("position_jump", exc_first, exc_last, exc_extra)
     spoofed[exc_rows] = True
 
-    land_first, land_last, land_extra, land_rows = _on_land(good, mmsi, lat, lon, track, config, ports)
+    land_first, land_last, land_extra, land_rows = _on_land(good, mmsi, lat, lon, track, config, ports, land)
     signs.add("on_land", land_first, land_last, land_extra)
     spoofed[land_rows] = True
     return SpoofingResult(_merge(signs, mmsi, ts, lat, lon), spoofed)
-
-
-def detect_spoofing(
-    tracks: pa.Table, *, config: SpoofingConfig = SpoofingConfig(), ports: PortIndex | None = None
-) -> pa.Table:
-    """Spoofing events of segmented positions as an ``EVENTS`` table."""
-    return find_spoofing(tracks, config=config, ports=ports).events
 
 
 def _merge(signs: _Signs, mmsi: np.ndarray, ts: np.ndarray, lat: np.ndarray, lon: np.ndarray) -> pa.Table:
@@ -230,15 +226,14 @@ def _on_land(
     lon: np.ndarray,
     track: np.ndarray,
     config: SpoofingConfig,
-    ports: PortIndex | None,
+    ports: PortIndex,
+    mask: LandMask,
 ) -> tuple[np.ndarray, np.ndarray, list[dict[str, Any]], np.ndarray]:
     """Runs of at least ``min_land_positions`` track positions on land, away from ports."""
     empty = np.empty(0, dtype=np.int64)
-    mask = land_mask()
     # Positions near a port never count, so they skip the (costly) exact polygon test.
     cand = good[mask.maybe_on_land(lat[good], lon[good])]
     if len(cand):
-        ports = default_ports() if ports is None else ports
         near, _ = ports.nearest(lat[cand], lon[cand], max_km=config.land_port_exclusion_km)
         cand = cand[near < 0]
     if len(cand):

@@ -16,11 +16,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..exc import InputError
+from ..identifiers import find_imo_numbers
 from ..ids import file_sha256
 from ..model.entity import Entity, Identifier, ListPublication, Name
 from .countries import country_code
 from .dates import parse_date, parse_dates, year_range
-from .identifiers import find_imo_numbers
 from .xml import read_publication_xml, require, text, texts
 
 SOURCE = "un"

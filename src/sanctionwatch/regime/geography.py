@@ -36,7 +36,7 @@ def read_data_yaml(name: str) -> Any:
 
 @dataclass(frozen=True, slots=True)
 class Port:
-    """A port point; ``dprk`` marks ports of the DPRK."""
+    """A port point; ``dprk`` marks ports of the DPRK, ``curated`` those of ``ports.yaml``."""
 
     name: str
     country: str
@@ -45,11 +45,10 @@ class Port:
     dprk: bool
     locode: str | None = None
     alt_names: tuple[str, ...] = field(default_factory=tuple)
+    curated: bool = False
 
 
-@lru_cache(maxsize=1)
-def load_ports() -> tuple[Port, ...]:
-    """Every port in ``ports.yaml``."""
+def _curated_ports() -> tuple[Port, ...]:
     doc = read_data_yaml("ports.yaml")
     return tuple(
         Port(
@@ -60,6 +59,7 @@ def load_ports() -> tuple[Port, ...]:
             dprk=bool(p.get("dprk", False)),
             locode=p.get("locode"),
             alt_names=tuple(p.get("alt_names", ())),
+            curated=True,
         )
         for p in doc["ports"]
     )
@@ -70,13 +70,14 @@ SAME_PORT_M = 5000.0
 
 
 @lru_cache(maxsize=1)
-def load_world_ports() -> tuple[Port, ...]:
-    """The curated ports plus every World Port Index port not already among them.
+def load_ports() -> tuple[Port, ...]:
+    """The curated ports of ``ports.yaml`` (first, ``curated``) plus every World Port Index port not among them.
 
-    Detection (port visits, near-port flags) uses this list so that meetings in any
-    port's anchorage are recognised as such, not only in the DPRK's neighbourhood.
+    Detection (port visits, near-port flags) uses the whole list so that meetings in
+    any port's anchorage are recognised as such, not only in the DPRK's
+    neighbourhood; maps label the curated ones.
     """
-    curated = load_ports()
+    curated = _curated_ports()
     c_lat = np.array([p.lat for p in curated])
     c_lon = np.array([p.lon for p in curated])
     lines = [ln for ln in read_data_text("wpi_ports.csv").splitlines() if not ln.startswith("#")]
@@ -96,9 +97,9 @@ def load_world_ports() -> tuple[Port, ...]:
 
 
 def port_by_name(name: str) -> Port:
-    """Look up a port by name or alternative name (case-insensitive)."""
+    """Look up a curated port by name or alternative name (case-insensitive)."""
     key = name.strip().lower()
-    for p in load_ports():
+    for p in (p for p in load_ports() if p.curated):
         if p.name.lower() == key or key in (a.lower() for a in p.alt_names):
             return p
     raise KeyError(name)

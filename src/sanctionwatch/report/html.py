@@ -126,7 +126,9 @@ def render_report(data: ReportData) -> str:
     )
     proj = Projection(*fit_bbox(lat, lon))
     inside = [
-        p for p in load_ports() if proj.lon_min <= p.lon <= proj.lon_max and proj.lat_min <= p.lat <= proj.lat_max
+        p
+        for p in load_ports()
+        if p.curated and proj.lon_min <= p.lon <= proj.lon_max and proj.lat_min <= p.lat <= proj.lat_max
     ]
     port_points = [MapPoint(p.lat, p.lon, "dprk_port" if p.dprk else "port", p.name) for p in inside]
     mapped = [r for r in events.to_pylist() if _on_map(r)]

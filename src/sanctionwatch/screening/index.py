@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz.distance import OSA
 
-from ..lists.identifiers import imo_check_digit_ok
+from ..identifiers import imo_check_digit_ok, imo_number, mmsi_number
 from ..model.entity import Entity
 from .config import ScreeningSettings, load_screening_settings
 from .normalise import (
@@ -34,10 +34,8 @@ from .normalise import (
     GENERIC_WORDS,
     country_code,
     cyrillic_traditional_variant,
-    imo_number,
     joined_key,
     korean_reading,
-    mmsi_number,
     name_tokens,
     phonetic_key,
     script_of,

@@ -427,25 +427,7 @@ def joined_key(tokens: tuple[str, ...] | list[str]) -> str:
     return phonetic_key("".join(tokens))
 
 
-# --- identifiers -----------------------------------------------------------------
-
-_DIGITS_RE = re.compile(r"\d+")
-
-
-def imo_number(value: str) -> str | None:
-    """The 7 digits of an IMO number written any way (``IMO 8604917``, ``8604917``), else None.
-
-    The check digit is not tested here: company and registered-owner IMO numbers
-    have none (see :func:`sanctionwatch.lists.identifiers.imo_check_digit_ok`).
-    """
-    found = [d for d in _DIGITS_RE.findall(value) if len(d) == 7]
-    return found[0] if len(found) == 1 else None
-
-
-def mmsi_number(value: str) -> str | None:
-    """The 9 digits of an MMSI, else None."""
-    digits = "".join(_DIGITS_RE.findall(value))
-    return digits if len(digits) == 9 else None
+# --- countries -------------------------------------------------------------------
 
 
 def country_code(value: str) -> str | None:

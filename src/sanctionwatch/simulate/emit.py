@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from ..lists.identifiers import imo_check_digit_ok
+from ..identifiers import imo_check_digit_ok
 from ..model.ais import NOISE_SPEEDS_KN
 from ..regime.geography import on_land
 from ..units import MPS_PER_KNOT, SECONDS_PER_HOUR, haversine_m

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import yaml
 
-from ..lists.identifiers import imo_check_digit
+from ..identifiers import imo_check_digit
 
 DATA = "sanctionwatch.simulate.data"
 SAMPLE_LIST = "sanctionwatch.lists.data"

@@ -132,7 +132,7 @@ def _port_berths(name: str) -> PortBerths | None:
 @lru_cache(maxsize=1)
 def usable_ports() -> tuple[Port, ...]:
     """Ports with sea near their WPI point at the resolution of the land polygons."""
-    return tuple(p for p in load_ports() if _port_berths(p.name) is not None)
+    return tuple(p for p in load_ports() if p.curated and _port_berths(p.name) is not None)
 
 
 @cache

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from ..exc import ConfigError
-from ..regime.geography import load_world_ports
+from ..regime.geography import load_ports
 from ..units import MPS_PER_KNOT, SECONDS_PER_HOUR, haversine_m
 from .config import SimulationSettings
 from .fleet import SHIP_TYPE_CARGO, SHIP_TYPE_TANKER, IdentityFactory, scenario_data
@@ -128,8 +128,8 @@ class Planner:
         self.trade_pool = tuple(p.name for p in ports if not p.dprk)
         self.areas = {a["id"]: a["bbox"] for a in scenario_data()["transfer_areas"]}
         # Every port the detectors know, so "offshore" here means offshore for them too.
-        self._port_lat = np.array([p.lat for p in load_world_ports()])
-        self._port_lon = np.array([p.lon for p in load_world_ports()])
+        self._port_lat = np.array([p.lat for p in load_ports()])
+        self._port_lon = np.array([p.lon for p in load_ports()])
 
     # -- cast ---------------------------------------------------------------------------
 

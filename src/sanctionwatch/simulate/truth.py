@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..regime.areas import load_areas
-from ..regime.geography import load_world_ports
+from ..regime.geography import load_ports
 from ..units import haversine_m
 from .config import SimulationSettings
 from .itinerary import VesselPlan
@@ -56,7 +56,7 @@ def port_visits(plan: VesselPlan, duration_s: float, cfg: SimulationSettings) ->
     lat0, lat1 = lat.min() - _PORT_BOX_DEG, lat.max() + _PORT_BOX_DEG
     lon_pad = _PORT_BOX_DEG / np.cos(np.radians(min(max(abs(lat0), abs(lat1)), 80.0)))
     lon0, lon1 = lon.min() - lon_pad, lon.max() + lon_pad
-    for port in (p for p in load_world_ports() if lat0 <= p.lat <= lat1 and lon0 <= p.lon <= lon1):
+    for port in (p for p in load_ports() if lat0 <= p.lat <= lat1 and lon0 <= p.lon <= lon1):
         box = (np.abs(lat - port.lat) < _PORT_BOX_DEG) & (
             np.abs(lon - port.lon) < _PORT_BOX_DEG / np.cos(np.radians(port.lat))
         )
@@ -122,7 +122,7 @@ def geofence_stays(plan: VesselPlan, duration_s: float, cfg: SimulationSettings)
 def loitering(plan: VesselPlan, duration_s: float, cfg: SimulationSettings) -> list[Record]:
     """Offshore stays (drifting, at anchor) of at least the loitering duration, away from port."""
     assert plan.builder is not None and plan.track is not None
-    ports = load_world_ports()
+    ports = load_ports()
     p_lat = np.array([p.lat for p in ports])
     p_lon = np.array([p.lon for p in ports])
     speeds = plan.track.leg_speed_kn()

@@ -25,10 +25,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..model.ais import POSITIONS, STATIC
+from ..units import US_PER_DAY
 from .connection import Store
 
 PARQUET_COMPRESSION = "zstd"
-_US_PER_DAY = 86_400 * 1_000_000
 _POSITION_COLUMNS = ", ".join(POSITIONS.names)
 _STATIC_COLUMNS = ", ".join(STATIC.names)
 
@@ -47,7 +47,7 @@ def write_positions(table: pa.Table, root: Path, *, file_sha256: str, seq: int) 
     if table.num_rows == 0:
         return []
     table = table.select(POSITIONS.names).cast(POSITIONS)
-    day = table.column("ts").cast(pa.int64()).to_numpy() // _US_PER_DAY
+    day = table.column("ts").cast(pa.int64()).to_numpy() // US_PER_DAY
     if len(day) > 1 and (np.diff(day) < 0).any():
         order = np.argsort(day, kind="stable")
         table = table.take(pa.array(order))

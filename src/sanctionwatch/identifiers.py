@@ -1,10 +1,16 @@
-"""Identifier helpers shared by the list adapters: IMO numbers in free text, check digits."""
+"""Vessel identifiers, in one place: IMO numbers (check digit, in free text), MMSIs and their MID.
+
+Used by the list adapters (IMO numbers in remarks), screening (numbers written any
+way), the identity detector (invalid check digits) and the simulator. The MID to
+flag table is reference data (:mod:`sanctionwatch.regime.flags`).
+"""
 
 from __future__ import annotations
 
 import re
 
 import numpy as np
+import numpy.typing as npt
 
 # "IMO 8604917", "IMO number: 5988369", "IMO No. 9066978", "Company Number IMO 5434358",
 # "International Maritime Organization (IMO) Number: 1790183".
@@ -53,3 +59,29 @@ def find_mmsi_numbers(text: str | None) -> list[str]:
     if not text:
         return []
     return list(dict.fromkeys(MMSI_IN_TEXT.findall(text)))
+
+
+_DIGITS_RE = re.compile(r"\d+")
+
+
+def imo_number(value: str) -> str | None:
+    """The 7 digits of an IMO number written any way (``IMO 8604917``, ``8604917``), else None.
+
+    The check digit is not tested here: company and registered-owner IMO numbers
+    have none (see :func:`imo_check_digit_ok`).
+    """
+    found = [d for d in _DIGITS_RE.findall(value) if len(d) == 7]
+    return found[0] if len(found) == 1 else None
+
+
+def mmsi_number(value: str) -> str | None:
+    """The 9 digits of an MMSI, else None."""
+    digits = "".join(_DIGITS_RE.findall(value))
+    return digits if len(digits) == 9 else None
+
+
+def mid_of_mmsi(mmsi: npt.ArrayLike) -> np.ndarray:
+    """MID (flag digits) of ship-station MMSIs (9 digits, first three = MID 2xx-7xx); -1 where it is not one."""
+    m = np.asarray(mmsi, dtype=np.int64)
+    mid = m // 1_000_000
+    return np.where((m >= 200_000_000) & (m < 800_000_000), mid, -1)

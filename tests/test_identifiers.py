@@ -3,7 +3,13 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sanctionwatch.lists.identifiers import find_imo_numbers, find_mmsi_numbers, imo_check_digit_ok
+from sanctionwatch.identifiers import (
+    find_imo_numbers,
+    find_mmsi_numbers,
+    imo_check_digit_ok,
+    imo_number,
+    mmsi_number,
+)
 
 
 def test_imo_check_digit():
@@ -27,3 +33,10 @@ def test_find_numbers_in_text():
     assert find_imo_numbers("IMO 12345678") == []
     assert find_mmsi_numbers("MMSI 445123000; MMSI 445123000") == ["445123000"]
     assert find_imo_numbers(None) == find_mmsi_numbers(None) == []
+
+
+def test_numbers_written_any_way():
+    assert imo_number("IMO 8604917") == imo_number("8604917") == "8604917"
+    assert imo_number("IMO 86049") is None
+    assert mmsi_number("445 123 456") == "445123456"
+    assert mmsi_number("12345") is None

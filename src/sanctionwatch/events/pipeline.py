@@ -1,0 +1,131 @@
+"""The detector pipeline: which detectors run on what, with the reference data they need.
+
+Detection has three kinds of work, each a pure function here that an engine
+(``sanctionwatch.engines``) calls on the slice of data it planned:
+
+- :func:`detect_vessel_events` — whole tracks of a range of MMSIs: segment,
+  spoofing (whose positions the rest leave out), gaps, loitering, port visits,
+  geofences; returns the events and the resampled grid for encounters;
+- :func:`detect_window_events` — a time window of the assembled grid: encounters,
+  which need every vessel at a moment; keeps those that start in the window's core;
+- :func:`detect_static_events` — identity changes over every static observation.
+
+Reference data (ports, areas, land, the MID table) is resolved once into a
+:class:`DetectionContext` and passed to every detector, which loads nothing itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+
+from ..ais.tracks import Grid, drop_outliers, resample_arrays, segment
+from ..regime.areas import DPRK_WATERS, Area, area_by_id, load_areas
+from ..regime.flags import FlagTable, load_flag_table
+from ..regime.geography import load_land, load_ports
+from .build import concat_events
+from .config import DetectionConfig
+from .encounters import detect_encounters
+from .gaps import detect_gaps
+from .identity import detect_identity_changes
+from .land import LandMask
+from .loitering import detect_loitering
+from .places import PortIndex
+from .ports import detect_geofences, detect_port_visits
+from .spoofing import detect_spoofing
+
+
+@dataclass(frozen=True)
+class DetectionContext:
+    """The reference data every detector takes as arguments, resolved once per run."""
+
+    ports: PortIndex
+    areas: tuple[Area, ...]
+    dprk_waters: Area
+    land: LandMask
+    flags: FlagTable
+
+    @classmethod
+    def shipped(cls, extra_areas: tuple[Area, ...] = ()) -> DetectionContext:
+        """The package's ports, areas, land and MID table, plus any user geofences."""
+        return cls(
+            ports=PortIndex.from_ports(load_ports()),
+            areas=tuple(load_areas()) + tuple(extra_areas),
+            dprk_waters=area_by_id(DPRK_WATERS),
+            land=LandMask.from_geometry(load_land()),
+            flags=load_flag_table(),
+        )
+
+    def warm(self, config: DetectionConfig) -> None:
+        """Build the per-process caches (geofence buffers) once, before an engine forks workers."""
+        empty = np.empty(0)
+        for area in self.areas:
+            area.state(empty, empty, margin_m=config.port.geofence_margin_m)
+
+
+def detect_vessel_events(
+    positions: pa.Table, *, track_offset: int, config: DetectionConfig, context: DetectionContext
+) -> tuple[pa.Table, pa.Table]:
+    """Single-vessel events of ``positions`` (whole MMSIs, sorted by mmsi, ts) and their resampled grid.
+
+    ``track_offset`` is added to the segmenter's track numbers so that tracks of
+    different slices never share a number.
+    """
+    tracks = segment(positions, config=config.tracks)
+    tracks = tracks.set_column(
+        tracks.schema.get_field_index("track"),
+        "track",
+        pa.array(tracks.column("track").to_numpy() + track_offset, pa.int64()),
+    )
+    spoofing = detect_spoofing(tracks, ports=context.ports, land=context.land, config=config.spoofing)
+    # Spoofed positions are not where the ship was: the other detectors leave them out.
+    outlier = tracks.schema.get_field_index("outlier")
+    real = tracks.set_column(
+        outlier, "outlier", pa.array(tracks.column(outlier).to_numpy(zero_copy_only=False) | spoofing.spoofed)
+    )
+    real = drop_outliers(real)
+    grid = resample_arrays(
+        real.column("track").to_numpy(),
+        real.column("mmsi").to_numpy(),
+        real.column("ts").cast(pa.int64()).to_numpy(),
+        real.column("lat").to_numpy(),
+        real.column("lon").to_numpy(),
+        grid_min=config.encounter.grid_min,
+        max_gap_h=config.encounter.max_interp_gap_h,
+    )
+    events = concat_events(
+        [
+            detect_gaps(
+                real, ports=context.ports, land=context.land, dprk_waters=context.dprk_waters, config=config.gap
+            ),
+            detect_loitering(grid, ports=context.ports, config=config.loitering, tracks=real),
+            detect_port_visits(real, ports=context.ports, config=config.port),
+            detect_geofences(real, areas=context.areas, config=config.port),
+            spoofing.events,
+        ]
+    )
+    return events, grid.to_arrow()
+
+
+def detect_window_events(
+    grid: pa.Table,
+    static: pa.Table,
+    *,
+    core_start_us: int,
+    core_end_us: int,
+    config: DetectionConfig,
+    context: DetectionContext,
+) -> pa.Table:
+    """Encounters on a window of the assembled grid that start in ``[core_start_us, core_end_us)``."""
+    events = detect_encounters(
+        Grid.from_arrow(grid, config.encounter.grid_min), ports=context.ports, config=config.encounter, static=static
+    )
+    start = events.column("start").cast(pa.int64()).to_numpy()
+    return events.filter(pa.array((start >= core_start_us) & (start < core_end_us)))
+
+
+def detect_static_events(static: pa.Table, *, config: DetectionConfig, context: DetectionContext) -> pa.Table:
+    """Identity events over every static observation."""
+    return detect_identity_changes(static, flags=context.flags, config=config.identity)

@@ -1,0 +1,130 @@
+"""Partition planning, slicing and the window re-read, independent of any engine."""
+
+import dataclasses
+import itertools
+
+import numpy as np
+import pyarrow as pa
+
+from sanctionwatch.engines.config import EngineConfig
+from sanctionwatch.engines.local import run_local
+from sanctionwatch.engines.partition import (
+    Partition,
+    PartitionKind,
+    PartitionResult,
+    assemble_grid,
+    plan_vessels,
+    plan_windows,
+    run_partition,
+    run_windows,
+    slice_partition,
+)
+from sanctionwatch.events.config import DetectionConfig
+from sanctionwatch.model.events import EVENTS
+
+CFG = DetectionConfig()
+
+
+def test_plan_covers_every_row_once_and_cuts_at_vessel_boundaries(scenario, context):
+    pos, static, _ = scenario
+    engine = EngineConfig(vessel_partition_positions=7000)
+    parts = plan_vessels(pos, engine, static_rows=1)
+    vessels = [p for p in parts if p.kind is PartitionKind.VESSELS]
+    assert vessels[0].row_start == 0 and vessels[-1].row_end == pos.num_rows
+    assert all(a.row_end == b.row_start for a, b in itertools.pairwise(vessels))
+    mmsi = pos.column("mmsi").to_numpy()
+    assert all(mmsi[p.row_start] != mmsi[p.row_start - 1] for p in vessels[1:])
+    assert [p.kind for p in parts].count(PartitionKind.STATIC) == 1
+    grid = assemble_grid([run_partition(slice_partition(pos, p), static, p, CFG, context) for p in vessels])
+    # Track ids stay unique across partitions: each belongs to one vessel.
+    pairs = set(zip(grid.column("track").to_pylist(), grid.column("mmsi").to_pylist()))
+    assert grid.num_rows > 0 and len(pairs) == len({t for t, _ in pairs})
+    windows = plan_windows(grid, engine)
+    assert all(a.core_end_us == b.core_start_us for a, b in itertools.pairwise(windows))
+
+
+def test_window_keeps_only_encounters_starting_in_its_core(scenario, context):
+    pos, static, _ = scenario
+    ctx = context
+    engine = EngineConfig(workers=1)
+    everything = run_local(pos, static, context=ctx, engine=engine).filter(
+        pa.compute.equal(pa.compute.field("type"), "encounter")
+    )
+    start = everything.column("start").cast(pa.int64()).to_numpy()
+    assert len(start)
+    grid = assemble_grid(
+        [run_partition(slice_partition(pos, p), static, p, CFG, ctx) for p in plan_vessels(pos, engine)]
+    )
+    core = int(start[0])
+    part = Partition(
+        PartitionKind.WINDOW,
+        read_start_us=core - 10**12,
+        read_end_us=core + 10**12,
+        core_start_us=core + 1,
+        core_end_us=core + 10**12,
+    )
+    got = run_partition(slice_partition(grid, part), static, part, CFG, ctx).events
+    assert everything.column("event_id")[0].as_py() not in got.column("event_id").to_pylist()
+    owned = run_partition(slice_partition(grid, part), static, dataclasses.replace(part, core_start_us=core), CFG, ctx)
+    assert everything.column("event_id")[0].as_py() in owned.events.column("event_id").to_pylist()
+
+
+def _grid(hours: float) -> pa.Table:
+    """A grid table with one row per hour from 0 for ``hours`` hours (contents do not matter to planning)."""
+    from sanctionwatch.ais.tracks import GRID
+
+    ts = np.arange(0, int(hours) + 1) * 3600 * 10**6
+    n = len(ts)
+    cols = {f.name: pa.nulls(n, f.type) for f in GRID}
+    cols["ts"] = pa.array(ts, pa.int64()).cast(GRID.field("ts").type)
+    return pa.table(cols, schema=GRID)
+
+
+def _encounter_ending(end_us: int) -> pa.Table:
+    row = {f.name: None for f in EVENTS}
+    row.update(event_id="e", type="encounter", mmsi=1, start=0, end=end_us, duration_h=end_us / 3.6e9)
+    return pa.Table.from_pylist([row], schema=EVENTS)
+
+
+def test_windows_tile_the_grid_with_their_overlap():
+    engine = EngineConfig(window_h=24, overlap_h=12)
+    parts = plan_windows(_grid(72), engine)
+    day, half = 24 * 3600 * 10**6, 12 * 3600 * 10**6
+    assert [p.core_start_us for p in parts] == [0, day, 2 * day, 3 * day]
+    assert all(p.read_start_us == p.core_start_us - half and p.read_end_us == p.core_end_us + half for p in parts)
+
+
+def test_a_window_whose_encounter_runs_to_its_read_edge_is_read_again_further():
+    """The first window's encounter goes on to the end of what it read: that window alone is re-run, twice as far."""
+    engine = EngineConfig(window_h=24, overlap_h=12)
+    grid = _grid(24 * 5)
+    calls: list[list[Partition]] = []
+    day = 24 * 3600 * 10**6
+
+    def run(parts: list[Partition]) -> list[PartitionResult]:
+        calls.append(parts)
+        # The encounter of window 0 lasts until hour 60: past a 12 h overlap (ends at 36 h), not past 60 h.
+        return [
+            PartitionResult(_encounter_ending(min(60 * 3600 * 10**6, p.read_end_us)))
+            if p.core_start_us == 0
+            else PartitionResult(EVENTS.empty_table())
+            for p in parts
+        ]
+
+    results = run_windows(run, grid, CFG, engine)
+    assert len(calls) == 3  # the plan, one re-read to 60 h (cut again), one to 84 h (ends inside)
+    assert [len(c) for c in calls[1:]] == [1, 1]
+    assert calls[1][0].read_end_us == 2 * (day + 12 * 3600 * 10**6) - day
+    assert int(results[0].events.column("end").cast(pa.int64())[0].as_py()) == 60 * 3600 * 10**6
+
+
+def test_no_reread_past_the_end_of_the_data():
+    engine = EngineConfig(window_h=24, overlap_h=12)
+    calls: list[list[Partition]] = []
+
+    def run(parts: list[Partition]) -> list[PartitionResult]:
+        calls.append(parts)
+        return [PartitionResult(_encounter_ending(p.read_end_us)) for p in parts]
+
+    run_windows(run, _grid(20), CFG, engine)
+    assert len(calls) == 1  # the one window already reads past the last tick
