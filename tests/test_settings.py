@@ -10,7 +10,7 @@ from sanctionwatch.settings import Settings, describe, from_env, load_settings
 def test_defaults():
     s = from_env(Settings, environ={})
     assert s.db == Path("sanctionwatch.duckdb")
-    assert 0 < s.match_threshold < 1
+    assert s.match_threshold is None  # unset: each algorithm's own threshold applies
 
 
 def test_environment_and_override():

@@ -125,8 +125,12 @@ class Settings:
         default=Path("sanctionwatch.duckdb"),
         metadata={"help": "DuckDB store file; positions live beside it in <db>.data/"},
     )
-    match_threshold: float = dataclasses.field(
-        default=0.70, metadata={"help": "screening score at or above which a result counts as a match"}
+    match_threshold: float | None = dataclasses.field(
+        default=None,
+        metadata={
+            "help": "screening score at or above which a result counts as a match (unset: the algorithm's own, "
+            "e.g. 0.70 for dprk-v1)"
+        },
     )
     quiet: bool = dataclasses.field(default=False, metadata={"help": "no progress bars"})
 

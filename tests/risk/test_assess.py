@@ -42,3 +42,19 @@ def test_a_renamed_designated_ship_is_still_found():
     hits = screen_vessels(history, Screener(load_sample().entities))
     assert [(h.mmsi, h.caption, h.by_identifier) for h in hits] == [(445000001, "YU JONG 2", True)]
     assert "broadcast as YU JONG 2" in hits[0].explanation
+
+
+def test_vessel_screening_honours_the_match_threshold_setting(store, monkeypatch):
+    """``vessels`` and ``screen`` agree on what a match is: both follow SANCTIONWATCH_MATCH_THRESHOLD."""
+    from sanctionwatch.risk.assess import assess_store
+    from sanctionwatch.store.entities import save_publication
+    from sanctionwatch.store.files import add_static_rows
+
+    save_publication(store, load_sample())
+    # Name only, another flag: dprk-v1 scores this 0.85, a match at the default 0.70.
+    add_static_rows(store, "0" * 64, static_rows((412000001, 1, None, "YU JONG 2")))
+    monkeypatch.delenv("SANCTIONWATCH_MATCH_THRESHOLD", raising=False)
+    assert [h.caption for h in assess_store(store).hits] == ["YU JONG 2"]
+    monkeypatch.setenv("SANCTIONWATCH_MATCH_THRESHOLD", "0.9")
+    assert assess_store(store).hits == []
+    assert Screener(load_sample().entities).threshold == 0.9

@@ -28,7 +28,6 @@ def _screener(
     ctx: typer.Context, sample: bool, sources: list[str], algorithm: str, threshold: float | None
 ) -> Screener:
     st = state(ctx)
-    threshold = st.settings.match_threshold if threshold is None else threshold
     if sample:
         from ..lists.sample import load_sample
 
@@ -78,7 +77,11 @@ def screen(
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
     limit: int = typer.Option(5, "--limit", "-n", min=1, help="Results per query."),
     threshold: float | None = typer.Option(
-        None, "--threshold", min=0.0, max=1.0, help="Match threshold [default: SANCTIONWATCH_MATCH_THRESHOLD, 0.70]."
+        None,
+        "--threshold",
+        min=0.0,
+        max=1.0,
+        help="Match threshold [default: SANCTIONWATCH_MATCH_THRESHOLD, else the algorithm's own].",
     ),
     source: list[str] = typer.Option([], "--source", help="Only this list (un, ofac, ...); repeatable."),
     algorithm: str = typer.Option(DEFAULT_ALGORITHM, "--algorithm", help="Scoring algorithm name and version."),

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..exc import InputError, NotReady
 from ..model.entity import SCHEMAS, Entity
+from ..settings import load_settings
 from .algorithms import DEFAULT_ALGORITHM, Algorithm, get_algorithm
 from .config import ScreeningSettings
 from .index import CandidateIndex
@@ -66,6 +67,18 @@ class MatchResult:
     features: dict[str, float] = field(default_factory=dict)  # fired feature -> its score
 
 
+def resolve_threshold(algorithm: Algorithm, threshold: float | None = None) -> float:
+    """The match threshold in force: ``threshold`` if given, else ``SANCTIONWATCH_MATCH_THRESHOLD``, else the algorithm's.
+
+    Every screener resolves it here, so ``screen``, ``vessels``, the report and the
+    API agree on what a match is.
+    """
+    if threshold is not None:
+        return threshold
+    configured = load_settings().match_threshold
+    return algorithm.threshold if configured is None else configured
+
+
 class Screener:
     """Screens queries against a fixed set of list entities with one algorithm."""
 
@@ -78,14 +91,18 @@ class Screener:
         settings: ScreeningSettings | None = None,
     ) -> None:
         self.algorithm: Algorithm = get_algorithm(algorithm)
-        self.threshold = self.algorithm.threshold if threshold is None else threshold
+        self.threshold = resolve_threshold(self.algorithm, threshold)
         self.index = CandidateIndex(entities, settings)
 
     def __len__(self) -> int:
         return len(self.index)
 
-    def match(self, query: Query, *, limit: int = 5) -> list[MatchResult]:
-        """The best ``limit`` entities for ``query`` with a score above zero, best first."""
+    def match(self, query: Query, *, limit: int = 5, threshold: float | None = None) -> list[MatchResult]:
+        """The best ``limit`` entities for ``query`` with a score above zero, best first.
+
+        ``match`` is decided at ``threshold`` when given (one request's own), else at the screener's.
+        """
+        cut = self.threshold if threshold is None else threshold
         if query.schema is not None and query.schema not in SCHEMAS and query.schema != "Company":
             raise InputError(
                 f"unknown schema {query.schema!r}; use one of {', '.join(SCHEMAS)}", errors={"schema": query.schema}
@@ -101,7 +118,7 @@ class Screener:
                 MatchResult(
                     entity=candidate.entity,
                     score=round(verdict.score, 4),
-                    match=verdict.score >= self.threshold,
+                    match=verdict.score >= cut,
                     matched_name=(name_res.candidate or "") if name_res else candidate.entity.caption,
                     algorithm=self.algorithm.name,
                     explanation=explanation,

@@ -91,7 +91,7 @@ def query_from_example(qid: str, example: EntityExample) -> Query:
     )
 
 
-def _scored(result: MatchResult, threshold: float) -> ScoredEntityResponse:
+def _scored(result: MatchResult) -> ScoredEntityResponse:
     e = result.entity
     return ScoredEntityResponse(
         id=e.id,
@@ -102,7 +102,7 @@ def _scored(result: MatchResult, threshold: float) -> ScoredEntityResponse:
         referents=[],
         last_change=e.listed_on,
         score=result.score,
-        match=result.score >= threshold,
+        match=result.match,
         features=result.features,
         algorithm=result.algorithm,
         explanation=result.explanation,
@@ -120,13 +120,12 @@ def match(
 ) -> EntityMatchResponse:
     """Match query entities against ``dataset`` (``default`` = every loaded list), in yente's shape."""
     screener = _datasets(request).screener(dataset, algorithm)
-    cut = screener.threshold if threshold is None else threshold
     queries = {qid: query_from_example(qid, ex) for qid, ex in body.queries.items()}
     responses = {}
     for qid, query in queries.items():
-        results = screener.match(query, limit=limit)
+        results = screener.match(query, limit=limit, threshold=threshold)
         responses[qid] = EntityMatches(
-            results=[_scored(r, cut) for r in results],
+            results=[_scored(r) for r in results],
             total=TotalSpec(value=len(results)),
             query=body.queries[qid],
         )
@@ -142,7 +141,6 @@ def match(
 def screen(body: ScreenRequest, request: Request) -> ScreenResponse:
     """Screen one name (with optional schema, birth date, nationality, IMO, MMSI)."""
     screener = _datasets(request).screener(body.dataset)
-    cut = screener.threshold if body.threshold is None else body.threshold
     query = Query(
         id="screen",
         name=body.name,
@@ -162,12 +160,13 @@ def screen(body: ScreenRequest, request: Request) -> ScreenResponse:
             source_id=r.entity.source_id,
             caption=r.entity.caption,
             score=r.score,
-            match=r.score >= cut,
+            match=r.match,
             matched_name=r.matched_name,
             algorithm=r.algorithm,
             features=r.features,
             explanation=r.explanation,
         )
-        for r in screener.match(query, limit=body.limit)
+        for r in screener.match(query, limit=body.limit, threshold=body.threshold)
     ]
-    return ScreenResponse(algorithm=screener.algorithm.name, threshold=cut, dataset=body.dataset, results=results)
+    threshold = screener.threshold if body.threshold is None else body.threshold
+    return ScreenResponse(algorithm=screener.algorithm.name, threshold=threshold, dataset=body.dataset, results=results)
