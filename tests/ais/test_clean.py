@@ -106,6 +106,16 @@ def test_not_available_values_become_null(con):
     assert [(r["imo"], r["draught_m"]) for r in s] == [(None, None), (9134270, 5.5)]
 
 
+def test_every_noise_speed_becomes_null_at_ingest(con):
+    """102.3 (not available), 63.0 and 51.2 kn are one concept: the same speeds the tracks ignore."""
+    rows = [
+        ("445112000", f"2025-01-06T00:0{i}:00", "38.7", "125.2", speed, "")
+        for i, speed in enumerate(("102.3", "63.0", "51.2", "51.3"))
+    ]
+    _, out = reasons(con, rows)
+    assert [r["speed_kn"] for r in out.positions.to_pylist()] == [None, None, None, pytest.approx(51.3)]
+
+
 def test_exact_duplicates_are_quarantined_after_the_first(con):
     row = ("445112000", "2025-01-06T00:00:00", "38.7", "125.2", "1.0", "")
     moved = ("445112000", "2025-01-06T00:00:00", "38.8", "125.2", "1.0", "")

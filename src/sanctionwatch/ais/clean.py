@@ -37,7 +37,8 @@ Reason codes (checked in this order):
     earlier in the chunk (repeats across chunks and files are removed when
     positions are read, see :mod:`sanctionwatch.store.positions`).
 
-Values AIS uses for "not available" become nulls: speed 102.3 kn, course ≥ 360°,
+Values AIS uses for "not available" become nulls: speed 102.3 kn (and the noise speeds
+63.0 and 51.2 kn, ``model.ais.NOISE_SPEEDS_KN``), course ≥ 360°,
 heading 511, draught/length/width 0, ship type 0, IMO outside 7 digits.
 """
 
@@ -53,15 +54,24 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..model.ais import CANONICAL, LAT_NOT_AVAILABLE, LON_NOT_AVAILABLE, POSITIONS, STATIC
+from ..model.ais import (
+    CANONICAL,
+    LAT_NOT_AVAILABLE,
+    LON_NOT_AVAILABLE,
+    NOISE_SPEED_TOLERANCE_KN,
+    NOISE_SPEEDS_KN,
+    POSITIONS,
+    STATIC,
+)
 from ..settings import from_env, settings_group
 from .formats import Dialect
 
 POSITION_TYPES = (1, 2, 3, 18, 27)
 POSITION_AND_STATIC_TYPES = (19,)
 STATIC_TYPES = (5, 24)
-SPEED_NOT_AVAILABLE_KN = 102.3
 STATIC_FIELDS = ("imo", "name", "call_sign", "ship_type", "length_m", "width_m", "draught_m", "destination")
+
+_NOISE_SPEED_SQL = " OR ".join(f"abs(speed_kn - {v}) < {NOISE_SPEED_TOLERANCE_KN}" for v in NOISE_SPEEDS_KN)
 
 QUARANTINE = pa.schema([pa.field("line_no", pa.int64()), pa.field("raw", pa.string()), pa.field("reason", pa.string())])
 
@@ -368,7 +378,7 @@ def validate(
         CASE WHEN kind = 'static' THEN hash(mmsi, ts, static_key) ELSE hash(mmsi, ts, lat, lon) END AS dup_key,
         static_key,
         mmsi, ts, lat, lon,
-        CASE WHEN speed_kn >= 0 AND speed_kn <> {SPEED_NOT_AVAILABLE_KN} THEN speed_kn END::FLOAT AS speed_kn,
+        CASE WHEN speed_kn >= 0 AND NOT ({_NOISE_SPEED_SQL}) THEN speed_kn END::FLOAT AS speed_kn,
         CASE WHEN course_deg >= 0 AND course_deg < 360 THEN course_deg END::FLOAT AS course_deg,
         CASE WHEN heading_deg >= 0 AND heading_deg < 360 THEN heading_deg END::FLOAT AS heading_deg,
         CASE WHEN nav_status BETWEEN 0 AND 15 THEN nav_status END::SMALLINT AS nav_status

@@ -29,14 +29,11 @@ import pyarrow as pa
 from ..model.ais import (
     LAT_NOT_AVAILABLE,
     LON_NOT_AVAILABLE,
-    NOISE_SPEEDS_KN,
     POSITIONS,
     TIMESTAMP,
+    noise_speed_mask,
 )
 from ..units import EARTH_RADIUS_M, MPS_PER_KNOT, US_PER_SECOND, haversine_m
-
-# Tolerance when recognising the float32 noise speeds (102.3 is stored as 102.30000305).
-_NOISE_TOLERANCE_KN = 0.01
 
 GRID = pa.schema(
     [
@@ -87,9 +84,7 @@ def clean_positions(positions: pa.Table) -> pa.Table:
     )
     table = positions if valid.all() else positions.filter(pa.array(valid))
     speed = table.column("speed_kn").to_numpy(zero_copy_only=False).astype(np.float64)
-    noise = np.zeros(len(speed), dtype=bool)
-    for value in NOISE_SPEEDS_KN:
-        noise |= np.abs(speed - value) < _NOISE_TOLERANCE_KN
+    noise = noise_speed_mask(speed)
     if noise.any():
         clean = pa.array(np.where(noise, np.nan, speed).astype(np.float32), mask=noise | np.isnan(speed))
         table = table.set_column(table.schema.get_field_index("speed_kn"), "speed_kn", clean)

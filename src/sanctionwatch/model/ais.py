@@ -6,14 +6,28 @@ column means the same thing (and has the same unit) everywhere.
 
 from __future__ import annotations
 
+import numpy as np
 import pyarrow as pa
 
 TIMESTAMP = pa.timestamp("us", tz="UTC")
 
-# Speed values AIS uses as "not available" or that receivers emit as noise.
+# Speed values AIS uses as "not available" (102.3) or that receivers emit as noise:
+# ingest stores them as nulls and the track code ignores them in any input.
 NOISE_SPEEDS_KN = (102.3, 63.0, 51.2)
+# Tolerance when recognising them in float32 (102.3 is stored as 102.30000305).
+NOISE_SPEED_TOLERANCE_KN = 0.01
 LAT_NOT_AVAILABLE = 91.0
 LON_NOT_AVAILABLE = 181.0
+
+
+def noise_speed_mask(speed_kn: np.ndarray) -> np.ndarray:
+    """Which speeds are one of the ``NOISE_SPEEDS_KN`` (vectorised; NaN is not noise)."""
+    speed = np.asarray(speed_kn, dtype=np.float64)
+    noise = np.zeros(speed.shape, dtype=bool)
+    for value in NOISE_SPEEDS_KN:
+        noise |= np.abs(speed - value) < NOISE_SPEED_TOLERANCE_KN
+    return noise
+
 
 POSITIONS = pa.schema(
     [
