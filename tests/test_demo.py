@@ -7,7 +7,7 @@ import pytest
 
 from sanctionwatch.demo import run_demo
 from sanctionwatch.model.events import EVENT_COLUMNS
-from sanctionwatch.report.build import VESSEL_COLUMNS
+from sanctionwatch.report.export import VESSEL_COLUMNS
 
 
 @pytest.fixture(scope="module")

@@ -16,9 +16,9 @@ from pathlib import Path
 from .ais.ingest import IngestReport, ingest_file
 from .engines.detect import run_detection
 from .evaluate import Evaluation, evaluate
-from .events.export import write_csv
 from .lists.sample import load_sample
-from .report.build import collect, write_report, write_vessels_csv
+from .report.build import collect, write_report
+from .report.export import write_events, write_vessels
 from .risk.assess import Assessment, assess_store
 from .simulate import simulate
 from .store import open_store
@@ -87,10 +87,11 @@ def run_demo(
             collect(store, assessment, title="sanctionwatch demo: simulated week, Yellow Sea and Korea Bay"),
             out_dir / "report.html",
         )
-        events_csv = out_dir / "events.csv"
+        events_csv, vessels_csv = out_dir / "events.csv", out_dir / "vessels.csv"
         with open(events_csv, "w", newline="", encoding="utf-8") as fh:
-            write_csv(assessment.events, fh)
-        vessels_csv = write_vessels_csv(assessment.risks, out_dir / "vessels.csv")
+            write_events(assessment.events, fh, "csv")
+        with open(vessels_csv, "w", newline="", encoding="utf-8") as fh:
+            write_vessels(assessment.risks, fh, "csv")
         done("report")
     evaluation = evaluate(assessment.events, scenario.truth)
     (out_dir / "evaluation.txt").write_text(evaluation.table() + "\n", encoding="utf-8")

@@ -19,7 +19,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from .events.export import event_records
+from .events.build import event_records
 from .model.events import EVENT_TYPES
 
 

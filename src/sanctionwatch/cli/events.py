@@ -10,9 +10,10 @@ import typer
 from rich.table import Table
 
 from ..engines.detect import ENGINES, run_detection
-from ..events.export import WRITERS, event_records
+from ..events.build import event_records
 from ..exc import InputError
 from ..model.events import EVENT_TYPES
+from ..report.export import EVENT_WRITERS, write_events
 from ..store.events import read_events
 from .context import console, out_path, progress, state
 
@@ -52,20 +53,19 @@ def events(
     output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
 ) -> None:
     """List stored events, or export them as CSV, JSON or GeoJSON."""
-    if fmt != "table" and fmt not in WRITERS:
-        raise InputError(f"unknown format {fmt!r}; choose table, {', '.join(WRITERS)}")
+    if fmt != "table" and fmt not in EVENT_WRITERS:
+        raise InputError(f"unknown format {fmt!r}; choose table, {', '.join(EVENT_WRITERS)}")
     table = read_events(state(ctx).store(), type=type_, mmsi=mmsi)
     if fmt == "table":
         if output is not None:
             raise InputError("--output needs --format csv, json or geojson")
         _print_table(table)
         return
-    writer = WRITERS[fmt]
     if output is None:
-        writer(table, sys.stdout)
+        write_events(table, sys.stdout, fmt)
         return
     with open(out_path(output), "w", newline="", encoding="utf-8") as fh:
-        n = writer(table, fh)
+        n = write_events(table, fh, fmt)
     console.print(f"{n:,} events -> {output}")
 
 

@@ -12,10 +12,10 @@ from rich.table import Table
 
 from ..exc import InputError
 from ..lists.diff import ListDiff, diff_publications, load_reference
-from ..lists.export import EXPORT_FORMATS, export_entities
 from ..lists.fetch import DEFAULT_SOURCES, OFFICIAL_URLS, fetch_settings, update
 from ..lists.ftm import read_ftm
 from ..lists.sniff import FORMATS, parse_files
+from ..report.export import ENTITY_WRITERS, write_entities
 from ..store.entities import entity_stats, list_versions, load_entities, save_publication
 from .context import console, out_path, progress, state
 
@@ -164,21 +164,21 @@ def _short(value: object, width: int = 100) -> str:
 @lists_app.command("export")
 def export(
     ctx: typer.Context,
-    fmt: str = typer.Option("json", "--format", "-f", help=f"{' | '.join(EXPORT_FORMATS)} (JSON lines)."),
+    fmt: str = typer.Option("json", "--format", "-f", help=f"{' | '.join(ENTITY_WRITERS)} (JSON lines)."),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
     sources: list[str] = typer.Option(
         [], "--source", "-s", help="Only these lists (repeatable) [default: all loaded]."
     ),
 ) -> None:
     """Export the current entities as JSON lines or FollowTheMoney entities."""
-    if fmt not in EXPORT_FORMATS:
-        raise InputError(f"unknown export format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}")
+    if fmt not in ENTITY_WRITERS:
+        raise InputError(f"unknown export format {fmt!r}; choose one of {', '.join(ENTITY_WRITERS)}")
     entities = load_entities(state(ctx).store(), sources or None)
     if output is None:
-        export_entities(entities, sys.stdout, fmt)
+        write_entities(entities, sys.stdout, fmt)
         return
     with open(out_path(output), "w", encoding="utf-8") as fh:
-        count = export_entities(entities, fh, fmt)
+        count = write_entities(entities, fh, fmt)
     console.print(f"{count:,} records -> {output}")
 
 

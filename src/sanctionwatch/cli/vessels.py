@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import json
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -11,7 +9,8 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from ..report.build import VESSEL_COLUMNS, collect, vessel_rows, write_report
+from ..report.build import collect, write_report
+from ..report.export import vessel_rows, write_vessels
 from ..risk.assess import Assessment, assess_store
 from ..store import Store
 from .context import console, out_path, progress, state
@@ -51,13 +50,8 @@ def vessels(
         return
     fh = open(out_path(output), "w", newline="", encoding="utf-8") if output else sys.stdout
     try:
-        if fmt is VesselFormat.json:
-            for r in rows:
-                fh.write(json.dumps(r) + "\n")
-        else:
-            writer = csv.DictWriter(fh, fieldnames=VESSEL_COLUMNS)
-            writer.writeheader()
-            writer.writerows(rows)
+        # A table asked for in a file is written as CSV.
+        write_vessels(assessment.risks[:top], fh, "json" if fmt is VesselFormat.json else "csv")
     finally:
         if output:
             fh.close()

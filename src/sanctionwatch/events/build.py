@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import math
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 
 from ..ids import content_id
-from ..model.events import EVENTS
+from ..model.events import EVENT_COLUMNS, EVENTS
 from ..units import US_PER_HOUR, US_PER_MINUTE
 
 
@@ -128,3 +130,26 @@ def concat_events(tables: Sequence[pa.Table]) -> pa.Table:
     _, first = np.unique(ids, return_index=True)
     table = table.take(pa.array(np.sort(first)))
     return table.sort_by([("start", "ascending"), ("event_id", "ascending")])
+
+
+def iso_utc(value: datetime) -> str:
+    """ISO 8601 UTC with a ``Z`` suffix, to the second."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _number(value: float | None) -> float | None:
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
+
+
+def event_records(events: pa.Table) -> Iterator[dict[str, Any]]:
+    """One plain dict per event: ISO times, ``details`` parsed, NaN positions as ``None``."""
+    for row in events.select(list(EVENT_COLUMNS)).to_pylist():
+        row["start"] = iso_utc(row["start"])
+        row["end"] = iso_utc(row["end"])
+        row["duration_h"] = round(row["duration_h"], 4)
+        row["lat"] = _number(row["lat"])
+        row["lon"] = _number(row["lon"])
+        row["details"] = json.loads(row["details"]) if row["details"] else {}
+        yield row
