@@ -48,7 +48,9 @@ from sanctionwatch.events.build import make_events
 from sanctionwatch.events.config import DetectionConfig
 from sanctionwatch.events.pipeline import DetectionContext
 from sanctionwatch.model.events import EVENT_TYPES
-from sanctionwatch.simulate import load_simulation_settings, simulate
+from sanctionwatch.settings import load_config
+from sanctionwatch.simulate import simulate
+from sanctionwatch.simulate.config import SimulationConfig
 
 NAIVE_SQL = """
 WITH bins AS (
@@ -156,7 +158,7 @@ def one_size(target: int, workdir: Path) -> dict[str, Any]:
     """Simulate about ``target`` positions, then time DuckDB and the detectors on them."""
     vessels = int(np.clip(round(target / (POSITIONS_PER_VESSEL_DAY_AT_60S * SPEED_DAYS)), 40, MAX_SPEED_VESSELS))
     interval_s = 60.0 * vessels * SPEED_DAYS * POSITIONS_PER_VESSEL_DAY_AT_60S / target
-    settings = load_simulation_settings(report_interval_s=interval_s)
+    settings = load_config(SimulationConfig, report_interval_s=interval_s)
     t0 = time.perf_counter()
     sc = simulate(workdir, seed=1, vessels=vessels, days=SPEED_DAYS, settings=settings, formats=("parquet",))
     simulate_s = time.perf_counter() - t0

@@ -26,12 +26,12 @@ from pathlib import Path
 
 import numpy as np
 
-from sanctionwatch.simulate import SimulationSettings, simulate
+from sanctionwatch.simulate import SimulationConfig, simulate
 from sanctionwatch.simulate.itinerary import ItineraryBuilder, VesselPlan
 from sanctionwatch.simulate.plan import Planner
 
 
-def interval_for(target: int, vessels: int, days: float, cfg: SimulationSettings) -> float:
+def interval_for(target: int, vessels: int, days: float, cfg: SimulationConfig) -> float:
     """Mean terrestrial interval that gives about ``target`` positions."""
     terrestrial = vessels * (1 - cfg.satellite_share)
     return max(1.0, terrestrial * days * 86400 * (1 - cfg.drop_share) / target)
@@ -59,9 +59,9 @@ def main() -> None:
     ap.add_argument("--csv", action="store_true", help="also write and time the CSV")
     args = ap.parse_args()
 
-    base = SimulationSettings()
+    base = SimulationConfig()
     interval = interval_for(args.positions, args.vessels, args.days, base)
-    cfg = SimulationSettings(report_interval_s=interval)
+    cfg = SimulationConfig(report_interval_s=interval)
     print(f"fleet {args.vessels} vessels x {args.days:g} days, terrestrial interval {interval:.1f} s (mean)")
 
     t0 = time.perf_counter()

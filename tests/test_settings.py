@@ -4,26 +4,26 @@ from pathlib import Path
 import pytest
 
 from sanctionwatch.exc import ConfigError
-from sanctionwatch.settings import Settings, describe, from_env, load_settings
+from sanctionwatch.settings import AppConfig, describe, from_env, load_config
 
 
 def test_defaults():
-    s = from_env(Settings, environ={})
+    s = from_env(AppConfig, environ={})
     assert s.db == Path("sanctionwatch.duckdb")
     assert s.match_threshold is None  # unset: each algorithm's own threshold applies
 
 
 def test_environment_and_override():
     env = {"SANCTIONWATCH_DB": "/tmp/x.duckdb", "SANCTIONWATCH_MATCH_THRESHOLD": "0.8", "SANCTIONWATCH_QUIET": "yes"}
-    s = from_env(Settings, environ=env)
+    s = from_env(AppConfig, environ=env)
     assert s.db == Path("/tmp/x.duckdb") and s.match_threshold == 0.8 and s.quiet is True
-    s2 = from_env(Settings, environ=env, match_threshold=0.9, db=None)
+    s2 = from_env(AppConfig, environ=env, match_threshold=0.9, db=None)
     assert s2.match_threshold == 0.9 and s2.db == Path("/tmp/x.duckdb")
 
 
 def test_bad_value_names_the_variable():
     with pytest.raises(ConfigError, match="SANCTIONWATCH_MATCH_THRESHOLD"):
-        from_env(Settings, environ={"SANCTIONWATCH_MATCH_THRESHOLD": "high"})
+        from_env(AppConfig, environ={"SANCTIONWATCH_MATCH_THRESHOLD": "high"})
 
 
 @dataclass(frozen=True)
@@ -47,10 +47,10 @@ def test_custom_prefix_tuple_and_optional():
 
 
 def test_describe_lists_every_field():
-    names = [row[0] for row in describe(Settings)]
-    assert "SANCTIONWATCH_DB" in names and len(names) == len(Settings.__dataclass_fields__)
+    names = [row[0] for row in describe(AppConfig)]
+    assert "SANCTIONWATCH_DB" in names and len(names) == len(AppConfig.__dataclass_fields__)
 
 
 def test_load_settings_reads_process_environment(monkeypatch):
     monkeypatch.setenv("SANCTIONWATCH_MATCH_THRESHOLD", "0.85")
-    assert load_settings().match_threshold == 0.85
+    assert load_config(AppConfig).match_threshold == 0.85

@@ -1,9 +1,10 @@
-"""Settings: one frozen dataclass per concern, each field overridable by a
+"""Settings: one frozen ``*Config`` dataclass per concern, each field overridable by a
 ``SANCTIONWATCH_*`` environment variable and, in the CLI, by flags.
 
-Other packages declare their own settings dataclasses (detector thresholds in
-``events/config.py`` for instance) and load them with :func:`from_env`, so every
-threshold is a named, documented, typed setting in one place per concern.
+Other packages declare their own config dataclasses (detector thresholds in
+``events/config.py`` for instance), register them with :func:`settings_group` and
+load them with :func:`load_config`, so every threshold is a named, documented, typed
+setting in one place per concern.
 """
 
 from __future__ import annotations
@@ -102,6 +103,29 @@ def settings_group(prefix: str) -> Callable[[type[T]], type[T]]:
     return register
 
 
+def setting(default: Any, help: str) -> Any:
+    """A config field with its default and the help text the generated docs show."""
+    return dataclasses.field(default=default, metadata={"help": help})
+
+
+def load_config(cls: type[T], environ: Mapping[str, str] | None = None, **overrides: Any) -> T:
+    """The config dataclass ``cls`` from the environment (``os.environ`` or ``environ``), ``overrides`` winning.
+
+    A class registered with :func:`settings_group` reads its own prefix; a bundle of
+    registered classes (``DetectionConfig``) loads each of its sections.
+    """
+    prefix = next((pre for pre, registered in REGISTRY if registered is cls), None)
+    if prefix is not None:
+        return from_env(cls, prefix, environ, **overrides)
+    hints = typing.get_type_hints(cls)
+    sections = {
+        f.name: load_config(hints[f.name], environ)
+        for f in dataclasses.fields(cls)  # type: ignore[arg-type]
+        if f.name not in overrides
+    }
+    return cls(**sections, **{k: v for k, v in overrides.items() if v is not None})
+
+
 def describe(cls: type, prefix: str = PREFIX) -> list[tuple[str, str, str]]:
     """(environment variable, default, help) for every field of a settings class."""
     rows = []
@@ -118,7 +142,7 @@ def describe(cls: type, prefix: str = PREFIX) -> list[tuple[str, str, str]]:
 
 @settings_group(PREFIX)
 @dataclasses.dataclass(frozen=True)
-class Settings:
+class AppConfig:
     """Process-wide settings (store location, screening threshold, output)."""
 
     db: Path = dataclasses.field(
@@ -133,8 +157,3 @@ class Settings:
         },
     )
     quiet: bool = dataclasses.field(default=False, metadata={"help": "no progress bars"})
-
-
-def load_settings(**overrides: Any) -> Settings:
-    """Settings from the environment with CLI overrides applied."""
-    return from_env(Settings, **overrides)

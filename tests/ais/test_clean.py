@@ -11,7 +11,7 @@ from sanctionwatch.ais import clean, formats
 from sanctionwatch.ais.decode import decode_lines
 
 NOW = datetime(2025, 2, 1, tzinfo=UTC)
-SETTINGS = clean.CleanSettings()
+SETTINGS = clean.CleanConfig()
 VALID_NMEA = [
     b"\\s:42809,c:1635731889,t:1635731965*6A\\!AIVDM,1,1,,,15Di=4002i<chWiba2`rPpD:04;`,0*37",
     b"\\s:41925,c:1635731890*66\\!AIVDM,2,1,1,A,55?MbV02;H;s<HtKR20EHE:0@T4@Dn2222222216L961O5Gf0NSQEp6ClRp8,0*1C",
@@ -38,7 +38,7 @@ MINI = formats.parse_columns("mmsi=m,ts=t,lat=y,lon=x,speed_kn=v,name=n")
 
 
 def reasons(con, rows, dialect=MINI, **kw):
-    out = clean.validate(con, csv_chunk(rows, dialect), dialect, settings=clean.CleanSettings(**kw), now=NOW)
+    out = clean.validate(con, csv_chunk(rows, dialect), dialect, settings=clean.CleanConfig(**kw), now=NOW)
     assert out.rows_in == len(rows)
     got = {
         n: r for n, r in zip(out.quarantine.column("line_no").to_pylist(), out.quarantine.column("reason").to_pylist())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sanctionwatch.model.entity import Entity, Identifier, Name
-from sanctionwatch.settings import Settings
+from sanctionwatch.settings import AppConfig
 
 
 def entities() -> list[Entity]:
@@ -45,6 +45,6 @@ def client(tmp_path):
 
     from sanctionwatch.api import create_app
 
-    app = create_app(Settings(db=tmp_path / "none.duckdb"), entities=entities())
+    app = create_app(AppConfig(db=tmp_path / "none.duckdb"), entities=entities())
     with TestClient(app) as c:
         yield c

@@ -1,6 +1,6 @@
 from sanctionwatch.api import create_app
 from sanctionwatch.api.app import ERROR_CLASSES
-from sanctionwatch.settings import Settings
+from sanctionwatch.settings import AppConfig
 
 
 def test_health(client):
@@ -14,14 +14,14 @@ def test_openapi_lists_the_routes(client):
 
 
 def test_one_handler_per_error_class(tmp_path):
-    app = create_app(Settings(db=tmp_path / "x.duckdb"))
+    app = create_app(AppConfig(db=tmp_path / "x.duckdb"))
     assert set(ERROR_CLASSES) <= set(app.exception_handlers)
 
 
 def test_no_lists_is_503(tmp_path):
     from fastapi.testclient import TestClient
 
-    with TestClient(create_app(Settings(db=tmp_path / "x.duckdb"))) as c:
+    with TestClient(create_app(AppConfig(db=tmp_path / "x.duckdb"))) as c:
         res = c.post("/screen", json={"name": "Kim"})
     assert res.status_code == 503
     assert "lists load" in res.json()["detail"]
@@ -38,7 +38,7 @@ def test_lists_from_the_store(tmp_path):
     store = open_store(db)
     save_publication(store, load_sample())
     store.close()
-    with TestClient(create_app(Settings(db=db))) as c:
+    with TestClient(create_app(AppConfig(db=db))) as c:
         res = c.post(
             "/match/ofac", json={"queries": {"q": {"schema": "Vessel", "properties": {"name": ["YU JONG 2"]}}}}
         )

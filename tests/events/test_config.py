@@ -1,7 +1,8 @@
 import pytest
 
-from sanctionwatch.events.config import DetectionConfig, load_detection_config
+from sanctionwatch.events.config import DetectionConfig
 from sanctionwatch.exc import ConfigError
+from sanctionwatch.settings import load_config
 
 
 def test_defaults_follow_the_design():
@@ -13,16 +14,17 @@ def test_defaults_follow_the_design():
 
 
 def test_environment_overrides_each_section():
-    c = load_detection_config(
+    c = load_config(
+        DetectionConfig,
         {
             "SANCTIONWATCH_ENCOUNTER_MAX_DISTANCE_M": "300",
             "SANCTIONWATCH_GAP_OFFSHORE_DISTANCE_NM": "50",
             "SANCTIONWATCH_TRACKS_LINK_LAG": "6",
-        }
+        },
     )
     assert c.encounter.max_distance_m == 300 and c.gap.offshore_distance_nm == 50 and c.tracks.link_lag == 6
 
 
 def test_bad_value_is_a_config_error():
     with pytest.raises(ConfigError, match="SANCTIONWATCH_PORT_ENTRY_KM"):
-        load_detection_config({"SANCTIONWATCH_PORT_ENTRY_KM": "near"})
+        load_config(DetectionConfig, {"SANCTIONWATCH_PORT_ENTRY_KM": "near"})

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from sanctionwatch.exc import ChecksumError, NetworkError
-from sanctionwatch.lists.fetch import FetchSettings, update
+from sanctionwatch.lists.fetch import FetchConfig, update
 from sanctionwatch.store.entities import list_versions, load_entities
 
-FAST = FetchSettings(timeout_s=5.0, retries=2, backoff_s=0.0)
+FAST = FetchConfig(timeout_s=5.0, retries=2, backoff_s=0.0)
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):

@@ -1,6 +1,7 @@
-from sanctionwatch.screening.config import ScreeningSettings, load_screening_settings
+from sanctionwatch.screening.config import ScreeningConfig
 from sanctionwatch.screening.index import CandidateIndex
 from sanctionwatch.screening.screen import Query
+from sanctionwatch.settings import load_config
 
 from .factory import e
 
@@ -36,14 +37,14 @@ def test_identifiers_are_exact_keys():
 
 
 def test_candidates_are_bounded_not_a_scan():
-    index = CandidateIndex(ENTITIES, ScreeningSettings(max_candidates=5))
+    index = CandidateIndex(ENTITIES, ScreeningConfig(max_candidates=5))
     hits = found(index, Query("q", "Person Number 7"))
     assert len(hits) == 5
     assert hits[0] == "p7"
 
 
 def test_common_keys_are_skipped_when_rarer_ones_exist():
-    index = CandidateIndex(ENTITIES, ScreeningSettings(max_postings=10))
+    index = CandidateIndex(ENTITIES, ScreeningConfig(max_postings=10))
     assert found(index, Query("q", "Person Ri Won Ho"))[0] == "KPi.033"
 
 
@@ -55,4 +56,4 @@ def test_rare_words_weigh_more():
 
 def test_settings_from_environment(monkeypatch):
     monkeypatch.setenv("SANCTIONWATCH_SCREENING_MAX_CANDIDATES", "3")
-    assert load_screening_settings().max_candidates == 3
+    assert load_config(ScreeningConfig).max_candidates == 3

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sanctionwatch.simulate import Scenario, SimulationSettings, simulate
+from sanctionwatch.simulate import Scenario, SimulationConfig, simulate
 
 # (seed, vessels, days): the smallest fleet that plants every kind, and the demo's default.
 SCENARIOS = [(11, 20, 3.0), (7, 40, 7.0)]
@@ -19,7 +19,7 @@ def written(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     """A scenario (default settings) and the folder its files were written to."""
     seed, vessels, days = request.param
     path = tmp_path_factory.mktemp(f"scenario-{seed}")
-    return simulate(path, seed=seed, vessels=vessels, days=days, settings=SimulationSettings()), path
+    return simulate(path, seed=seed, vessels=vessels, days=days, settings=SimulationConfig()), path
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ import pytest
 from sanctionwatch.ais.formats import MARINECADASTRE_COLUMNS
 from sanctionwatch.exc import ConfigError
 from sanctionwatch.model.ais import POSITIONS, STATIC
-from sanctionwatch.simulate import Scenario, SimulationSettings, simulate
+from sanctionwatch.simulate import Scenario, SimulationConfig, simulate
 from sanctionwatch.simulate.output import VESSEL_COLUMNS
 
 FILES = ("positions.csv", "positions.parquet", "static.parquet", "vessels.csv", "truth.json")
@@ -67,7 +67,7 @@ def test_csv_rows_carry_the_identity_in_force(scenario: Scenario, scenario_dir: 
 
 
 def test_same_seed_same_bytes(tmp_path: Path) -> None:
-    cfg = SimulationSettings()
+    cfg = SimulationConfig()
     simulate(tmp_path / "a", seed=3, vessels=18, days=2, settings=cfg)
     simulate(tmp_path / "b", seed=3, vessels=18, days=2, settings=cfg)
     for name in FILES:
@@ -75,7 +75,7 @@ def test_same_seed_same_bytes(tmp_path: Path) -> None:
 
 
 def test_formats_choose_the_position_files(tmp_path: Path) -> None:
-    simulate(tmp_path, seed=3, vessels=18, days=2, settings=SimulationSettings(), formats=["parquet"])
+    simulate(tmp_path, seed=3, vessels=18, days=2, settings=SimulationConfig(), formats=["parquet"])
     assert not (tmp_path / "positions.csv").exists() and (tmp_path / "positions.parquet").exists()
     with pytest.raises(ConfigError, match="xml"):
         simulate(tmp_path, seed=3, vessels=18, days=2, formats=["xml"])

@@ -13,7 +13,7 @@ from sanctionwatch.lists.sample import load_sample
 from sanctionwatch.model.ais import NOISE_SPEEDS_KN, POSITIONS, STATIC
 from sanctionwatch.regime.areas import area_by_id
 from sanctionwatch.regime.geography import load_ports, on_land, port_by_name
-from sanctionwatch.simulate import CLEAN, SPOOFED, WILD, Scenario, SimulationSettings, simulate
+from sanctionwatch.simulate import CLEAN, SPOOFED, WILD, Scenario, SimulationConfig, simulate
 from sanctionwatch.units import KNOTS_PER_MPS, haversine_m
 
 from .conftest import Tracks, epoch
@@ -304,7 +304,7 @@ def test_designated_vessels_carry_their_real_identity(scenario: Scenario) -> Non
 
 
 def test_same_seed_same_scenario_other_seed_differs() -> None:
-    cfg = SimulationSettings()
+    cfg = SimulationConfig()
     a = simulate(seed=5, vessels=18, days=2, settings=cfg)
     b = simulate(seed=5, vessels=18, days=2, settings=cfg)
     c = simulate(seed=6, vessels=18, days=2, settings=cfg)

@@ -47,7 +47,6 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import duckdb
 import numpy as np
@@ -63,7 +62,7 @@ from ..model.ais import (
     POSITIONS,
     STATIC,
 )
-from ..settings import from_env, settings_group
+from ..settings import settings_group
 from .formats import Dialect
 
 POSITION_TYPES = (1, 2, 3, 18, 27)
@@ -81,7 +80,7 @@ CANONICAL_DIALECT = Dialect("canonical", {name: name for name in CANONICAL})
 
 @settings_group("SANCTIONWATCH_AIS_")
 @dataclass(frozen=True)
-class CleanSettings:
+class CleanConfig:
     """Validation thresholds (environment ``SANCTIONWATCH_AIS_<NAME>``)."""
 
     min_time: str = dataclasses.field(
@@ -93,11 +92,6 @@ class CleanSettings:
     check_mmsi: bool = dataclasses.field(
         default=True, metadata={"help": "quarantine MMSIs outside the ship-station range (201..775 MID)"}
     )
-
-
-def load_clean_settings(**overrides: Any) -> CleanSettings:
-    """CleanSettings from ``SANCTIONWATCH_AIS_*`` with overrides applied."""
-    return from_env(CleanSettings, prefix="SANCTIONWATCH_AIS_", **overrides)
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,7 +294,7 @@ def validate(
     chunk: pa.Table,
     dialect: Dialect,
     *,
-    settings: CleanSettings,
+    settings: CleanConfig,
     now: datetime | None = None,
 ) -> Cleaned:
     """Type and check one chunk; split it into positions, static rows and quarantine.

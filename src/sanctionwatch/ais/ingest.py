@@ -25,7 +25,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import numpy as np
 import pyarrow as pa
@@ -33,7 +33,7 @@ import pyarrow.parquet as pq
 
 from ..exc import InputError, NotFound
 from ..ids import file_sha256
-from ..settings import from_env, settings_group
+from ..settings import load_config, settings_group
 from ..store import Store
 from ..store.files import (
     add_quarantine_rows,
@@ -50,6 +50,7 @@ from ..store.positions import (
     write_positions,
 )
 from . import clean, formats
+from .clean import CleanConfig
 from .decode import DECODE_BLOCK_LINES, decode_stream
 
 T = TypeVar("T")
@@ -60,16 +61,11 @@ Progress = Callable[[int, int], None]
 
 @settings_group("SANCTIONWATCH_AIS_")
 @dataclass(frozen=True)
-class IngestSettings:
+class IngestConfig:
     """Chunking and parallelism of ingest (environment ``SANCTIONWATCH_AIS_<NAME>``)."""
 
     chunk_rows: int = dataclasses.field(default=250_000, metadata={"help": "records per chunk; bounds ingest memory"})
     workers: int = dataclasses.field(default=0, metadata={"help": "processes decoding NMEA (0 = all cores)"})
-
-
-def load_ingest_settings(**overrides: Any) -> IngestSettings:
-    """IngestSettings from ``SANCTIONWATCH_AIS_*`` with overrides applied."""
-    return from_env(IngestSettings, prefix="SANCTIONWATCH_AIS_", **overrides)
 
 
 @dataclass
@@ -169,7 +165,7 @@ def _cleaned_chunks(
     chunk_rows: int,
     workers: int,
     default_time: datetime | None,
-    settings: clean.CleanSettings,
+    settings: clean.CleanConfig,
     progress: Progress | None,
 ) -> Iterator[clean.Cleaned]:
     """Validated chunks of one file, in file order."""
@@ -284,10 +280,10 @@ def ingest_file(
     previous = _already(store, sha, path)
     if previous is not None:
         return previous
-    ingest = load_ingest_settings(chunk_rows=chunk_rows, workers=workers)
+    ingest = load_config(IngestConfig, chunk_rows=chunk_rows, workers=workers)
     if ingest.chunk_rows < 1:
         raise InputError(f"chunk_rows must be positive, got {ingest.chunk_rows}")
-    settings = clean.load_clean_settings(check_mmsi=check_mmsi)
+    settings = load_config(CleanConfig, check_mmsi=check_mmsi)
     fmt = fmt or formats.sniff_format(path)
     if fmt not in formats.FORMATS:
         raise InputError(f"unknown format {fmt!r}; use one of {', '.join(formats.FORMATS)}")

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 
 from .. import __version__, exc
 from ..model.entity import Entity
-from ..settings import Settings, load_settings
+from ..settings import AppConfig, load_config
 from .datasets import Datasets
 
 log = logging.getLogger(__name__)
@@ -46,13 +46,13 @@ def _handler(cls: type[exc.SanctionwatchError]):  # type: ignore[no-untyped-def]
     return handle
 
 
-def create_app(settings: Settings | None = None, *, entities: Sequence[Entity] | None = None) -> FastAPI:
+def create_app(settings: AppConfig | None = None, *, entities: Sequence[Entity] | None = None) -> FastAPI:
     """The sanctionwatch HTTP API.
 
     Entities come from the store at ``settings.db`` on first use, or from
     ``entities`` when given (tests, embedding).
     """
-    settings = settings or load_settings()
+    settings = settings or load_config(AppConfig)
     app = FastAPI(
         title="sanctionwatch",
         version=__version__,

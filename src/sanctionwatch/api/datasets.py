@@ -14,7 +14,7 @@ from ..exc import NotFound, NotReady
 from ..model.entity import Entity
 from ..screening.algorithms import DEFAULT_ALGORITHM
 from ..screening.screen import Screener
-from ..settings import Settings
+from ..settings import AppConfig
 
 DEFAULT_DATASET = "default"
 
@@ -22,7 +22,7 @@ DEFAULT_DATASET = "default"
 class Datasets:
     """Lazily loaded entities and per-dataset screeners for one app."""
 
-    def __init__(self, settings: Settings, entities: Sequence[Entity] | None = None) -> None:
+    def __init__(self, settings: AppConfig, entities: Sequence[Entity] | None = None) -> None:
         self.settings = settings
         self._entities: list[Entity] | None = list(entities) if entities is not None else None
         self._screeners: dict[tuple[str, str], Screener] = {}

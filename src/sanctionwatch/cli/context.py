@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from ..settings import Settings
+from ..settings import AppConfig
 from ..store import Store, open_store
 
 console = Console()
@@ -22,7 +22,7 @@ err_console = Console(stderr=True)
 class AppState:
     """Per-invocation state set by the global options."""
 
-    settings: Settings
+    settings: AppConfig
     _store: Store | None = field(default=None, repr=False)
 
     def store(self) -> Store:

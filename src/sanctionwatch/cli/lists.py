@@ -12,10 +12,11 @@ from rich.table import Table
 
 from ..exc import InputError
 from ..lists.diff import ListDiff, diff_publications, load_reference
-from ..lists.fetch import DEFAULT_SOURCES, OFFICIAL_URLS, fetch_settings, update
+from ..lists.fetch import DEFAULT_SOURCES, OFFICIAL_URLS, FetchConfig, update
 from ..lists.ftm import read_ftm
 from ..lists.sniff import FORMATS, parse_files
 from ..report.export import ENTITY_WRITERS, write_entities
+from ..settings import load_config
 from ..store.entities import entity_stats, list_versions, load_entities, save_publication
 from .context import console, out_path, progress, state
 
@@ -65,7 +66,7 @@ def update_cmd(
 ) -> None:
     """Download the current lists from their publishers, check them and store them."""
     st = state(ctx)
-    settings = fetch_settings(timeout_s=timeout_s, retries=retries)
+    settings = load_config(FetchConfig, timeout_s=timeout_s, retries=retries)
     with progress(st.settings.quiet, f"downloading {', '.join(sources)}"):
         results = update(st.store(), sources=sources, settings=settings)
     for r in results:

@@ -15,7 +15,7 @@ import typer
 
 from .. import __version__
 from ..exc import SanctionwatchError
-from ..settings import load_settings
+from ..settings import AppConfig, load_config
 from .context import AppState, err_console
 
 COMMANDS: tuple[str, ...] = ("demo", "simulate", "lists", "screen", "ais", "events", "vessels", "serve")
@@ -46,7 +46,7 @@ def _global(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
 ) -> None:
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr)
-    st = AppState(settings=load_settings(db=db, quiet=quiet or None))
+    st = AppState(settings=load_config(AppConfig, db=db, quiet=quiet or None))
     ctx.obj = st
     ctx.call_on_close(st.close)
 

@@ -8,7 +8,9 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from ..simulate import load_simulation_settings, simulate
+from ..settings import load_config
+from ..simulate import simulate
+from ..simulate.config import SimulationConfig
 from .context import console, progress, state
 
 
@@ -32,7 +34,7 @@ def simulate_cmd(
 ) -> None:
     """Simulate AIS over the Yellow Sea, Korea Bay and the seas around the DPRK, with ground truth."""
     st = state(ctx)
-    cfg = load_simulation_settings(report_interval_s=interval)
+    cfg = load_config(SimulationConfig, report_interval_s=interval)
     with progress(st.settings.quiet, "simulating"):
         scenario = simulate(
             output,

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..settings import PREFIX, settings_group
-
-
-def _f(default: float, text: str) -> float:
-    return field(default=default, metadata={"help": text})
+from ..settings import PREFIX, setting, settings_group
 
 
 @settings_group(f"{PREFIX}ENGINE_")
@@ -16,10 +12,10 @@ def _f(default: float, text: str) -> float:
 class EngineConfig:
     """How detection is partitioned and run."""
 
-    window_h: float = _f(24.0, "time window of one encounter partition")
-    overlap_h: float = _f(12.0, "each window reads this much extra on both sides (>= longest event rule)")
+    window_h: float = setting(24.0, "time window of one encounter partition")
+    overlap_h: float = setting(12.0, "each window reads this much extra on both sides (>= longest event rule)")
     vessel_partition_positions: int = field(
         default=250_000, metadata={"help": "target positions per vessel partition (single-vessel detectors)"}
     )
     workers: int = field(default=0, metadata={"help": "worker processes for the local engine (0 = all cores)"})
-    scheduler_timeout_s: float = _f(10.0, "how long to wait for a Dask scheduler given by address")
+    scheduler_timeout_s: float = setting(10.0, "how long to wait for a Dask scheduler given by address")

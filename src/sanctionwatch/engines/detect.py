@@ -12,11 +12,11 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from ..events.config import DetectionConfig, load_detection_config
+from ..events.config import DetectionConfig
 from ..events.pipeline import DetectionContext
 from ..exc import ConfigError, NotReady
 from ..regime.areas import read_geofences
-from ..settings import from_env
+from ..settings import load_config
 from ..store import Store
 from .config import EngineConfig
 
@@ -51,8 +51,8 @@ def detect_events(
     Settings default to the environment's, reference data to the shipped
     ports, areas, land and MID table.
     """
-    config = load_detection_config() if config is None else config
-    engine_config = from_env(EngineConfig, "SANCTIONWATCH_ENGINE_") if engine_config is None else engine_config
+    config = load_config(DetectionConfig) if config is None else config
+    engine_config = load_config(EngineConfig) if engine_config is None else engine_config
     context = DetectionContext.shipped() if context is None else context
     if engine == "local":
         from .local import run_local
@@ -81,7 +81,7 @@ def run_detection(
     from ..store.events import record_run, write_events
     from ..store.positions import read_positions, read_static
 
-    config = load_detection_config() if config is None else config
+    config = load_config(DetectionConfig) if config is None else config
     t0 = time.perf_counter()
     positions = read_positions(store)
     if positions.num_rows == 0:

@@ -3,83 +3,78 @@
 Defaults follow Global Fishing Watch's pipelines (pipe-encounters, pipe-loitering,
 pipe-gaps, pipe-anchorages) and Miller et al. 2018 as summarised in DESIGN.md. Each
 class loads from ``SANCTIONWATCH_<CONCERN>_<FIELD>`` variables through
-:func:`load_detection_config`, e.g. ``SANCTIONWATCH_ENCOUNTER_MAX_DISTANCE_M=300``.
+``settings.load_config(DetectionConfig)``, e.g. ``SANCTIONWATCH_ENCOUNTER_MAX_DISTANCE_M=300``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ..ais.tracks import TrackConfig
-from ..settings import PREFIX, from_env, settings_group
-
-
-def _f(default: float, text: str) -> float:
-    return field(default=default, metadata={"help": text})
+from ..settings import PREFIX, setting, settings_group
 
 
 @dataclass(frozen=True, slots=True)
 class EncounterConfig:
     """Ship-to-ship encounters (two vessels close and slow for a while)."""
 
-    max_distance_m: float = _f(500.0, "two vessels at most this far apart on a tick are 'together'")
-    min_duration_h: float = _f(2.0, "a run of consecutive together-ticks must last at least this long")
-    max_median_speed_kn: float = _f(2.0, "each vessel's median speed over the encounter must be below this")
-    merge_gap_h: float = _f(4.0, "runs of the same pair less than this apart are one encounter")
+    max_distance_m: float = setting(500.0, "two vessels at most this far apart on a tick are 'together'")
+    min_duration_h: float = setting(2.0, "a run of consecutive together-ticks must last at least this long")
+    max_median_speed_kn: float = setting(2.0, "each vessel's median speed over the encounter must be below this")
+    merge_gap_h: float = setting(4.0, "runs of the same pair less than this apart are one encounter")
     grid_min: int = field(default=10, metadata={"help": "resampling grid step in minutes"})
-    max_interp_gap_h: float = _f(1.0, "no interpolation across reporting gaps longer than this")
-    cell_size_m: float = _f(2000.0, "spatial hash cell edge; must be at least max_distance_m")
-    candidate_max_speed_kn: float = _f(6.0, "ticks faster than this are never encounter candidates (pruning)")
-    near_port_km: float = _f(10.0, "encounters closer than this to a port are flagged near_port")
-    in_port_km: float = _f(
+    max_interp_gap_h: float = setting(1.0, "no interpolation across reporting gaps longer than this")
+    cell_size_m: float = setting(2000.0, "spatial hash cell edge; must be at least max_distance_m")
+    candidate_max_speed_kn: float = setting(6.0, "ticks faster than this are never encounter candidates (pruning)")
+    near_port_km: float = setting(10.0, "encounters closer than this to a port are flagged near_port")
+    in_port_km: float = setting(
         3.0, "pairs closer than this to a (non-DPRK) port point lie side by side in port: not encounters"
     )
-    cluster_radius_m: float = _f(3000.0, "radius for counting stationary vessels around an encounter")
+    cluster_radius_m: float = setting(3000.0, "radius for counting stationary vessels around an encounter")
     cluster_min_vessels: int = field(
         default=6,
         metadata={
             "help": "this many stationary vessels (pair included) around an encounter make it an anchorage cluster"
         },
     )
-    cluster_window_h: float = _f(12.0, "stationary vessels count for the cluster rule this long before/after")
-    cluster_max_speed_kn: float = _f(1.0, "a vessel at most this fast counts as stationary for the cluster rule")
+    cluster_window_h: float = setting(12.0, "stationary vessels count for the cluster rule this long before/after")
+    cluster_max_speed_kn: float = setting(1.0, "a vessel at most this fast counts as stationary for the cluster rule")
 
 
 @dataclass(frozen=True, slots=True)
 class LoiteringConfig:
     """One vessel slow for a long time away from port."""
 
-    max_speed_kn: float = _f(2.0, "grid speed (over 20 minutes around each tick) below this counts as slow")
-    min_duration_h: float = _f(4.0, "loitering must last at least this long")
-    merge_gap_h: float = _f(0.5, "slow stretches separated by at most this (fast ticks or no ticks) are joined")
-    stay_radius_m: float = _f(1000.0, "raw reports this close to a stay's first/last slow tick belong to the stay")
-    min_port_distance_km: float = _f(10.0, "loitering closer than this to a port is a port stay, not loitering")
+    max_speed_kn: float = setting(2.0, "grid speed (over 20 minutes around each tick) below this counts as slow")
+    min_duration_h: float = setting(4.0, "loitering must last at least this long")
+    merge_gap_h: float = setting(0.5, "slow stretches separated by at most this (fast ticks or no ticks) are joined")
+    stay_radius_m: float = setting(1000.0, "raw reports this close to a stay's first/last slow tick belong to the stay")
+    min_port_distance_km: float = setting(10.0, "loitering closer than this to a port is a port stay, not loitering")
 
 
 @dataclass(frozen=True, slots=True)
 class GapConfig:
     """AIS gaps ('going dark')."""
 
-    min_gap_h: float = _f(6.0, "time between consecutive positions of a track to record a gap")
-    deliberate_gap_h: float = _f(12.0, "gaps at least this long and offshore are likely deliberate")
-    offshore_distance_nm: float = _f(
+    min_gap_h: float = setting(6.0, "time between consecutive positions of a track to record a gap")
+    deliberate_gap_h: float = setting(12.0, "gaps at least this long and offshore are likely deliberate")
+    offshore_distance_nm: float = setting(
         5.0,
         "gap start at least this far from any port counts as offshore (GFW uses 50 nm; around Korea Bay that "
         "hides the events that matter)",
     )
-    near_dprk_km: float = _f(50.0, "a gap starting within this distance of DPRK waters 'began near DPRK waters'")
+    near_dprk_km: float = setting(50.0, "a gap starting within this distance of DPRK waters 'began near DPRK waters'")
 
 
 @dataclass(frozen=True, slots=True)
 class PortConfig:
     """Port visits and geofence entries (hysteresis against boundary flicker)."""
 
-    entry_km: float = _f(3.0, "a visit starts when the vessel comes within this distance of a port")
-    exit_km: float = _f(4.0, "a visit ends when the vessel is farther than this")
-    min_duration_h: float = _f(1.0, "visits shorter than this are ships passing by, not port calls")
-    max_gap_h: float = _f(24.0, "a visit is closed when positions stop for longer than this")
-    geofence_margin_m: float = _f(
+    entry_km: float = setting(3.0, "a visit starts when the vessel comes within this distance of a port")
+    exit_km: float = setting(4.0, "a visit ends when the vessel is farther than this")
+    min_duration_h: float = setting(1.0, "visits shorter than this are ships passing by, not port calls")
+    max_gap_h: float = setting(24.0, "a visit is closed when positions stop for longer than this")
+    geofence_margin_m: float = setting(
         100.0, "a geofence stay starts this far inside an area and ends this far outside (boundary jitter)"
     )
 
@@ -88,14 +83,14 @@ class PortConfig:
 class SpoofingConfig:
     """Impossible movement and positions on land."""
 
-    max_speed_kn: float = _f(50.0, "implied speed above this between consecutive positions is impossible")
-    position_noise_m: float = _f(500.0, "distance allowance for GPS noise and timestamp rounding")
+    max_speed_kn: float = setting(50.0, "implied speed above this between consecutive positions is impossible")
+    position_noise_m: float = setting(500.0, "distance allowance for GPS noise and timestamp rounding")
     min_land_positions: int = field(default=2, metadata={"help": "consecutive positions on land to report"})
     min_outlier_run: int = field(
         default=2,
         metadata={"help": "consecutive outlier positions to report; a single wild position is decoding noise"},
     )
-    land_port_exclusion_km: float = _f(5.0, "positions this close to a port are never 'on land' (berths, rivers)")
+    land_port_exclusion_km: float = setting(5.0, "positions this close to a port are never 'on land' (berths, rivers)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,10 +128,3 @@ SECTIONS: dict[str, type] = {
 
 for _name, _cls in SECTIONS.items():
     settings_group(f"{PREFIX}{_name.upper()}_")(_cls)
-
-
-def load_detection_config(environ: Mapping[str, str] | None = None) -> DetectionConfig:
-    """Every section from ``SANCTIONWATCH_<SECTION>_<FIELD>`` variables (defaults otherwise)."""
-    return DetectionConfig(
-        **{name: from_env(cls, f"{PREFIX}{name.upper()}_", environ) for name, cls in SECTIONS.items()}
-    )

@@ -17,14 +17,13 @@ import urllib.request
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 from .. import __version__
 from ..exc import ChecksumError, InputError, NetworkError
 from ..ids import file_sha256
 from ..model.entity import ListPublication
-from ..settings import from_env, settings_group
+from ..settings import load_config, settings_group
 from ..store.connection import Store
 from ..store.entities import LoadResult, save_publication
 from .sniff import FORMATS, sniff
@@ -52,7 +51,7 @@ _CHUNK = 1 << 16
 
 @settings_group("SANCTIONWATCH_LISTS_")
 @dataclass(frozen=True)
-class FetchSettings:
+class FetchConfig:
     """Download behaviour of ``lists update`` (``SANCTIONWATCH_LISTS_*`` variables)."""
 
     timeout_s: float = field(
@@ -61,11 +60,6 @@ class FetchSettings:
     retries: int = field(default=3, metadata={"help": "tries per file for network errors and HTTP 5xx"})
     backoff_s: float = field(default=2.0, metadata={"help": "wait before the second try; doubles each try"})
     max_file_mb: float = field(default=500.0, metadata={"help": "refuse a download larger than this (MB)"})
-
-
-def fetch_settings(**overrides: Any) -> FetchSettings:
-    """Fetch settings from ``SANCTIONWATCH_LISTS_*`` variables with overrides applied."""
-    return from_env(FetchSettings, prefix="SANCTIONWATCH_LISTS_", **overrides)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +71,7 @@ class UpdateResult:
     load: LoadResult
 
 
-def _download_once(url: str, target: Path, settings: FetchSettings) -> None:
+def _download_once(url: str, target: Path, settings: FetchConfig) -> None:
     request = urllib.request.Request(url, headers={"User-Agent": f"sanctionwatch/{__version__}"})
     limit = int(settings.max_file_mb * 1_000_000)
     with urllib.request.urlopen(request, timeout=settings.timeout_s) as response, open(target, "wb") as out:
@@ -97,7 +91,7 @@ def _download_once(url: str, target: Path, settings: FetchSettings) -> None:
             raise NetworkError(f"{url}: connection closed after {size} of {declared} bytes")
 
 
-def download(url: str, target: Path, settings: FetchSettings) -> None:
+def download(url: str, target: Path, settings: FetchConfig) -> None:
     """Download ``url`` to ``target`` with retries; :class:`NetworkError` when it cannot."""
     host = urlsplit(url).netloc or url
     delay = settings.backoff_s
@@ -151,7 +145,7 @@ def update(
     urls: Mapping[str, Sequence[str]] = OFFICIAL_URLS,
     *,
     sources: Sequence[str] = DEFAULT_SOURCES,
-    settings: FetchSettings | None = None,
+    settings: FetchConfig | None = None,
     download_dir: Path | None = None,
 ) -> list[UpdateResult]:
     """Download, check and store the current publication of each of ``sources``.
@@ -159,7 +153,7 @@ def update(
     Files are kept in ``download_dir/<source>/`` (default: ``lists`` beside the
     store). Raises on the first source that fails; sources already done stay done.
     """
-    settings = settings or fetch_settings()
+    settings = settings or load_config(FetchConfig)
     folder = download_dir or store.data_dir / "lists"
     results = []
     for source in sources:

@@ -17,11 +17,12 @@ from ..exc import NotReady
 from ..model.entity import Entity
 from ..regime.flags import flags_of_mmsi
 from ..screening.screen import Query, Screener
+from ..settings import load_config
 from ..store import Store
 from ..store.entities import load_entities
 from ..store.events import read_events
 from ..store.positions import read_static, stored_mmsis
-from .score import ListHit, RiskConfig, VesselRisk, load_risk_config, score_vessels
+from .score import ListHit, RiskConfig, VesselRisk, score_vessels
 
 
 @dataclass
@@ -148,7 +149,7 @@ def assess_store(
     screener = Screener(ents)
     hits = screen_vessels(identity_history(static), screener, on_progress=on_progress) if ents else []
     events = read_events(store)
-    risks = score_vessels(vessels, events, hits, config=config or load_risk_config())
+    risks = score_vessels(vessels, events, hits, config=config or load_config(RiskConfig))
     return Assessment(
         vessels=vessels, events=events, hits=hits, risks=risks, algorithm=screener.algorithm.name, entities=len(ents)
     )

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
-from ..settings import from_env, settings_group
+from ..settings import settings_group
 
 MODEL = "risk-v1"
 RISK_PREFIX = "SANCTIONWATCH_RISK_"
@@ -95,11 +95,6 @@ class VesselRisk:
     def reasons_text(self) -> str:
         """All reasons in one line, strongest first."""
         return "; ".join(f"{r.text} (+{r.points:g})" for r in self.reasons)
-
-
-def load_risk_config(**overrides: float) -> RiskConfig:
-    """RiskConfig from ``SANCTIONWATCH_RISK_*`` variables with overrides applied."""
-    return from_env(RiskConfig, prefix=RISK_PREFIX, **overrides)
 
 
 def _details(raw: str | None) -> dict:

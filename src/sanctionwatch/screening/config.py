@@ -7,16 +7,15 @@ Scoring weights are not here: they belong to a named algorithm version (see
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
-from ..settings import PREFIX, from_env, settings_group
+from ..settings import PREFIX, settings_group
 
 SCREENING_PREFIX = PREFIX + "SCREENING_"
 
 
 @settings_group(SCREENING_PREFIX)
 @dataclass(frozen=True)
-class ScreeningSettings:
+class ScreeningConfig:
     """How many candidates the index hands to the scorer, and how it finds them."""
 
     max_candidates: int = field(
@@ -35,8 +34,3 @@ class ScreeningSettings:
     max_joined_tokens: int = field(
         default=5, metadata={"help": "names with at most this many tokens are also indexed written together"}
     )
-
-
-def load_screening_settings(**overrides: Any) -> ScreeningSettings:
-    """Screening settings from the environment with explicit overrides applied."""
-    return from_env(ScreeningSettings, prefix=SCREENING_PREFIX, **overrides)

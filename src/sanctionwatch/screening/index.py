@@ -28,7 +28,8 @@ from rapidfuzz.distance import OSA
 
 from ..identifiers import imo_check_digit_ok, imo_number, mmsi_number
 from ..model.entity import Entity
-from .config import ScreeningSettings, load_screening_settings
+from ..settings import load_config
+from .config import ScreeningConfig
 from .normalise import (
     BUSINESS_WORDS,
     GENERIC_WORDS,
@@ -135,8 +136,8 @@ def _deletions(key: str) -> set[str]:
 class CandidateIndex:
     """Blocking index over entities; see the module docstring."""
 
-    def __init__(self, entities: Sequence[Entity], settings: ScreeningSettings | None = None) -> None:
-        self.settings = settings or load_screening_settings()
+    def __init__(self, entities: Sequence[Entity], settings: ScreeningConfig | None = None) -> None:
+        self.settings = settings or load_config(ScreeningConfig)
         tokenised: list[tuple[int, str, str, tuple[str, ...], tuple[str, ...]]] = []
         df: dict[str, int] = defaultdict(int)
         for ei, entity in enumerate(entities):

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 from ..exc import InputError, NotReady
 from ..model.entity import SCHEMAS, Entity
-from ..settings import load_settings
+from ..settings import AppConfig, load_config
 from .algorithms import DEFAULT_ALGORITHM, Algorithm, get_algorithm
-from .config import ScreeningSettings
+from .config import ScreeningConfig
 from .index import CandidateIndex
 
 if TYPE_CHECKING:
@@ -75,7 +75,7 @@ def resolve_threshold(algorithm: Algorithm, threshold: float | None = None) -> f
     """
     if threshold is not None:
         return threshold
-    configured = load_settings().match_threshold
+    configured = load_config(AppConfig).match_threshold
     return algorithm.threshold if configured is None else configured
 
 
@@ -88,7 +88,7 @@ class Screener:
         *,
         algorithm: str = DEFAULT_ALGORITHM,
         threshold: float | None = None,
-        settings: ScreeningSettings | None = None,
+        settings: ScreeningConfig | None = None,
     ) -> None:
         self.algorithm: Algorithm = get_algorithm(algorithm)
         self.threshold = resolve_threshold(self.algorithm, threshold)

@@ -72,8 +72,9 @@ import pyarrow as pa
 
 from ..model.ais import POSITIONS, STATIC, TIMESTAMP
 from ..regime.areas import load_areas
+from ..settings import load_config
 from ..units import US_PER_SECOND
-from .config import SimulationSettings, load_simulation_settings
+from .config import SimulationConfig
 from .emit import CLEAN, SPOOFED, WILD, Emitted, emit_vessel
 from .output import (
     check_formats,
@@ -85,7 +86,7 @@ from .output import (
 from .plan import Planner, Record
 from .truth import dprk_port_meetings, geofence_stays, loitering, port_visits
 
-__all__ = ["CLEAN", "SPOOFED", "WILD", "Scenario", "SimulationSettings", "load_simulation_settings", "simulate"]
+__all__ = ["CLEAN", "SPOOFED", "WILD", "Scenario", "SimulationConfig", "simulate"]
 
 DEFAULT_START = datetime(2025, 1, 6, tzinfo=UTC)
 EVENT_ORDER = ("encounter", "loitering", "gap", "port_visit", "geofence", "identity_change", "spoofing")
@@ -163,7 +164,7 @@ def simulate(
     vessels: int = 40,
     days: float = 7.0,
     start: datetime = DEFAULT_START,
-    settings: SimulationSettings | None = None,
+    settings: SimulationConfig | None = None,
     formats: Sequence[str] = ("csv", "parquet"),
 ) -> Scenario:
     """Simulate ``vessels`` ships for ``days`` from ``start``; deterministic for a seed.
@@ -173,7 +174,7 @@ def simulate(
     period too short to plant every event kind.
     """
     formats = check_formats(formats)
-    cfg = settings or load_simulation_settings()
+    cfg = settings or load_config(SimulationConfig)
     if start.tzinfo is None:
         start = start.replace(tzinfo=UTC)
     duration_s = days * 86400.0

@@ -8,16 +8,15 @@ what an event is.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
-from ..settings import from_env, settings_group
+from ..settings import settings_group
 
 PREFIX = "SANCTIONWATCH_SIM_"
 
 
 @settings_group(PREFIX)
 @dataclass(frozen=True, slots=True)
-class SimulationSettings:
+class SimulationConfig:
     """How the simulated AIS is reported and how its ground truth is defined."""
 
     report_interval_s: float = field(
@@ -73,8 +72,3 @@ class SimulationSettings:
     truth_step_s: float = field(
         default=60.0, metadata={"help": "time step at which true tracks are tested for port visits and areas"}
     )
-
-
-def load_simulation_settings(**overrides: Any) -> SimulationSettings:
-    """Simulator settings from ``SANCTIONWATCH_SIM_*`` with explicit overrides applied."""
-    return from_env(SimulationSettings, prefix=PREFIX, **overrides)

@@ -13,7 +13,7 @@ from ..identifiers import imo_check_digit_ok
 from ..model.ais import NOISE_SPEEDS_KN
 from ..regime.geography import on_land
 from ..units import MPS_PER_KNOT, SECONDS_PER_HOUR, haversine_m
-from .config import SimulationSettings
+from .config import SimulationConfig
 from .fleet import Identity
 from .geo import offset_point
 from .itinerary import VesselPlan
@@ -44,7 +44,7 @@ class Emitted:
     records: list[Record]
 
 
-def report_times(rng: np.random.Generator, plan: VesselPlan, duration_s: float, cfg: SimulationSettings) -> np.ndarray:
+def report_times(rng: np.random.Generator, plan: VesselPlan, duration_s: float, cfg: SimulationConfig) -> np.ndarray:
     """Reporting times in [0, duration): satellite passes or terrestrial reception, with drops and outages."""
     if plan.satellite:
         lo, hi = cfg.satellite_min_interval_s, cfg.satellite_max_interval_s
@@ -118,7 +118,7 @@ def _static_rows(plan: VesselPlan, first_s: float, duration_s: float) -> list[di
 
 
 def emit_vessel(
-    rng: np.random.Generator, plan: VesselPlan, duration_s: float, cfg: SimulationSettings, static_offset: int
+    rng: np.random.Generator, plan: VesselPlan, duration_s: float, cfg: SimulationConfig, static_offset: int
 ) -> Emitted:
     """Every report of one vessel, its static rows and the truth records its overlays produce."""
     track = plan.track

@@ -15,7 +15,7 @@ import numpy as np
 from ..exc import ConfigError
 from ..regime.geography import load_ports
 from ..units import MPS_PER_KNOT, SECONDS_PER_HOUR, haversine_m
-from .config import SimulationSettings
+from .config import SimulationConfig
 from .fleet import SHIP_TYPE_CARGO, SHIP_TYPE_TANKER, IdentityFactory, scenario_data
 from .geo import distance_to_land_ok, is_clear, offset_point, port_berths, usable_ports
 from .itinerary import Appointment, ItineraryBuilder, Location, VesselPlan, gate_of, port_named, sea_path
@@ -107,7 +107,7 @@ def min_vessels() -> int:
 class Planner:
     """Creates the vessels, their appointments and the planted truth records."""
 
-    def __init__(self, rng: np.random.Generator, vessels: int, duration_s: float, cfg: SimulationSettings) -> None:
+    def __init__(self, rng: np.random.Generator, vessels: int, duration_s: float, cfg: SimulationConfig) -> None:
         self.counts = Counts.for_fleet(vessels)
         if vessels < self.counts.planted_vessels():
             raise ConfigError(

@@ -13,7 +13,7 @@ import numpy as np
 from ..regime.areas import load_areas
 from ..regime.geography import load_ports
 from ..units import haversine_m
-from .config import SimulationSettings
+from .config import SimulationConfig
 from .itinerary import VesselPlan
 from .plan import Record
 from .track import NAV_UNDERWAY
@@ -48,7 +48,7 @@ def _grid(plan: VesselPlan, duration_s: float, step_s: float) -> tuple[np.ndarra
     return t, lon, lat
 
 
-def port_visits(plan: VesselPlan, duration_s: float, cfg: SimulationSettings) -> list[Record]:
+def port_visits(plan: VesselPlan, duration_s: float, cfg: SimulationConfig) -> list[Record]:
     """Port visits of one vessel by the entry/exit hysteresis, on its true track."""
     t, lon, lat = _grid(plan, duration_s, cfg.truth_step_s)
     out = []
@@ -93,7 +93,7 @@ def port_visits(plan: VesselPlan, duration_s: float, cfg: SimulationSettings) ->
     return out
 
 
-def geofence_stays(plan: VesselPlan, duration_s: float, cfg: SimulationSettings) -> list[Record]:
+def geofence_stays(plan: VesselPlan, duration_s: float, cfg: SimulationConfig) -> list[Record]:
     """Stays of one vessel inside each reference area (``regime/data/areas.geojson``)."""
     t, lon, lat = _grid(plan, duration_s, cfg.truth_step_s)
     out = []
@@ -119,7 +119,7 @@ def geofence_stays(plan: VesselPlan, duration_s: float, cfg: SimulationSettings)
     return out
 
 
-def loitering(plan: VesselPlan, duration_s: float, cfg: SimulationSettings) -> list[Record]:
+def loitering(plan: VesselPlan, duration_s: float, cfg: SimulationConfig) -> list[Record]:
     """Offshore stays (drifting, at anchor) of at least the loitering duration, away from port."""
     assert plan.builder is not None and plan.track is not None
     ports = load_ports()
@@ -151,7 +151,7 @@ def loitering(plan: VesselPlan, duration_s: float, cfg: SimulationSettings) -> l
 
 
 def dprk_port_meetings(
-    plans: list[VesselPlan], visits: list[Record], duration_s: float, cfg: SimulationSettings
+    plans: list[VesselPlan], visits: list[Record], duration_s: float, cfg: SimulationConfig
 ) -> list[Record]:
     """Encounters that happen by chance between ships lying together in a DPRK port.
 
