@@ -13,7 +13,9 @@ from pathlib import Path
 
 from ..exc import InputError
 from ..model.entity import ListPublication
-from . import eu, ofac, ofac_xml, sample, uk, un
+from . import eu, sample, uk, un
+from .ofac import csv as ofac
+from .ofac import xml as ofac_xml
 
 Parser = Callable[[Path | Sequence[Path]], ListPublication]
 

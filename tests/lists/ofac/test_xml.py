@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from sanctionwatch.exc import InputError
-from sanctionwatch.lists import ofac, ofac_xml
+from sanctionwatch.lists import ofac
+from sanctionwatch.lists.ofac import xml as ofac_xml
 
 
 @pytest.fixture()

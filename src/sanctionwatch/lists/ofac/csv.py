@@ -6,7 +6,7 @@ The files have no header, write ``-0-`` for empty, are Windows-1252 and end with
 are written "LAST, First"; the primary name becomes "First LAST" with ``firstName``
 and ``lastName`` kept as properties. Vessel columns become ``callSign``, ``flag``,
 ``type``, ``tonnage``, ``grossRegisteredTonnage`` and an ``owner`` link; the remarks
-are parsed by :mod:`.ofac_remarks`. Alternate names and addresses of ent_nums absent
+are parsed by :mod:`.remarks`. Alternate names and addresses of ent_nums absent
 from ``sdn.csv`` (later designations when the files come from different days) are
 ignored and counted.
 """
@@ -20,14 +20,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..exc import InputError
-from ..ids import file_sha256
-from ..model.entity import Entity, Identifier, Link, ListPublication, Name
-from .countries import country_code
-from .links import resolve_links
-from .ofac_remarks import RemarkFacts, parse_remarks
+from ...exc import InputError
+from ...ids import file_sha256
+from ...model.entity import Entity, ListPublication, Name
+from ..countries import country_code
+from ..links import resolve_links
+from .common import SOURCE, VesselInfo, make_entity
+from .remarks import parse_remarks
 
-SOURCE = "ofac"
 FORMAT = "ofac-csv"
 EMPTY = "-0-"
 EOF_MARK = "\x1a"
@@ -124,71 +124,6 @@ def _programs(raw: str | None) -> list[str]:
     if not raw:
         return []
     return [p.strip(" []") for p in raw.split("] [") if p.strip(" []")]
-
-
-@dataclass(frozen=True, slots=True)
-class VesselInfo:
-    """The vessel columns of an SDN record (CSV columns 6-11, SDN.XML ``vesselInfo``)."""
-
-    call_sign: str | None = None
-    vessel_type: str | None = None
-    tonnage: str | None = None
-    gross_registered_tonnage: str | None = None
-    flag: str | None = None
-    owner: str | None = None
-
-
-def make_entity(
-    ent_num: str,
-    schema: str,
-    primary: str,
-    *,
-    programs: list[str],
-    title: str | None,
-    vessel: VesselInfo,
-    remarks: str | None,
-    facts: RemarkFacts,
-    properties: dict[str, list[str]],
-) -> Entity:
-    """An OFAC entity from its columns and the facts parsed out of its remarks (shared by CSV and XML)."""
-    properties = {k: list(v) for k, v in properties.items()}
-    identifiers = [Identifier("callSign", vessel.call_sign)] if vessel.call_sign else []
-    identifiers += facts.identifiers
-    countries = list(facts.nationalities)
-    flag = country_code(vessel.flag)
-    for key, value in (
-        ("title", title),
-        ("type", vessel.vessel_type),
-        ("tonnage", vessel.tonnage),
-        ("grossRegisteredTonnage", vessel.gross_registered_tonnage),
-    ):
-        if value:
-            properties[key] = [value]
-    if flag:
-        properties["flag"] = [flag]
-        countries.insert(0, flag)
-    elif vessel.flag:
-        properties["flagText"] = [vessel.flag]
-    if facts.nationalities:
-        properties["nationality"] = list(facts.nationalities)
-    for key, values in facts.properties.items():
-        target = properties.setdefault(key, [])
-        target.extend(v for v in values if v not in target)
-    links = [Link("owner", vessel.owner)] if vessel.owner else []
-    return Entity(
-        id=f"{SOURCE}-{ent_num}",
-        schema=schema,
-        source=SOURCE,
-        source_id=ent_num,
-        names=[Name(primary), *facts.names],
-        identifiers=identifiers,
-        birth_dates=list(facts.birth_dates),
-        countries=countries,
-        programs=programs,
-        remarks=remarks,
-        links=links + facts.links,
-        properties=properties,
-    )
 
 
 def _sdn_entity(path: Path, row: Row, overflow: dict[str, str]) -> Entity:

@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..model.entity import Identifier, Link, Name
-from .countries import country_code
-from .dates import parse_dates
+from ...model.entity import Identifier, Link, Name
+from ..countries import country_code
+from ..dates import parse_dates
 
 # Identifier statements: "<label> <value>[ (<country>)][ issued ...][ expires ...]".
 # Label -> FtM property. Longer labels are tried first.

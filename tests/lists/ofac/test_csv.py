@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sanctionwatch.exc import InputError
-from sanctionwatch.lists import ofac
+from sanctionwatch.lists.ofac import csv as ofac
 
 # DPRK programs of the OFAC SDN list (README of ../shared/data/sanctions).
 OFAC_DPRK_PROGRAMS = frozenset({"DPRK", "DPRK2", "DPRK3", "DPRK4", "DPRK-NKSPEA"})

@@ -3,7 +3,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sanctionwatch.lists.ofac_remarks import parse_remarks, statements
+from sanctionwatch.lists.ofac.remarks import parse_remarks, statements
 from sanctionwatch.model.entity import Identifier, Link, Name
 
 

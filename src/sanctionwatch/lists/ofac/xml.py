@@ -4,7 +4,7 @@ The XML carries the same records as the CSV triple with aliases, addresses, date
 and places of birth in their own elements. Its ``idList`` items ("Vessel
 Registration Identification" / "IMO 8604917", "Passport" / "381420754", "Gender" /
 "Male") are the statements the CSV packs into remarks, so both publications go
-through the same :mod:`.ofac_remarks` reading and :func:`.ofac.make_entity`,
+through the same :mod:`.remarks` reading and :func:`.common.make_entity`,
 and give the same entity for the same record.
 """
 
@@ -15,14 +15,14 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-from ..exc import InputError
-from ..ids import file_sha256
-from ..model.entity import Entity, ListPublication, Name
-from .countries import country_code
-from .links import resolve_links
-from .ofac import SOURCE, VesselInfo, make_entity
-from .ofac_remarks import RemarkFacts, parse_remarks
-from .xml import read_publication_xml, require, text, texts
+from ...exc import InputError
+from ...ids import file_sha256
+from ...model.entity import Entity, ListPublication, Name
+from ..countries import country_code
+from ..links import resolve_links
+from ..xml import read_publication_xml, require, text, texts
+from .common import SOURCE, VesselInfo, make_entity
+from .remarks import RemarkFacts, parse_remarks
 
 FORMAT = "ofac-xml"
 ROOT_TAG = "sdnList"
