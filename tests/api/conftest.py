@@ -41,6 +41,7 @@ def entities() -> list[Entity]:
 
 @pytest.fixture
 def client(tmp_path):
+    pytest.importorskip("fastapi", reason="the API tests need the [api] extra")
     from fastapi.testclient import TestClient
 
     from sanctionwatch.api import create_app

@@ -1,6 +1,10 @@
-from sanctionwatch.api import create_app
-from sanctionwatch.api.app import ERROR_CLASSES
-from sanctionwatch.settings import AppConfig
+import pytest
+
+pytest.importorskip("fastapi", reason="the API tests need the [api] extra")
+
+from sanctionwatch.api import create_app  # noqa: E402
+from sanctionwatch.api.app import ERROR_CLASSES  # noqa: E402
+from sanctionwatch.settings import AppConfig  # noqa: E402
 
 
 def test_health(client):

@@ -11,11 +11,6 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 
-class ErrorResponse(BaseModel):
-    detail: str = Field(..., examples=["unknown dataset 'eu'; loaded: default, ofac, un"])
-    errors: dict[str, Any] = Field(default_factory=dict)
-
-
 class HealthResponse(BaseModel):
     status: str = "ok"
     version: str

@@ -179,17 +179,6 @@ def _drop_repeats(table: pa.Table) -> pa.Table:
     return table.filter(pa.array(np.concatenate(([True], ~repeat))))
 
 
-def positions_count(store: Store) -> int:
-    """Number of distinct stored positions (as :func:`read_positions` would return)."""
-    pattern = _glob(store)
-    if pattern is None:
-        return 0
-    row = store.con.execute(
-        "SELECT count(*) FROM (SELECT DISTINCT mmsi, ts, lat, lon FROM read_parquet(?))", [pattern]
-    ).fetchall()[0]
-    return int(row[0])
-
-
 def stored_mmsis(store: Store) -> pa.Array:
     """Distinct MMSIs that have stored positions, ascending (int64)."""
     pattern = _glob(store)
