@@ -17,7 +17,6 @@ from sanctionwatch.exc import InputError, NotFound
 from sanctionwatch.model.ais import POSITIONS, STATIC
 from sanctionwatch.store import open_store
 from sanctionwatch.store.positions import (
-    positions_count,
     positions_summary,
     read_positions,
     read_static,
@@ -94,7 +93,7 @@ def test_compressed_files_ingest_like_plain(tmp_path, store, kind):
         plain_report.accepted,
         plain_report.positions,
     )
-    assert positions_count(store) == plain_report.positions  # same positions: read once
+    assert positions_summary(store)["positions"] == plain_report.positions  # same positions: read once
 
 
 def test_same_file_twice_adds_nothing(store, tmp_path):
@@ -336,21 +335,20 @@ def test_csv_file_rows_in_equal_accepted_plus_quarantined(tmp_path_factory, line
             assert report.rows_in <= len(body)
         stored = store.con.execute("SELECT count(*) FROM quarantine").fetchall()[0][0]
         assert stored == report.quarantined_total
-        assert positions_count(store) <= report.positions
+        assert positions_summary(store)["positions"] <= report.positions
 
 
 def test_forget_then_reingest_with_other_options(store, tmp_path):
     from sanctionwatch.ais.ingest import forget_file
-    from sanctionwatch.store.positions import positions_count
 
     nmea = tmp_path / "untimed.nmea"
     nmea.write_text("!AIVDM,1,1,,B,15M67FC000G?ufbE`FepT@3n00Sa,0*5C\n")
     first = ingest_file(store, nmea)
-    assert first.quarantined == {"no_timestamp": 1} and positions_count(store) == 0
+    assert first.quarantined == {"no_timestamp": 1} and positions_summary(store)["positions"] == 0
     assert ingest_file(store, nmea).skipped
     assert forget_file(store, nmea)
     assert store.con.execute("SELECT count(*) FROM quarantine").fetchall()[0][0] == 0
     again = ingest_file(store, nmea, default_time=datetime(2024, 1, 1, tzinfo=UTC))
-    assert not again.skipped and again.accepted == 1 and positions_count(store) == 1
-    assert forget_file(store, nmea) and positions_count(store) == 0
+    assert not again.skipped and again.accepted == 1 and positions_summary(store)["positions"] == 1
+    assert forget_file(store, nmea) and positions_summary(store)["positions"] == 0
     assert not forget_file(store, nmea)

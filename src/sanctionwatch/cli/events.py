@@ -38,7 +38,8 @@ def detect(
         report = run_detection(st.store(), engine=engine, scheduler=scheduler, geofences=geofence)
     console.print(
         f"{report.positions:,} positions of {report.vessels:,} vessels in {report.seconds:.1f} s: "
-        f"{report.events_found:,} events ({report.events_new:,} new)"
+        f"{report.events_found:,} events ({report.events_new:,} new"
+        + (f", {report.events_removed:,} stored ones no longer found)" if report.events_removed else ")")
     )
     for kind in EVENT_TYPES:
         if kind in report.by_type:

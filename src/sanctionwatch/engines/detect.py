@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -15,6 +14,7 @@ import pyarrow as pa
 from ..events.config import DetectionConfig
 from ..events.pipeline import DetectionContext
 from ..exc import ConfigError, NotReady
+from ..ids import content_id
 from ..regime.areas import read_geofences
 from ..settings import load_config
 from ..store import Store
@@ -25,13 +25,15 @@ ENGINES = ("local", "dask")
 
 @dataclass(frozen=True, slots=True)
 class DetectionReport:
-    """What one detection run read, found and stored."""
+    """What one detection run read, found and stored (``events_removed``: stored events it replaced)."""
 
+    run_id: str
     engine: str
     positions: int
     vessels: int
     events_found: int
     events_new: int
+    events_removed: int
     seconds: float
     by_type: dict[str, int] = field(default_factory=dict)
 
@@ -73,12 +75,15 @@ def run_detection(
     scheduler: str | None = None,
     geofences: Sequence[str | Path] = (),
 ) -> DetectionReport:
-    """Run every detector over the stored positions and static data; store new events.
+    """Run every detector over the stored positions and static data; the events replace the stored ones.
 
+    The run reads the whole store, so its events replace every stored event in one
+    transaction: detection after more data arrives gives exactly what one detection
+    over all of it gives, and nothing derived from data no longer in the store stays.
+    The run is recorded with the settings it used (``store.events.latest_run``).
     ``geofences`` are GeoJSON files of user areas, checked beside the shipped ones.
-    Re-running over the same data adds nothing (events are keyed by content).
     """
-    from ..store.events import record_run, write_events
+    from ..store.events import DetectionRun, replace_events
     from ..store.positions import read_positions, read_static
 
     config = load_config(DetectionConfig) if config is None else config
@@ -87,23 +92,36 @@ def run_detection(
     if positions.num_rows == 0:
         raise NotReady("no positions in the store; load AIS first with `sanctionwatch ais ingest FILE`")
     static = read_static(store)
-    extra = tuple(a for path in geofences for a in read_geofences(path))
+    areas = tuple(a for path in geofences for a in read_geofences(path))
     events = detect_events(
-        positions, static, engine=engine, config=config, context=DetectionContext.shipped(extra), scheduler=scheduler
+        positions, static, engine=engine, config=config, context=DetectionContext.shipped(areas), scheduler=scheduler
     )
-    new = write_events(store, events)
-    seconds = time.perf_counter() - t0
-    types, counts = np.unique(events.column("type").to_numpy(zero_copy_only=False), return_counts=True)
+    settings = {
+        "detection": dataclasses.asdict(config),
+        "geofences": sorted({a.id for a in areas}),
+    }
     vessels = len(np.unique(positions.column("mmsi").to_numpy()))
-    report = DetectionReport(
+    run = DetectionRun(
+        run_id=content_id("run", settings, positions.num_rows, static.num_rows, time.time_ns()),
         engine=engine,
         positions=positions.num_rows,
         vessels=vessels,
         events_found=events.num_rows,
-        events_new=new,
-        seconds=seconds,
+        events_new=0,
+        events_removed=0,
+        seconds=0.0,
+        config=settings,
+    )
+    run = replace_events(store, events, dataclasses.replace(run, seconds=time.perf_counter() - t0))
+    types, counts = np.unique(events.column("type").to_numpy(zero_copy_only=False), return_counts=True)
+    return DetectionReport(
+        run_id=run.run_id,
+        engine=engine,
+        positions=run.positions,
+        vessels=run.vessels,
+        events_found=run.events_found,
+        events_new=run.events_new,
+        events_removed=run.events_removed,
+        seconds=run.seconds,
         by_type={str(t): int(c) for t, c in zip(types, counts)},
     )
-    run = {k: v for k, v in dataclasses.asdict(report).items() if k != "by_type"}
-    record_run(store, **run, config=json.dumps(dataclasses.asdict(config), default=str))
-    return report

@@ -2,26 +2,32 @@
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
-from ..events.config import DetectionConfig
 from ..risk.assess import Assessment
 from ..store import Store
 from ..store.entities import list_versions
+from ..store.events import DetectionRun, latest_run
 from ..store.positions import read_positions
 from .html import ReportData, render_report
 
 MAP_VESSELS = 60
 
 
-def method_rows(detection: DetectionConfig) -> list[tuple[str, str]]:
-    """Every detection setting as (``section.field``, value) for the report's method table."""
-    rows = []
-    for section in dataclasses.fields(detection):
-        cfg = getattr(detection, section.name)
-        for f in dataclasses.fields(cfg):
-            rows.append((f"{section.name}.{f.name}", str(getattr(cfg, f.name))))
+def method_rows(run: DetectionRun | None) -> list[tuple[str, str]]:
+    """The detection run behind the report and every setting it used, as (name, value) rows."""
+    if run is None:
+        return [("detection", "not run on this store yet (`sanctionwatch detect`)")]
+    rows = [
+        ("detection run", run.run_id),
+        ("run at", f"{run.run_at:%Y-%m-%d %H:%M:%S} UTC" if run.run_at else ""),
+        ("engine", run.engine),
+        ("positions read", f"{run.positions:,}"),
+    ]
+    for section, values in sorted(run.config.get("detection", {}).items()):
+        rows += [(f"{section}.{name}", str(value)) for name, value in values.items()]
+    if run.config.get("geofences"):
+        rows.append(("user geofences", ", ".join(run.config["geofences"])))
     return rows
 
 
@@ -29,7 +35,6 @@ def collect(
     store: Store,
     assessment: Assessment,
     *,
-    detection: DetectionConfig | None = None,
     title: str = "sanctionwatch report",
 ) -> ReportData:
     """The :class:`ReportData` for a store that has been assessed."""
@@ -43,7 +48,7 @@ def collect(
         list_hits=assessment.hits,
         lists=lists,
         algorithm=assessment.algorithm,
-        method=method_rows(detection or DetectionConfig()),
+        method=method_rows(latest_run(store)),
         title=title,
     )
 
