@@ -55,3 +55,53 @@ def test_shipped_dprk_waters_entry():
     areas = [json.loads(d)["area"] for d in ev.column("details").to_pylist()]
     assert "dprk_waters" in areas and "korea_bay" in areas
     assert np.all(np.array(ev.column("duration_h")) >= 0)
+
+
+def _sparse_crossing():
+    """A ship at 12 kn eastwards, reported every 40 min, through a 6 km wide area no report falls in."""
+    from sanctionwatch.ais.tracks import resample_arrays
+
+    # 12 kn = 22.2 km/h: reports at 0, 14.8, 29.6, ... km east; the area spans 16-22 km.
+    rows = track(1, 0, 4, 40, 0, lambda t: 22.224 * t, speed=12.0)
+    tracks = segment(table(rows))
+    grid = resample_arrays(
+        tracks.column("track").to_numpy(),
+        tracks.column("mmsi").to_numpy(),
+        tracks.column("ts").cast("int64").to_numpy(),
+        tracks.column("lat").to_numpy(),
+        tracks.column("lon").to_numpy(),
+        grid_min=10,
+        max_gap_h=1.0,
+    )
+    return tracks, grid
+
+
+def test_a_crossing_between_two_sparse_reports_is_found_on_the_grid():
+    lat0, lon_per_km = 35.0, 1 / (111.195 * np.cos(np.radians(35.0)))
+    box = shapely.box(123.0 + 16 * lon_per_km, lat0 - 0.05, 123.0 + 22 * lon_per_km, lat0 + 0.05)
+    shapely.prepare(box)
+    area = Area("narrow", "Narrow", "user", box, {"is_box": True})
+    tracks, grid = _sparse_crossing()
+    assert detect_geofences(tracks, areas=[area]).num_rows == 0  # no report inside
+    ev = detect_geofences(tracks, areas=[area], grid=grid)
+    assert ev.num_rows == 1
+    # The grid tick at 50 min (18.5 km) is inside; the stay is dated to it.
+    assert ev.column("start")[0].as_py().minute == 50
+
+
+def test_a_port_passed_between_sparse_reports_at_anchor_speed_is_not_invented():
+    # The grid never bridges a gap longer than max_interp_gap_h: two reports 3 h apart stay apart.
+    rows = track(1, 0, 0, 60, 0, -10) + track(1, 3, 3, 60, 0, 10)
+    tracks = segment(table(rows))
+    from sanctionwatch.ais.tracks import resample_arrays
+
+    grid = resample_arrays(
+        tracks.column("track").to_numpy(),
+        tracks.column("mmsi").to_numpy(),
+        tracks.column("ts").cast("int64").to_numpy(),
+        tracks.column("lat").to_numpy(),
+        tracks.column("lon").to_numpy(),
+        grid_min=10,
+        max_gap_h=1.0,
+    )
+    assert detect_port_visits(tracks, ports=PortIndex.from_ports([PORT]), grid=grid).num_rows == 0

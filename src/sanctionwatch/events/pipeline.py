@@ -101,8 +101,8 @@ def detect_vessel_events(
                 real, ports=context.ports, land=context.land, dprk_waters=context.dprk_waters, config=config.gap
             ),
             detect_loitering(grid, ports=context.ports, config=config.loitering, tracks=real),
-            detect_port_visits(real, ports=context.ports, config=config.port),
-            detect_geofences(real, areas=context.areas, config=config.port),
+            detect_port_visits(real, ports=context.ports, config=config.port, grid=grid),
+            detect_geofences(real, areas=context.areas, config=config.port, grid=grid),
             spoofing.events,
         ]
     )

@@ -10,6 +10,11 @@ when positions stop for more than ``max_gap_h``. Visits to DPRK ports are flagge
 Geofence: a track's stay inside an area polygon (the shipped DPRK waters and
 transfer areas, or user GeoJSON), with the same kind of hysteresis: it starts
 ``geofence_margin_m`` inside the area and ends ``geofence_margin_m`` outside.
+
+Both read the reported positions and, when given, the track's resampled ``grid``
+(interpolated every ``grid_min`` minutes, never across reporting gaps longer than
+``max_interp_gap_h``): a ship seen only by satellite can cross a port radius or an
+area between two reports, and the grid points between them show it.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from collections.abc import Sequence
 import numpy as np
 import pyarrow as pa
 
-from ..ais.tracks import drop_outliers, track_order
+from ..ais.tracks import Grid, drop_outliers, track_order
 from ..regime.areas import Area
 from ..units import US_PER_HOUR
 from .build import concat_events, empty_events, make_events
@@ -33,27 +38,37 @@ GEOFENCE_VERSION = "geofence-v1"
 _HOLD = -2
 
 
-def _arrays(tracks: pa.Table) -> dict[str, np.ndarray]:
+def _arrays(tracks: pa.Table, grid: Grid | None) -> dict[str, np.ndarray]:
+    """Reported positions, plus the grid's interpolated points when given, in (track, ts) order."""
     tracks = drop_outliers(tracks)
-    track = tracks.column("track").to_numpy()
-    ts = tracks.column("ts").cast(pa.int64()).to_numpy()
     arrays = {
-        "track": track,
-        "ts": ts,
+        "track": tracks.column("track").to_numpy(),
+        "ts": tracks.column("ts").cast(pa.int64()).to_numpy(),
         "mmsi": tracks.column("mmsi").to_numpy(),
         "lat": tracks.column("lat").to_numpy(),
         "lon": tracks.column("lon").to_numpy(),
     }
+    if grid is not None and len(grid):
+        extra = {"track": grid.track, "ts": grid.ts_us(), "mmsi": grid.mmsi, "lat": grid.lat, "lon": grid.lon}
+        arrays = {k: np.concatenate((v, extra[k])) for k, v in arrays.items()}
+        order = np.lexsort((arrays["ts"], arrays["track"]))
+        arrays = {k: v[order] for k, v in arrays.items()}
+        return arrays
     # One track per MMSI (the usual case): segment order is already (track, ts).
-    order = track_order(track, ts)
+    order = track_order(arrays["track"], arrays["ts"])
     if order is not None:
         arrays = {k: v[order] for k, v in arrays.items()}
     return arrays
 
 
-def detect_port_visits(tracks: pa.Table, *, ports: PortIndex, config: PortConfig = PortConfig()) -> pa.Table:
-    """Visits to ``ports`` in segmented positions (``ais.tracks.segment`` output) as an ``EVENTS`` table."""
-    a = _arrays(tracks)
+def detect_port_visits(
+    tracks: pa.Table, *, ports: PortIndex, config: PortConfig = PortConfig(), grid: Grid | None = None
+) -> pa.Table:
+    """Visits to ``ports`` in segmented positions (``ais.tracks.segment`` output) as an ``EVENTS`` table.
+
+    ``grid`` (the tracks resampled) adds the points between sparse reports.
+    """
+    a = _arrays(tracks, grid)
     n = len(a["ts"])
     if n == 0:
         return empty_events()
@@ -87,9 +102,11 @@ def detect_port_visits(tracks: pa.Table, *, ports: PortIndex, config: PortConfig
     )
 
 
-def detect_geofences(tracks: pa.Table, *, areas: Sequence[Area], config: PortConfig = PortConfig()) -> pa.Table:
-    """Stays inside each of ``areas`` as ``geofence`` events."""
-    a = _arrays(tracks)
+def detect_geofences(
+    tracks: pa.Table, *, areas: Sequence[Area], config: PortConfig = PortConfig(), grid: Grid | None = None
+) -> pa.Table:
+    """Stays inside each of ``areas`` as ``geofence`` events; ``grid`` adds the points between sparse reports."""
+    a = _arrays(tracks, grid)
     n = len(a["ts"])
     if n == 0:
         return empty_events()
