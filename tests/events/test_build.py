@@ -1,7 +1,7 @@
 """Event ids: content-derived, so reruns, overlapping windows and either side of a pair agree."""
 
 import numpy as np
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sanctionwatch.events.build import event_id, make_events
@@ -54,6 +54,7 @@ def test_nan_position_is_no_position():
     assert eid(lat=float("nan"), lon=float("nan")) == eid(lat=None, lon=None)
 
 
+@settings(deadline=None)
 @given(st.integers(0, 10**6), st.integers(1, 10**8))
 def test_make_events_ids_do_not_depend_on_row_order(seed, mmsi0):
     rng = np.random.default_rng(seed)
