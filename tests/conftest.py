@@ -7,6 +7,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Tests never assert wall-clock times: Hypothesis' per-example deadline would, on a loaded 2-core machine.
+settings.register_profile("sanctionwatch", deadline=None)
+settings.load_profile("sanctionwatch")
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
