@@ -70,6 +70,10 @@ POSITION_AND_STATIC_TYPES = (19,)
 STATIC_TYPES = (5, 24)
 STATIC_FIELDS = ("imo", "name", "call_sign", "ship_type", "length_m", "width_m", "draught_m", "destination")
 
+# The largest float32: the store keeps measurements as REAL.
+FLOAT32_MAX = 3.4e38
+# AIS encodes speed over ground up to 102.2 kn (102.3 = not available): anything above is no reading.
+MAX_SPEED_KN = 102.3
 _NOISE_SPEED_SQL = " OR ".join(f"abs(speed_kn - {v}) < {NOISE_SPEED_TOLERANCE_KN}" for v in NOISE_SPEEDS_KN)
 
 QUARANTINE = pa.schema([pa.field("line_no", pa.int64()), pa.field("raw", pa.string()), pa.field("reason", pa.string())])
@@ -102,6 +106,7 @@ class Cleaned:
     static: pa.Table  # STATIC (observations that differ from the previous one of the MMSI)
     quarantine: pa.Table  # QUARANTINE
     accepted: int
+    recoded: int = 0  # accepted text lines that were not UTF-8 (read as Windows-1252)
 
     @property
     def rows_in(self) -> int:
@@ -148,8 +153,10 @@ class _Exprs:
         return f"CAST({_q(col)} AS VARCHAR)"
 
     def number(self, col: str) -> str:
-        # TRY_CAST reads '' as NULL and tolerates surrounding blanks.
-        return f"TRY_CAST({_q(col)} AS DOUBLE)"
+        # TRY_CAST reads '' as NULL and tolerates surrounding blanks; NaN, infinities and
+        # values beyond float32 (what the store keeps) are no reading at all.
+        v = f"TRY_CAST({_q(col)} AS DOUBLE)"
+        return f"(CASE WHEN isfinite({v}) AND abs({v}) < {FLOAT32_MAX} THEN {v} END)"
 
     def missing(self, name: str) -> str:
         """True when the record has no value at all for ``name``."""
@@ -180,8 +187,17 @@ class _Exprs:
         return self.text(cols[0])
 
     def mmsi(self) -> str:
+        """The MMSI as written: up to nine digits, never a fraction, a hex or an exponent form."""
         (col,) = self.sources("mmsi")
-        return f"TRY_CAST({_q(col)} AS BIGINT)"
+        typ = self.schema.field(col).type
+        if pa.types.is_integer(typ):
+            return f"CAST({_q(col)} AS BIGINT)"
+        if pa.types.is_floating(typ):
+            return (
+                f"CASE WHEN {_q(col)} = floor({_q(col)}) AND abs({_q(col)}) < 1e10 THEN CAST({_q(col)} AS BIGINT) END"
+            )
+        text = f"trim({self.text(col)})"
+        return f"CASE WHEN regexp_full_match({text}, '[0-9]{{1,9}}') THEN CAST({text} AS BIGINT) END"
 
     def timestamp(self) -> str:
         (col,) = self.sources("ts")
@@ -372,7 +388,8 @@ def validate(
         CASE WHEN kind = 'static' THEN hash(mmsi, ts, static_key) ELSE hash(mmsi, ts, lat, lon) END AS dup_key,
         static_key,
         mmsi, ts, lat, lon,
-        CASE WHEN speed_kn >= 0 AND NOT ({_NOISE_SPEED_SQL}) THEN speed_kn END::FLOAT AS speed_kn,
+        CASE WHEN speed_kn >= 0 AND speed_kn < {MAX_SPEED_KN} AND NOT ({_NOISE_SPEED_SQL}) THEN speed_kn END::FLOAT
+            AS speed_kn,
         CASE WHEN course_deg >= 0 AND course_deg < 360 THEN course_deg END::FLOAT AS course_deg,
         CASE WHEN heading_deg >= 0 AND heading_deg < 360 THEN heading_deg END::FLOAT AS heading_deg,
         CASE WHEN nav_status BETWEEN 0 AND 15 THEN nav_status END::SMALLINT AS nav_status

@@ -34,6 +34,7 @@ are decoded on all cores.
 from __future__ import annotations
 
 import itertools
+import math
 import multiprocessing
 import os
 from collections import deque
@@ -79,6 +80,8 @@ DECODED = pa.schema(
 DECODED_TYPES = frozenset({1, 2, 3, 5, 18, 19, 24, 27})
 _STATIC_ATTRS = ("imo", "shipname", "callsign", "ship_type", "to_bow", "to_stern", "to_port", "to_starboard")
 _US = 1_000_000
+# Year 2200 in UNIX seconds: the latest time a receiver stamp can mean.
+_MAX_UNIX_S = 7_258_118_400.0
 #: Lines per block handed to a decoding process.
 DECODE_BLOCK_LINES = 20_000
 _NO_TIME = object()  # a time was present but could not be parsed
@@ -96,6 +99,9 @@ def _parse_time_us(text: bytes) -> int | None:
     else:
         if value > 1e11:  # milliseconds
             value /= 1000.0
+        # inf, nan, 1e308 or twenty digits are no time of this world: bad, not a crash.
+        if not (math.isfinite(value) and 0.0 <= value < _MAX_UNIX_S):
+            return None
         return round(value * _US)
     try:
         parsed = datetime.fromisoformat(text.decode("ascii"))

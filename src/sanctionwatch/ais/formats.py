@@ -16,12 +16,13 @@ from __future__ import annotations
 import bz2
 import dataclasses
 import gzip
+import io
 import zipfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import numpy as np
 import pyarrow as pa
@@ -268,8 +269,9 @@ def sniff_dialect(columns: list[str]) -> Dialect:
     for dialect in DIALECTS.values():
         if set(dialect.key_columns()) <= present:
             return dialect.restricted(columns)
+    shown = [c if len(c) <= 40 else c[:39] + "…" for c in columns[:12]]
     raise InputError(
-        f"cannot tell the CSV/Parquet layout from its columns {columns[:12]}; "
+        f"cannot tell the CSV/Parquet layout from its columns {shown}; "
         f"pass --dialect ({', '.join(DIALECTS)}) or --columns mmsi=...,ts=...,lat=...,lon=..."
     )
 
@@ -301,26 +303,98 @@ class Opened:
         return self.raw.tell()
 
 
+class _Utf8From(io.RawIOBase):
+    """The UTF-8 bytes of a byte stream in another text encoding (UTF-16 from Windows tools)."""
+
+    def __init__(self, fh: BinaryIO, encoding: str) -> None:
+        self._text = io.TextIOWrapper(fh, encoding=encoding, newline="")  # type: ignore[type-var]
+        self._pending = bytearray()
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        while len(self._pending) < len(b):
+            text = self._text.read(1 << 16)
+            if not text:
+                break
+            self._pending += text.encode("utf-8")
+        n = min(len(b), len(self._pending))
+        b[:n] = self._pending[:n]
+        del self._pending[:n]
+        return n
+
+
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_UTF8_BOM = b"\xef\xbb\xbf"
+
+
+def _as_utf8(fh: BinaryIO) -> BinaryIO:
+    """``fh`` with a UTF-8 byte-order mark skipped and UTF-16 recoded to UTF-8."""
+    reader = fh if hasattr(fh, "peek") else io.BufferedReader(fh)  # type: ignore[arg-type]
+    head = reader.peek(4)[:4]  # type: ignore[attr-defined]
+    if head.startswith(_UTF8_BOM):
+        reader.read(len(_UTF8_BOM))
+    elif head.startswith(_UTF16_BOMS):
+        return io.BufferedReader(_Utf8From(reader, "utf-16"), buffer_size=1 << 20)  # type: ignore[return-value]
+    return reader  # type: ignore[return-value]
+
+
 @contextmanager
 def open_binary(path: Path) -> Iterator[Opened]:
-    """The decompressed bytes of ``path`` (gzip, bz2, single-member zip, or plain)."""
+    """The decompressed bytes of ``path`` (gzip, bz2, single-member zip, or plain), as UTF-8 when text was UTF-16."""
     kind = compression_of(path)
     with open(path, "rb") as raw:
         if kind == "gzip":
             with gzip.GzipFile(fileobj=raw, mode="rb") as fh:
-                yield Opened(fh, raw)  # type: ignore[arg-type]
+                yield Opened(_as_utf8(fh), raw)  # type: ignore[arg-type]
         elif kind == "bz2":
             with bz2.BZ2File(raw, "rb") as fh:
-                yield Opened(fh, raw)  # type: ignore[arg-type]
+                yield Opened(_as_utf8(fh), raw)  # type: ignore[arg-type]
         elif kind == "zip":
             with zipfile.ZipFile(raw) as zf:
                 members = [m for m in zf.infolist() if not m.is_dir()]
                 if len(members) != 1:
                     raise InputError(f"{path}: zip archives must hold exactly one file, found {len(members)}")
                 with zf.open(members[0]) as fh:
-                    yield Opened(fh, raw)  # type: ignore[arg-type]
+                    yield Opened(_as_utf8(fh), raw)  # type: ignore[arg-type]
         else:
-            yield Opened(raw, raw)
+            yield Opened(_as_utf8(raw), raw)
+
+
+# Magic numbers of files people are sent that are not AIS, with what to do about them.
+_NOT_AIS = {
+    b"7z\xbc\xaf\x27\x1c": "a 7-Zip archive: extract it first",
+    b"Rar!": "a RAR archive: extract it first",
+    b"\x7fELF": "a program, not data",
+    b"MZ": "a Windows program, not data",
+    b"%PDF": "a PDF document",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"SQLite format 3": "an SQLite database",
+}
+
+
+def check_text(path: Path, head: bytes) -> None:
+    """Refuse up front a file whose first (decompressed) bytes are not text: no AIS reader could use it."""
+    with open(path, "rb") as fh:
+        magic = fh.read(16)
+    for prefix, what in _NOT_AIS.items():
+        if magic.startswith(prefix):
+            raise InputError(f"{path} is not an AIS file ({what})")
+    sample = head[: 64 * 1024]
+    # Text has no NUL bytes and few control characters; 0x1A ends some DOS exports.
+    control = sum(sample.count(bytes([c])) for c in range(32) if c not in (9, 10, 13, 26))
+    if b"\x00" in sample or control > len(sample) // 20:
+        raise InputError(f"{path} is not an AIS file (binary content, not NMEA or CSV text)")
+
+
+def text_head(path: Path) -> bytes:
+    """The first 64 KiB of the decompressed content, refused when it is not text (:func:`check_text`)."""
+    with open_binary(path) as src:
+        head = src.fh.read(64 * 1024)
+    check_text(path, head)
+    return head
 
 
 def sniff_format(path: Path) -> str:
@@ -328,8 +402,7 @@ def sniff_format(path: Path) -> str:
     with open(path, "rb") as fh:
         if fh.read(4) == b"PAR1":
             return "parquet"
-    with open_binary(path) as src:
-        head = src.fh.read(64 * 1024)
+    head = text_head(path)
     for line in head.splitlines()[:200]:
         text = line.strip()
         if not text or text.startswith(b"#"):
@@ -345,7 +418,32 @@ def sniff_format(path: Path) -> str:
 
 
 def _header_names(line: bytes) -> list[str]:
-    return list(pacsv.read_csv(pa.BufferReader(line)).schema.names) if line.strip() else []
+    if not line.strip():
+        return []
+    text = recode_line(line.rstrip(b"\r\n")) + b"\n"
+    # One block for the whole line, however long: a 2 MiB header is still one header.
+    options = pacsv.ReadOptions(block_size=max(1 << 20, 2 * len(text)))
+    return list(pacsv.read_csv(pa.BufferReader(text), read_options=options).schema.names)
+
+
+def recode_line(line: bytes) -> bytes:
+    """A line as UTF-8: as it is when it is UTF-8, else read as Windows-1252 (latin-1 for its gaps)."""
+    try:
+        line.decode("utf-8")
+        return line
+    except UnicodeDecodeError:
+        try:
+            return line.decode("cp1252").encode("utf-8")
+        except UnicodeDecodeError:
+            return line.decode("latin-1").encode("utf-8")
+
+
+def _recoded(view: memoryview) -> tuple[pa.Buffer, int]:
+    """A block of lines with every non-UTF-8 line recoded (:func:`recode_line`); and how many were."""
+    lines = bytes(view).split(b"\n")
+    out = [recode_line(line) for line in lines]
+    changed = sum(a is not b for a, b in zip(lines, out))
+    return pa.py_buffer(b"\n".join(out)), changed
 
 
 def csv_header(path: Path) -> list[str]:
@@ -361,6 +459,7 @@ class CsvChunk:
     table: pa.Table
     line_no: np.ndarray  # int64, one per row of ``table``
     malformed: list[tuple[int, str]]  # (physical line number, text)
+    recoded: int = 0  # lines that were not UTF-8 and were read as Windows-1252
 
 
 def _parse_block(
@@ -442,9 +541,18 @@ def iter_csv(src: Opened, dialect: Dialect, *, chunk_rows: int) -> Iterator[CsvC
     line_nos: list[np.ndarray] = []
     bad: list[tuple[int, str]] = []
     rows = 0
+    recoded = 0
     for view, n_lines in _line_blocks(src.fh, PARSE_BLOCK_BYTES):
         data = pa.py_buffer(view)
-        table, malformed = _parse_block(data, names, dialect, use_threads=True)
+        try:
+            table, malformed = _parse_block(data, names, dialect, use_threads=True)
+        except pa.ArrowInvalid as err:
+            if "UTF8" not in str(err):
+                raise
+            # Only a block with a non-UTF-8 line pays for the line-by-line pass.
+            data, changed = _recoded(view)
+            recoded += changed
+            table, malformed = _parse_block(data, names, dialect, use_threads=True)
         if malformed and any(n < 0 for n, _ in malformed):
             # Line numbers of bad rows are only known when parsing on one thread.
             table, malformed = _parse_block(data, names, dialect, use_threads=False)
@@ -459,11 +567,11 @@ def iter_csv(src: Opened, dialect: Dialect, *, chunk_rows: int) -> Iterator[CsvC
         rows += table.num_rows
         while rows >= chunk_rows:
             whole, numbers = pa.concat_tables(tables), np.concatenate(line_nos)
-            yield CsvChunk(whole.slice(0, chunk_rows), numbers[:chunk_rows], bad)
-            tables, line_nos, bad = [whole.slice(chunk_rows)], [numbers[chunk_rows:]], []
+            yield CsvChunk(whole.slice(0, chunk_rows), numbers[:chunk_rows], bad, recoded)
+            tables, line_nos, bad, recoded = [whole.slice(chunk_rows)], [numbers[chunk_rows:]], [], 0
             rows -= chunk_rows
-    if rows or bad:
-        yield CsvChunk(pa.concat_tables(tables), np.concatenate(line_nos), bad)
+    if rows or bad or recoded:
+        yield CsvChunk(pa.concat_tables(tables), np.concatenate(line_nos), bad, recoded)
 
 
 def parquet_columns(path: Path) -> list[str]:

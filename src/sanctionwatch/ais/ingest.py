@@ -19,14 +19,17 @@ import dataclasses
 import queue
 import shutil
 import threading
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
+import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -82,6 +85,7 @@ class IngestReport:
     positions: int = 0
     static_rows: int = 0
     skipped: bool = False  # the same content was ingested before; nothing added
+    recoded: int = 0  # accepted lines that were not UTF-8, read as Windows-1252
 
     @property
     def quarantined_total(self) -> int:
@@ -171,56 +175,97 @@ def _cleaned_chunks(
     """Validated chunks of one file, in file order."""
     con = clean.connect()
     try:
-        if fmt == "parquet":
-            assert dialect is not None
-            total = pq.ParquetFile(path).metadata.num_rows
-            done = 0
-            for table in _prefetched(formats.iter_parquet(path, dialect, chunk_rows=chunk_rows)):
-                yield clean.validate(con, _with_line_numbers(table, done + 1), dialect, settings=settings)
-                done += table.num_rows
-                if progress:
-                    progress(done, total)
-            return
-        total = path.stat().st_size
-        with formats.open_binary(path) as src:
-            if fmt == "nmea":
-                # Small blocks keep every core busy; validation runs on chunks of chunk_rows.
-                block_lines = min(chunk_rows, DECODE_BLOCK_LINES)
-                pending: list[pa.Table] = []
-                rows = 0
-                blocks = decode_stream(
-                    src.fh,
-                    block_lines=block_lines,
-                    workers=workers,
-                    default_time=default_time,
-                    in_flight=2 * -(-chunk_rows // block_lines),  # decoding runs on while a chunk is validated
-                )
-                for table in blocks:
-                    pending.append(table)
-                    rows += table.num_rows
-                    if rows >= chunk_rows:
-                        yield clean.validate(con, pa.concat_tables(pending), clean.CANONICAL_DIALECT, settings=settings)
-                        pending, rows = [], 0
-                        if progress:
-                            progress(src.consumed(), total)
-                if pending:
-                    yield clean.validate(con, pa.concat_tables(pending), clean.CANONICAL_DIALECT, settings=settings)
-                if progress:
-                    progress(src.consumed(), total)
-                return
-            assert dialect is not None
-            for chunk in _prefetched(formats.iter_csv(src, dialect, chunk_rows=chunk_rows)):
-                table = chunk.table.append_column("_line_no", pa.array(chunk.line_no))
-                cleaned = clean.validate(con, table, dialect, settings=settings)
-                if chunk.malformed:
-                    cleaned = dataclasses.replace(
-                        cleaned, quarantine=pa.concat_tables([cleaned.quarantine, _malformed(chunk.malformed)])
-                    )
-                yield cleaned
-                if progress:
-                    progress(src.consumed(), total)
+        with reading(path, fmt):
+            yield from _validated(con, path, fmt, dialect, chunk_rows, workers, default_time, settings, progress)
     finally:
         con.close()
+
+
+def _validated(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    fmt: str,
+    dialect: formats.Dialect | None,
+    chunk_rows: int,
+    workers: int,
+    default_time: datetime | None,
+    settings: clean.CleanConfig,
+    progress: Progress | None,
+) -> Iterator[clean.Cleaned]:
+    if fmt == "parquet":
+        assert dialect is not None
+        total = pq.ParquetFile(path).metadata.num_rows
+        done = 0
+        for table in _prefetched(formats.iter_parquet(path, dialect, chunk_rows=chunk_rows)):
+            yield clean.validate(con, _with_line_numbers(table, done + 1), dialect, settings=settings)
+            done += table.num_rows
+            if progress:
+                progress(done, total)
+        return
+    total = path.stat().st_size
+    with formats.open_binary(path) as src:
+        if fmt == "nmea":
+            # Small blocks keep every core busy; validation runs on chunks of chunk_rows.
+            block_lines = min(chunk_rows, DECODE_BLOCK_LINES)
+            pending: list[pa.Table] = []
+            rows = 0
+            blocks = decode_stream(
+                src.fh,
+                block_lines=block_lines,
+                workers=workers,
+                default_time=default_time,
+                in_flight=2 * -(-chunk_rows // block_lines),  # decoding runs on while a chunk is validated
+            )
+            for table in blocks:
+                pending.append(table)
+                rows += table.num_rows
+                if rows >= chunk_rows:
+                    yield clean.validate(con, pa.concat_tables(pending), clean.CANONICAL_DIALECT, settings=settings)
+                    pending, rows = [], 0
+                    if progress:
+                        progress(src.consumed(), total)
+            if pending:
+                yield clean.validate(con, pa.concat_tables(pending), clean.CANONICAL_DIALECT, settings=settings)
+            if progress:
+                progress(src.consumed(), total)
+            return
+        assert dialect is not None
+        for chunk in _prefetched(formats.iter_csv(src, dialect, chunk_rows=chunk_rows)):
+            table = chunk.table.append_column("_line_no", pa.array(chunk.line_no))
+            cleaned = clean.validate(con, table, dialect, settings=settings)
+            if chunk.malformed:
+                cleaned = dataclasses.replace(
+                    cleaned, quarantine=pa.concat_tables([cleaned.quarantine, _malformed(chunk.malformed)])
+                )
+            yield dataclasses.replace(cleaned, recoded=chunk.recoded) if chunk.recoded else cleaned
+            if progress:
+                progress(src.consumed(), total)
+
+
+# What a reader raises on a damaged or foreign file: each becomes an InputError naming the file.
+_READ_ERRORS: tuple[type[BaseException], ...] = (
+    pa.ArrowException,
+    UnicodeError,
+    EOFError,
+    OSError,
+    zlib.error,
+    OverflowError,
+    duckdb.InvalidInputException,
+    duckdb.ConversionException,
+    duckdb.OutOfRangeException,
+)
+
+
+@contextmanager
+def reading(path: Path, fmt: str | None) -> Iterator[None]:
+    """Turn a reader's failure on a damaged or foreign file into an :class:`InputError` naming it."""
+    try:
+        yield
+    except _READ_ERRORS as err:
+        what = f"as {fmt}" if fmt else "as AIS data"
+        raise InputError(
+            f"{path}: cannot be read {what} ({type(err).__name__}: {err}); nothing of it was stored"
+        ) from err
 
 
 def _already(store: Store, sha: str, path: Path) -> IngestReport | None:
@@ -284,10 +329,15 @@ def ingest_file(
     if ingest.chunk_rows < 1:
         raise InputError(f"chunk_rows must be positive, got {ingest.chunk_rows}")
     settings = load_config(CleanConfig, check_mmsi=check_mmsi)
-    fmt = fmt or formats.sniff_format(path)
-    if fmt not in formats.FORMATS:
+    if fmt is not None and fmt not in formats.FORMATS:
         raise InputError(f"unknown format {fmt!r}; use one of {', '.join(formats.FORMATS)}")
-    chosen = resolve_dialect(path, fmt, dialect, columns) if fmt != "nmea" else None
+    with reading(path, fmt):
+        if fmt is None:
+            fmt = formats.sniff_format(path)
+        elif fmt != "parquet":
+            formats.text_head(path)  # a forced text format still refuses binary content
+    with reading(path, fmt):
+        chosen = resolve_dialect(path, fmt, dialect, columns) if fmt != "nmea" else None
     report = IngestReport(path=path, sha256=sha, format=fmt, dialect=chosen.name if chosen else None)
 
     remove_orphan_parts(store)
@@ -314,6 +364,7 @@ def ingest_file(
                 report.quarantined.update(cleaned.quarantine.column("reason").to_pylist())
                 report.positions += cleaned.positions.num_rows
                 report.static_rows += cleaned.static.num_rows
+                report.recoded += cleaned.recoded
                 if strict and report.quarantined:
                     raise InputError(
                         f"{path}: --strict and {report.quarantined_total} record(s) quarantined "

@@ -37,7 +37,9 @@ def _parse_time(value: str | None) -> datetime | None:
 
 
 def _report_table(reports: list[IngestReport]) -> Table:
-    table = Table(title="AIS ingest")
+    recoded = sum(r.recoded for r in reports)
+    caption = f"{recoded:,} line(s) were not UTF-8 and were read as Windows-1252" if recoded else None
+    table = Table(title="AIS ingest", caption=caption)
     for column in ("file", "format", "records", "accepted", "positions", "static", "quarantined"):
         table.add_column(column, justify="left" if column in ("file", "format") else "right")
     for r in reports:
@@ -67,6 +69,7 @@ def _report_json(r: IngestReport) -> dict[str, object]:
         "positions": r.positions,
         "static_rows": r.static_rows,
         "skipped": r.skipped,
+        "recoded_lines": r.recoded,
     }
 
 

@@ -14,6 +14,7 @@ ingest stays append-only (atomic per file, no rewrite of earlier partitions).
 
 from __future__ import annotations
 
+import glob
 import os
 import shutil
 from collections.abc import Iterable, Sequence
@@ -107,10 +108,11 @@ def remove_orphan_parts(store: Store) -> list[Path]:
 
 
 def _glob(store: Store) -> str | None:
+    """The DuckDB glob of every position part; the store's own path is escaped (``--db 'cases[1]/s.duckdb'``)."""
     root = store.positions_dir
     if not any(root.glob("day=*/*.parquet")):
         return None
-    return str(root / "day=*" / "*.parquet")
+    return os.path.join(glob.escape(str(root)), "day=*", "*.parquet")
 
 
 def _as_utc(value: datetime) -> datetime:
