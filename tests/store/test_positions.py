@@ -58,6 +58,8 @@ def test_write_partitions_by_day_and_reads_sorted(store):
     )
     assert sorted(p.parent.name for p in written) == ["day=2025-01-06", "day=2025-01-07"]
     assert all(p.name == "part-aaaaaaaaaaaaaaaa-00000.parquet" for p in written)
+    assert read_positions(store).num_rows == 0  # parts of a file not recorded as ingested are not read
+    record(store, SHA_A)
     table = read_positions(store)
     assert table.schema == POSITIONS
     assert table.column("mmsi").to_pylist() == [1, 1, 2]
@@ -70,6 +72,7 @@ def test_read_filters_time_window_and_vessels(store):
     write_positions(
         pos([(1, h, h, h) for h in range(0, 48, 6)] + [(2, 12, 9, 9)]), store.positions_dir, file_sha256=SHA_A, seq=0
     )
+    record(store, SHA_A)
     window = read_positions(store, start=T0 + timedelta(hours=12), end=T0 + timedelta(hours=30))
     assert window.column("lat").to_pylist() == [12, 18, 24, 9]
     assert window.column("mmsi").to_pylist() == [1, 1, 1, 2]
@@ -83,10 +86,13 @@ def test_identical_positions_from_two_files_are_read_once(store):
     rows = [(1, 1, 10, 20), (1, 2, 10.1, 20.1)]
     write_positions(pos(rows), store.positions_dir, file_sha256=SHA_A, seq=0)
     write_positions(pos(rows + [(1, 3, 10.2, 20.2)]), store.positions_dir, file_sha256=SHA_B, seq=0)
+    record(store, SHA_A)
+    record(store, SHA_B)
     assert read_positions(store).num_rows == 3
     assert positions_summary(store)["positions"] == 3
     faster = pos([(1, 1, 10, 20)]).set_column(4, "speed_kn", pa.array([9.0], pa.float32()))
     write_positions(faster, store.positions_dir, file_sha256="c" * 64, seq=0)
+    record(store, "c" * 64)
     table = read_positions(store)
     assert table.num_rows == 3  # same (mmsi, ts, lat, lon): one report, whatever the other fields say
     assert table.column("speed_kn").to_pylist()[0] == 1.0  # the lowest sorts first and is kept
@@ -153,6 +159,7 @@ def test_arrow_parquet_duckdb_round_trip_keeps_values_types_and_timezone(tmp_pat
             schema=POSITIONS,
         )
         write_positions(table, store.positions_dir, file_sha256=SHA_A, seq=0)
+        record(store, SHA_A)
         back = read_positions(store)
         assert back.schema == POSITIONS
         assert back.equals(

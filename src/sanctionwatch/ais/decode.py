@@ -84,6 +84,18 @@ _US = 1_000_000
 _MAX_UNIX_S = 7_258_118_400.0
 #: Lines per block handed to a decoding process.
 DECODE_BLOCK_LINES = 20_000
+def _die_with_parent() -> None:
+    """Ask Linux to end this decode worker when the ingesting process dies (even by SIGKILL)."""
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the pool still ends with a clean exit
+        pass
+
+
 _NO_TIME = object()  # a time was present but could not be parsed
 
 
@@ -492,7 +504,9 @@ def decode_stream(
         return
     # spawn, not fork: the parent holds DuckDB and Arrow thread pools.
     ahead = max(in_flight, 2 * n)
-    with ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn")) as pool:
+    with ProcessPoolExecutor(
+        max_workers=n, mp_context=multiprocessing.get_context("spawn"), initializer=_die_with_parent
+    ) as pool:
         pending: deque[Future[pa.Table]] = deque()
         for first, lines in itertools.chain(first_two, blocks):
             pending.append(pool.submit(_decode_block, (first, lines, default_time)))

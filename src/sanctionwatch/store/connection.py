@@ -83,6 +83,10 @@ def migrate(con: duckdb.DuckDBPyConnection, path: str = "<memory>") -> list[str]
             con.execute("ROLLBACK")
             raise
         applied.append(mig.name)
+    if applied and path != ":memory:":
+        # Schema changes go into the file now, not the write log: DuckDB cannot replay an
+        # ALTER TABLE of a table with a current_timestamp default after a crash.
+        con.execute("CHECKPOINT")
     return applied
 
 
@@ -141,7 +145,12 @@ def open_store(path: str | Path, *, read_only: bool = False) -> Store:
         if read_only and not store_path.exists():
             raise SanctionwatchError(f"no store at {store_path}; run a command that loads data first", status=404)
         store_path.parent.mkdir(parents=True, exist_ok=True)
+        wal = store_path.with_name(store_path.name + ".wal")
         try:
+            if read_only and wal.exists():
+                # A write log left by a crash is replayed by a read-write open; a read-only
+                # open would have to replay it and cannot.
+                duckdb.connect(str(store_path)).close()
             con = duckdb.connect(str(store_path), read_only=read_only)
         except duckdb.IOException as err:
             raise SanctionwatchError(f"cannot open store {store_path}: {err}", status=409) from err
@@ -163,4 +172,10 @@ def open_store(path: str | Path, *, read_only: bool = False) -> Store:
             con.close()
             raise
     data_dir.mkdir(parents=True, exist_ok=True)
-    return Store(path=store_path, con=con, data_dir=data_dir, applied=applied)
+    store = Store(path=store_path, con=con, data_dir=data_dir, applied=applied)
+    if not read_only:
+        from .positions import remove_orphan_parts  # positions imports this module
+
+        # What a crashed ingest left (staging folders, uncommitted parts) goes at open.
+        remove_orphan_parts(store)
+    return store

@@ -14,7 +14,6 @@ ingest stays append-only (atomic per file, no rewrite of earlier partitions).
 
 from __future__ import annotations
 
-import glob
 import os
 import shutil
 from collections.abc import Iterable, Sequence
@@ -107,12 +106,20 @@ def remove_orphan_parts(store: Store) -> list[Path]:
     return orphans
 
 
-def _glob(store: Store) -> str | None:
-    """The DuckDB glob of every position part; the store's own path is escaped (``--db 'cases[1]/s.duckdb'``)."""
+def _glob(store: Store) -> list[str] | None:
+    """Every committed position part: those of files recorded in ``ingested_files``.
+
+    A part of a file whose ingest did not commit (a crash between publishing the
+    parts and the commit) is never read, so what readers see is what the last
+    committed transaction says. Paths go to DuckDB one by one, never as a glob, so
+    a store path with glob characters (``--db 'cases[1]/s.duckdb'``) reads as written.
+    """
     root = store.positions_dir
-    if not any(root.glob("day=*/*.parquet")):
+    if not root.is_dir():
         return None
-    return os.path.join(glob.escape(str(root)), "day=*", "*.parquet")
+    known = {part_prefix(sha) for (sha,) in store.con.execute("SELECT sha256 FROM ingested_files").fetchall()}
+    parts = sorted(str(p) for p in root.glob("day=*/part-*.parquet") if p.name.rsplit("-", 1)[0] in known)
+    return parts or None
 
 
 def _as_utc(value: datetime) -> datetime:
