@@ -352,3 +352,21 @@ def test_forget_then_reingest_with_other_options(store, tmp_path):
     assert not again.skipped and again.accepted == 1 and positions_summary(store)["positions"] == 1
     assert forget_file(store, nmea) and positions_summary(store)["positions"] == 0
     assert not forget_file(store, nmea)
+
+
+def test_forget_is_by_path_and_keeps_content_another_path_still_has(store, tmp_path):
+    from sanctionwatch.ais.ingest import forget_file, ingested_as
+
+    a = tmp_path / "a.csv"
+    a.write_text((FIXTURES / "marinecadastre.csv").read_text())
+    b = tmp_path / "b.csv"
+    b.write_bytes(a.read_bytes())
+    first = ingest_file(store, a)
+    assert ingest_file(store, b).skipped  # the same bytes: nothing added ...
+    assert ingested_as(store, b) == sorted([str(a.resolve()), str(b.resolve())])  # ... but the name is known
+    kept = forget_file(store, b)
+    assert kept is not None and not kept.removed and kept.other_paths == (str(a.resolve()),)
+    assert positions_summary(store)["positions"] == first.positions  # a's content stays
+    gone = forget_file(store, a)
+    assert gone is not None and gone.removed and positions_summary(store)["positions"] == 0
+    assert forget_file(store, b) is None

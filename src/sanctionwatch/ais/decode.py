@@ -84,6 +84,8 @@ _US = 1_000_000
 _MAX_UNIX_S = 7_258_118_400.0
 #: Lines per block handed to a decoding process.
 DECODE_BLOCK_LINES = 20_000
+
+
 def _die_with_parent() -> None:
     """Ask Linux to end this decode worker when the ingesting process dies (even by SIGKILL)."""
     try:

@@ -39,10 +39,13 @@ from ..ids import file_sha256
 from ..settings import load_config, settings_group
 from ..store import Store
 from ..store.files import (
+    Forgotten,
+    add_ingested_path,
     add_quarantine_rows,
     add_static_rows,
     find_ingested_file,
-    forget_ingested_file,
+    forget_ingested_path,
+    ingested_paths,
     record_ingested_file,
 )
 from ..store.positions import (
@@ -283,17 +286,25 @@ def _already(store: Store, sha: str, path: Path) -> IngestReport | None:
     )
 
 
-def forget_file(store: Store, path: str | Path) -> bool:
-    """Remove everything one ingested file added (positions, static rows, quarantine).
+def forget_file(store: Store, path: str | Path) -> Forgotten | None:
+    """Forget the file ingested from ``path`` (by path, not content): what it added, and its vessels' events.
 
     Lets a user ingest the same file again with other options (``--default-time``,
-    ``--columns``). Returns False when the file was never ingested. The DuckDB rows go
-    in one transaction; the file's Parquet parts are then orphans and are deleted.
+    ``--columns``). Content also ingested from another path stays (``Forgotten.other_paths``
+    says where). None when nothing was ingested from ``path``.
     """
     path = Path(path)
-    if not path.is_file():
-        raise NotFound(f"no such file: {path}")
-    return forget_ingested_file(store, file_sha256(path))
+    for name in dict.fromkeys((str(path.resolve()), str(path))):
+        done = forget_ingested_path(store, name)
+        if done is not None:
+            return done
+    return None
+
+
+def ingested_as(store: Store, path: str | Path) -> list[str]:
+    """The paths the content of the file at ``path`` was ingested from (empty when it was not)."""
+    path = Path(path)
+    return ingested_paths(store, file_sha256(path)) if path.is_file() else []
 
 
 def ingest_file(
@@ -324,6 +335,7 @@ def ingest_file(
     sha = file_sha256(path)
     previous = _already(store, sha, path)
     if previous is not None:
+        add_ingested_path(store, sha, str(path.resolve()))  # the same bytes under another name
         return previous
     ingest = load_config(IngestConfig, chunk_rows=chunk_rows, workers=workers)
     if ingest.chunk_rows < 1:
@@ -378,10 +390,11 @@ def ingest_file(
                 add_quarantine_rows(store, sha, str(path), cleaned.quarantine)
             if writing is not None:
                 writing.result()
+            add_ingested_path(store, sha, str(path.resolve()))
             record_ingested_file(
                 store,
                 sha,
-                path=str(path),
+                path=str(path.resolve()),
                 fmt=fmt,
                 rows_in=report.rows_in,
                 rows_accepted=report.accepted,

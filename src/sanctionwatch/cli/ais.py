@@ -13,7 +13,7 @@ from rich.table import Table
 
 from ..ais.clean import REASONS
 from ..ais.formats import DIALECTS, FORMATS
-from ..ais.ingest import IngestReport, forget_file, ingest_file
+from ..ais.ingest import IngestReport, forget_file, ingest_file, ingested_as
 from ..exc import InputError
 from ..store.positions import (
     positions_summary,
@@ -163,8 +163,19 @@ def forget_cmd(
     """Remove what ingested files added (positions, static data, quarantined lines)."""
     st = state(ctx)
     for path in files:
-        removed = forget_file(st.store(), path)
-        console.print(f"{path.name}: {'removed from the store' if removed else 'was not in the store'}")
+        done = forget_file(st.store(), path)
+        if done is None:
+            names = ingested_as(st.store(), path)
+            hint = f"; its content was, as {', '.join(names)}: forget that path" if names else ""
+            console.print(f"{path}: nothing was ingested from this path{hint}", highlight=False)
+            continue
+        if not done.removed:
+            console.print(f"{path}: forgotten; its content stays, ingested also as {', '.join(done.other_paths)}")
+            continue
+        console.print(
+            f"{path}: removed from the store, with {done.events_removed:,} events of its {done.vessels:,} vessels; "
+            "run `sanctionwatch detect` to detect again over what is left"
+        )
 
 
 @ais_app.command("stats")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pyarrow as pa
 
 from .connection import Store
-from .positions import remove_orphan_parts
+from .positions import part_prefix, remove_orphan_parts
 
 # Tables holding rows of one ingested file, with the column naming the file.
 _FILE_ROWS = (("vessel_static", "file_sha256"), ("quarantine", "file_sha256"), ("ingested_files", "sha256"))
@@ -77,15 +77,72 @@ def record_ingested_file(
     )
 
 
-def forget_ingested_file(store: Store, sha256: str) -> bool:
-    """Remove every row the file ``sha256`` added, in one transaction, then its Parquet parts.
+def add_ingested_path(store: Store, sha256: str, path: str) -> None:
+    """Record that the content ``sha256`` was (also) ingested from ``path``."""
+    store.con.execute("INSERT INTO ingested_paths VALUES (?, ?) ON CONFLICT DO NOTHING", [sha256, path])
 
-    Returns False when no file with that content was ingested.
+
+def ingested_paths(store: Store, sha256: str) -> list[str]:
+    """Every path the content ``sha256`` was ingested from."""
+    rows = store.con.execute("SELECT path FROM ingested_paths WHERE sha256 = ? ORDER BY path", [sha256]).fetchall()
+    return [r[0] for r in rows]
+
+
+def sha_of_ingested_path(store: Store, path: str) -> str | None:
+    """The content ingested from ``path`` (None when nothing was)."""
+    rows = store.con.execute("SELECT sha256 FROM ingested_paths WHERE path = ?", [path]).fetchall()
+    return rows[0][0] if rows else None
+
+
+@dataclass(frozen=True, slots=True)
+class Forgotten:
+    """What forgetting one path did: the content removed or kept (under ``other_paths``), and events dropped."""
+
+    sha256: str
+    removed: bool
+    other_paths: tuple[str, ...] = ()
+    events_removed: int = 0
+    vessels: int = 0
+
+
+def forget_ingested_path(store: Store, path: str) -> Forgotten | None:
+    """Forget the file ingested from ``path``; None when nothing was ingested from it.
+
+    When the same content was ingested from another path too, only this name goes and
+    the content stays. Otherwise every row the content added goes, with the stored
+    events of every vessel it had positions or static data for (detection over the
+    rest gives them again: ``sanctionwatch detect``), in one transaction; the Parquet
+    parts are then orphans and are deleted.
     """
-    if not store.con.execute("SELECT count(*) FROM ingested_files WHERE sha256 = ?", [sha256]).fetchall()[0][0]:
-        return False
+    sha = sha_of_ingested_path(store, path)
+    if sha is None:
+        return None
+    others = tuple(p for p in ingested_paths(store, sha) if p != path)
+    if others:
+        store.con.execute("DELETE FROM ingested_paths WHERE sha256 = ? AND path = ?", [sha, path])
+        return Forgotten(sha, removed=False, other_paths=others)
+    mmsis = _mmsis_of_file(store, sha)
     with store.transaction() as con:
-        for table, column in _FILE_ROWS:
-            con.execute(f"DELETE FROM {table} WHERE {column} = ?", [sha256])
+        before = con.execute("SELECT count(*) FROM events").fetchall()[0][0]
+        con.execute(
+            "DELETE FROM events WHERE mmsi IN (SELECT UNNEST(?::BIGINT[])) OR other_mmsi IN (SELECT UNNEST(?::BIGINT[]))",
+            [mmsis, mmsis],
+        )
+        after = con.execute("SELECT count(*) FROM events").fetchall()[0][0]
+        for table, column in (*_FILE_ROWS, ("ingested_paths", "sha256")):
+            con.execute(f"DELETE FROM {table} WHERE {column} = ?", [sha])
     remove_orphan_parts(store)
-    return True
+    return Forgotten(sha, removed=True, events_removed=int(before - after), vessels=len(mmsis))
+
+
+def _mmsis_of_file(store: Store, sha256: str) -> list[int]:
+    """Vessels the file ``sha256`` has positions or static observations for."""
+    parts = [str(p) for p in store.positions_dir.glob(f"day=*/{part_prefix(sha256)}-*.parquet")]
+    found = {
+        r[0]
+        for r in store.con.execute("SELECT DISTINCT mmsi FROM vessel_static WHERE file_sha256 = ?", [sha256]).fetchall()
+    }
+    if parts:
+        with store.con.cursor() as cur:
+            found |= {r[0] for r in cur.execute("SELECT DISTINCT mmsi FROM read_parquet(?)", [parts]).fetchall()}
+    return sorted(int(m) for m in found)
