@@ -104,3 +104,15 @@ def test_the_official_copy_wins_over_the_sample_copy(store, shared_data):
     assert yu_jong.list_version != load_sample().entities[0].list_version  # the OFAC publication's record
     # sample-only records (UN companies) are still there
     assert "un-KPe.066" in ids
+
+
+def test_an_empty_publication_is_refused_unless_allowed(store):
+    import pytest
+
+    from sanctionwatch.exc import InputError
+
+    empty = ListPublication(source="un", published="2026-01-01", sha256="e" * 64, entities=[], files=("empty.xml",))
+    with pytest.raises(InputError, match="empty.xml: no records.*--allow-empty"):
+        save_publication(store, empty)
+    assert list_versions(store) == []
+    assert save_publication(store, empty, allow_empty=True).loaded

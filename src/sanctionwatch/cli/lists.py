@@ -32,6 +32,7 @@ def load(
     source: str | None = typer.Option(
         None, "--source", "-s", help=f"Format of the files: {' | '.join(FORMATS)} [default: sniffed]."
     ),
+    allow_empty: bool = typer.Option(False, "--allow-empty", help="Store a publication with no records."),
 ) -> None:
     """Parse list files and store them as new list versions (a file already loaded is skipped)."""
     st = state(ctx)
@@ -40,7 +41,7 @@ def load(
     with progress(st.settings.quiet, "storing", total=len(publications)) as bar:
         results = []
         for pub in publications:
-            results.append((pub, save_publication(st.store(), pub)))
+            results.append((pub, save_publication(st.store(), pub, allow_empty=allow_empty)))
             bar.advance(bar.task_ids[0])
     for pub, result in results:
         what = "stored" if result.loaded else "already loaded"

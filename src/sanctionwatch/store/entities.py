@@ -15,7 +15,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from ..exc import NotFound
+from ..exc import InputError, NotFound
 from ..model.entity import Entity, ListPublication
 from .connection import Store
 
@@ -51,8 +51,19 @@ class ListVersion:
     current: bool
 
 
-def save_publication(store: Store, pub: ListPublication) -> LoadResult:
-    """Store a parsed publication as a new version of its list (idempotent by sha256)."""
+def save_publication(store: Store, pub: ListPublication, *, allow_empty: bool = False) -> LoadResult:
+    """Store a parsed publication as a new version of its list (idempotent by sha256).
+
+    A publication with no records would become the current version and leave
+    screening with nothing to match: it is refused unless ``allow_empty``.
+    """
+    if not pub.entities and not allow_empty:
+        files = ", ".join(pub.files) or pub.source
+        raise InputError(
+            f"{files}: no records in this {pub.source} publication; it would replace the current {pub.source} list. "
+            "Pass --allow-empty if the list really is empty",
+            errors={"records": 0},
+        )
     con = store.con
     row = con.execute(
         "SELECT version_id, version, record_count FROM list_versions WHERE source = ? AND sha256 = ?",
