@@ -64,6 +64,58 @@ def test_shared_mmsi_gives_two_tracks():
     assert len(set(tracks[north])) == 1 and len(set(tracks[~north])) == 1
 
 
+def test_sparse_ship_keeps_its_track_through_many_positions_of_a_dense_twin():
+    # Ship A reports every 30 min near the base point; twin B, 400 km north, every 2 min
+    # under the same MMSI: 14 positions of B between two of A.
+    rows = [(5, h / 2, 0, 5 * h) for h in range(8)]
+    rows += [(5, k / 30, 400, 0.5 * k) for k in range(8 * 15)]
+    out = segment(table(rows))
+    tracks = np.array(out.column("track"))
+    north = np.array(out.column("lat")) > 37
+    assert len(set(tracks[north])) == 1 and len(set(tracks[~north])) == 1
+    assert tracks[north][0] != tracks[~north][0]
+    assert not any(out.column("outlier").to_pylist())
+
+
+def test_wild_position_amid_a_dense_twin_is_still_an_outlier():
+    rows = [(5, h / 2, 0, 5 * h) for h in range(6)]
+    rows += [(5, k / 30, 400, 0.5 * k) for k in range(6 * 15)]
+    rows.append((5, 1.01, -300, 0))  # 300 km south of A, 700 km from B
+    out = segment(table(rows))
+    lat = np.array(out.column("lat"))
+    outlier = np.array(out.column("outlier"))
+    assert outlier.tolist() == (lat < 33).tolist()
+    assert len(set(np.array(out.column("track"))[~outlier])) == 2
+
+
+def test_two_wild_positions_a_day_apart_are_not_a_track():
+    # 10 km/h eastward for 2 days; wild positions 900 km away at hours 5 and 30 (reachable from each other).
+    rows = [(1, h, 0, 10 * h) for h in range(48)]
+    rows[5] = (1, 5, 900, 0)
+    rows[30] = (1, 30, 900, 600)
+    out = segment(table(rows))
+    outlier = out.column("outlier").to_pylist()
+    assert [h for h, o in enumerate(outlier) if o] == [5, 30]
+    assert len(set(np.array(out.column("track"))[~np.array(outlier)])) == 1
+
+
+def test_track_resumes_after_a_silence_while_the_twin_reports():
+    # A silent for 5 h (B keeps reporting), then back 40 km on: still A's track.
+    rows = [(5, h, 0, 8 * h) for h in range(4)] + [(5, h, 0, 8 * h + 0) for h in range(8, 12)]
+    rows += [(5, k / 20, 400, 0.2 * k) for k in range(12 * 20)]
+    out = segment(table(rows))
+    tracks = np.array(out.column("track"))
+    south = np.array(out.column("lat")) < 37
+    assert len(set(tracks[south])) == 1 and len(set(tracks)) == 2
+
+
+def test_segment_silent_beyond_max_gap_is_closed():
+    rows = [(1, 0, 0, 0), (1, 1, 0, 1), (1, 30, 0, 2), (1, 31, 0, 3)]
+    assert len(set(segment(table(rows)).column("track").to_pylist())) == 1
+    out = segment(table(rows), config=TrackConfig(max_gap_h=24))
+    assert out.column("track").to_pylist() == [0, 0, 2, 2]
+
+
 def test_real_jump_after_long_gap_is_kept_in_one_track():
     # 200 km in 10 h is 10.8 kn: possible, so no split.
     out = segment(table([(1, 0, 0, 0), (1, 1, 0, 1), (1, 11, 0, 200), (1, 12, 0, 201)]))
@@ -128,6 +180,29 @@ def test_segment_does_not_depend_on_row_order(points):
         spans[tr] = (min(lo, ts), max(hi, ts))
     for tr, ts in zip(grid.column("track").to_pylist(), grid.column("ts").to_pylist()):
         assert spans[tr][0] <= ts <= spans[tr][1]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.floats(0.01, 3.0), st.floats(0.0, 18.0), st.floats(0.0, 360.0)),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_a_single_plausible_ship_is_one_track(steps):
+    # Steps of (hours, knots <= 18, bearing): always below max_speed_kn, so one track, no outliers.
+    t, north, east = 0.0, 0.0, 0.0
+    rows = [(9, t, north, east)]
+    for hours, knots, bearing in steps:
+        km = hours * knots * 1.852
+        t += hours
+        north += km * np.cos(np.radians(bearing))
+        east += km * np.sin(np.radians(bearing))
+        rows.append((9, t, north, east))
+    out = segment(table(rows))
+    assert len(set(out.column("track").to_pylist())) == 1
+    assert not any(out.column("outlier").to_pylist())
 
 
 def test_config_is_a_setting():

@@ -1,32 +1,39 @@
 """Tracks: split positions into physically possible tracks, then resample them.
 
 ``segment`` assigns every position a ``track`` id and an ``outlier`` flag.
-``resample`` puts tracks on a fixed time grid for the detectors. Both are
-vectorised over the whole table (sort, shift, searchsorted); nothing loops per
-position in Python.
+``resample`` puts tracks on a fixed time grid for the detectors.
 
-Segmentation links each position to the most recent earlier position of the same
-MMSI that it could have been reached from (implied speed at most
-``max_speed_kn``, allowing ``position_noise_m`` of jitter), looking back at most
-``link_lag`` positions. Consecutive reachable positions form one track; a single
-wild position links to nothing and nothing links to it, so it becomes a
-one-position track: it is flagged ``outlier`` (the spoofing detector reports it)
-instead of cutting the real track in two. Two ships sharing an MMSI alternate
-positions, so each links to its own previous position two steps back: they come
-out as two tracks. After a longer excursion (a spoofed stretch, or one ship of a
-shared MMSI silent while the other reports), a track of two or more positions
-joins the most recent earlier track of its MMSI it could have come from.
+Segmentation follows the idea of Global Fishing Watch's gpsdio-segment: every
+MMSI keeps any number of open segments, and each position joins the open segment
+it could most plausibly have come from -- reachable from that segment's last
+position at an implied speed of at most ``max_speed_kn`` (plus
+``position_noise_m`` of jitter), lowest implied speed first, segments of more
+than ``max_outlier_positions`` positions before shorter ones. A position no open
+segment can reach opens a new segment; a segment silent for more than
+``max_gap_h`` is closed. Nothing limits how many positions of other ships lie
+between two positions of one ship, so two ships sharing an MMSI become two
+tracks however unevenly they report, and a wild position becomes a one-position
+track flagged ``outlier`` (the spoofing detector reports it) instead of cutting
+the real track in two.
+
+It is linear in positions. Consecutive positions of an MMSI where each is
+reachable from the one before form a *run*; an MMSI made of one run (almost all
+of them) is one segment, found with NumPy over the whole table. Only runs that
+start with an unreachable step -- in MMSIs shared by several ships, or around
+wild positions -- enter a loop, one step per run rather than per position, over
+that MMSI's few open segments.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
 
-from ..units import EARTH_RADIUS_M, MPS_PER_KNOT, US_PER_SECOND, haversine_m
+from ..units import EARTH_RADIUS_M, MPS_PER_KNOT, SECONDS_PER_HOUR, US_PER_SECOND, haversine_m
 from .schema import (
     LAT_NOT_AVAILABLE,
     LON_NOT_AVAILABLE,
@@ -60,16 +67,34 @@ class TrackConfig:
     position_noise_m: float = field(
         default=250.0, metadata={"help": "distance allowed on top of max_speed_kn for GPS jitter and time rounding"}
     )
-    link_lag: int = field(
-        default=4, metadata={"help": "how many earlier positions of an MMSI a position may continue from"}
+    recent_positions: int = field(
+        default=4,
+        metadata={
+            "help": "a position may continue a track from any of the track's latest this many positions "
+            "(tolerance for jitter; positions of other ships sharing the MMSI do not count)"
+        },
+    )
+    max_gap_h: float = field(
+        default=168.0,
+        metadata={
+            "help": "a segment silent this long is closed: the next position starts a new track "
+            "(keep it above the longest gap the gap detector should report)"
+        },
     )
     max_outlier_positions: int = field(
         default=1, metadata={"help": "tracks this short inside an MMSI with longer tracks are outliers"}
     )
+    short_track_link_h: float = field(
+        default=3.0,
+        metadata={
+            "help": "a track of at most max_outlier_positions positions, in an MMSI with several, is only "
+            "continued within this many hours (two wild positions a day apart are not a track)"
+        },
+    )
 
 
 def clean_positions(positions: pa.Table) -> pa.Table:
-    """Drop impossible positions, null the noise speeds and sort by (mmsi, ts).
+    """Drop impossible positions, null the noise speeds and sort by (mmsi, ts) (ties by lat, lon).
 
     Impossible: latitude/longitude out of range or the AIS "not available"
     values 91/181. Noise speeds (102.3, 63.0, 51.2 kn) become null, so nothing
@@ -96,7 +121,15 @@ def clean_positions(positions: pa.Table) -> pa.Table:
     mmsi = table.column("mmsi").to_numpy()
     ts = _ts_us(table)
     if not is_sorted_by(mmsi, ts):
-        table = table.take(pa.array(np.lexsort((ts, mmsi))))
+        order = np.lexsort((ts, mmsi))
+        table, mmsi, ts = table.take(pa.array(order)), mmsi[order], ts[order]
+    tie = np.flatnonzero((mmsi[1:] == mmsi[:-1]) & (ts[1:] == ts[:-1]))
+    if len(tie):
+        # Reports of one MMSI at the same instant (ships sharing it): order them by place,
+        # so the result does not depend on the input's row order.
+        lat, lon = table.column("lat").to_numpy(), table.column("lon").to_numpy()
+        order = np.lexsort((lon, lat, ts, mmsi))
+        table = table.take(pa.array(order))
     return table
 
 
@@ -157,7 +190,7 @@ def segment(positions: pa.Table, *, config: TrackConfig = TrackConfig()) -> pa.T
     """Positions (cleaned, sorted by mmsi, ts) with ``track`` (int64) and ``outlier`` (bool) columns.
 
     ``track`` is the row number of the track's first position, so it is unique
-    within the returned table and stable for the same input.
+    within the returned table and stable for the same input (in any row order).
     """
     table = clean_positions(positions)
     n = table.num_rows
@@ -167,109 +200,118 @@ def segment(positions: pa.Table, *, config: TrackConfig = TrackConfig()) -> pa.T
     ts = _ts_us(table)
     lat = table.column("lat").to_numpy()
     lon = table.column("lon").to_numpy()
-
-    def ok(i: np.ndarray, j: np.ndarray) -> np.ndarray:
-        return (mmsi[i] == mmsi[j]) & reachable(
-            lat[j],
-            lon[j],
-            ts[j],
-            lat[i],
-            lon[i],
-            ts[i],
+    max_gap_us = config.max_gap_h * SECONDS_PER_HOUR * US_PER_SECOND
+    # A run continues while each position is reachable from the one before (views, no gathers).
+    continues = np.zeros(n, dtype=bool)
+    continues[1:] = (
+        (mmsi[1:] == mmsi[:-1])
+        & (ts[1:] - ts[:-1] <= max_gap_us)
+        & reachable(
+            lat[:-1],
+            lon[:-1],
+            ts[:-1],
+            lat[1:],
+            lon[1:],
+            ts[1:],
             max_speed_kn=config.max_speed_kn,
             position_noise_m=config.position_noise_m,
         )
-
-    idx = np.arange(n)
-    # Lag 1 first, over everything; longer lags only for the few positions still unlinked.
-    lag1 = np.zeros(n, dtype=bool)
-    # Lag 1 on slices (views, no gathers): the bulk of the work.
-    lag1[1:] = (mmsi[1:] == mmsi[:-1]) & reachable(
-        lat[:-1],
-        lon[:-1],
-        ts[:-1],
-        lat[1:],
-        lon[1:],
-        ts[1:],
-        max_speed_kn=config.max_speed_kn,
-        position_noise_m=config.position_noise_m,
     )
-    parent = idx.copy()
-    pending = np.flatnonzero(~lag1)
-    for lag in range(2, config.link_lag + 1):
-        cand = pending[pending >= lag]
-        if len(cand) == 0:
-            break
-        good = ok(cand, cand - lag)
-        parent[cand[good]] = cand[good] - lag
-        pending = np.setdiff1d(pending, cand[good], assume_unique=True)
-    track = _roots(parent, lag1)
-    track = _join_tracks(track, mmsi, ok)
-
-    size = np.bincount(track, minlength=n)[track]
-    # Tracks per MMSI: count roots per MMSI block.
-    is_root = track == idx
+    run_first = np.flatnonzero(~continues)
+    run_last = np.r_[run_first[1:] - 1, n - 1]
+    run_mmsi = mmsi[run_first]
+    # Runs that start inside their MMSI (not at its first row) need a choice of segment.
+    resumes = np.r_[False, run_mmsi[1:] == run_mmsi[:-1]]
+    root = run_first.copy()  # segment of each run, as the row of the segment's first position
+    if resumes.any():
+        runs_per_mmsi = np.diff(np.r_[np.flatnonzero(~resumes), len(run_first)])
+        shared = np.flatnonzero(np.repeat(runs_per_mmsi > 1, runs_per_mmsi))
+        root[shared] = _assign_runs(shared, run_first, run_last, run_mmsi, ts, lat, lon, config)
+    track = np.repeat(root, run_last - run_first + 1)
+    size = np.bincount(track, minlength=n)
+    is_root = np.zeros(n, dtype=bool)
+    is_root[root] = True
     mmsi_start = np.r_[True, mmsi[1:] != mmsi[:-1]]
     block = np.cumsum(mmsi_start) - 1
+    short = size <= config.max_outlier_positions
     tracks_in_mmsi = np.bincount(block, weights=is_root)[block]
-    big = np.bincount(block, weights=is_root & (size > config.max_outlier_positions))[block]
-    outlier = (size <= config.max_outlier_positions) & (tracks_in_mmsi > 1) & (big > 0)
+    long_in_mmsi = np.bincount(block, weights=is_root & ~short)[block]
+    outlier = short[track] & (tracks_in_mmsi > 1) & (long_in_mmsi > 0)
     return table.append_column("track", pa.array(track, pa.int64())).append_column("outlier", pa.array(outlier))
 
 
-def _roots(parent: np.ndarray, lag1: np.ndarray) -> np.ndarray:
-    """First row of each row's chain of links (rows are linked to earlier rows only)."""
-    n = len(parent)
-    idx = np.arange(n)
-    # Lag-1 runs share a head; heads linked further back point into earlier runs.
-    run_head = np.maximum.accumulate(np.where(lag1, 0, idx))
-    heads = np.flatnonzero(~lag1)
-    pos = np.searchsorted(heads, run_head[parent[heads]])
-    while True:  # pointer jumping over heads only (few): O(heads * log depth)
-        nxt = pos[pos]
-        if np.array_equal(nxt, pos):
-            break
-        pos = nxt
-    root_of_head = np.empty(n, dtype=np.int64)
-    root_of_head[heads] = heads[pos]
-    return root_of_head[run_head]
+def _assign_runs(
+    runs: np.ndarray,
+    run_first: np.ndarray,
+    run_last: np.ndarray,
+    run_mmsi: np.ndarray,
+    ts_us: np.ndarray,
+    lat: np.ndarray,
+    lon: np.ndarray,
+    config: TrackConfig,
+) -> np.ndarray:
+    """Segment (first row) of each of ``runs`` (run numbers of MMSIs with several runs, in order).
 
-
-def _join_tracks(track: np.ndarray, mmsi: np.ndarray, ok: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> np.ndarray:
-    """Join a track to the most recent earlier track of its MMSI it could have come from.
-
-    This resumes the real track after a stretch longer than ``link_lag``
-    positions elsewhere (spoofing) or a silence while a ship sharing the MMSI
-    kept reporting. Single-position tracks neither join nor are joined: two
-    wild positions days apart are not a track. The loop is over tracks, not
-    positions, and only MMSIs with several tracks enter it.
+    One step per run: its first position joins the open segment of its MMSI it is
+    reachable from (from any of the segment's ``recent_positions`` latest
+    positions) -- segments longer than ``max_outlier_positions`` first (shorter
+    ones only within ``short_track_link_h``), then the lowest implied speed -- or
+    opens a new one. The loop touches runs and open
+    segments only, never the positions inside a run.
     """
-    n = len(track)
-    idx = np.arange(n)
-    roots = np.flatnonzero(track == idx)
-    mmsi_blocks = int(np.count_nonzero(np.r_[True, mmsi[1:] != mmsi[:-1]]))
-    if len(roots) == mmsi_blocks:
-        return track  # one track per MMSI
-    comp = np.empty(n, dtype=np.int64)
-    comp[roots] = np.arange(len(roots))
-    comp = comp[track]
-    size = np.bincount(comp, minlength=len(roots))
-    last = np.full(len(roots), -1, dtype=np.int64)
-    np.maximum.at(last, comp, idx)
-    join = np.arange(len(roots))
-    earlier: dict[int, list[int]] = {}
-    for k in np.flatnonzero(size >= 2).tolist():
-        head = int(roots[k])
-        m = int(mmsi[head])
-        cands = [c for c in earlier.get(m, []) if last[c] < head]
-        if cands:
-            cands.sort(key=lambda c: -last[c])  # most recent end first
-            ends = last[np.array(cands)]
-            good = ok(np.full(len(ends), head), ends)
-            if good.any():
-                join[k] = join[cands[int(np.argmax(good))]]
-        earlier.setdefault(m, []).append(k)
-    return roots[join[comp]]
+    first, last = run_first[runs], run_last[runs]
+    keep = max(int(config.recent_positions), 1)
+    # Plain Python values: the loop does scalar arithmetic only.
+    t_s = ts_us / US_PER_SECOND
+    f_ts, f_lat, f_lon = t_s[first].tolist(), lat[first].tolist(), lon[first].tolist()
+    length = (last - first + 1).tolist()
+    owner = run_mmsi[runs].tolist()
+    first_row, last_row = first.tolist(), last.tolist()
+    speed_mps = config.max_speed_kn * MPS_PER_KNOT
+    noise_m = config.position_noise_m
+    max_gap_s = config.max_gap_h * SECONDS_PER_HOUR
+    min_long = config.max_outlier_positions + 1
+    short_link_s = config.short_track_link_h * SECONDS_PER_HOUR
+    out = [0] * len(first_row)
+    # Open segments of the current MMSI: [root row, positions, [(ts, lat, lon) of the latest, newest last]].
+    open_segs: list[list[Any]] = []
+    current = None
+    for k in range(len(first_row)):
+        if owner[k] != current:
+            current = owner[k]
+            open_segs = []
+        t, la, lo = f_ts[k], f_lat[k], f_lon[k]
+        best = None
+        best_key = (2, math.inf)
+        alive = []
+        for seg in open_segs:
+            recent = seg[2]
+            if t - recent[-1][0] > max_gap_s:
+                continue  # closed: silent too long
+            alive.append(seg)
+            long_seg = seg[1] >= min_long
+            if not long_seg and t - recent[-1][0] > short_link_s:
+                continue
+            for pt, plat, plon in recent:
+                dt = t - pt
+                dlat = math.radians(la - plat)
+                dlon = math.radians((lo - plon + 540.0) % 360.0 - 180.0) * math.cos(math.radians((la + plat) * 0.5))
+                dist_m = math.sqrt(dlat * dlat + dlon * dlon) * EARTH_RADIUS_M
+                if dist_m > speed_mps * dt + noise_m:
+                    continue
+                key = (0 if long_seg else 1, max(dist_m - noise_m, 0.0) / dt if dt > 0 else 0.0)
+                if key < best_key:
+                    best, best_key = seg, key
+        open_segs = alive
+        if best is None:
+            best = [first_row[k], 0, []]
+            open_segs.append(best)
+        lo_row = max(first_row[k], last_row[k] - keep + 1)
+        rows = range(lo_row, last_row[k] + 1)
+        best[2] = (best[2] + [(float(t_s[r]), float(lat[r]), float(lon[r])) for r in rows])[-keep:]
+        best[1] += length[k]
+        out[k] = best[0]
+    return np.array(out, dtype=np.int64)
 
 
 def drop_outliers(tracks: pa.Table) -> pa.Table:
