@@ -43,11 +43,11 @@ import pyarrow.parquet as pq
 
 from sanctionwatch.engines.local import run_local, worker_count
 from sanctionwatch.engines.partition import DetectionContext, warm_caches
-from sanctionwatch.evaluate import Evaluation, evaluate
 from sanctionwatch.events.build import make_events
 from sanctionwatch.events.config import DetectionConfig, EngineConfig
 from sanctionwatch.events.schema import EVENT_TYPES
 from sanctionwatch.simulate import load_simulation_settings, simulate
+from sanctionwatch.simulate.evaluate import Evaluation, evaluate
 
 NAIVE_SQL = """
 WITH bins AS (

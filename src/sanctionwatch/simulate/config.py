@@ -26,7 +26,9 @@ class SimulationSettings:
             "help": "mean interval between terrestrial position reports (each drawn from 0.1x to 1.9x); the volume knob"
         },
     )
-    satellite_share: float = field(default=0.25, metadata={"help": "share of vessels seen only by satellite"})
+    satellite_share: float = field(
+        default=0.25, metadata={"help": "share of vessels seen only by satellite, through the whole scenario"}
+    )
     satellite_min_interval_s: float = field(
         default=600.0, metadata={"help": "shortest interval between satellite reports"}
     )
@@ -44,6 +46,16 @@ class SimulationSettings:
     noise_speed_share: float = field(default=0.002, metadata={"help": "share of reports with the noise speed 102.3 kn"})
     wild_positions_per_vessel_day: float = field(
         default=0.05, metadata={"help": "single reports hundreds of km off the track, per vessel-day"}
+    )
+    shared_mmsi_share: float = field(
+        default=1 / 3,
+        metadata={
+            "help": "share of offshore STS meetings (every n-th) in which one ship, seen only by satellite, shares "
+            "its MMSI with a twin far away that reports densely through the whole scenario"
+        },
+    )
+    shared_mmsi_min_distance_km: float = field(
+        default=300.0, metadata={"help": "a twin stays at least this far from the ship whose MMSI it shares"}
     )
     tanker_speed_kn: float = field(
         default=11.5, metadata={"help": "mean service speed of tankers (each vessel +-1.5 kn)"}

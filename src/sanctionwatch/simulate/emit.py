@@ -40,6 +40,7 @@ class Emitted:
     nav_status: np.ndarray
     label: np.ndarray  # CLEAN, SPOOFED or WILD
     static_row: np.ndarray  # index into ``static`` of the identity in force
+    twin: np.ndarray  # True for every report of a twin (broadcasting another ship's MMSI)
     static: list[dict[str, Any]]
     records: list[Record]
 
@@ -296,6 +297,7 @@ def emit_vessel(
         nav_status=track.status[leg].astype(np.int16),
         label=label,
         static_row=static_row,
+        twin=np.full(n, plan.twin_of is not None),
         static=static,
         records=records,
     )

@@ -4,8 +4,8 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from sanctionwatch.evaluate import evaluate
 from sanctionwatch.events.build import concat_events, make_events
+from sanctionwatch.simulate.evaluate import evaluate
 
 T0 = 1736121600 * 10**6  # 2025-01-06T00:00:00Z
 H = 3600 * 10**6
