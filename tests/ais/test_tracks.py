@@ -96,6 +96,20 @@ def test_two_wild_positions_a_day_apart_are_not_a_track():
     out = segment(table(rows))
     outlier = out.column("outlier").to_pylist()
     assert [h for h, o in enumerate(outlier) if o] == [5, 30]
+    assert len(set(out.column("track").to_pylist())) == 3
+
+
+def test_a_few_wild_positions_chained_over_days_are_outliers():
+    # Wild positions at hours 5 and 6 (reachable from each other) and 40 (reachable after 34 h):
+    # the pair is a short track, not continued a day later, so no gap is made of them.
+    rows = [(1, h, 0, 10 * h) for h in range(48)]
+    rows[5], rows[6], rows[40] = (1, 5, 900, 0), (1, 6, 920, 0), (1, 40, 900, 500)
+    out = segment(table(rows))
+    outlier = out.column("outlier").to_pylist()
+    assert [h for h, o in enumerate(outlier) if o] == [5, 6, 40]
+    track = np.array(out.column("track"))
+    assert track[5] == track[6] != track[40]
+    assert len(set(track[~np.array(outlier)])) == 1
     assert len(set(np.array(out.column("track"))[~np.array(outlier)])) == 1
 
 
@@ -130,8 +144,8 @@ def test_impossible_jump_splits():
 
 
 def test_resample_interpolates_within_short_gaps_only():
-    # Positions at 0:00, 0:30 (5 km east), then 3:00 (gap 2.5 h > 1 h): ticks 0:00..0:30 only, plus 3:00.
-    seg = segment(table([(1, 0, 0, 0), (1, 0.5, 0, 5), (1, 3, 0, 6)]))
+    # Positions at 0:00, 0:30 (5 km east), then 3:00 (gap 2.5 h > 1 h, sailing on): ticks 0:00..0:30, plus 3:00.
+    seg = segment(table([(1, 0, 0, 0), (1, 0.5, 0, 5), (1, 3, 0, 30)]))
     grid = resample(seg, grid_min=10, max_gap_h=1)
     ts = [x.replace(tzinfo=UTC) if x.tzinfo is None else x for x in grid.column("ts").to_pylist()]
     assert [(x - T0).total_seconds() / 60 for x in ts] == [0, 10, 20, 30, 180]
@@ -140,6 +154,18 @@ def test_resample_interpolates_within_short_gaps_only():
     np.testing.assert_allclose(east_km[:4], [0, 5 / 3, 10 / 3, 5], atol=1e-6)
     speed = np.array(grid.column("speed_kn"))
     np.testing.assert_allclose(speed[:4], 10 / 1.852, rtol=1e-3)  # 10 km/h
+
+
+def test_resample_bridges_a_longer_gap_only_when_the_ship_stayed_put():
+    # Drifting (100 m in 2 h, 0.03 kn): ticks every 10 min across the 2 h gap.
+    still = resample(segment(table([(1, 0, 0, 0), (1, 2, 0, 0.1)])), grid_min=10, max_gap_h=1)
+    assert still.num_rows == 13
+    # Sailing 20 km in the same 2 h: nothing between the two reports.
+    moving = resample(segment(table([(1, 0, 0, 0), (1, 2, 0, 20)])), grid_min=10, max_gap_h=1)
+    assert moving.num_rows == 2
+    # Beyond max_still_gap_h even a still ship is not bridged.
+    long = resample(segment(table([(1, 0, 0, 0), (1, 4, 0, 0.1)])), grid_min=10, max_gap_h=1)
+    assert long.num_rows == 2
 
 
 def test_resample_speed_ignores_reported_glitches():

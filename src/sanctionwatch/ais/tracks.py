@@ -74,6 +74,10 @@ class TrackConfig:
             "(tolerance for jitter; positions of other ships sharing the MMSI do not count)"
         },
     )
+    recent_window_h: float = field(
+        default=1.0,
+        metadata={"help": "only those of the latest positions this recent count (the last one always does)"},
+    )
     max_gap_h: float = field(
         default=168.0,
         metadata={
@@ -82,15 +86,28 @@ class TrackConfig:
         },
     )
     max_outlier_positions: int = field(
-        default=1, metadata={"help": "tracks this short inside an MMSI with longer tracks are outliers"}
+        default=2, metadata={"help": "tracks this short inside an MMSI with longer tracks are outliers"}
+    )
+    max_still_gap_h: float = field(
+        default=3.0,
+        metadata={
+            "help": "resampling bridges gaps up to this long when the ship hardly moved across them "
+            "(longer than the encounter's max_interp_gap_h)"
+        },
+    )
+    still_speed_kn: float = field(
+        default=1.0, metadata={"help": "implied speed across a gap at most this counts as hardly moving"}
     )
     short_track_link_h: float = field(
         default=3.0,
         metadata={
-            "help": "a track of at most max_outlier_positions positions, in an MMSI with several, is only "
-            "continued within this many hours (two wild positions a day apart are not a track)"
+            "help": "a track of at most max_outlier_positions positions, beside a longer open track of its "
+            "MMSI, is only continued within this many hours (wild positions days apart are not a track)"
         },
     )
+
+
+_DEFAULT = TrackConfig()
 
 
 def clean_positions(positions: pa.Table) -> pa.Table:
@@ -253,8 +270,8 @@ def _assign_runs(
     """Segment (first row) of each of ``runs`` (run numbers of MMSIs with several runs, in order).
 
     One step per run: its first position joins the open segment of its MMSI it is
-    reachable from (from any of the segment's ``recent_positions`` latest
-    positions) -- segments longer than ``max_outlier_positions`` first (shorter
+    reachable from (from its last position, or any of its ``recent_positions``
+    latest positions within ``recent_window_h``) -- segments longer than ``max_outlier_positions`` first (shorter
     ones only within ``short_track_link_h``), then the lowest implied speed -- or
     opens a new one. The loop touches runs and open
     segments only, never the positions inside a run.
@@ -272,6 +289,7 @@ def _assign_runs(
     max_gap_s = config.max_gap_h * SECONDS_PER_HOUR
     min_long = config.max_outlier_positions + 1
     short_link_s = config.short_track_link_h * SECONDS_PER_HOUR
+    window_s = config.recent_window_h * SECONDS_PER_HOUR
     out = [0] * len(first_row)
     # Open segments of the current MMSI: [root row, positions, [(ts, lat, lon) of the latest, newest last]].
     open_segs: list[list[Any]] = []
@@ -283,17 +301,17 @@ def _assign_runs(
         t, la, lo = f_ts[k], f_lat[k], f_lon[k]
         best = None
         best_key = (2, math.inf)
-        alive = []
+        open_segs = [seg for seg in open_segs if t - seg[2][-1][0] <= max_gap_s]  # the others are closed
+        any_long = any(seg[1] >= min_long for seg in open_segs)
         for seg in open_segs:
             recent = seg[2]
-            if t - recent[-1][0] > max_gap_s:
-                continue  # closed: silent too long
-            alive.append(seg)
             long_seg = seg[1] >= min_long
-            if not long_seg and t - recent[-1][0] > short_link_s:
-                continue
+            if any_long and not long_seg and t - recent[-1][0] > short_link_s:
+                continue  # beside a real track, a few stray positions long ago are not this one's track
             for pt, plat, plon in recent:
                 dt = t - pt
+                if dt > window_s and pt != recent[-1][0]:
+                    continue  # an older position long ago: only the last one counts
                 dlat = math.radians(la - plat)
                 dlon = math.radians((lo - plon + 540.0) % 360.0 - 180.0) * math.cos(math.radians((la + plat) * 0.5))
                 dist_m = math.sqrt(dlat * dlat + dlon * dlon) * EARTH_RADIUS_M
@@ -302,7 +320,6 @@ def _assign_runs(
                 key = (0 if long_seg else 1, max(dist_m - noise_m, 0.0) / dt if dt > 0 else 0.0)
                 if key < best_key:
                     best, best_key = seg, key
-        open_segs = alive
         if best is None:
             best = [first_row[k], 0, []]
             open_segs.append(best)
@@ -379,12 +396,17 @@ def resample_arrays(
     *,
     grid_min: int = 10,
     max_gap_h: float = 1.0,
+    max_still_gap_h: float = _DEFAULT.max_still_gap_h,
+    still_speed_kn: float = _DEFAULT.still_speed_kn,
 ) -> Grid:
     """Resample positions (any order) onto grid ticks, interpolating only within short gaps.
 
     A tick gets a position when it falls on a reported position, or between two
     positions of the same track at most ``max_gap_h`` apart (linear in lat/lon,
-    longitude unwrapped across the antimeridian). Tick speed is the distance
+    longitude unwrapped across the antimeridian) -- or at most ``max_still_gap_h``
+    apart when the ship hardly moved between them (implied speed at most
+    ``still_speed_kn``): a drifting ship seen by satellite every 10-45 minutes,
+    with a message lost, is still where it was. Tick speed is the distance
     covered between neighbouring ticks divided by their time (centred difference),
     which is robust to reported-speed glitches and to jitter in dense reporting.
     """
@@ -421,7 +443,14 @@ def resample_arrays(
     exact = ts_us[left] == tick_us
     right = np.where(exact, left, np.minimum(left + 1, ends[owner] - 1))
     gap = ts_us[right] - ts_us[left]
-    keep = exact | ((gap <= max_gap_us) & (ts_us[right] >= tick_us) & (ts_us[left] <= tick_us))
+    bridged = gap <= max_gap_us
+    still_gap_us = int(max_still_gap_h * 3600 * US_PER_SECOND)
+    longer = np.flatnonzero(~bridged & ~exact & (gap <= still_gap_us))
+    if len(longer):
+        i, j = left[longer], right[longer]
+        moved_m = haversine_m(lat[i], lon[i], lat[j], lon[j])
+        bridged[longer] = moved_m <= still_speed_kn * MPS_PER_KNOT * gap[longer] / US_PER_SECOND
+    keep = exact | (bridged & (ts_us[right] >= tick_us) & (ts_us[left] <= tick_us))
     left, right, tick, tick_us, owner, gap, exact = (a[keep] for a in (left, right, tick, tick_us, owner, gap, exact))
     w = np.where(exact | (gap == 0), 0.0, (tick_us - ts_us[left]) / np.where(gap == 0, 1, gap))
     w = np.clip(w, 0.0, 1.0)

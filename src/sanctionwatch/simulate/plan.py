@@ -573,9 +573,7 @@ class Planner:
         p_lon, p_lat, _ = partner.track.position(t)
         ports = usable_ports()
         far = tuple(
-            p.name
-            for p in ports
-            if not p.dprk and float(haversine_m(p.lat, p.lon, p_lat, p_lon).min()) > 1.5 * min_m
+            p.name for p in ports if not p.dprk and float(haversine_m(p.lat, p.lon, p_lat, p_lon).min()) > 1.5 * min_m
         )
         if len(far) >= 2:
             twin.pool = far
