@@ -55,19 +55,42 @@ def test_matching_is_one_to_one_unordered_and_needs_overlap():
     assert r.scores["gap"].precision == 1.0 and r.scores["gap"].recall == 1.0
 
 
+def detect_all(sc):
+    """Every detector on the local engine, plus the shared-MMSI evidence (not wired into the engines yet)."""
+    from sanctionwatch.ais.tracks import segment
+    from sanctionwatch.engines.local import run_local
+    from sanctionwatch.events.config import DetectionConfig, EngineConfig
+    from sanctionwatch.events.identity import detect_shared_mmsi
+
+    config = DetectionConfig(engine=EngineConfig(workers=1))
+    pos = sc.positions
+    pos = pos.take(pa.array(np.lexsort((pos.column("ts").cast(pa.int64()).to_numpy(), pos.column("mmsi").to_numpy()))))
+    shared = detect_shared_mmsi(segment(pos, config=config.tracks), config=config.identity)
+    return concat_events([run_local(pos, sc.static, config=config), shared])
+
+
+# Issue #11 targets with every simulator noise on. Geofence stays are held to less: a stay
+# that begins and ends between two reports of a satellite-only ship, or a short exit
+# along the DPRK-waters boundary that no report catches, is not in the positions.
+FLOORS = {"encounter": 0.99, "gap": 0.99, "geofence": 0.9}
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_detectors_against_simulated_truth(seed):
-    from sanctionwatch.engines.local import run_local
-    from sanctionwatch.events.config import DetectionConfig, EngineConfig
-    from sanctionwatch.simulate import simulate
+    from sanctionwatch.simulate import SimulationSettings, simulate
 
-    sc = simulate(seed=seed, vessels=30, days=4)
-    pos = sc.positions
-    pos = pos.take(pa.array(np.lexsort((pos.column("ts").cast(pa.int64()).to_numpy(), pos.column("mmsi").to_numpy()))))
-    result = evaluate(run_local(pos, sc.static, config=DetectionConfig(engine=EngineConfig(workers=1))), sc.truth)
+    settings = SimulationSettings()
+    assert (
+        settings.shared_mmsi_share > 0 and settings.satellite_share > 0 and settings.wild_positions_per_vessel_day > 0
+    )
+    sc = simulate(seed=seed, vessels=30, days=4, settings=settings)
+    result = evaluate(detect_all(sc), sc.truth)
     for kind, score in result.scores.items():
-        floor = 0.95 if kind in ("encounter", "gap") else 0.9
+        floor = FLOORS.get(kind, 0.97)
         assert score.precision >= floor and score.recall >= floor, result.table()
     assert result.scores["encounter"].truth > 0 and result.scores["gap"].truth > 0
     assert result.decoys > 0 and result.decoys_reported == [], result.table()
+    # The planted shared MMSI is found, and so is the meeting its satellite-only ship had.
+    shared = [e for e in sc.truth["events"] if e["details"].get("kind") == "shared_mmsi"]
+    assert shared and not [m for m in result.missed if m["type"] in ("encounter", "identity_change")]

@@ -327,3 +327,25 @@ def test_too_small_a_fleet_is_refused() -> None:
 def test_positions_table_types(scenario: Scenario) -> None:
     assert isinstance(scenario.positions, pa.Table)
     assert len(scenario.labels) == scenario.positions.num_rows == len(scenario.static_row) == len(scenario.twin)
+
+
+def test_twins_broadcast_densely_far_from_the_ship_whose_mmsi_they_share(scenario: Scenario, tracks: Tracks) -> None:
+    shared = [e for e in events(scenario, "identity_change") if e["details"]["kind"] == "shared_mmsi"]
+    assert shared
+    min_m = SimulationSettings().shared_mmsi_min_distance_km * 1000
+    for e in shared:
+        ship, twin = tracks.rows(e["mmsi"]), tracks.rows(e["mmsi"], twin=True)
+        assert len(twin) > 2 * len(ship)  # the ship is seen by satellite only, the twin densely
+        # At each of the ship's reports, the twin's nearest report in time is far away.
+        k = np.clip(np.searchsorted(tracks.t[twin], tracks.t[ship]), 0, len(twin) - 1)
+        d = haversine_m(tracks.lat[ship], tracks.lon[ship], tracks.lat[twin[k]], tracks.lon[twin[k]])
+        assert d.min() > 0.99 * min_m
+        assert epoch(e["start"]) <= tracks.t[ship][0] + 3600 and epoch(e["end"]) >= tracks.t[ship][-1] - 3600
+
+
+@pytest.mark.slow
+def test_large_fleets_simulate() -> None:
+    # 500 vessels once failed to place their meetings in the approaches to Nampo.
+    sc = simulate(seed=3, vessels=500, days=2, settings=SimulationSettings(), formats=())
+    assert len({v["mmsi"] for v in sc.vessels}) == len(sc.vessels) >= 490
+    assert sum(e["details"].get("area") == "nampo_approach" for e in sc.truth["events"]) >= 1

@@ -77,6 +77,9 @@ class SimulationSettings:
     port_visit_min_duration_h: float = field(
         default=1.0, metadata={"help": "port visit: shortest stay (shorter ones are ships passing by)"}
     )
+    geofence_margin_m: float = field(
+        default=100.0, metadata={"help": "geofence: a stay starts this far inside an area and ends this far outside"}
+    )
     gap_min_h: float = field(default=6.0, metadata={"help": "gap: shortest silence between two positions"})
     gap_deliberate_h: float = field(
         default=12.0, metadata={"help": "gap offshore at least this long is likely deliberate"}

@@ -94,11 +94,18 @@ def port_visits(plan: VesselPlan, duration_s: float, cfg: SimulationSettings) ->
 
 
 def geofence_stays(plan: VesselPlan, duration_s: float, cfg: SimulationSettings) -> list[Record]:
-    """Stays of one vessel inside each reference area (``regime/data/areas.geojson``)."""
+    """Stays of one vessel inside each reference area (``regime/data/areas.geojson``): a stay
+    starts ``geofence_margin_m`` inside and ends ``geofence_margin_m`` outside."""
     t, lon, lat = _grid(plan, duration_s, cfg.truth_step_s)
     out = []
     for area in load_areas():
-        for a, b in _split_at_hop(plan, t, _runs(area.contains(lat, lon))):
+        # Hysteresis as the definition has it: in once deeper than the margin, out once beyond it.
+        state = area.state(lat, lon, margin_m=cfg.geofence_margin_m)
+        if not (state == 1).any():
+            continue
+        state[0] = max(state[0], 0) if state[0] >= 0 else int(area.contains(lat[:1], lon[:1])[0])
+        state = state[np.maximum.accumulate(np.where(state >= 0, np.arange(len(state)), 0))]
+        for a, b in _split_at_hop(plan, t, _runs(state == 1)):
             out.append(
                 Record(
                     "geofence",
