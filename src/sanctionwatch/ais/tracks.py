@@ -140,13 +140,18 @@ def clean_positions(positions: pa.Table) -> pa.Table:
     if not is_sorted_by(mmsi, ts):
         order = np.lexsort((ts, mmsi))
         table, mmsi, ts = table.take(pa.array(order)), mmsi[order], ts[order]
-    tie = np.flatnonzero((mmsi[1:] == mmsi[:-1]) & (ts[1:] == ts[:-1]))
-    if len(tie):
+    tie = (mmsi[1:] == mmsi[:-1]) & (ts[1:] == ts[:-1])
+    if tie.any():
         # Reports of one MMSI at the same instant (ships sharing it): order them by place,
-        # so the result does not depend on the input's row order.
-        lat, lon = table.column("lat").to_numpy(), table.column("lon").to_numpy()
-        order = np.lexsort((lon, lat, ts, mmsi))
-        table = table.take(pa.array(order))
+        # so the result does not depend on the input's row order. Only the tied rows move.
+        rows = np.flatnonzero(np.r_[tie, False] | np.r_[False, tie])
+        group = np.cumsum(np.r_[True, ~tie])[rows]
+        lat, lon = table.column("lat").to_numpy()[rows], table.column("lon").to_numpy()[rows]
+        placed = rows[np.lexsort((lon, lat, group))]
+        if (placed != rows).any():
+            order = np.arange(len(mmsi))
+            order[rows] = placed
+            table = table.take(pa.array(order))
     return table
 
 

@@ -26,7 +26,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..ais.tracks import drop_outliers, is_sorted_by
+from ..ais.tracks import is_sorted_by
 from ..lists.identifiers import imo_valid
 from ..regime.flags import flags_of_mmsi
 from ..units import MPS_PER_KNOT, US_PER_SECOND, haversine_m
@@ -225,14 +225,14 @@ def detect_shared_mmsi(tracks: pa.Table, *, config: IdentityConfig = IdentityCon
     ``ts``, ``lat``, ``lon``, ``track``), ``distance_km``, ``implied_speed_kn``,
     ``switches`` and ``tracks`` (how many tracks took part).
     """
-    tracks = drop_outliers(tracks)
     if tracks.num_rows < 2:
         return concat_events([])
-    mmsi = tracks.column("mmsi").to_numpy()
-    track = tracks.column("track").to_numpy()
-    ts = tracks.column("ts").cast(pa.int64()).to_numpy()
-    lat = tracks.column("lat").to_numpy()
-    lon = tracks.column("lon").to_numpy()
+    cols = [tracks.column(c) for c in ("mmsi", "track", "ts", "lat", "lon", "outlier")]
+    cols[2] = cols[2].cast(pa.int64())
+    mmsi, track, ts, lat, lon, outlier = (c.to_numpy() for c in cols)
+    if outlier.any():
+        real = ~outlier
+        mmsi, track, ts, lat, lon = mmsi[real], track[real], ts[real], lat[real], lon[real]
     if not is_sorted_by(mmsi, ts):
         order = np.lexsort((track, ts, mmsi))
         mmsi, track, ts, lat, lon = mmsi[order], track[order], ts[order], lat[order], lon[order]
