@@ -4,7 +4,7 @@ truth holds)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -58,24 +58,25 @@ class Scenario:
         ``vessels.csv`` and ``truth.json`` into ``output_dir``; returns the paths written."""
         formats = check_formats(formats)
         output_dir.mkdir(parents=True, exist_ok=True)
-        written = []
+        writers: list[tuple[str, Callable[[Path], object]]] = []
         if "csv" in formats:
-            path = output_dir / "positions.csv"
-            write_positions_csv(path, self.positions, self.static, pa.array(self.static_row))
-            written.append(path)
+            writers.append(
+                (
+                    "positions.csv",
+                    lambda p: write_positions_csv(p, self.positions, self.static, pa.array(self.static_row)),
+                )
+            )
         if "parquet" in formats:
-            path = output_dir / "positions.parquet"
-            write_parquet(path, self.positions)
-            written.append(path)
-        path = output_dir / "static.parquet"
-        write_parquet(path, self.static)
-        written.append(path)
-        path = output_dir / "vessels.csv"
-        write_vessels_csv(path, self.vessels)
-        written.append(path)
-        path = output_dir / "truth.json"
-        write_truth(path, self.truth)
-        written.append(path)
+            writers.append(("positions.parquet", lambda p: write_parquet(p, self.positions)))
+        writers += [
+            ("static.parquet", lambda p: write_parquet(p, self.static)),
+            ("vessels.csv", lambda p: write_vessels_csv(p, self.vessels)),
+            ("truth.json", lambda p: write_truth(p, self.truth)),
+        ]
+        written = []
+        for name, write in writers:
+            written.append(output_dir / name)
+            write(written[-1])
         return written
 
 
