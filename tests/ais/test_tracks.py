@@ -5,6 +5,7 @@ import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sanctionwatch.ais import tracks
 from sanctionwatch.ais.schema import POSITIONS
 from sanctionwatch.ais.tracks import TrackConfig, clean_positions, resample, segment
 
@@ -233,3 +234,19 @@ def test_a_single_plausible_ship_is_one_track(steps):
 
 def test_config_is_a_setting():
     assert TrackConfig().max_speed_kn == 25.0
+
+
+def test_many_ships_on_one_mmsi_score_alike_one_by_one_and_with_numpy(monkeypatch):
+    # 20 ships, 150 km apart, all broadcasting MMSI 0 every 6-10 min for 12 h, plus wild positions.
+    rng = np.random.default_rng(4)
+    rows = []
+    for ship in range(20):
+        t = np.cumsum(rng.uniform(0.1, 0.17, 80))
+        rows += [(0, h, 150 * (ship % 5), 150 * (ship // 5) + 15 * h) for h in t]
+    rows += [(0, h, -400, -400) for h in (3.0, 7.0)]
+    expected = segment(table(rows))
+    assert len(set(np.array(expected.column("track"))[~np.array(expected.column("outlier"))])) == 20
+    monkeypatch.setattr(tracks, "_VECTOR_SEGMENTS", 0)
+    assert segment(table(rows)).equals(expected)
+    monkeypatch.setattr(tracks, "_VECTOR_SEGMENTS", 10**9)
+    assert segment(table(rows)).equals(expected)

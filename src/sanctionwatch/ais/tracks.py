@@ -262,6 +262,92 @@ def segment(positions: pa.Table, *, config: TrackConfig = TrackConfig()) -> pa.T
     return table.append_column("track", pa.array(track, pa.int64())).append_column("outlier", pa.array(outlier))
 
 
+# Above this many open segments in one MMSI (default MMSIs such as 0 or 123456789 that
+# many ships broadcast), candidates are scored with NumPy instead of one by one.
+_VECTOR_SEGMENTS = 12
+
+
+@dataclass(frozen=True, slots=True)
+class _Rules:
+    """The segmenter's thresholds in the units the assignment loop uses (seconds, metres)."""
+
+    speed_mps: float
+    noise_m: float
+    max_gap_s: float
+    min_long: int
+    short_link_s: float
+    window_s: float
+    keep: int
+
+    @classmethod
+    def of(cls, config: TrackConfig) -> _Rules:
+        return cls(
+            config.max_speed_kn * MPS_PER_KNOT,
+            config.position_noise_m,
+            config.max_gap_h * SECONDS_PER_HOUR,
+            config.max_outlier_positions + 1,
+            config.short_track_link_h * SECONDS_PER_HOUR,
+            config.recent_window_h * SECONDS_PER_HOUR,
+            max(int(config.recent_positions), 1),
+        )
+
+
+class _SegmentArrays:
+    """Open segments of one MMSI as arrays: root row, positions, and the latest
+    ``keep`` (ts, lat, lon) of each, right-aligned (newest last, NaN before the first)."""
+
+    def __init__(self, segs: list[list[Any]], keep: int) -> None:
+        n = max(len(segs), 16)
+        self.count = len(segs)
+        self.root = np.zeros(n, dtype=np.int64)
+        self.size = np.zeros(n, dtype=np.int64)
+        self.active = np.zeros(n, dtype=bool)
+        self.rec = np.full((3, n, keep), np.nan)  # ts, lat, lon
+        for i, (root, size, recent) in enumerate(segs):
+            self.root[i], self.size[i], self.active[i] = root, size, True
+            self.rec[:, i, keep - len(recent) :] = np.array(recent).T
+
+    def choose(self, t: float, la: float, lo: float, rules: _Rules) -> int:
+        """Index of the open segment the position joins, or -1 (same rules as the scalar loop)."""
+        c = self.count
+        last_t = self.rec[0, :c, -1]
+        self.active[:c] &= t - last_t <= rules.max_gap_s
+        alive = self.active[:c]
+        long_seg = self.size[:c] >= rules.min_long
+        eligible = alive & ~((alive & long_seg).any() & ~long_seg & (t - last_t > rules.short_link_s))
+        pt, plat, plon = self.rec[:, :c, :]
+        dt = t - pt
+        ok = eligible[:, None] & ~np.isnan(pt)
+        ok[:, :-1] &= dt[:, :-1] <= rules.window_s
+        dlat = np.radians(la - plat)
+        dlon = np.radians((lo - plon + 540.0) % 360.0 - 180.0) * np.cos(np.radians((la + plat) * 0.5))
+        dist_m = np.sqrt(dlat * dlat + dlon * dlon) * EARTH_RADIUS_M
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ok &= dist_m <= rules.speed_mps * dt + rules.noise_m
+            implied = np.where(dt > 0, np.maximum(dist_m - rules.noise_m, 0.0) / dt, 0.0)
+        score = np.where(ok, implied + np.where(long_seg, 0.0, 1e12)[:, None], np.inf)
+        best = int(np.argmin(score))
+        return best // score.shape[1] if np.isfinite(score.flat[best]) else -1
+
+    def add(self, root: int) -> int:
+        if self.count == len(self.root):
+            grow = len(self.root)
+            self.root = np.r_[self.root, np.zeros(grow, np.int64)]
+            self.size = np.r_[self.size, np.zeros(grow, np.int64)]
+            self.active = np.r_[self.active, np.zeros(grow, bool)]
+            self.rec = np.concatenate([self.rec, np.full((3, grow, self.rec.shape[2]), np.nan)], axis=1)
+        i = self.count
+        self.root[i], self.size[i], self.active[i] = root, 0, True
+        self.count += 1
+        return i
+
+    def extend(self, i: int, points: list[tuple[float, float, float]], length: int) -> None:
+        keep = self.rec.shape[2]
+        new = np.array(points[-keep:]).T
+        self.rec[:, i, :] = np.concatenate([self.rec[:, i, :], new], axis=1)[:, -keep:]
+        self.size[i] += length
+
+
 def _assign_runs(
     runs: np.ndarray,
     run_first: np.ndarray,
@@ -276,64 +362,73 @@ def _assign_runs(
 
     One step per run: its first position joins the open segment of its MMSI it is
     reachable from (from its last position, or any of its ``recent_positions``
-    latest positions within ``recent_window_h``) -- segments longer than ``max_outlier_positions`` first (shorter
-    ones only within ``short_track_link_h``), then the lowest implied speed -- or
-    opens a new one. The loop touches runs and open
-    segments only, never the positions inside a run.
+    latest positions within ``recent_window_h``) -- segments longer than
+    ``max_outlier_positions`` first (shorter ones, beside a longer open one, only
+    within ``short_track_link_h``), then the lowest implied speed -- or opens a new
+    one. The loop touches runs and open segments only, never the positions inside
+    a run; an MMSI with many open segments scores them with NumPy.
     """
+    rules = _Rules.of(config)
     first, last = run_first[runs], run_last[runs]
-    keep = max(int(config.recent_positions), 1)
     # Plain Python values: the loop does scalar arithmetic only.
     t_s = ts_us / US_PER_SECOND
     f_ts, f_lat, f_lon = t_s[first].tolist(), lat[first].tolist(), lon[first].tolist()
     length = (last - first + 1).tolist()
     owner = run_mmsi[runs].tolist()
     first_row, last_row = first.tolist(), last.tolist()
-    speed_mps = config.max_speed_kn * MPS_PER_KNOT
-    noise_m = config.position_noise_m
-    max_gap_s = config.max_gap_h * SECONDS_PER_HOUR
-    min_long = config.max_outlier_positions + 1
-    short_link_s = config.short_track_link_h * SECONDS_PER_HOUR
-    window_s = config.recent_window_h * SECONDS_PER_HOUR
     out = [0] * len(first_row)
     # Open segments of the current MMSI: [root row, positions, [(ts, lat, lon) of the latest, newest last]].
     open_segs: list[list[Any]] = []
+    arrays: _SegmentArrays | None = None
     current = None
     for k in range(len(first_row)):
         if owner[k] != current:
-            current = owner[k]
-            open_segs = []
-        t, la, lo = f_ts[k], f_lat[k], f_lon[k]
-        best = None
-        best_key = (2, math.inf)
-        open_segs = [seg for seg in open_segs if t - seg[2][-1][0] <= max_gap_s]  # the others are closed
-        any_long = any(seg[1] >= min_long for seg in open_segs)
-        for seg in open_segs:
-            recent = seg[2]
-            long_seg = seg[1] >= min_long
-            if any_long and not long_seg and t - recent[-1][0] > short_link_s:
-                continue  # beside a real track, a few stray positions long ago are not this one's track
-            for pt, plat, plon in recent:
-                dt = t - pt
-                if dt > window_s and pt != recent[-1][0]:
-                    continue  # an older position long ago: only the last one counts
-                dlat = math.radians(la - plat)
-                dlon = math.radians((lo - plon + 540.0) % 360.0 - 180.0) * math.cos(math.radians((la + plat) * 0.5))
-                dist_m = math.sqrt(dlat * dlat + dlon * dlon) * EARTH_RADIUS_M
-                if dist_m > speed_mps * dt + noise_m:
-                    continue
-                key = (0 if long_seg else 1, max(dist_m - noise_m, 0.0) / dt if dt > 0 else 0.0)
-                if key < best_key:
-                    best, best_key = seg, key
+            current, open_segs, arrays = owner[k], [], None
+        lo_row = max(first_row[k], last_row[k] - rules.keep + 1)
+        points = [(float(t_s[r]), float(lat[r]), float(lon[r])) for r in range(lo_row, last_row[k] + 1)]
+        if arrays is None and len(open_segs) > _VECTOR_SEGMENTS:
+            arrays = _SegmentArrays(open_segs, rules.keep)
+        if arrays is not None:
+            i = arrays.choose(f_ts[k], f_lat[k], f_lon[k], rules)
+            if i < 0:
+                i = arrays.add(first_row[k])
+            arrays.extend(i, points, length[k])
+            out[k] = int(arrays.root[i])
+            continue
+        best = _choose(open_segs, f_ts[k], f_lat[k], f_lon[k], rules)
         if best is None:
             best = [first_row[k], 0, []]
             open_segs.append(best)
-        lo_row = max(first_row[k], last_row[k] - keep + 1)
-        rows = range(lo_row, last_row[k] + 1)
-        best[2] = (best[2] + [(float(t_s[r]), float(lat[r]), float(lon[r])) for r in rows])[-keep:]
+        best[2] = (best[2] + points)[-rules.keep :]
         best[1] += length[k]
         out[k] = best[0]
     return np.array(out, dtype=np.int64)
+
+
+def _choose(open_segs: list[list[Any]], t: float, la: float, lo: float, rules: _Rules) -> list[Any] | None:
+    """The open segment (of a few) a position at (t, la, lo) joins, or None; closes those silent too long."""
+    open_segs[:] = [seg for seg in open_segs if t - seg[2][-1][0] <= rules.max_gap_s]
+    any_long = any(seg[1] >= rules.min_long for seg in open_segs)
+    best = None
+    best_key = (2, math.inf)
+    for seg in open_segs:
+        recent = seg[2]
+        long_seg = seg[1] >= rules.min_long
+        if any_long and not long_seg and t - recent[-1][0] > rules.short_link_s:
+            continue  # beside a real track, a few stray positions long ago are not this one's track
+        for pt, plat, plon in recent:
+            dt = t - pt
+            if dt > rules.window_s and pt != recent[-1][0]:
+                continue  # an older position long ago: only the last one counts
+            dlat = math.radians(la - plat)
+            dlon = math.radians((lo - plon + 540.0) % 360.0 - 180.0) * math.cos(math.radians((la + plat) * 0.5))
+            dist_m = math.sqrt(dlat * dlat + dlon * dlon) * EARTH_RADIUS_M
+            if dist_m > rules.speed_mps * dt + rules.noise_m:
+                continue
+            key = (0 if long_seg else 1, max(dist_m - rules.noise_m, 0.0) / dt if dt > 0 else 0.0)
+            if key < best_key:
+                best, best_key = seg, key
+    return best
 
 
 def drop_outliers(tracks: pa.Table) -> pa.Table:
