@@ -5,23 +5,30 @@
 
 Segmentation follows the idea of Global Fishing Watch's gpsdio-segment: every
 MMSI keeps any number of open segments, and each position joins the open segment
-it could most plausibly have come from -- reachable from that segment's last
-position at an implied speed of at most ``max_speed_kn`` (plus
-``position_noise_m`` of jitter), lowest implied speed first, segments of more
-than ``max_outlier_positions`` positions before shorter ones. A position no open
+it could most plausibly have come from -- reachable at an implied speed of at most
+``max_speed_kn`` (plus ``position_noise_m`` of jitter) from that segment's last
+position, or from one of its ``recent_positions`` latest ones within
+``recent_window_h`` (jitter); segments of more than ``max_outlier_positions``
+positions before shorter ones, then the lowest implied speed. A position no open
 segment can reach opens a new segment; a segment silent for more than
-``max_gap_h`` is closed. Nothing limits how many positions of other ships lie
-between two positions of one ship, so two ships sharing an MMSI become two
-tracks however unevenly they report, and a wild position becomes a one-position
-track flagged ``outlier`` (the spoofing detector reports it) instead of cutting
-the real track in two.
+``max_gap_h`` is closed, and a short one beside a longer open track of its MMSI
+is only continued within ``short_track_link_h`` (so wild positions days apart,
+each reachable from the last at some speed, do not chain into a track). Nothing
+limits how many positions of other ships lie between two positions of one ship,
+so two ships sharing an MMSI become two tracks however unevenly they report, and
+a wild position becomes a short track flagged ``outlier`` (the spoofing detector
+reports runs of them) instead of cutting the real track in two.
 
 It is linear in positions. Consecutive positions of an MMSI where each is
 reachable from the one before form a *run*; an MMSI made of one run (almost all
 of them) is one segment, found with NumPy over the whole table. Only runs that
 start with an unreachable step -- in MMSIs shared by several ships, or around
 wild positions -- enter a loop, one step per run rather than per position, over
-that MMSI's few open segments.
+that MMSI's open segments (scored with NumPy when there are many, as for default
+MMSIs that many ships broadcast).
+
+Resampling interpolates within gaps of at most ``max_gap_h`` (the caller's), and
+within gaps of up to ``max_still_gap_h`` where the ship hardly moved.
 """
 
 from __future__ import annotations
