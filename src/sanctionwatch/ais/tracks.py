@@ -118,7 +118,7 @@ _DEFAULT = TrackConfig()
 
 
 def clean_positions(positions: pa.Table) -> pa.Table:
-    """Drop impossible positions, null the noise speeds and sort by (mmsi, ts) (ties by lat, lon).
+    """Drop impossible positions, null the noise speeds and sort by (mmsi, ts).
 
     Impossible: latitude/longitude out of range or the AIS "not available"
     values 91/181. Noise speeds (102.3, 63.0, 51.2 kn) become null, so nothing
@@ -147,19 +147,23 @@ def clean_positions(positions: pa.Table) -> pa.Table:
     if not is_sorted_by(mmsi, ts):
         order = np.lexsort((ts, mmsi))
         table, mmsi, ts = table.take(pa.array(order)), mmsi[order], ts[order]
-    tie = (mmsi[1:] == mmsi[:-1]) & (ts[1:] == ts[:-1])
-    if tie.any():
-        # Reports of one MMSI at the same instant (ships sharing it): order them by place,
-        # so the result does not depend on the input's row order. Only the tied rows move.
-        rows = np.flatnonzero(np.r_[tie, False] | np.r_[False, tie])
-        group = np.cumsum(np.r_[True, ~tie])[rows]
-        lat, lon = table.column("lat").to_numpy()[rows], table.column("lon").to_numpy()[rows]
-        placed = rows[np.lexsort((lon, lat, group))]
-        if (placed != rows).any():
-            order = np.arange(len(mmsi))
-            order[rows] = placed
-            table = table.take(pa.array(order))
     return table
+
+
+def _tie_order(mmsi: np.ndarray, ts: np.ndarray, lat: np.ndarray, lon: np.ndarray) -> np.ndarray | None:
+    """Order of rows sorted by (mmsi, ts) that also sorts reports of one MMSI at the same
+    instant (ships sharing it) by place; ``None`` when they already are. Only tied rows move."""
+    tie = (mmsi[1:] == mmsi[:-1]) & (ts[1:] == ts[:-1])
+    if not tie.any():
+        return None
+    rows = np.flatnonzero(np.r_[tie, False] | np.r_[False, tie])
+    group = np.cumsum(np.r_[True, ~tie])[rows]
+    placed = rows[np.lexsort((lon[rows], lat[rows], group))]
+    if (placed == rows).all():
+        return None
+    order = np.arange(len(mmsi))
+    order[rows] = placed
+    return order
 
 
 def _ts_us(table: pa.Table, name: str = "ts") -> np.ndarray:
@@ -218,8 +222,10 @@ def reachable(
 def segment(positions: pa.Table, *, config: TrackConfig = TrackConfig()) -> pa.Table:
     """Positions (cleaned, sorted by mmsi, ts) with ``track`` (int64) and ``outlier`` (bool) columns.
 
-    ``track`` is the row number of the track's first position, so it is unique
-    within the returned table and stable for the same input (in any row order).
+    ``track`` is the row number of the track's first position (reports of one
+    MMSI at the same instant counted in order of place), so it is unique within
+    the returned table, and every position gets the same ``track`` and ``outlier``
+    whatever the input's row order.
     """
     table = clean_positions(positions)
     n = table.num_rows
@@ -229,6 +235,10 @@ def segment(positions: pa.Table, *, config: TrackConfig = TrackConfig()) -> pa.T
     ts = _ts_us(table)
     lat = table.column("lat").to_numpy()
     lon = table.column("lon").to_numpy()
+    # Segment in an order that does not depend on the input's (ties by place); rows stay put.
+    canonical = _tie_order(mmsi, ts, lat, lon)
+    if canonical is not None:
+        mmsi, ts, lat, lon = mmsi[canonical], ts[canonical], lat[canonical], lon[canonical]
     max_gap_us = config.max_gap_h * SECONDS_PER_HOUR * US_PER_SECOND
     # A run continues while each position is reachable from the one before (views, no gathers).
     continues = np.zeros(n, dtype=bool)
@@ -256,16 +266,21 @@ def segment(positions: pa.Table, *, config: TrackConfig = TrackConfig()) -> pa.T
         runs_per_mmsi = np.diff(np.r_[np.flatnonzero(~resumes), len(run_first)])
         shared = np.flatnonzero(np.repeat(runs_per_mmsi > 1, runs_per_mmsi))
         root[shared] = _assign_runs(shared, run_first, run_last, run_mmsi, ts, lat, lon, config)
-    track = np.repeat(root, run_last - run_first + 1)
-    size = np.bincount(track, minlength=n)
-    is_root = np.zeros(n, dtype=bool)
-    is_root[root] = True
-    mmsi_start = np.r_[True, mmsi[1:] != mmsi[:-1]]
-    block = np.cumsum(mmsi_start) - 1
-    short = size <= config.max_outlier_positions
-    tracks_in_mmsi = np.bincount(block, weights=is_root)[block]
-    long_in_mmsi = np.bincount(block, weights=is_root & ~short)[block]
-    outlier = short[track] & (tracks_in_mmsi > 1) & (long_in_mmsi > 0)
+    length = run_last - run_first + 1
+    track = np.repeat(root, length)
+    # Outliers, worked out per run (few) and spread to rows: short tracks in an MMSI that has a longer one.
+    outlier_run = np.zeros(len(run_first), dtype=bool)
+    if resumes.any():
+        roots, seg = np.unique(root, return_inverse=True)
+        short = (np.bincount(seg, weights=length) <= config.max_outlier_positions)[seg]
+        block = np.cumsum(~resumes) - 1
+        opens = root == run_first  # the run starts its segment
+        tracks_in_mmsi = np.bincount(block, weights=opens)[block]
+        long_in_mmsi = np.bincount(block, weights=opens & ~short)[block]
+        outlier_run = short & (tracks_in_mmsi > 1) & (long_in_mmsi > 0)
+    outlier = np.repeat(outlier_run, length)
+    if canonical is not None:
+        track[canonical], outlier[canonical] = track.copy(), outlier.copy()
     return table.append_column("track", pa.array(track, pa.int64())).append_column("outlier", pa.array(outlier))
 
 
