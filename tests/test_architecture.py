@@ -174,7 +174,7 @@ def test_every_package_has_a_layer():
 
 KNOWN = {
     "sanctionwatch.store.entities",
-    "sanctionwatch.lists.model",
+    "sanctionwatch.model.entity",
     "sanctionwatch.engines.partition",
     "sanctionwatch.events.encounters",
     "sanctionwatch.events.gaps",
@@ -185,7 +185,6 @@ KNOWN = {
     "sanctionwatch.lists",
     "sanctionwatch.store",
     "sanctionwatch.engines",
-    "sanctionwatch.model.entity",
     "sanctionwatch.report.html",
     "sanctionwatch.cli.main",
     "sanctionwatch.screening.screen",

@@ -15,12 +15,12 @@ from pathlib import Path
 
 from .ais.ingest import IngestReport, ingest_file
 from .engines.detect import run_detection
-from .evaluate import Evaluation, evaluate
 from .lists.sample import load_sample
 from .report.build import collect, write_report
 from .report.export import write_events, write_vessels
 from .risk.assess import Assessment, assess_store
 from .simulate import simulate
+from .simulate.evaluate import Evaluation, evaluate
 from .store import open_store
 from .store.entities import save_publication
 

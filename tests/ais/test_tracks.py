@@ -5,6 +5,7 @@ import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sanctionwatch.ais import tracks
 from sanctionwatch.ais.tracks import TrackConfig, clean_positions, resample, segment
 from sanctionwatch.model.ais import POSITIONS
 
@@ -64,6 +65,72 @@ def test_shared_mmsi_gives_two_tracks():
     assert len(set(tracks[north])) == 1 and len(set(tracks[~north])) == 1
 
 
+def test_sparse_ship_keeps_its_track_through_many_positions_of_a_dense_twin():
+    # Ship A reports every 30 min near the base point; twin B, 400 km north, every 2 min
+    # under the same MMSI: 14 positions of B between two of A.
+    rows = [(5, h / 2, 0, 5 * h) for h in range(8)]
+    rows += [(5, k / 30, 400, 0.5 * k) for k in range(8 * 15)]
+    out = segment(table(rows))
+    tracks = np.array(out.column("track"))
+    north = np.array(out.column("lat")) > 37
+    assert len(set(tracks[north])) == 1 and len(set(tracks[~north])) == 1
+    assert tracks[north][0] != tracks[~north][0]
+    assert not any(out.column("outlier").to_pylist())
+
+
+def test_wild_position_amid_a_dense_twin_is_still_an_outlier():
+    rows = [(5, h / 2, 0, 5 * h) for h in range(6)]
+    rows += [(5, k / 30, 400, 0.5 * k) for k in range(6 * 15)]
+    rows.append((5, 1.01, -300, 0))  # 300 km south of A, 700 km from B
+    out = segment(table(rows))
+    lat = np.array(out.column("lat"))
+    outlier = np.array(out.column("outlier"))
+    assert outlier.tolist() == (lat < 33).tolist()
+    assert len(set(np.array(out.column("track"))[~outlier])) == 2
+
+
+def test_two_wild_positions_a_day_apart_are_not_a_track():
+    # 10 km/h eastward for 2 days; wild positions 900 km away at hours 5 and 30 (reachable from each other).
+    rows = [(1, h, 0, 10 * h) for h in range(48)]
+    rows[5] = (1, 5, 900, 0)
+    rows[30] = (1, 30, 900, 600)
+    out = segment(table(rows))
+    outlier = out.column("outlier").to_pylist()
+    assert [h for h, o in enumerate(outlier) if o] == [5, 30]
+    assert len(set(out.column("track").to_pylist())) == 3
+
+
+def test_a_few_wild_positions_chained_over_days_are_outliers():
+    # Wild positions at hours 5 and 6 (reachable from each other) and 40 (reachable after 34 h):
+    # the pair is a short track, not continued a day later, so no gap is made of them.
+    rows = [(1, h, 0, 10 * h) for h in range(48)]
+    rows[5], rows[6], rows[40] = (1, 5, 900, 0), (1, 6, 920, 0), (1, 40, 900, 500)
+    out = segment(table(rows))
+    outlier = out.column("outlier").to_pylist()
+    assert [h for h, o in enumerate(outlier) if o] == [5, 6, 40]
+    track = np.array(out.column("track"))
+    assert track[5] == track[6] != track[40]
+    assert len(set(track[~np.array(outlier)])) == 1
+    assert len(set(np.array(out.column("track"))[~np.array(outlier)])) == 1
+
+
+def test_track_resumes_after_a_silence_while_the_twin_reports():
+    # A silent for 5 h (B keeps reporting), then back 40 km on: still A's track.
+    rows = [(5, h, 0, 8 * h) for h in range(4)] + [(5, h, 0, 8 * h + 0) for h in range(8, 12)]
+    rows += [(5, k / 20, 400, 0.2 * k) for k in range(12 * 20)]
+    out = segment(table(rows))
+    tracks = np.array(out.column("track"))
+    south = np.array(out.column("lat")) < 37
+    assert len(set(tracks[south])) == 1 and len(set(tracks)) == 2
+
+
+def test_segment_silent_beyond_max_gap_is_closed():
+    rows = [(1, 0, 0, 0), (1, 1, 0, 1), (1, 30, 0, 2), (1, 31, 0, 3)]
+    assert len(set(segment(table(rows)).column("track").to_pylist())) == 1
+    out = segment(table(rows), config=TrackConfig(max_gap_h=24))
+    assert out.column("track").to_pylist() == [0, 0, 2, 2]
+
+
 def test_real_jump_after_long_gap_is_kept_in_one_track():
     # 200 km in 10 h is 10.8 kn: possible, so no split.
     out = segment(table([(1, 0, 0, 0), (1, 1, 0, 1), (1, 11, 0, 200), (1, 12, 0, 201)]))
@@ -78,8 +145,8 @@ def test_impossible_jump_splits():
 
 
 def test_resample_interpolates_within_short_gaps_only():
-    # Positions at 0:00, 0:30 (5 km east), then 3:00 (gap 2.5 h > 1 h): ticks 0:00..0:30 only, plus 3:00.
-    seg = segment(table([(1, 0, 0, 0), (1, 0.5, 0, 5), (1, 3, 0, 6)]))
+    # Positions at 0:00, 0:30 (5 km east), then 3:00 (gap 2.5 h > 1 h, sailing on): ticks 0:00..0:30, plus 3:00.
+    seg = segment(table([(1, 0, 0, 0), (1, 0.5, 0, 5), (1, 3, 0, 30)]))
     grid = resample(seg, grid_min=10, max_gap_h=1)
     ts = [x.replace(tzinfo=UTC) if x.tzinfo is None else x for x in grid.column("ts").to_pylist()]
     assert [(x - T0).total_seconds() / 60 for x in ts] == [0, 10, 20, 30, 180]
@@ -90,6 +157,18 @@ def test_resample_interpolates_within_short_gaps_only():
     np.testing.assert_allclose(speed[:4], 10 / 1.852, rtol=1e-3)  # 10 km/h
 
 
+def test_resample_bridges_a_longer_gap_only_when_the_ship_stayed_put():
+    # Drifting (100 m in 2 h, 0.03 kn): ticks every 10 min across the 2 h gap.
+    still = resample(segment(table([(1, 0, 0, 0), (1, 2, 0, 0.1)])), grid_min=10, max_gap_h=1)
+    assert still.num_rows == 13
+    # Sailing 20 km in the same 2 h: nothing between the two reports.
+    moving = resample(segment(table([(1, 0, 0, 0), (1, 2, 0, 20)])), grid_min=10, max_gap_h=1)
+    assert moving.num_rows == 2
+    # Beyond max_still_gap_h even a still ship is not bridged.
+    long = resample(segment(table([(1, 0, 0, 0), (1, 4, 0, 0.1)])), grid_min=10, max_gap_h=1)
+    assert long.num_rows == 2
+
+
 def test_resample_speed_ignores_reported_glitches():
     rows = [(1, h / 6, 0, 0.01 * h, 0.1) for h in range(12)]
     rows[5] = rows[5][:4] + (40.0,)
@@ -97,19 +176,30 @@ def test_resample_speed_ignores_reported_glitches():
     assert np.array(grid.column("speed_kn")).max() < 0.5
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(
-    st.dictionaries(
-        st.tuples(st.integers(1, 3), st.integers(0, 48 * 6)),
-        st.tuples(st.floats(-50, 50), st.floats(-50, 50)),
+    st.lists(
+        # (mmsi, 10-minute tick, north km, east km): near and far points, some at the same instant.
+        st.tuples(
+            st.integers(1, 3), st.integers(0, 48 * 6), st.sampled_from([-50.0, 0.0, 5.0, 400.0]), st.floats(-50, 50)
+        ),
         min_size=1,
-        max_size=40,
-    )
+        max_size=60,
+    ),
+    st.randoms(use_true_random=False),
 )
-def test_segment_does_not_depend_on_row_order(points):
-    rows = [(m, k / 6, n, e) for (m, k), (n, e) in points.items()]
+def test_segment_does_not_depend_on_row_order(points, random):
+    rows = [(m, k / 6, n, e) for m, k, n, e in points]
     t = table(rows)
-    shuffled = t.take(pa.array(np.random.default_rng(0).permutation(t.num_rows)))
+    order = list(range(t.num_rows))
+    random.shuffle(order)
+    shuffled = t.take(pa.array(order, pa.int64()))
+
+    def per_position(seg):
+        cols = ("mmsi", "ts", "lat", "lon", "track", "outlier")
+        return sorted(zip(*(seg.column(c).to_pylist() for c in cols)))
+
+    assert per_position(segment(shuffled)) == per_position(segment(t))
 
     def partition(seg):
         groups = {}
@@ -130,5 +220,44 @@ def test_segment_does_not_depend_on_row_order(points):
         assert spans[tr][0] <= ts <= spans[tr][1]
 
 
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.floats(0.01, 3.0), st.floats(0.0, 18.0), st.floats(0.0, 360.0)),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_a_single_plausible_ship_is_one_track(steps):
+    # Steps of (hours, knots <= 18, bearing): always below max_speed_kn, so one track, no outliers.
+    t, north, east = 0.0, 0.0, 0.0
+    rows = [(9, t, north, east)]
+    for hours, knots, bearing in steps:
+        km = hours * knots * 1.852
+        t += hours
+        north += km * np.cos(np.radians(bearing))
+        east += km * np.sin(np.radians(bearing))
+        rows.append((9, t, north, east))
+    out = segment(table(rows))
+    assert len(set(out.column("track").to_pylist())) == 1
+    assert not any(out.column("outlier").to_pylist())
+
+
 def test_config_is_a_setting():
     assert TrackConfig().max_speed_kn == 25.0
+
+
+def test_many_ships_on_one_mmsi_score_alike_one_by_one_and_with_numpy(monkeypatch):
+    # 20 ships, 150 km apart, all broadcasting MMSI 0 every 6-10 min for 12 h, plus wild positions.
+    rng = np.random.default_rng(4)
+    rows = []
+    for ship in range(20):
+        t = np.cumsum(rng.uniform(0.1, 0.17, 80))
+        rows += [(0, h, 150 * (ship % 5), 150 * (ship // 5) + 15 * h) for h in t]
+    rows += [(0, h, -400, -400) for h in (3.0, 7.0)]
+    expected = segment(table(rows))
+    assert len(set(np.array(expected.column("track"))[~np.array(expected.column("outlier"))])) == 20
+    monkeypatch.setattr(tracks, "_VECTOR_SEGMENTS", 0)
+    assert segment(table(rows)).equals(expected)
+    monkeypatch.setattr(tracks, "_VECTOR_SEGMENTS", 10**9)
+    assert segment(table(rows)).equals(expected)

@@ -19,10 +19,10 @@ def test_environment_overrides_each_section():
         {
             "SANCTIONWATCH_ENCOUNTER_MAX_DISTANCE_M": "300",
             "SANCTIONWATCH_GAP_OFFSHORE_DISTANCE_NM": "50",
-            "SANCTIONWATCH_TRACKS_LINK_LAG": "6",
+            "SANCTIONWATCH_TRACKS_MAX_GAP_H": "72",
         },
     )
-    assert c.encounter.max_distance_m == 300 and c.gap.offshore_distance_nm == 50 and c.tracks.link_lag == 6
+    assert c.encounter.max_distance_m == 300 and c.gap.offshore_distance_nm == 50 and c.tracks.max_gap_h == 72
 
 
 def test_bad_value_is_a_config_error():

@@ -66,9 +66,9 @@ def test_wild_position_does_not_hide_or_create_gaps():
 def test_gaps_of_interleaved_tracks_use_each_tracks_own_positions():
     # Two ships share MMSI 9 (500 km apart); the northern one is silent for 8 h.
     rows = []
-    for h in range(12):
+    for h in range(14):
         rows.append(pos(0, h, t=h, mmsi=9))
-        if h < 2 or h >= 10:
+        if h < 4 or h >= 12:
             rows.append(pos(500, h, t=h + 0.5, mmsi=9))
     ev = detect_gaps(
         segment(table(rows)), ports=shipped().ports, land=shipped().land, dprk_waters=shipped().dprk_waters

@@ -43,9 +43,18 @@ class Tracks:
         self.lon = p["lon"].to_numpy()
         self.sog = p["speed_kn"].to_numpy().astype(float)
         self.label = scenario.labels
+        self.twin = scenario.twin
 
-    def rows(self, mmsi: int, start: float | None = None, end: float | None = None, clean: bool = True) -> np.ndarray:
-        m = self.mmsi == mmsi
+    def rows(
+        self,
+        mmsi: int,
+        start: float | None = None,
+        end: float | None = None,
+        clean: bool = True,
+        twin: bool = False,
+    ) -> np.ndarray:
+        """Rows of the ship the MMSI belongs to (of its twin with ``twin``), clean ones unless asked."""
+        m = (self.mmsi == mmsi) & (self.twin == twin)
         if clean:
             m &= self.label == 0
         if start is not None:

@@ -146,6 +146,11 @@ def test_port_anchorages_are_inside_the_port(scenario: Scenario, tracks: Tracks)
             assert haversine_m(port.lat, port.lon, tracks.lat[r], tracks.lon[r]).max() < 3000.0
 
 
+def by_twin(item: dict) -> bool:
+    """Whether a truth item was made by a twin broadcasting another ship's MMSI."""
+    return bool(item["details"].get("twin"))
+
+
 def test_drifting_alone_has_nobody_near(scenario: Scenario, tracks: Tracks) -> None:
     for d in decoys(scenario, "drifting_alone"):
         start, end = epoch(d["start"]), epoch(d["end"])
@@ -169,7 +174,7 @@ def test_gaps_are_silent_and_moving(scenario: Scenario, tracks: Tracks) -> None:
     assert any(g["details"]["likely_deliberate"] for g in gaps)
     for g in gaps + decoys(scenario, "short_outage"):
         start, end = epoch(g["start"]), epoch(g["end"])
-        inside = tracks.rows(g["mmsi"], clean=False)
+        inside = tracks.rows(g["mmsi"], clean=False, twin=by_twin(g))
         assert not ((tracks.t[inside] > start) & (tracks.t[inside] < end)).any()
         assert set(tracks.t[inside]) >= {start, end}
         hours = (end - start) / 3600
@@ -196,7 +201,7 @@ def test_loitering_ships_are_slow_and_away_from_port(scenario: Scenario, tracks:
     for e in found:
         start, end = epoch(e["start"]), epoch(e["end"])
         assert end - start >= 4 * 3600
-        r = tracks.rows(e["mmsi"], start, end)
+        r = tracks.rows(e["mmsi"], start, end, twin=by_twin(e))
         # Hourly mean speeds from positions (robust to single glitches) stay under 2 kn.
         hours = ((tracks.t[r] - start) // 3600).astype(int)
         means = np.bincount(hours, weights=tracks.sog[r]) / np.maximum(np.bincount(hours), 1)
@@ -209,9 +214,9 @@ def test_spoofed_positions_are_impossible(scenario: Scenario, tracks: Tracks) ->
     assert {e["details"]["kind"] for e in found} == {"on_land", "jump"}
     for e in found:
         start, end = epoch(e["start"]), epoch(e["end"])
-        r = tracks.rows(e["mmsi"], start, end, clean=False)
+        r = tracks.rows(e["mmsi"], start, end, clean=False, twin=by_twin(e))
         assert len(r) >= 3 and (tracks.label[r] == SPOOFED).all()
-        before = tracks.rows(e["mmsi"], end=start - 1)[-1]
+        before = tracks.rows(e["mmsi"], end=start - 1, twin=by_twin(e))[-1]
         jump_m = haversine_m(tracks.lat[before], tracks.lon[before], tracks.lat[r[0]], tracks.lon[r[0]])
         implied_kn = jump_m / (tracks.t[r[0]] - tracks.t[before]) * KNOTS_PER_MPS
         land = on_land(tracks.lat[r], tracks.lon[r])
@@ -222,7 +227,7 @@ def test_spoofed_positions_are_impossible(scenario: Scenario, tracks: Tracks) ->
 
 def test_wild_positions_are_single_jumps(scenario: Scenario, tracks: Tracks) -> None:
     for d in decoys(scenario, "wild_position"):
-        r = tracks.rows(d["mmsi"], clean=False)
+        r = tracks.rows(d["mmsi"], clean=False, twin=by_twin(d))
         i = int(np.flatnonzero(tracks.t[r] == epoch(d["start"]))[0])
         prev, cur, nxt = r[i - 1], r[i], r[i + 1]
         assert tracks.label[cur] == WILD and tracks.label[prev] == tracks.label[nxt] == CLEAN
@@ -246,7 +251,7 @@ def test_port_visits_are_seen_near_the_port(scenario: Scenario, tracks: Tracks) 
     assert any(v["details"]["dprk"] for v in visits)
     for v in visits:
         start, end = epoch(v["start"]), epoch(v["end"])
-        r = tracks.rows(v["mmsi"], start, end)
+        r = tracks.rows(v["mmsi"], start, end, twin=by_twin(v))
         if end - start < 3600 or not len(r):
             continue  # a short call may fall between two satellite passes
         assert haversine_m(v["lat"], v["lon"], tracks.lat[r], tracks.lon[r]).min() < 3300.0
@@ -257,7 +262,7 @@ def test_geofence_stays_are_inside_their_area(scenario: Scenario, tracks: Tracks
     assert {"korea_bay", "dprk_waters"} <= {s["details"]["area"] for s in stays}
     for s in stays:
         start, end = epoch(s["start"]), epoch(s["end"])
-        r = tracks.rows(s["mmsi"], start, end)
+        r = tracks.rows(s["mmsi"], start, end, twin=by_twin(s))
         if len(r) < 3:
             continue
         # Inside, or off the edge by no more than GPS jitter (ships berth on box edges).
@@ -267,7 +272,7 @@ def test_geofence_stays_are_inside_their_area(scenario: Scenario, tracks: Tracks
 def test_identity_changes_show_in_static(scenario: Scenario) -> None:
     static = scenario.static.to_pylist()
     kinds = {e["details"]["kind"]: e for e in events(scenario, "identity_change")}
-    assert set(kinds) == {"rename", "flag_hop", "invalid_imo"}
+    assert set(kinds) == {"rename", "flag_hop", "invalid_imo", "shared_mmsi"}
     rename = kinds["rename"]
     rows = [r for r in static if r["mmsi"] == rename["mmsi"]]
     assert {r["name"] for r in rows} == {rename["details"]["before"]["name"], rename["details"]["after"]["name"]}
@@ -321,4 +326,26 @@ def test_too_small_a_fleet_is_refused() -> None:
 
 def test_positions_table_types(scenario: Scenario) -> None:
     assert isinstance(scenario.positions, pa.Table)
-    assert len(scenario.labels) == scenario.positions.num_rows == len(scenario.static_row)
+    assert len(scenario.labels) == scenario.positions.num_rows == len(scenario.static_row) == len(scenario.twin)
+
+
+def test_twins_broadcast_densely_far_from_the_ship_whose_mmsi_they_share(scenario: Scenario, tracks: Tracks) -> None:
+    shared = [e for e in events(scenario, "identity_change") if e["details"]["kind"] == "shared_mmsi"]
+    assert shared
+    min_m = SimulationConfig().shared_mmsi_min_distance_km * 1000
+    for e in shared:
+        ship, twin = tracks.rows(e["mmsi"]), tracks.rows(e["mmsi"], twin=True)
+        assert len(twin) > 2 * len(ship)  # the ship is seen by satellite only, the twin densely
+        # At each of the ship's reports, the twin's nearest report in time is far away.
+        k = np.clip(np.searchsorted(tracks.t[twin], tracks.t[ship]), 0, len(twin) - 1)
+        d = haversine_m(tracks.lat[ship], tracks.lon[ship], tracks.lat[twin[k]], tracks.lon[twin[k]])
+        assert d.min() > 0.99 * min_m
+        assert epoch(e["start"]) <= tracks.t[ship][0] + 3600 and epoch(e["end"]) >= tracks.t[ship][-1] - 3600
+
+
+@pytest.mark.slow
+def test_large_fleets_simulate() -> None:
+    # 500 vessels once failed to place their meetings in the approaches to Nampo.
+    sc = simulate(seed=3, vessels=500, days=2, settings=SimulationConfig(), formats=())
+    assert len({v["mmsi"] for v in sc.vessels}) == len(sc.vessels) >= 490
+    assert sum(e["details"].get("area") == "nampo_approach" for e in sc.truth["events"]) >= 1

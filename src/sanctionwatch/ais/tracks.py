@@ -1,27 +1,41 @@
 """Tracks: split positions into physically possible tracks, then resample them.
 
 ``segment`` assigns every position a ``track`` id and an ``outlier`` flag.
-``resample`` puts tracks on a fixed time grid for the detectors. Both are
-vectorised over the whole table (sort, shift, searchsorted); nothing loops per
-position in Python.
+``resample`` puts tracks on a fixed time grid for the detectors.
 
-Segmentation links each position to the most recent earlier position of the same
-MMSI that it could have been reached from (implied speed at most
-``max_speed_kn``, allowing ``position_noise_m`` of jitter), looking back at most
-``link_lag`` positions. Consecutive reachable positions form one track; a single
-wild position links to nothing and nothing links to it, so it becomes a
-one-position track: it is flagged ``outlier`` (the spoofing detector reports it)
-instead of cutting the real track in two. Two ships sharing an MMSI alternate
-positions, so each links to its own previous position two steps back: they come
-out as two tracks. After a longer excursion (a spoofed stretch, or one ship of a
-shared MMSI silent while the other reports), a track of two or more positions
-joins the most recent earlier track of its MMSI it could have come from.
+Segmentation follows the idea of Global Fishing Watch's gpsdio-segment: every
+MMSI keeps any number of open segments, and each position joins the open segment
+it could most plausibly have come from -- reachable at an implied speed of at most
+``max_speed_kn`` (plus ``position_noise_m`` of jitter) from that segment's last
+position, or from one of its ``recent_positions`` latest ones within
+``recent_window_h`` (jitter); segments of more than ``max_outlier_positions``
+positions before shorter ones, then the lowest implied speed. A position no open
+segment can reach opens a new segment; a segment silent for more than
+``max_gap_h`` is closed, and a short one beside a longer open track of its MMSI
+is only continued within ``short_track_link_h`` (so wild positions days apart,
+each reachable from the last at some speed, do not chain into a track). Nothing
+limits how many positions of other ships lie between two positions of one ship,
+so two ships sharing an MMSI become two tracks however unevenly they report, and
+a wild position becomes a short track flagged ``outlier`` (the spoofing detector
+reports runs of them) instead of cutting the real track in two.
+
+It is linear in positions. Consecutive positions of an MMSI where each is
+reachable from the one before form a *run*; an MMSI made of one run (almost all
+of them) is one segment, found with NumPy over the whole table. Only runs that
+start with an unreachable step -- in MMSIs shared by several ships, or around
+wild positions -- enter a loop, one step per run rather than per position, over
+that MMSI's open segments (scored with NumPy when there are many, as for default
+MMSIs that many ships broadcast).
+
+Resampling interpolates within gaps of at most ``max_gap_h`` (the caller's), and
+within gaps of up to ``max_still_gap_h`` where the ship hardly moved.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -33,7 +47,16 @@ from ..model.ais import (
     TIMESTAMP,
     noise_speed_mask,
 )
-from ..units import EARTH_RADIUS_M, MPS_PER_KNOT, US_PER_SECOND, haversine_m
+from ..units import (
+    EARTH_RADIUS_M,
+    MPS_PER_KNOT,
+    SECONDS_PER_HOUR,
+    US_PER_HOUR,
+    US_PER_MINUTE,
+    US_PER_SECOND,
+    haversine_m,
+    wrap_lon_deg,
+)
 
 GRID = pa.schema(
     [
@@ -57,12 +80,47 @@ class TrackConfig:
     position_noise_m: float = field(
         default=250.0, metadata={"help": "distance allowed on top of max_speed_kn for GPS jitter and time rounding"}
     )
-    link_lag: int = field(
-        default=4, metadata={"help": "how many earlier positions of an MMSI a position may continue from"}
+    recent_positions: int = field(
+        default=4,
+        metadata={
+            "help": "a position may continue a track from any of the track's latest this many positions "
+            "(tolerance for jitter; positions of other ships sharing the MMSI do not count)"
+        },
+    )
+    recent_window_h: float = field(
+        default=1.0,
+        metadata={"help": "only those of the latest positions this recent count (the last one always does)"},
+    )
+    max_gap_h: float = field(
+        default=168.0,
+        metadata={
+            "help": "a segment silent this long is closed: the next position starts a new track "
+            "(keep it above the longest gap the gap detector should report)"
+        },
     )
     max_outlier_positions: int = field(
-        default=1, metadata={"help": "tracks this short inside an MMSI with longer tracks are outliers"}
+        default=2, metadata={"help": "tracks this short inside an MMSI with longer tracks are outliers"}
     )
+    max_still_gap_h: float = field(
+        default=3.0,
+        metadata={
+            "help": "resampling bridges gaps up to this long when the ship hardly moved across them "
+            "(longer than the encounter's max_interp_gap_h)"
+        },
+    )
+    still_speed_kn: float = field(
+        default=1.0, metadata={"help": "implied speed across a gap at most this counts as hardly moving"}
+    )
+    short_track_link_h: float = field(
+        default=3.0,
+        metadata={
+            "help": "a track of at most max_outlier_positions positions, beside a longer open track of its "
+            "MMSI, is only continued within this many hours (wild positions days apart are not a track)"
+        },
+    )
+
+
+_DEFAULT = TrackConfig()
 
 
 def clean_positions(positions: pa.Table) -> pa.Table:
@@ -91,8 +149,25 @@ def clean_positions(positions: pa.Table) -> pa.Table:
     mmsi = table.column("mmsi").to_numpy()
     ts = _ts_us(table)
     if not is_sorted_by(mmsi, ts):
-        table = table.take(pa.array(np.lexsort((ts, mmsi))))
+        order = np.lexsort((ts, mmsi))
+        table, mmsi, ts = table.take(pa.array(order)), mmsi[order], ts[order]
     return table
+
+
+def _tie_order(mmsi: np.ndarray, ts: np.ndarray, lat: np.ndarray, lon: np.ndarray) -> np.ndarray | None:
+    """Order of rows sorted by (mmsi, ts) that also sorts reports of one MMSI at the same
+    instant (ships sharing it) by place; ``None`` when they already are. Only tied rows move."""
+    tie = (mmsi[1:] == mmsi[:-1]) & (ts[1:] == ts[:-1])
+    if not tie.any():
+        return None
+    rows = np.flatnonzero(np.r_[tie, False] | np.r_[False, tie])
+    group = np.cumsum(np.r_[True, ~tie])[rows]
+    placed = rows[np.lexsort((lon[rows], lat[rows], group))]
+    if (placed == rows).all():
+        return None
+    order = np.arange(len(mmsi))
+    order[rows] = placed
+    return order
 
 
 def _ts_us(table: pa.Table, name: str = "ts") -> np.ndarray:
@@ -144,15 +219,17 @@ def reachable(
     dt_s = np.abs(ts2_us - ts1_us) / US_PER_SECOND
     limit_m = max_speed_kn * MPS_PER_KNOT * dt_s + position_noise_m
     dlat = np.radians(lat2 - lat1)
-    dlon = np.radians((lon2 - lon1 + 540.0) % 360.0 - 180.0) * np.cos(np.radians((lat1 + lat2) * 0.5))
+    dlon = np.radians(wrap_lon_deg(lon2 - lon1)) * np.cos(np.radians((lat1 + lat2) * 0.5))
     return np.asarray((dlat * dlat + dlon * dlon) * EARTH_RADIUS_M**2 <= limit_m * limit_m)
 
 
 def segment(positions: pa.Table, *, config: TrackConfig = TrackConfig()) -> pa.Table:
     """Positions (cleaned, sorted by mmsi, ts) with ``track`` (int64) and ``outlier`` (bool) columns.
 
-    ``track`` is the row number of the track's first position, so it is unique
-    within the returned table and stable for the same input.
+    ``track`` is the row number of the track's first position (reports of one
+    MMSI at the same instant counted in order of place), so it is unique within
+    the returned table, and every position gets the same ``track`` and ``outlier``
+    whatever the input's row order.
     """
     table = clean_positions(positions)
     n = table.num_rows
@@ -162,109 +239,222 @@ def segment(positions: pa.Table, *, config: TrackConfig = TrackConfig()) -> pa.T
     ts = _ts_us(table)
     lat = table.column("lat").to_numpy()
     lon = table.column("lon").to_numpy()
-
-    def ok(i: np.ndarray, j: np.ndarray) -> np.ndarray:
-        return (mmsi[i] == mmsi[j]) & reachable(
-            lat[j],
-            lon[j],
-            ts[j],
-            lat[i],
-            lon[i],
-            ts[i],
+    # Segment in an order that does not depend on the input's (ties by place); rows stay put.
+    canonical = _tie_order(mmsi, ts, lat, lon)
+    if canonical is not None:
+        mmsi, ts, lat, lon = mmsi[canonical], ts[canonical], lat[canonical], lon[canonical]
+    max_gap_us = config.max_gap_h * US_PER_HOUR
+    # A run continues while each position is reachable from the one before (views, no gathers).
+    continues = np.zeros(n, dtype=bool)
+    continues[1:] = (
+        (mmsi[1:] == mmsi[:-1])
+        & (ts[1:] - ts[:-1] <= max_gap_us)
+        & reachable(
+            lat[:-1],
+            lon[:-1],
+            ts[:-1],
+            lat[1:],
+            lon[1:],
+            ts[1:],
             max_speed_kn=config.max_speed_kn,
             position_noise_m=config.position_noise_m,
         )
-
-    idx = np.arange(n)
-    # Lag 1 first, over everything; longer lags only for the few positions still unlinked.
-    lag1 = np.zeros(n, dtype=bool)
-    # Lag 1 on slices (views, no gathers): the bulk of the work.
-    lag1[1:] = (mmsi[1:] == mmsi[:-1]) & reachable(
-        lat[:-1],
-        lon[:-1],
-        ts[:-1],
-        lat[1:],
-        lon[1:],
-        ts[1:],
-        max_speed_kn=config.max_speed_kn,
-        position_noise_m=config.position_noise_m,
     )
-    parent = idx.copy()
-    pending = np.flatnonzero(~lag1)
-    for lag in range(2, config.link_lag + 1):
-        cand = pending[pending >= lag]
-        if len(cand) == 0:
-            break
-        good = ok(cand, cand - lag)
-        parent[cand[good]] = cand[good] - lag
-        pending = np.setdiff1d(pending, cand[good], assume_unique=True)
-    track = _roots(parent, lag1)
-    track = _join_tracks(track, mmsi, ok)
-
-    size = np.bincount(track, minlength=n)[track]
-    # Tracks per MMSI: count roots per MMSI block.
-    is_root = track == idx
-    mmsi_start = np.r_[True, mmsi[1:] != mmsi[:-1]]
-    block = np.cumsum(mmsi_start) - 1
-    tracks_in_mmsi = np.bincount(block, weights=is_root)[block]
-    big = np.bincount(block, weights=is_root & (size > config.max_outlier_positions))[block]
-    outlier = (size <= config.max_outlier_positions) & (tracks_in_mmsi > 1) & (big > 0)
+    run_first = np.flatnonzero(~continues)
+    run_last = np.r_[run_first[1:] - 1, n - 1]
+    run_mmsi = mmsi[run_first]
+    # Runs that start inside their MMSI (not at its first row) need a choice of segment.
+    resumes = np.r_[False, run_mmsi[1:] == run_mmsi[:-1]]
+    root = run_first.copy()  # segment of each run, as the row of the segment's first position
+    if resumes.any():
+        runs_per_mmsi = np.diff(np.r_[np.flatnonzero(~resumes), len(run_first)])
+        shared = np.flatnonzero(np.repeat(runs_per_mmsi > 1, runs_per_mmsi))
+        root[shared] = _assign_runs(shared, run_first, run_last, run_mmsi, ts, lat, lon, config)
+    length = run_last - run_first + 1
+    track = np.repeat(root, length)
+    # Outliers, worked out per run (few) and spread to rows: short tracks in an MMSI that has a longer one.
+    outlier_run = np.zeros(len(run_first), dtype=bool)
+    if resumes.any():
+        roots, seg = np.unique(root, return_inverse=True)
+        short = (np.bincount(seg, weights=length) <= config.max_outlier_positions)[seg]
+        block = np.cumsum(~resumes) - 1
+        opens = root == run_first  # the run starts its segment
+        tracks_in_mmsi = np.bincount(block, weights=opens)[block]
+        long_in_mmsi = np.bincount(block, weights=opens & ~short)[block]
+        outlier_run = short & (tracks_in_mmsi > 1) & (long_in_mmsi > 0)
+    outlier = np.repeat(outlier_run, length)
+    if canonical is not None:
+        track[canonical], outlier[canonical] = track.copy(), outlier.copy()
     return table.append_column("track", pa.array(track, pa.int64())).append_column("outlier", pa.array(outlier))
 
 
-def _roots(parent: np.ndarray, lag1: np.ndarray) -> np.ndarray:
-    """First row of each row's chain of links (rows are linked to earlier rows only)."""
-    n = len(parent)
-    idx = np.arange(n)
-    # Lag-1 runs share a head; heads linked further back point into earlier runs.
-    run_head = np.maximum.accumulate(np.where(lag1, 0, idx))
-    heads = np.flatnonzero(~lag1)
-    pos = np.searchsorted(heads, run_head[parent[heads]])
-    while True:  # pointer jumping over heads only (few): O(heads * log depth)
-        nxt = pos[pos]
-        if np.array_equal(nxt, pos):
-            break
-        pos = nxt
-    root_of_head = np.empty(n, dtype=np.int64)
-    root_of_head[heads] = heads[pos]
-    return root_of_head[run_head]
+# Above this many open segments in one MMSI (default MMSIs such as 0 or 123456789 that
+# many ships broadcast), candidates are scored with NumPy instead of one by one.
+_VECTOR_SEGMENTS = 12
 
 
-def _join_tracks(track: np.ndarray, mmsi: np.ndarray, ok: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> np.ndarray:
-    """Join a track to the most recent earlier track of its MMSI it could have come from.
+@dataclass(frozen=True, slots=True)
+class _Rules:
+    """The segmenter's thresholds in the units the assignment loop uses (seconds, metres)."""
 
-    This resumes the real track after a stretch longer than ``link_lag``
-    positions elsewhere (spoofing) or a silence while a ship sharing the MMSI
-    kept reporting. Single-position tracks neither join nor are joined: two
-    wild positions days apart are not a track. The loop is over tracks, not
-    positions, and only MMSIs with several tracks enter it.
+    speed_mps: float
+    noise_m: float
+    max_gap_s: float
+    min_long: int
+    short_link_s: float
+    window_s: float
+    keep: int
+
+    @classmethod
+    def of(cls, config: TrackConfig) -> _Rules:
+        return cls(
+            config.max_speed_kn * MPS_PER_KNOT,
+            config.position_noise_m,
+            config.max_gap_h * SECONDS_PER_HOUR,
+            config.max_outlier_positions + 1,
+            config.short_track_link_h * SECONDS_PER_HOUR,
+            config.recent_window_h * SECONDS_PER_HOUR,
+            max(int(config.recent_positions), 1),
+        )
+
+
+class _SegmentArrays:
+    """Open segments of one MMSI as arrays: root row, positions, and the latest
+    ``keep`` (ts, lat, lon) of each, right-aligned (newest last, NaN before the first)."""
+
+    def __init__(self, segs: list[list[Any]], keep: int) -> None:
+        n = max(len(segs), 16)
+        self.count = len(segs)
+        self.root = np.zeros(n, dtype=np.int64)
+        self.size = np.zeros(n, dtype=np.int64)
+        self.active = np.zeros(n, dtype=bool)
+        self.rec = np.full((3, n, keep), np.nan)  # ts, lat, lon
+        for i, (root, size, recent) in enumerate(segs):
+            self.root[i], self.size[i], self.active[i] = root, size, True
+            self.rec[:, i, keep - len(recent) :] = np.array(recent).T
+
+    def choose(self, t: float, la: float, lo: float, rules: _Rules) -> int:
+        """Index of the open segment the position joins, or -1 (same rules as the scalar loop)."""
+        c = self.count
+        last_t = self.rec[0, :c, -1]
+        self.active[:c] &= t - last_t <= rules.max_gap_s
+        alive = self.active[:c]
+        long_seg = self.size[:c] >= rules.min_long
+        eligible = alive & ~((alive & long_seg).any() & ~long_seg & (t - last_t > rules.short_link_s))
+        pt, plat, plon = self.rec[:, :c, :]
+        dt = t - pt
+        ok = eligible[:, None] & ~np.isnan(pt)
+        ok[:, :-1] &= dt[:, :-1] <= rules.window_s
+        dlat = np.radians(la - plat)
+        dlon = np.radians(wrap_lon_deg(lo - plon)) * np.cos(np.radians((la + plat) * 0.5))
+        dist_m = np.sqrt(dlat * dlat + dlon * dlon) * EARTH_RADIUS_M
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ok &= dist_m <= rules.speed_mps * dt + rules.noise_m
+            implied = np.where(dt > 0, np.maximum(dist_m - rules.noise_m, 0.0) / dt, 0.0)
+        score = np.where(ok, implied + np.where(long_seg, 0.0, 1e12)[:, None], np.inf)
+        best = int(np.argmin(score))
+        return best // score.shape[1] if np.isfinite(score.flat[best]) else -1
+
+    def add(self, root: int) -> int:
+        if self.count == len(self.root):
+            grow = len(self.root)
+            self.root = np.r_[self.root, np.zeros(grow, np.int64)]
+            self.size = np.r_[self.size, np.zeros(grow, np.int64)]
+            self.active = np.r_[self.active, np.zeros(grow, bool)]
+            self.rec = np.concatenate([self.rec, np.full((3, grow, self.rec.shape[2]), np.nan)], axis=1)
+        i = self.count
+        self.root[i], self.size[i], self.active[i] = root, 0, True
+        self.count += 1
+        return i
+
+    def extend(self, i: int, points: list[tuple[float, float, float]], length: int) -> None:
+        keep = self.rec.shape[2]
+        new = np.array(points[-keep:]).T
+        self.rec[:, i, :] = np.concatenate([self.rec[:, i, :], new], axis=1)[:, -keep:]
+        self.size[i] += length
+
+
+def _assign_runs(
+    runs: np.ndarray,
+    run_first: np.ndarray,
+    run_last: np.ndarray,
+    run_mmsi: np.ndarray,
+    ts_us: np.ndarray,
+    lat: np.ndarray,
+    lon: np.ndarray,
+    config: TrackConfig,
+) -> np.ndarray:
+    """Segment (first row) of each of ``runs`` (run numbers of MMSIs with several runs, in order).
+
+    One step per run: its first position joins the open segment of its MMSI it is
+    reachable from (from its last position, or any of its ``recent_positions``
+    latest positions within ``recent_window_h``) -- segments longer than
+    ``max_outlier_positions`` first (shorter ones, beside a longer open one, only
+    within ``short_track_link_h``), then the lowest implied speed -- or opens a new
+    one. The loop touches runs and open segments only, never the positions inside
+    a run; an MMSI with many open segments scores them with NumPy.
     """
-    n = len(track)
-    idx = np.arange(n)
-    roots = np.flatnonzero(track == idx)
-    mmsi_blocks = int(np.count_nonzero(np.r_[True, mmsi[1:] != mmsi[:-1]]))
-    if len(roots) == mmsi_blocks:
-        return track  # one track per MMSI
-    comp = np.empty(n, dtype=np.int64)
-    comp[roots] = np.arange(len(roots))
-    comp = comp[track]
-    size = np.bincount(comp, minlength=len(roots))
-    last = np.full(len(roots), -1, dtype=np.int64)
-    np.maximum.at(last, comp, idx)
-    join = np.arange(len(roots))
-    earlier: dict[int, list[int]] = {}
-    for k in np.flatnonzero(size >= 2).tolist():
-        head = int(roots[k])
-        m = int(mmsi[head])
-        cands = [c for c in earlier.get(m, []) if last[c] < head]
-        if cands:
-            cands.sort(key=lambda c: -last[c])  # most recent end first
-            ends = last[np.array(cands)]
-            good = ok(np.full(len(ends), head), ends)
-            if good.any():
-                join[k] = join[cands[int(np.argmax(good))]]
-        earlier.setdefault(m, []).append(k)
-    return roots[join[comp]]
+    rules = _Rules.of(config)
+    first, last = run_first[runs], run_last[runs]
+    # Plain Python values: the loop does scalar arithmetic only.
+    t_s = ts_us / US_PER_SECOND
+    f_ts, f_lat, f_lon = t_s[first].tolist(), lat[first].tolist(), lon[first].tolist()
+    length = (last - first + 1).tolist()
+    owner = run_mmsi[runs].tolist()
+    first_row, last_row = first.tolist(), last.tolist()
+    out = [0] * len(first_row)
+    # Open segments of the current MMSI: [root row, positions, [(ts, lat, lon) of the latest, newest last]].
+    open_segs: list[list[Any]] = []
+    arrays: _SegmentArrays | None = None
+    current = None
+    for k in range(len(first_row)):
+        if owner[k] != current:
+            current, open_segs, arrays = owner[k], [], None
+        lo_row = max(first_row[k], last_row[k] - rules.keep + 1)
+        points = [(float(t_s[r]), float(lat[r]), float(lon[r])) for r in range(lo_row, last_row[k] + 1)]
+        if arrays is None and len(open_segs) > _VECTOR_SEGMENTS:
+            arrays = _SegmentArrays(open_segs, rules.keep)
+        if arrays is not None:
+            i = arrays.choose(f_ts[k], f_lat[k], f_lon[k], rules)
+            if i < 0:
+                i = arrays.add(first_row[k])
+            arrays.extend(i, points, length[k])
+            out[k] = int(arrays.root[i])
+            continue
+        best = _choose(open_segs, f_ts[k], f_lat[k], f_lon[k], rules)
+        if best is None:
+            best = [first_row[k], 0, []]
+            open_segs.append(best)
+        best[2] = (best[2] + points)[-rules.keep :]
+        best[1] += length[k]
+        out[k] = best[0]
+    return np.array(out, dtype=np.int64)
+
+
+def _choose(open_segs: list[list[Any]], t: float, la: float, lo: float, rules: _Rules) -> list[Any] | None:
+    """The open segment (of a few) a position at (t, la, lo) joins, or None; closes those silent too long."""
+    open_segs[:] = [seg for seg in open_segs if t - seg[2][-1][0] <= rules.max_gap_s]
+    any_long = any(seg[1] >= rules.min_long for seg in open_segs)
+    best = None
+    best_key = (2, math.inf)
+    for seg in open_segs:
+        recent = seg[2]
+        long_seg = seg[1] >= rules.min_long
+        if any_long and not long_seg and t - recent[-1][0] > rules.short_link_s:
+            continue  # beside a real track, a few stray positions long ago are not this one's track
+        for pt, plat, plon in recent:
+            dt = t - pt
+            if dt > rules.window_s and pt != recent[-1][0]:
+                continue  # an older position long ago: only the last one counts
+            dlat = math.radians(la - plat)
+            dlon = math.radians(float(wrap_lon_deg(lo - plon))) * math.cos(math.radians((la + plat) * 0.5))
+            dist_m = math.sqrt(dlat * dlat + dlon * dlon) * EARTH_RADIUS_M
+            if dist_m > rules.speed_mps * dt + rules.noise_m:
+                continue
+            key = (0 if long_seg else 1, max(dist_m - rules.noise_m, 0.0) / dt if dt > 0 else 0.0)
+            if key < best_key:
+                best, best_key = seg, key
+    return best
 
 
 def drop_outliers(tracks: pa.Table) -> pa.Table:
@@ -293,7 +483,7 @@ class Grid:
     @classmethod
     def from_arrow(cls, table: pa.Table, grid_min: int) -> Grid:
         """A grid back from its Arrow form (``GRID`` schema, ticks every ``grid_min`` minutes)."""
-        grid_us = int(grid_min) * 60 * US_PER_SECOND
+        grid_us = int(grid_min) * US_PER_MINUTE
         return cls(
             table.column("track").to_numpy(),
             table.column("mmsi").to_numpy(),
@@ -332,17 +522,22 @@ def resample_arrays(
     *,
     grid_min: int = 10,
     max_gap_h: float = 1.0,
+    max_still_gap_h: float = _DEFAULT.max_still_gap_h,
+    still_speed_kn: float = _DEFAULT.still_speed_kn,
 ) -> Grid:
     """Resample positions (any order) onto grid ticks, interpolating only within short gaps.
 
     A tick gets a position when it falls on a reported position, or between two
     positions of the same track at most ``max_gap_h`` apart (linear in lat/lon,
-    longitude unwrapped across the antimeridian). Tick speed is the distance
+    longitude unwrapped across the antimeridian) -- or at most ``max_still_gap_h``
+    apart when the ship hardly moved between them (implied speed at most
+    ``still_speed_kn``): a drifting ship seen by satellite every 10-45 minutes,
+    with a message lost, is still where it was. Tick speed is the distance
     covered between neighbouring ticks divided by their time (centred difference),
     which is robust to reported-speed glitches and to jitter in dense reporting.
     """
-    grid_us = int(grid_min) * 60 * US_PER_SECOND
-    max_gap_us = int(max_gap_h * 3600 * US_PER_SECOND)
+    grid_us = int(grid_min) * US_PER_MINUTE
+    max_gap_us = int(max_gap_h * US_PER_HOUR)
     order = track_order(track, ts_us)
     if order is not None:
         track, mmsi, ts_us, lat, lon = track[order], mmsi[order], ts_us[order], lat[order], lon[order]
@@ -374,13 +569,20 @@ def resample_arrays(
     exact = ts_us[left] == tick_us
     right = np.where(exact, left, np.minimum(left + 1, ends[owner] - 1))
     gap = ts_us[right] - ts_us[left]
-    keep = exact | ((gap <= max_gap_us) & (ts_us[right] >= tick_us) & (ts_us[left] <= tick_us))
+    bridged = gap <= max_gap_us
+    still_gap_us = int(max_still_gap_h * US_PER_HOUR)
+    longer = np.flatnonzero(~bridged & ~exact & (gap <= still_gap_us))
+    if len(longer):
+        i, j = left[longer], right[longer]
+        moved_m = haversine_m(lat[i], lon[i], lat[j], lon[j])
+        bridged[longer] = moved_m <= still_speed_kn * MPS_PER_KNOT * gap[longer] / US_PER_SECOND
+    keep = exact | (bridged & (ts_us[right] >= tick_us) & (ts_us[left] <= tick_us))
     left, right, tick, tick_us, owner, gap, exact = (a[keep] for a in (left, right, tick, tick_us, owner, gap, exact))
     w = np.where(exact | (gap == 0), 0.0, (tick_us - ts_us[left]) / np.where(gap == 0, 1, gap))
     w = np.clip(w, 0.0, 1.0)
-    dlon = (lon[right] - lon[left] + 540.0) % 360.0 - 180.0
+    dlon = wrap_lon_deg(lon[right] - lon[left])
     glat = lat[left] + w * (lat[right] - lat[left])
-    glon = (lon[left] + w * dlon + 540.0) % 360.0 - 180.0
+    glon = wrap_lon_deg(lon[left] + w * dlon)
     gtrack = track[starts][owner]
     speed = _tick_speeds(gtrack, tick, glat, glon, grid_us)
     # Isolated ticks (no neighbour tick) take the implied speed of their bracket.

@@ -101,6 +101,15 @@ class IdentityConfig:
         default=3, metadata={"help": "this many distinct flags for one IMO is flag hopping"}
     )
     min_observations: int = field(default=1, metadata={"help": "a new value must be seen this many times to count"})
+    shared_min_speed_kn: float = field(
+        default=25.0, metadata={"help": "shared MMSI: implied speed between two tracks' reports that no ship makes"}
+    )
+    shared_min_switches: int = field(
+        default=4, metadata={"help": "shared MMSI: times reports switch between the two tracks while both are live"}
+    )
+    shared_min_positions: int = field(
+        default=6, metadata={"help": "shared MMSI: reports each track has while the other one is live"}
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,9 @@ Kinds (``details.kind``), thresholds in :class:`~sanctionwatch.events.config.Ide
 - ``mmsi_change``: one IMO appears under a new MMSI; ``other_mmsi`` is the MMSI
   it used before, and ``flag_changed`` says whether the MMSI's MID (flag) changed;
 - ``invalid_imo``: an MMSI broadcasts an IMO whose check digit is wrong;
-- ``flag_hopping``: one IMO has used at least ``flag_hop_min_flags`` flags.
+- ``flag_hopping``: one IMO has used at least ``flag_hop_min_flags`` flags;
+- ``shared_mmsi`` (from positions, :func:`detect_shared_mmsi`): two tracks of one
+  MMSI report at the same time from places no ship could move between.
 
 The flag of an MMSI is its Maritime Identification Digits (first three digits)
 looked up in the :class:`~sanctionwatch.regime.flags.FlagTable` passed in. A new value only counts once it has
@@ -17,15 +19,18 @@ make two changes.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..ais.tracks import is_sorted_by
 from ..identifiers import imo_valid
 from ..regime.flags import FlagTable
-from .build import concat_events, make_events
+from ..units import MPS_PER_KNOT, US_PER_SECOND, haversine_m
+from .build import concat_events, iso_utc, make_events
 from .config import IdentityConfig
 from .grouping import group_bounds, run_ids
 
@@ -202,3 +207,123 @@ def _imo_moves(
             )
         )
     return out
+
+
+def detect_shared_mmsi(tracks: pa.Table, *, config: IdentityConfig = IdentityConfig()) -> pa.Table:
+    """``shared_mmsi`` identity events from segmented positions (``ais.tracks.segment`` output).
+
+    Two ships broadcasting one MMSI come out of the segmenter as two tracks that
+    report at the same time. An MMSI is shared while two of its tracks (outliers
+    left out) are both live: reports switch between them at least
+    ``shared_min_switches`` times, each at an implied speed above
+    ``shared_min_speed_kn``, and each track has ``shared_min_positions`` reports
+    within the other's time span. A spoofed stretch while the real ship is silent,
+    or an MMSI handed to another ship, does not interleave and is not reported.
+
+    One event per MMSI and period of sharing: start/end = when both tracks were
+    live (the earliest first and latest last report of the pairs of tracks
+    involved), lat/lon = the first of the two reports of the earliest switch
+    between two reports at different instants;
+    details ``kind`` = ``shared_mmsi``, ``positions`` (both reports of that switch:
+    ``ts``, ``lat``, ``lon``, ``track``), ``distance_km``, ``implied_speed_kn``,
+    ``switches`` and ``tracks`` (how many tracks took part).
+    """
+    if tracks.num_rows < 2:
+        return concat_events([])
+    cols = [tracks.column(c) for c in ("mmsi", "track", "ts", "lat", "lon", "outlier")]
+    cols[2] = cols[2].cast(pa.int64())
+    mmsi, track, ts, lat, lon, outlier = (c.to_numpy() for c in cols)
+    if outlier.any():
+        real = ~outlier
+        mmsi, track, ts, lat, lon = mmsi[real], track[real], ts[real], lat[real], lon[real]
+    if not is_sorted_by(mmsi, ts):
+        order = np.lexsort((track, ts, mmsi))
+        mmsi, track, ts, lat, lon = mmsi[order], track[order], ts[order], lat[order], lon[order]
+    i = np.flatnonzero((mmsi[1:] == mmsi[:-1]) & (track[1:] != track[:-1]))
+    j = i + 1
+    dist_m = haversine_m(lat[i], lon[i], lat[j], lon[j])
+    dt_s = (ts[j] - ts[i]) / US_PER_SECOND
+    with np.errstate(divide="ignore", invalid="ignore"):
+        speed_kn = np.where(dt_s > 0, dist_m / np.maximum(dt_s, 1e-9) / MPS_PER_KNOT, np.where(dist_m > 0, np.inf, 0.0))
+    far = speed_kn > config.shared_min_speed_kn
+    # Switches at distinct instants first (stable), so each pair's evidence has an implied speed.
+    order = np.flatnonzero(far)
+    order = order[np.argsort(~np.isfinite(speed_kn[order]), kind="stable")]
+    i, j, dist_m, speed_kn = i[order], j[order], dist_m[order], speed_kn[order]
+    if len(i) == 0:
+        return concat_events([])
+    # Pairs of tracks (unordered) and their switches, earliest first.
+    a, b = np.minimum(track[i], track[j]), np.maximum(track[i], track[j])
+    pairs, first, switches = np.unique(np.column_stack((a, b)), axis=0, return_index=True, return_counts=True)
+    keep = switches >= config.shared_min_switches
+    pairs, first, switches = pairs[keep], first[keep], switches[keep]
+    if len(pairs) == 0:
+        return concat_events([])
+    by_track = np.lexsort((ts, track))
+    t_sorted, tr_sorted = ts[by_track], track[by_track]
+    starts, ends = group_bounds(tr_sorted)
+    bounds = dict(zip(tr_sorted[starts].tolist(), zip(starts.tolist(), ends.tolist())))
+
+    def live(t: int, start: int, end: int) -> int:
+        lo, hi = bounds[t]
+        seg = t_sorted[lo:hi]
+        return int(np.searchsorted(seg, end, side="right") - np.searchsorted(seg, start, side="left"))
+
+    periods: dict[int, list[dict[str, Any]]] = {}
+    for (ta, tb), k, n_sw in zip(pairs.tolist(), first.tolist(), switches.tolist()):
+        lo_a, hi_a = bounds[ta]
+        lo_b, hi_b = bounds[tb]
+        start = int(max(t_sorted[lo_a], t_sorted[lo_b]))
+        end = int(min(t_sorted[hi_a - 1], t_sorted[hi_b - 1]))
+        if min(live(ta, start, end), live(tb, start, end)) < config.shared_min_positions:
+            continue
+        m = int(mmsi[i[k]])
+        found = {"start": start, "end": end, "k": k, "switches": n_sw, "tracks": {ta, tb}}
+        merged = []
+        for other in periods.get(m, []):
+            if other["start"] <= found["end"] and found["start"] <= other["end"]:
+                found = {
+                    "start": min(found["start"], other["start"]),
+                    "end": max(found["end"], other["end"]),
+                    "k": min(found["k"], other["k"], key=lambda r: (ts[i[r]], r)),
+                    "switches": found["switches"] + other["switches"],
+                    "tracks": found["tracks"] | other["tracks"],
+                }
+            else:
+                merged.append(other)
+        periods[m] = merged + [found]
+    found_list = [(m, p) for m in sorted(periods) for p in sorted(periods[m], key=lambda p: p["start"])]
+    if not found_list:
+        return concat_events([])
+    ks = np.array([p["k"] for _, p in found_list], dtype=np.int64)
+    details = []
+    for (_, p), k in zip(found_list, ks.tolist()):
+        details.append(
+            {
+                "kind": "shared_mmsi",
+                "positions": [
+                    {
+                        "ts": iso_utc(datetime.fromtimestamp(int(ts[r]) / US_PER_SECOND, UTC)),
+                        "lat": float(lat[r]),
+                        "lon": float(lon[r]),
+                        "track": int(track[r]),
+                    }
+                    for r in (int(i[k]), int(j[k]))
+                ],
+                "distance_km": float(dist_m[k]) / 1000.0,
+                "implied_speed_kn": float(speed_kn[k]) if np.isfinite(speed_kn[k]) else None,
+                "switches": int(p["switches"]),
+                "tracks": len(p["tracks"]),
+            }
+        )
+    return make_events(
+        "identity_change",
+        version=VERSION,
+        mmsi=np.array([m for m, _ in found_list], dtype=np.int64),
+        start_us=np.array([p["start"] for _, p in found_list], dtype=np.int64),
+        end_us=np.array([p["end"] for _, p in found_list], dtype=np.int64),
+        lat=lat[i[ks]],
+        lon=lon[i[ks]],
+        details=details,
+        keys=["shared_mmsi"] * len(found_list),
+    )

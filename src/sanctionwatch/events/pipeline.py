@@ -5,7 +5,8 @@ Detection has three kinds of work, each a pure function here that an engine
 
 - :func:`detect_vessel_events` — whole tracks of a range of MMSIs: segment,
   spoofing (whose positions the rest leave out), gaps, loitering, port visits,
-  geofences; returns the events and the resampled grid for encounters;
+  geofences, MMSIs shared by two ships at once; returns the events and the
+  resampled grid for encounters;
 - :func:`detect_window_events` — a time window of the assembled grid: encounters,
   which need every vessel at a moment; keeps those that start in the window's core;
 - :func:`detect_static_events` — identity changes over every static observation.
@@ -29,7 +30,7 @@ from .build import concat_events
 from .config import DetectionConfig
 from .encounters import detect_encounters
 from .gaps import detect_gaps
-from .identity import detect_identity_changes
+from .identity import detect_identity_changes, detect_shared_mmsi
 from .land import LandMask
 from .loitering import detect_loitering
 from .places import PortIndex
@@ -104,6 +105,8 @@ def detect_vessel_events(
             detect_port_visits(real, ports=context.ports, config=config.port, grid=grid),
             detect_geofences(real, areas=context.areas, config=config.port, grid=grid),
             spoofing.events,
+            # One MMSI broadcast by two ships at once: the segmenter's tracks show it.
+            detect_shared_mmsi(tracks, config=config.identity),
         ]
     )
     return events, grid.to_arrow()

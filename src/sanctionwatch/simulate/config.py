@@ -25,7 +25,9 @@ class SimulationConfig:
             "help": "mean interval between terrestrial position reports (each drawn from 0.1x to 1.9x); the volume knob"
         },
     )
-    satellite_share: float = field(default=0.25, metadata={"help": "share of vessels seen only by satellite"})
+    satellite_share: float = field(
+        default=0.25, metadata={"help": "share of vessels seen only by satellite, through the whole scenario"}
+    )
     satellite_min_interval_s: float = field(
         default=600.0, metadata={"help": "shortest interval between satellite reports"}
     )
@@ -43,6 +45,16 @@ class SimulationConfig:
     noise_speed_share: float = field(default=0.002, metadata={"help": "share of reports with the noise speed 102.3 kn"})
     wild_positions_per_vessel_day: float = field(
         default=0.05, metadata={"help": "single reports hundreds of km off the track, per vessel-day"}
+    )
+    shared_mmsi_share: float = field(
+        default=1 / 3,
+        metadata={
+            "help": "share of offshore STS meetings (every n-th) in which one ship, seen only by satellite, shares "
+            "its MMSI with a twin far away that reports densely through the whole scenario"
+        },
+    )
+    shared_mmsi_min_distance_km: float = field(
+        default=300.0, metadata={"help": "a twin stays at least this far from the ship whose MMSI it shares"}
     )
     tanker_speed_kn: float = field(
         default=11.5, metadata={"help": "mean service speed of tankers (each vessel +-1.5 kn)"}
@@ -63,6 +75,9 @@ class SimulationConfig:
     port_exit_m: float = field(default=4000.0, metadata={"help": "port visit ends beyond this distance"})
     port_visit_min_duration_h: float = field(
         default=1.0, metadata={"help": "port visit: shortest stay (shorter ones are ships passing by)"}
+    )
+    geofence_margin_m: float = field(
+        default=100.0, metadata={"help": "geofence: a stay starts this far inside an area and ends this far outside"}
     )
     gap_min_h: float = field(default=6.0, metadata={"help": "gap: shortest silence between two positions"})
     gap_deliberate_h: float = field(

@@ -12,7 +12,7 @@ import numpy as np
 from ..identifiers import imo_check_digit_ok
 from ..model.ais import NOISE_SPEEDS_KN
 from ..regime.geography import on_land
-from ..units import MPS_PER_KNOT, SECONDS_PER_HOUR, haversine_m
+from ..units import METERS_PER_NM, MPS_PER_KNOT, SECONDS_PER_DAY, SECONDS_PER_HOUR, haversine_m
 from .config import SimulationConfig
 from .fleet import Identity
 from .geo import offset_point
@@ -40,6 +40,7 @@ class Emitted:
     nav_status: np.ndarray
     label: np.ndarray  # CLEAN, SPOOFED or WILD
     static_row: np.ndarray  # index into ``static`` of the identity in force
+    twin: np.ndarray  # True for every report of a twin (broadcasting another ship's MMSI)
     static: list[dict[str, Any]]
     records: list[Record]
 
@@ -60,7 +61,7 @@ def report_times(rng: np.random.Generator, plan: VesselPlan, duration_s: float, 
     if not plan.satellite:  # satellite intervals already are the effective ones
         keep &= rng.random(len(t)) >= cfg.drop_share
     # Short reception outages, never inside the planted meeting (they would blur the truth).
-    n_out = rng.poisson(cfg.outages_per_vessel_day * duration_s / 86400)
+    n_out = rng.poisson(cfg.outages_per_vessel_day * duration_s / SECONDS_PER_DAY)
     starts = rng.uniform(0, duration_s, n_out)
     for s, length in zip(starts, rng.uniform(900, 3600, n_out)):
         if not plan.busy(s, s + length, margin_s=H):
@@ -185,8 +186,8 @@ def emit_vessel(
         dur_h = float(t[after] - t[before]) / H
         details = {
             "duration_h": round(dur_h, 2),
-            "distance_nm": round(dist_m / 1852, 1),
-            "implied_speed_kn": round(dist_m / 1852 / dur_h, 1),
+            "distance_nm": round(dist_m / METERS_PER_NM, 1),
+            "implied_speed_kn": round(dist_m / METERS_PER_NM / dur_h, 1),
             "on_lat": round(float(lat[after]), 5),
             "on_lon": round(float(lon[after]), 5),
         }
@@ -207,7 +208,7 @@ def emit_vessel(
         )
 
     # Wild positions: single reports far off, never next to a planted silence or spoof.
-    n_wild = rng.poisson(cfg.wild_positions_per_vessel_day * duration_s / 86400)
+    n_wild = rng.poisson(cfg.wild_positions_per_vessel_day * duration_s / SECONDS_PER_DAY)
     if n_wild and n > 10:
         cand = rng.choice(np.arange(2, n - 2), size=min(n_wild, n - 4), replace=False)
         neighbours = label[cand - 1] | label[cand] | label[cand + 1]
@@ -296,6 +297,7 @@ def emit_vessel(
         nav_status=track.status[leg].astype(np.int16),
         label=label,
         static_row=static_row,
+        twin=np.full(n, plan.twin_of is not None),
         static=static,
         records=records,
     )

@@ -80,6 +80,7 @@ class VesselPlan:
     spoof: tuple[float, float, str] | None = None  # (start, end, "on_land"|"jump")
     rename: tuple[float, Identity] | None = None  # same MMSI, new name/IMO/call sign
     hop: tuple[float, Identity] | None = None  # new MMSI (flag), same IMO
+    twin_of: VesselPlan | None = None  # another ship whose MMSI (and identity) this one broadcasts
 
     def mmsi_at(self, t_s: float) -> int:
         """The MMSI the vessel transmits under at ``t_s``."""

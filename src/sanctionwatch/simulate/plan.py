@@ -14,7 +14,7 @@ import numpy as np
 
 from ..exc import ConfigError
 from ..regime.geography import load_ports
-from ..units import MPS_PER_KNOT, SECONDS_PER_HOUR, haversine_m
+from ..units import MPS_PER_KNOT, SECONDS_PER_DAY, SECONDS_PER_HOUR, haversine_m
 from .config import SimulationConfig
 from .fleet import SHIP_TYPE_CARGO, SHIP_TYPE_TANKER, IdentityFactory, scenario_data
 from .geo import distance_to_land_ok, is_clear, offset_point, port_berths, usable_ports
@@ -29,6 +29,9 @@ OFFSHORE_MIN_PORT_DISTANCE_M = 25_000.0
 # approaches to a port are close by nature; 2 km still keeps their pairs apart).
 MIN_SEPARATION_M = 12_000.0
 MIN_SEPARATION_NEAR_PORT_M = 2_000.0
+# The sea part of the approaches to Nampo has room for only a few meeting places that
+# keep apart; bigger fleets plant their extra meetings offshore.
+MAX_NEAR_PORT_MEETINGS = 3
 
 
 @dataclass
@@ -75,7 +78,7 @@ class Counts:
 
         return cls(
             sts_offshore=n(4),
-            sts_near_port=n(1),
+            sts_near_port=min(n(1), MAX_NEAR_PORT_MEETINGS),
             loiterers=n(2),
             apart_drift=n(1),
             short_meetings=n(2),
@@ -114,7 +117,11 @@ class Planner:
                 f"a scenario needs at least {min_vessels()} vessels to plant every event kind (got {vessels})"
             )
         if duration_s < MIN_DAYS * 24 * H:
-            raise ConfigError(f"a scenario needs at least {MIN_DAYS:g} days (got {duration_s / 86400:g})")
+            raise ConfigError(f"a scenario needs at least {MIN_DAYS:g} days (got {duration_s / SECONDS_PER_DAY:g})")
+        # Twins take the places of ordinary ships: the smallest fleets have none.
+        self.twin_every = round(1 / cfg.shared_mmsi_share) if cfg.shared_mmsi_share > 0 else 0
+        self.twin_room = vessels - self.counts.planted_vessels()
+        self.twin_partners: list[VesselPlan] = []
         self.rng = rng
         self.vessels = vessels
         self.duration_s = duration_s
@@ -292,6 +299,12 @@ class Planner:
                 then=(None, then_receiver),
                 draught=((0.9, 0.55), (0.55, 0.9)),
             )
+            twinned = self.twin_every and i % self.twin_every == 0 and len(self.twin_partners) < self.twin_room
+            if not near_port and twinned:
+                # Every n-th offshore meeting: one ship shares its MMSI with a twin far away.
+                partner = giver if (i // self.twin_every) % 2 == 0 else receiver
+                partner.roles.append("shared_mmsi")
+                self.twin_partners.append(partner)
             mmsi, other = self._pair(giver, receiver)
             self.records.append(
                 Record(
@@ -529,21 +542,52 @@ class Planner:
             self.vessel("dprk_trader", flag="kp", designated=True)
         for _ in range(self.counts.flag_hops):
             self.vessel("flag_hop", flag="sl")
+        for partner in self.twin_partners:
+            self.vessel("twin", tanker=False).twin_of = partner
         invalid = self.counts.invalid_imos
         while len(self.plans) < self.vessels:
             self.vessel("ordinary", tanker=bool(self.rng.random() < 0.4), valid_imo=invalid <= 0)
             invalid -= 1
         # Satellite-only reporting for a fixed share of the fleet (never the close passers,
         # which must be seen side by side).
-        eligible = [p for p in self.plans if "fast_pass" not in p.roles]
+        eligible = [p for p in self.plans if "fast_pass" not in p.roles and p.twin_of is None]
         n_sat = max(1, int(round(self.cfg.satellite_share * len(self.plans)))) if self.cfg.satellite_share > 0 else 0
         chosen = set(self.rng.choice(len(eligible), size=min(n_sat, len(eligible)), replace=False).tolist())
         for i, plan in enumerate(eligible):
-            plan.satellite = i in chosen
+            plan.satellite = i in chosen or "shared_mmsi" in plan.roles
         builder = ItineraryBuilder(self.rng, self.duration_s)
         for plan in self.plans:
-            builder.build(plan)
+            if plan.twin_of is None:
+                builder.build(plan)
+        for twin in [p for p in self.plans if p.twin_of is not None]:
+            self._build_twin(builder, twin)
         return self.plans
+
+    def _build_twin(self, builder: ItineraryBuilder, twin: VesselPlan) -> None:
+        """Sail the twin between ports far from its partner, keeping it far away all the time,
+        then give it the partner's identity. A twin that cannot be kept away is dropped."""
+        partner = twin.twin_of
+        assert partner is not None and partner.track is not None
+        min_m = self.cfg.shared_mmsi_min_distance_km * 1000.0
+        t = np.arange(0.0, self.duration_s + 600.0, 600.0)
+        p_lon, p_lat, _ = partner.track.position(t)
+        ports = usable_ports()
+        far = tuple(
+            p.name for p in ports if not p.dprk and float(haversine_m(p.lat, p.lon, p_lat, p_lon).min()) > 1.5 * min_m
+        )
+        if len(far) >= 2:
+            twin.pool = far
+            for _ in range(20):
+                twin.changes = []
+                builder.build(twin)
+                assert twin.track is not None
+                lon, lat, _ = twin.track.position(t)
+                if float(haversine_m(lat, lon, p_lat, p_lon).min()) >= min_m:
+                    twin.identity = partner.identity
+                    return
+        self.plans.remove(twin)
+        partner.roles.remove("shared_mmsi")
+        self.twin_partners.remove(partner)
 
     # -- overlays on the emitted reports ------------------------------------------------
 
@@ -564,7 +608,8 @@ class Planner:
     def plant_overlays(self) -> None:
         """Gaps and short outages inside voyages, spoofing, renames and a flag hop."""
         order = [self.plans[int(i)] for i in self.rng.permutation(len(self.plans))]
-        free = [p for p in order if "flag_hop" not in p.roles]
+        # Ships sharing an MMSI (both of them) carry no other overlay.
+        free = [p for p in order if "flag_hop" not in p.roles and "shared_mmsi" not in p.roles and p.twin_of is None]
         # Gaps alternate short (6.8-10 h) and long, likely deliberate (13-20 h) silences;
         # where no voyage is long enough, the longest that still makes a gap is used.
         kinds = [("gap", (13.0, 20.0) if i % 2 else (6.8, 10.0)) for i in range(self.counts.gaps)]

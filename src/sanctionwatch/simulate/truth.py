@@ -94,11 +94,18 @@ def port_visits(plan: VesselPlan, duration_s: float, cfg: SimulationConfig) -> l
 
 
 def geofence_stays(plan: VesselPlan, duration_s: float, cfg: SimulationConfig) -> list[Record]:
-    """Stays of one vessel inside each reference area (``regime/data/areas.geojson``)."""
+    """Stays of one vessel inside each reference area (``regime/data/areas.geojson``): a stay
+    starts ``geofence_margin_m`` inside and ends ``geofence_margin_m`` outside."""
     t, lon, lat = _grid(plan, duration_s, cfg.truth_step_s)
     out = []
     for area in load_areas():
-        for a, b in _split_at_hop(plan, t, _runs(area.contains(lat, lon))):
+        # Hysteresis as the definition has it: in once deeper than the margin, out once beyond it.
+        state = area.state(lat, lon, margin_m=cfg.geofence_margin_m)
+        if not (state == 1).any():
+            continue
+        state[0] = max(state[0], 0) if state[0] >= 0 else int(area.contains(lat[:1], lon[:1])[0])
+        state = state[np.maximum.accumulate(np.where(state >= 0, np.arange(len(state)), 0))]
+        for a, b in _split_at_hop(plan, t, _runs(state == 1)):
             out.append(
                 Record(
                     "geofence",
@@ -160,6 +167,7 @@ def dprk_port_meetings(
     it is the evidence), so it belongs in the truth. Elsewhere ships alongside each
     other in port are not encounters.
     """
+    plans = [plan for plan in plans if plan.twin_of is None]  # twins never call at DPRK ports
     by_mmsi = {plan.identity.mmsi: plan for plan in plans}
     by_mmsi.update({plan.hop[1].mmsi: plan for plan in plans if plan.hop is not None})
     dprk_visits = [v for v in visits if v.details.get("dprk")]
@@ -200,4 +208,38 @@ def dprk_port_meetings(
                             },
                         )
                     )
+    return out
+
+
+def shared_mmsis(plans: list[VesselPlan], report_s: dict[int, np.ndarray]) -> list[Record]:
+    """``identity_change`` (``kind`` ``shared_mmsi``) for every twin: the time both ships
+    broadcast the MMSI (the later first report to the earlier last one), at the
+    partner's position then. ``report_s`` holds each plan's report times by ``id(plan)``."""
+    out = []
+    for twin in plans:
+        partner = twin.twin_of
+        if partner is None:
+            continue
+        a, b = report_s[id(partner)], report_s[id(twin)]
+        start, end = max(a[0], b[0]), min(a[-1], b[-1])
+        assert partner.track is not None and twin.track is not None
+        lon, lat, _ = partner.track.position(np.array([start]))
+        t = np.arange(start, end, 600.0)
+        p_lon, p_lat, _ = partner.track.position(t)
+        t_lon, t_lat, _ = twin.track.position(t)
+        out.append(
+            Record(
+                "identity_change",
+                partner.identity.mmsi,
+                None,
+                float(start),
+                float(end),
+                float(lat[0]),
+                float(lon[0]),
+                {
+                    "kind": "shared_mmsi",
+                    "min_distance_km": round(float(haversine_m(p_lat, p_lon, t_lat, t_lon).min()) / 1000.0, 1),
+                },
+            )
+        )
     return out

@@ -1,11 +1,10 @@
 """Detection quality against the simulator's truth, and the scoring rules themselves."""
 
 import numpy as np
-import pyarrow as pa
 import pytest
 
-from sanctionwatch.evaluate import evaluate
 from sanctionwatch.events.build import concat_events, make_events
+from sanctionwatch.simulate.evaluate import evaluate
 
 T0 = 1736121600 * 10**6  # 2025-01-06T00:00:00Z
 H = 3600 * 10**6
@@ -55,19 +54,36 @@ def test_matching_is_one_to_one_unordered_and_needs_overlap():
     assert r.scores["gap"].precision == 1.0 and r.scores["gap"].recall == 1.0
 
 
+def detect_all(sc, context):
+    """Every detector on the local engine (in-process) with the shipped reference data."""
+    from sanctionwatch.engines.config import EngineConfig
+    from sanctionwatch.engines.local import run_local
+
+    return run_local(sc.positions, sc.static, context=context, engine=EngineConfig(workers=1))
+
+
+# Issue #11 targets with every simulator noise on. Geofence stays are held to less: a stay
+# that begins and ends between two reports of a satellite-only ship, or a short exit
+# along the DPRK-waters boundary that no report catches, is not in the positions.
+FLOORS = {"encounter": 0.99, "gap": 0.99, "geofence": 0.9}
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_detectors_against_simulated_truth(seed, context):
-    from sanctionwatch.engines.config import EngineConfig
-    from sanctionwatch.engines.local import run_local
-    from sanctionwatch.simulate import simulate
+    from sanctionwatch.simulate import SimulationConfig, simulate
 
-    sc = simulate(seed=seed, vessels=30, days=4)
-    pos = sc.positions
-    pos = pos.take(pa.array(np.lexsort((pos.column("ts").cast(pa.int64()).to_numpy(), pos.column("mmsi").to_numpy()))))
-    result = evaluate(run_local(pos, sc.static, context=context, engine=EngineConfig(workers=1)), sc.truth)
+    settings = SimulationConfig()
+    assert (
+        settings.shared_mmsi_share > 0 and settings.satellite_share > 0 and settings.wild_positions_per_vessel_day > 0
+    )
+    sc = simulate(seed=seed, vessels=30, days=4, settings=settings)
+    result = evaluate(detect_all(sc, context), sc.truth)
     for kind, score in result.scores.items():
-        floor = 0.95 if kind in ("encounter", "gap") else 0.9
+        floor = FLOORS.get(kind, 0.97)
         assert score.precision >= floor and score.recall >= floor, result.table()
     assert result.scores["encounter"].truth > 0 and result.scores["gap"].truth > 0
     assert result.decoys > 0 and result.decoys_reported == [], result.table()
+    # The planted shared MMSI is found, and so is the meeting its satellite-only ship had.
+    shared = [e for e in sc.truth["events"] if e["details"].get("kind") == "shared_mmsi"]
+    assert shared and not [m for m in result.missed if m["type"] in ("encounter", "identity_change")]

@@ -11,16 +11,14 @@ event of that type touches the decoy's vessel(s) and time.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
-from .events.build import event_records
-from .model.events import EVENT_TYPES
+from ..events.build import event_records
+from ..model.events import EVENT_TYPES
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,11 +58,6 @@ class Evaluation:
             lines.append(f"{s.type:16} {s.truth:6d} {s.detected:6d} {s.matched:6d} {s.precision:9.3f} {s.recall:7.3f}")
         lines.append(f"decoys reported: {len(self.decoys_reported)} of {self.decoys}")
         return "\n".join(lines)
-
-
-def load_truth(path: str | Path) -> dict[str, Any]:
-    """A ``truth.json`` document."""
-    return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
 def _ts(value: str) -> float:
