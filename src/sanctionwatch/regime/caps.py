@@ -29,6 +29,7 @@ Every estimated barrel keeps the event ids it came from.
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -338,33 +339,49 @@ def estimate_deliveries(
         )
         received.setdefault(int(rec[k]), []).append((day, len(out) - 1))
 
-    calls = np.flatnonzero(types == "port_visit")
-    dprk_call = np.array([json.loads(details[i] or "{}").get("dprk_port") is True for i in calls], dtype=bool)
-    calls = calls[dprk_call] if len(calls) else calls
-    calls = calls[tanker_of(a[calls])] if len(calls) else calls
-    ccap = cap_of(a[calls])
+    visits = np.flatnonzero(types == "port_visit")
+    visits = visits[tanker_of(a[visits])] if len(visits) else visits
+    vcap = cap_of(a[visits])
     window = timedelta(days=config.sts_then_call_days)
-    for k, row in enumerate(calls):
-        m, day = int(a[row]), starts[row].date()
-        port = json.loads(details[row] or "{}").get("port", "DPRK port")
-        prior = [i for when, i in received.get(m, []) if timedelta(0) <= day - when <= window]
-        if prior:
-            # The cargo taken at sea arrives with this call: one delivery, both events as evidence.
-            i = prior[-1]
-            old = out[i]
-            out[i] = EstimatedDelivery(
-                "", "sts+port_call", old.day, old.tanker_mmsi, old.receiver_mmsi, f"{old.place} -> {port}",
-                old.capacity_t, old.capacity_basis, old.measured_t, (*old.event_ids, ids[row]),
+    # Per tanker, in time order: a DPRK call delivers a new cargo only if the tanker could have loaded
+    # one since its last delivery (a call at a foreign port, or cargo received at sea); otherwise the
+    # call is more evidence for the cargo already counted.
+    timeline: dict[int, list[tuple[object, int, int]]] = defaultdict(list)
+    for k, row in enumerate(visits):
+        timeline[int(a[row])].append((starts[row], 1, k))
+    for m, got in received.items():
+        for _day, i in got:
+            timeline[m].append((starts[rows[i]], 0, i))
+    for m, items in timeline.items():
+        loaded, pending, last = True, None, None
+        for when, what, k in sorted(items, key=lambda x: (x[0], x[1])):
+            if what == 0:
+                pending, loaded = (when.date(), k), False
+                continue
+            row = visits[k]
+            d = json.loads(details[row] or "{}")
+            if d.get("dprk_port") is not True:
+                loaded = True
+                continue
+            day, port = when.date(), d.get("port", "DPRK port")
+            if pending and timedelta(0) <= day - pending[0] <= window:
+                # The cargo taken at sea arrives with this call: one delivery, both events as evidence.
+                last, pending = pending[1], None
+                old = out[last]
+                out[last] = replace(old, kind="sts+port_call", place=f"{old.place} -> {port}", event_ids=(*old.event_ids, ids[row]))
+                continue
+            if not loaded and last is not None:
+                out[last] = replace(out[last], event_ids=(*out[last].event_ids, ids[row]))
+                continue
+            known = not np.isnan(vcap[k])
+            out.append(
+                EstimatedDelivery(
+                    "", "port_call", day, m, None, str(port),
+                    float(vcap[k]) if known else config.default_capacity_t,
+                    "tanker size" if known else "default capacity (size unknown)", None, (ids[row],),
+                )
             )
-            continue
-        known = not np.isnan(ccap[k])
-        out.append(
-            EstimatedDelivery(
-                "", "port_call", day, m, None, str(port),
-                float(ccap[k]) if known else config.default_capacity_t,
-                "tanker size" if known else "default capacity (size unknown)", None, (ids[row],),
-            )
-        )
+            last, loaded = len(out) - 1, False
     out.sort(key=lambda e: (e.day, e.event_ids))
     # "delivery-<hash>" of the events: the same evidence gives the same delivery id on every run.
     return [replace(e, delivery_id=content_id("delivery", VERSION, *e.event_ids)) for e in out]

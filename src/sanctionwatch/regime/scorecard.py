@@ -24,7 +24,7 @@ import numpy as np
 import pyarrow as pa
 
 from ..model.entity import Entity
-from .caps import linked_mmsis, vessel_particulars
+from .caps import Reading, _supplier_readings, linked_mmsis, vessel_particulars
 from .flags import flags_of_mmsi
 from .reference import Regime, ReportedDelivery, WorkerReport
 
@@ -62,8 +62,8 @@ class StateCard:
     petroleum_reported: list[ReportedDelivery] = field(default_factory=list)
     worker_reports: list[WorkerReport] = field(default_factory=list)
     workers_estimated: list[tuple[str, int, str, str]] = field(default_factory=list)  # (as_of, workers, by, source)
+    listed_there: Evidence = field(default_factory=Evidence)  # DPRK-listed persons/entities, address or nationality
     persons_nationality: Evidence = field(default_factory=Evidence)
-    listed_address: Evidence = field(default_factory=Evidence)
     designated_vessels_flag: Evidence = field(default_factory=Evidence)
     designated_tankers_flag: Evidence = field(default_factory=Evidence)
     sts_with_dprk_linked: Evidence = field(default_factory=Evidence)
@@ -77,10 +77,20 @@ class StateCard:
             return ""
         parts = [f"for {sum(v.vote == 'for' for v in self.votes)}"]
         for kind in ("against", "abstain"):
-            named = [v.decision for v in self.votes if v.vote == kind]
+            named = [v.decision if v.adopted else f"draft {v.date.isoformat()}" for v in self.votes if v.vote == kind]
             if named:
                 parts.append(f"{kind} {len(named)} ({', '.join(named)})")
         return ", ".join(parts)
+
+    def petroleum_by_year(self) -> list[tuple[int, Reading]]:
+        """Per year, the one reading of the state's own notifications the ledger would use."""
+        years = sorted({r.year for r in self.petroleum_reported})
+        out = []
+        for y in years:
+            best, _ = _supplier_readings(self.petroleum_reported, y)
+            if self.code in best:
+                out.append((y, best[self.code]))
+        return out
 
     @property
     def evidence_items(self) -> int:
@@ -88,7 +98,7 @@ class StateCard:
         return sum(
             e.count
             for e in (
-                self.listed_address, self.persons_nationality, self.designated_vessels_flag,
+                self.listed_there, self.designated_vessels_flag,
                 self.sts_with_dprk_linked, self.dprk_port_calls, self.gaps_near_dprk, self.ports_visited_by_suspects,
             )
         )
@@ -137,14 +147,13 @@ def _list_evidence(entities: Sequence[Entity]) -> dict[str, dict[str, Evidence]]
                 if any(w in kind for w in TANKER_WORDS) or any(n.value in named_tankers for n in e.names):
                     by[flag]["designated_tankers_flag"].append((e.id, e.caption))
             continue
-        nationality = set(e.properties.get("nationality", []))
+        nationality = e.properties.get("nationality", [])
         if e.schema == "Person":
             for code in nationality:
                 by[code]["persons_nationality"].append((e.id, e.caption))
-        # Countries that are not a nationality come from addresses (UN and OFAC address records).
-        for code in e.countries:
-            if not (e.schema == "Person" and code in nationality):
-                by[code]["listed_address"].append((e.id, e.caption))
+        # An entity's countries are its nationalities and its address countries (UN and OFAC address records).
+        for code in dict.fromkeys([*e.countries, *nationality]):
+            by[code]["listed_there"].append((e.id, e.caption))
     return {
         code: {k: _evidence((i for i, _ in v), (n for _, n in v)) for k, v in kinds.items()}
         for code, kinds in by.items()

@@ -9,7 +9,11 @@ entities to the pure :mod:`sanctionwatch.regime.caps` and
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from importlib import resources
+
+import yaml
 from pathlib import Path
 
 from ..model.entity import Entity
@@ -21,6 +25,13 @@ from ..store import Store
 from ..store.entities import load_entities
 from ..store.events import read_events
 from ..store.positions import read_static
+
+
+@lru_cache(maxsize=1)
+def country_names() -> dict[str, str]:
+    """ISO alpha-2 code -> the first name the lists' country table gives it (``lists/data/countries.yaml``)."""
+    raw = yaml.safe_load(resources.files("sanctionwatch.lists").joinpath("data/countries.yaml").read_text("utf-8"))
+    return {str(code): str(names[0]) for code, names in raw.items() if names}
 
 
 def designated_identifiers(entities: Iterable[Entity]) -> tuple[set[int], set[int]]:
@@ -90,8 +101,11 @@ def store_scorecard(
     """The member-state scorecard from the loaded lists, the stored events and static data."""
     ents = load_entities(store) if entities is None else list(entities)
     imos, mmsis = designated_identifiers(ents)
+    regime = load_regime()
+    # Names for every state the lists or flags may bring in; the regime file names the Council's members.
+    regime = replace(regime, states={**country_names(), **regime.states})
     return scorecard(
-        load_regime(),
+        regime,
         ents,
         read_events(store),
         read_static(store),

@@ -1,0 +1,150 @@
+"""``sanctionwatch states``: the member-state scorecard, words beside actions."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from ..exc import NotFound
+from ..regime.reference import load_regime
+from ..regime.scorecard import StateCard, worker_deadlines
+from ..report.export import write_csv, write_json_lines
+from ..risk.accounting import store_scorecard
+from .context import console, out_path, state
+
+EVIDENCE = (
+    ("listed_there", "DPRK-listed persons/entities with an address or nationality there"),
+    ("persons_nationality", "of which persons of its nationality"),
+    ("designated_vessels_flag", "designated vessels under its flag"),
+    ("designated_tankers_flag", "of which tankers"),
+    ("sts_with_dprk_linked", "its vessels (MMSI flag) meeting DPRK-linked ships (events)"),
+    ("dprk_port_calls", "its vessels' DPRK port calls (events)"),
+    ("gaps_near_dprk", "its vessels' AIS gaps near DPRK waters (events)"),
+    ("ports_visited_by_suspects", "calls at its ports by vessels with such events (events)"),
+)
+STATE_COLUMNS = ("code", "name", "votes", "petroleum_reported", "worker_reports", *(k for k, _ in EVIDENCE), "evidence_items")
+
+
+class StatesFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def _petroleum(c: StateCard) -> str:
+    parts = []
+    for year, reading in c.petroleum_by_year():
+        tons, bbl = reading.tons_only, reading.barrels_published
+        amount = " + ".join(x for x in (f"{tons:,.0f} t" if tons else "", f"{bbl:,.0f} bbl" if bbl or not tons else "") if x)
+        full = reading.covered_until.month == 12 and reading.covered_until.day == 31
+        parts.append(f"{year}: {amount}" + ("" if full else f" to {reading.covered_until:%m-%d}"))
+    return "; ".join(parts)
+
+
+def _workers(c: StateCard) -> str:
+    parts = [f"{w.kind} ({w.reported}): " + ", ".join(f"{k} {v}" for k, v in w.figures.items()) for w in c.worker_reports]
+    parts += [f"estimated {n:,} workers there as of {as_of} ({by})" for as_of, n, by, _ in c.workers_estimated]
+    return "; ".join(parts)
+
+
+def state_record(c: StateCard) -> dict[str, object]:
+    """A card as a flat record (counts; ids in the JSON form)."""
+    row: dict[str, object] = {
+        "code": c.code, "name": c.name, "votes": c.vote_summary(), "petroleum_reported": _petroleum(c),
+        "worker_reports": _workers(c), "evidence_items": c.evidence_items,
+    }
+    for key, _ in EVIDENCE:
+        row[key] = getattr(c, key).count
+    return row
+
+
+def state_json(c: StateCard) -> dict[str, object]:
+    """A card with every figure's sources: decision sources, report sources, entity and event ids."""
+    return {
+        **state_record(c),
+        "vote_records": [{"decision": v.decision, "date": v.date.isoformat(), "vote": v.vote, "source": v.source} for v in c.votes],
+        "petroleum_sources": sorted({r.source for r in c.petroleum_reported}),
+        "worker_sources": sorted({w.source for w in c.worker_reports} | {s for *_, s in c.workers_estimated}),
+        **{f"{k}_ids": list(getattr(c, k).ids) for k, _ in EVIDENCE if getattr(c, k).count},
+    }
+
+
+def print_card(c: StateCard) -> None:
+    """One state in full, each figure with its source."""
+    regime = load_regime()
+    console.print(f"\n[bold]{c.name} ({c.code})[/]")
+    if c.votes:
+        t = Table(title="Votes on the DPRK resolutions and vetoed drafts")
+        for col in ("date", "decision", "vote", "source"):
+            t.add_column(col, overflow="fold")
+        for v in c.votes:
+            t.add_row(v.date.isoformat(), v.decision + ("" if v.adopted else " (not adopted)"), v.vote, v.source)
+        console.print(t)
+    for r in c.petroleum_reported:
+        amount = " / ".join(x for x in (f"{r.tons:,.0f} t" if r.tons is not None else "", f"{r.barrels:,.0f} bbl" if r.barrels is not None else "") if x)
+        console.print(f"Petroleum reported {r.period_start}..{r.period_end} ({r.granularity}): {amount}  [dim]{r.source}[/]", highlight=False)
+    for w in c.worker_reports:
+        figures = ", ".join(f"{k} {v}" for k, v in w.figures.items())
+        console.print(
+            f"Workers, {w.kind} report ({w.reported}; {worker_deadlines(regime, w)}): {figures} {w.note}  [dim]{w.source}[/]",
+            highlight=False,
+        )
+    for as_of, n, by, source in c.workers_estimated:
+        console.print(f"Workers estimated there as of {as_of}: {n:,} ({by})  [dim]{source}[/]", highlight=False)
+    for key, label in EVIDENCE:
+        ev = getattr(c, key)
+        if ev.count:
+            shown = ", ".join(f"{i} {v}" for i, v in list(zip(ev.ids, ev.vessels, strict=False))[:8])
+            more = f" … {ev.count - 8} more" if ev.count > 8 else ""
+            console.print(f"{label}: [bold]{ev.count}[/]  {shown}{more}", highlight=False)
+
+
+def states(
+    ctx: typer.Context,
+    code: str | None = typer.Option(None, "--state", "-s", help="One state by ISO alpha-2 code (cn, ru, pa, ...)."),
+    top: int = typer.Option(25, "--top", "-n", min=1, help="How many states the table shows."),
+    fmt: StatesFormat = typer.Option(StatesFormat.table, "--format", "-f", help="Output format."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
+) -> None:
+    """Member-state scorecard: votes and reports beside the evidence from the lists and events."""
+    cards = store_scorecard(state(ctx).store())
+    if code is not None:
+        cards = [c for c in cards if c.code == code.strip().lower()]
+        if not cards:
+            raise NotFound(f"no state {code!r} appears in the reference data, the loaded lists or the events; use an ISO alpha-2 code such as cn or ru")
+    if fmt is StatesFormat.table and output is None:
+        if code is not None:
+            print_card(cards[0])
+            return
+        t = Table(title=f"Member states: words beside actions (top {min(top, len(cards))} of {len(cards)} by evidence)")
+        for col in ("state", "votes", "petroleum reported", "listed there", "of which nationals", "desig. vessels (tankers)", "STS", "DPRK calls", "gaps", "port calls by suspects"):
+            t.add_column(col, overflow="fold")
+        for c in cards[:top]:
+            t.add_row(
+                f"{c.name} ({c.code})", c.vote_summary(), _petroleum(c), str(c.listed_there.count),
+                str(c.persons_nationality.count),
+                f"{c.designated_vessels_flag.count} ({c.designated_tankers_flag.count})",
+                str(c.sts_with_dprk_linked.count), str(c.dprk_port_calls.count), str(c.gaps_near_dprk.count),
+                str(c.ports_visited_by_suspects.count),
+            )
+        console.print(t)
+        console.print("Sources and ids: sanctionwatch states --state CODE, or --format json.")
+        return
+    fh = open(out_path(output), "w", newline="", encoding="utf-8") if output else sys.stdout
+    try:
+        if fmt is StatesFormat.json:
+            write_json_lines((state_json(c) for c in cards), fh)
+        else:
+            write_csv((state_record(c) for c in cards), STATE_COLUMNS, fh)
+    finally:
+        if output:
+            fh.close()
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``states`` to the CLI."""
+    app.command()(states)
