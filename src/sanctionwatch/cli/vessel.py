@@ -74,7 +74,9 @@ def print_case(cf: CaseFile) -> None:
         track = (f"{t.positions} pos, lat {t.lat_range[0]:.2f}–{t.lat_range[1]:.2f}, lon {t.lon_range[0]:.2f}–{t.lon_range[1]:.2f}"
                  + (f", {t.mean_speed_kn:.1f} kn mean" if t.mean_speed_kn is not None else "")) if t and t.positions else "no positions"
         where = f"{r['lat']:.3f},{r['lon']:.3f}" if r["lat"] is not None else ""
-        ev.add_row(r["start"], r["type"], str(r["other_mmsi"] or ""), f"{r['duration_h']:.1f}", where, r["event_id"], track)
+        # The other vessel of an encounter, whichever side of the event this vessel is on.
+        other = r["mmsi"] if r["other_mmsi"] in cf.mmsis else r["other_mmsi"]
+        ev.add_row(r["start"], r["type"], str(other or ""), f"{r['duration_h']:.1f}", where, r["event_id"], track)
     console.print(ev)
     net = Table(title="Encounter network to DPRK-linked vessels (1 and 2 hops)")
     for col in ("hops", "via", "to", "why linked", "through events"):

@@ -307,7 +307,8 @@ def estimate_deliveries(
     sup = np.where(a_supplies, ea, eb)[sel]
     rec = np.where(a_supplies, eb, ea)[sel]
     rows = enc[sel]
-    sup_cap, rec_cap = cap_of(sup), cap_of(rec)
+    sup_cap = cap_of(sup)
+    rec_cap = np.where(tanker_of(rec), cap_of(rec), np.nan)  # only a receiving tanker's tanks bound the cargo
     # A receiving tanker cannot take more than it holds: the smaller hull bounds the transfer.
     cap = np.fmin(sup_cap, rec_cap)
 
@@ -512,6 +513,25 @@ def ledger(
         years = sorted({r.year for r in rows} | {d.day.year for d in deliveries})
     out = [ledger_year(regime, y, deliveries, reported=rows, config=config) for y in years]
     return [y for y in out if y is not None]
+
+
+def headline(y: YearLedger, factor: str) -> str:
+    """The year in one sentence: reported share of the cap, and the estimates' range, under ``factor``."""
+    covered = f" (reports to {y.covered_until:%d %b})" if y.covered_until and (y.covered_until.month, y.covered_until.day) != (12, 31) else ""
+    text = (
+        f"{y.year}: reported {y.reported_bbl[factor]:,.0f} bbl = {y.share[factor]:.1%} of the {y.cap_bbl:,.0f} bbl cap"
+        f"{covered} at {factor}"
+    )
+    mine = [s for s in y.scenarios if s.factor == factor and s.load_factor is not None]
+    if y.deliveries and mine:
+        low, high = min(mine, key=lambda s: s.load_factor or 0), max(mine, key=lambda s: s.load_factor or 0)
+        crosses = next((s for s in sorted(mine, key=lambda s: s.load_factor or 0) if s.crosses_cap_on), None)
+        text += (
+            f"; {len(y.deliveries)} estimated unreported deliveries add {low.barrels:,.0f} ({low.scenario} laden)"
+            f" to {high.barrels:,.0f} bbl ({high.scenario})"
+            + (f", cap crossed on {crosses.crosses_cap_on} from the {crosses.scenario} scenario" if crosses else ", cap not crossed")
+        )
+    return text
 
 
 def ledger_records(years: Sequence[YearLedger], regime: Regime) -> list[dict[str, object]]:

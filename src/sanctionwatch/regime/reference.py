@@ -301,9 +301,9 @@ def parse_deliveries(fh: TextIO, name: str) -> tuple[ReportedDelivery, ...]:
     text = "".join(line for line in fh if not line.lstrip().startswith("#"))
     reader = csv.DictReader(io.StringIO(text))
     cols = set(reader.fieldnames or ())
-    missing = {"period_start", "period_end", "supplier"} - cols
+    missing = [c for c in ("period_start", "period_end", "supplier") if c not in cols]
     if missing or not cols & {"tons", "barrels"}:
-        need = sorted(missing) + ([] if cols & {"tons", "barrels"} else ["tons or barrels"])
+        need = missing + ([] if cols & {"tons", "barrels"} else ["tons or barrels"])
         raise InputError(
             f"{name}: missing column(s) {', '.join(need)}; expected {','.join(DELIVERY_COLUMNS)}",
             errors={"file": name, "missing": need},
