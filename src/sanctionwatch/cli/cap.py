@@ -80,18 +80,16 @@ def print_year(y: YearLedger, regime: Regime, config: LedgerConfig) -> None:
         if len(y.deliveries) > 30:
             console.print(f"  … {len(y.deliveries) - 30} more (use --format csv for all)")
     if y.published:
-        pub = Table(title=f"Published estimates covering {y.year}")
-        for col in ("by", "published", "period", "deliveries", "scenario", "bbl", "source"):
-            pub.add_column(col, overflow="fold")
+        console.print(f"[bold]Published estimates covering {y.year}[/] (beside ours):")
         for e in y.published:
+            what = f"{e.deliveries} {e.deliveries_kind}" if e.deliveries else "deliveries not counted"
             for lf, bbl, note in e.scenarios or ((None, None, None),):
-                pub.add_row(
-                    e.by, e.published.isoformat(), f"{e.start}..{e.end}",
-                    f"{e.deliveries} {e.deliveries_kind}" if e.deliveries else "",
-                    (f"{lf:.0%} laden" if lf is not None else "") + (f" ({note})" if note else ""),
-                    f"{bbl:,.0f}" if bbl is not None else "not published", e.source,
+                scenario = (f"{lf:.0%} laden: " if lf is not None else "") + (f"{bbl:,.0f} bbl" if bbl is not None else "no barrel figure")
+                console.print(
+                    f"  {e.by} ({e.published}), {e.start}..{e.end}: {what}; {scenario}"
+                    + (f" ({note})" if note else "") + f"  [dim]{e.source}[/]",
+                    highlight=False, soft_wrap=True,
                 )
-        console.print(pub)
 
 
 def cap(

@@ -77,30 +77,28 @@ def print_card(c: StateCard) -> None:
     """One state in full, each figure with its source."""
     regime = load_regime()
     console.print(f"\n[bold]{c.name} ({c.code})[/]")
-    if c.votes:
-        t = Table(title="Votes on the DPRK resolutions and vetoed drafts")
-        for col in ("date", "decision", "vote", "source"):
-            t.add_column(col, overflow="fold")
-        for v in c.votes:
-            t.add_row(v.date.isoformat(), v.decision + ("" if v.adopted else " (not adopted)"), v.vote, v.source)
-        console.print(t)
+    for v in c.votes:
+        console.print(
+            f"Vote {v.date}: {v.decision}{'' if v.adopted else ' (not adopted)'}: {v.vote}  [dim]{v.source}[/]",
+            highlight=False, soft_wrap=True,
+        )
     for r in c.petroleum_reported:
         amount = " / ".join(x for x in (f"{r.tons:,.0f} t" if r.tons is not None else "", f"{r.barrels:,.0f} bbl" if r.barrels is not None else "") if x)
-        console.print(f"Petroleum reported {r.period_start}..{r.period_end} ({r.granularity}): {amount}  [dim]{r.source}[/]", highlight=False)
+        console.print(f"Petroleum reported {r.period_start}..{r.period_end} ({r.granularity}): {amount}  [dim]{r.source}[/]", highlight=False, soft_wrap=True)
     for w in c.worker_reports:
         figures = ", ".join(f"{k} {v}" for k, v in w.figures.items())
         console.print(
             f"Workers, {w.kind} report ({w.reported}; {worker_deadlines(regime, w)}): {figures} {w.note}  [dim]{w.source}[/]",
-            highlight=False,
+            highlight=False, soft_wrap=True,
         )
     for as_of, n, by, source in c.workers_estimated:
-        console.print(f"Workers estimated there as of {as_of}: {n:,} ({by})  [dim]{source}[/]", highlight=False)
+        console.print(f"Workers estimated there as of {as_of}: {n:,} ({by})  [dim]{source}[/]", highlight=False, soft_wrap=True)
     for key, label in EVIDENCE:
         ev = getattr(c, key)
         if ev.count:
             shown = ", ".join(f"{i} {v}" for i, v in list(zip(ev.ids, ev.vessels, strict=False))[:8])
             more = f" … {ev.count - 8} more" if ev.count > 8 else ""
-            console.print(f"{label}: [bold]{ev.count}[/]  {shown}{more}", highlight=False)
+            console.print(f"{label}: [bold]{ev.count}[/]  {shown}{more}", highlight=False, soft_wrap=True)
 
 
 def states(

@@ -33,7 +33,7 @@ def case_json(cf: CaseFile) -> dict[str, object]:
         "risk": [{"mmsi": r.mmsi, "score": r.score, "level": r.level,
                   "reasons": [{"code": x.code, "points": x.points, "text": x.text, "event_ids": list(x.event_ids)} for x in r.reasons]}
                  for r in cf.risks],
-        "events": event_records(cf.events),
+        "events": list(event_records(cf.events)),
         "network": [{"hops": p.hops, "via": p.via, "target": p.target, "target_reason": p.target_reason, "event_ids": list(p.event_ids)} for p in cf.network],
         "deliveries": [{"delivery_id": d.delivery_id, "kind": d.kind, "day": d.day.isoformat(), "tanker_mmsi": d.tanker_mmsi,
                         "receiver_mmsi": d.receiver_mmsi, "place": d.place, "capacity_t": d.capacity_t,
