@@ -65,3 +65,5 @@ def test_demo_adds_up_the_ledger_and_the_scorecard(demo):
     assert by_scenario["33%"] < by_scenario["50%"] < by_scenario["90%"] < by_scenario["100%"]
     codes = [c.code for c in demo.states]
     assert "kp" in codes[:3] and demo.states[0].evidence_items >= demo.states[-1].evidence_items
+    html = demo.report.read_text(encoding="utf-8")
+    assert 'id="ledger"' in html and 'id="states"' in html and year.deliveries[0].event_ids[0] in html

@@ -11,23 +11,10 @@ from rich.table import Table
 
 from ..exc import NotFound
 from ..regime.reference import load_regime
-from ..regime.scorecard import StateCard, worker_deadlines
+from ..regime.scorecard import EVIDENCE, STATE_COLUMNS, StateCard, worker_deadlines
 from ..report.export import write_csv, write_json_lines
 from ..risk.accounting import store_scorecard
 from .context import console, out_path, state
-
-EVIDENCE = (
-    ("listed_there", "DPRK-listed persons/entities with an address or nationality there"),
-    ("persons_nationality", "of which persons of its nationality"),
-    ("designated_vessels_flag", "designated vessels under its flag"),
-    ("designated_tankers_flag", "of which tankers"),
-    ("sts_with_dprk_linked", "its vessels (MMSI flag) meeting DPRK-linked ships (events)"),
-    ("dprk_port_calls", "its vessels' DPRK port calls (events)"),
-    ("gaps_near_dprk", "its vessels' AIS gaps near DPRK waters (events)"),
-    ("ports_visited_by_suspects", "calls at its ports by vessels with such events (events)"),
-)
-STATE_COLUMNS = ("code", "name", "votes", "petroleum_reported", "worker_reports", *(k for k, _ in EVIDENCE), "evidence_items")
-
 
 class StatesFormat(StrEnum):
     table = "table"
@@ -35,37 +22,10 @@ class StatesFormat(StrEnum):
     json = "json"
 
 
-def _petroleum(c: StateCard) -> str:
-    parts = []
-    for year, reading in c.petroleum_by_year():
-        tons, bbl = reading.tons_only, reading.barrels_published
-        amount = " + ".join(x for x in (f"{tons:,.0f} t" if tons else "", f"{bbl:,.0f} bbl" if bbl or not tons else "") if x)
-        full = reading.covered_until.month == 12 and reading.covered_until.day == 31
-        parts.append(f"{year}: {amount}" + ("" if full else f" to {reading.covered_until:%m-%d}"))
-    return "; ".join(parts)
-
-
-def _workers(c: StateCard) -> str:
-    parts = [f"{w.kind} ({w.reported}): " + ", ".join(f"{k} {v}" for k, v in w.figures.items()) for w in c.worker_reports]
-    parts += [f"estimated {n:,} workers there as of {as_of} ({by})" for as_of, n, by, _ in c.workers_estimated]
-    return "; ".join(parts)
-
-
-def state_record(c: StateCard) -> dict[str, object]:
-    """A card as a flat record (counts; ids in the JSON form)."""
-    row: dict[str, object] = {
-        "code": c.code, "name": c.name, "votes": c.vote_summary(), "petroleum_reported": _petroleum(c),
-        "worker_reports": _workers(c), "evidence_items": c.evidence_items,
-    }
-    for key, _ in EVIDENCE:
-        row[key] = getattr(c, key).count
-    return row
-
-
 def state_json(c: StateCard) -> dict[str, object]:
     """A card with every figure's sources: decision sources, report sources, entity and event ids."""
     return {
-        **state_record(c),
+        **c.record(),
         "vote_records": [{"decision": v.decision, "date": v.date.isoformat(), "vote": v.vote, "source": v.source} for v in c.votes],
         "petroleum_sources": sorted({r.source for r in c.petroleum_reported}),
         "worker_sources": sorted({w.source for w in c.worker_reports} | {s for *_, s in c.workers_estimated}),
@@ -123,7 +83,7 @@ def states(
             t.add_column(col, overflow="fold")
         for c in cards[:top]:
             t.add_row(
-                f"{c.name} ({c.code})", c.vote_summary(), _petroleum(c), str(c.listed_there.count),
+                f"{c.name} ({c.code})", c.vote_summary(), c.petroleum_text(), str(c.listed_there.count),
                 str(c.persons_nationality.count),
                 f"{c.designated_vessels_flag.count} ({c.designated_tankers_flag.count})",
                 str(c.sts_with_dprk_linked.count), str(c.dprk_port_calls.count), str(c.gaps_near_dprk.count),
@@ -137,7 +97,7 @@ def states(
         if fmt is StatesFormat.json:
             write_json_lines((state_json(c) for c in cards), fh)
         else:
-            write_csv((state_record(c) for c in cards), STATE_COLUMNS, fh)
+            write_csv((c.record() for c in cards), STATE_COLUMNS, fh)
     finally:
         if output:
             fh.close()

@@ -32,6 +32,20 @@ from .reference import Regime, ReportedDelivery, WorkerReport
 TANKER_WORDS = ("tanker", "oil", "chemical")
 
 
+#: Evidence fields of a card with the words that explain them.
+EVIDENCE = (
+    ("listed_there", "DPRK-listed persons/entities with an address or nationality there"),
+    ("persons_nationality", "of which persons of its nationality"),
+    ("designated_vessels_flag", "designated vessels under its flag"),
+    ("designated_tankers_flag", "of which tankers"),
+    ("sts_with_dprk_linked", "its vessels (MMSI flag) meeting DPRK-linked ships (events)"),
+    ("dprk_port_calls", "its vessels' DPRK port calls (events)"),
+    ("gaps_near_dprk", "its vessels' AIS gaps near DPRK waters (events)"),
+    ("ports_visited_by_suspects", "calls at its ports by vessels with such events (events)"),
+)
+STATE_COLUMNS = ("code", "name", "votes", "petroleum_reported", "worker_reports", *(k for k, _ in EVIDENCE), "evidence_items")
+
+
 @dataclass(frozen=True, slots=True)
 class VoteRecord:
     """A state's vote on one resolution or vetoed draft."""
@@ -91,6 +105,32 @@ class StateCard:
             if self.code in best:
                 out.append((y, best[self.code]))
         return out
+
+    def petroleum_text(self) -> str:
+        """Per year, what the state notified (``2019: 22,730 t; 2020: 37,152 bbl to 08-31``)."""
+        parts = []
+        for year, reading in self.petroleum_by_year():
+            tons, bbl = reading.tons_only, reading.barrels_published
+            amount = " + ".join(x for x in (f"{tons:,.0f} t" if tons else "", f"{bbl:,.0f} bbl" if bbl or not tons else "") if x)
+            full = (reading.covered_until.month, reading.covered_until.day) == (12, 31)
+            parts.append(f"{year}: {amount}" + ("" if full else f" to {reading.covered_until:%m-%d}"))
+        return "; ".join(parts)
+
+    def workers_text(self) -> str:
+        """The state's worker reports and the estimates of DPRK workers on its territory."""
+        parts = [f"{w.kind} ({w.reported}): " + ", ".join(f"{k} {v}" for k, v in w.figures.items()) for w in self.worker_reports]
+        parts += [f"estimated {n:,} workers there as of {as_of} ({by})" for as_of, n, by, _ in self.workers_estimated]
+        return "; ".join(parts)
+
+    def record(self) -> dict[str, object]:
+        """The card as one flat record with :data:`STATE_COLUMNS` (counts; ids are on the fields)."""
+        row: dict[str, object] = {
+            "code": self.code, "name": self.name, "votes": self.vote_summary(), "petroleum_reported": self.petroleum_text(),
+            "worker_reports": self.workers_text(), "evidence_items": self.evidence_items,
+        }
+        for key, _ in EVIDENCE:
+            row[key] = getattr(self, key).count
+        return row
 
     @property
     def evidence_items(self) -> int:

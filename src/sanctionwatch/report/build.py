@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..regime.caps import headline
+from ..risk.accounting import store_ledger, store_scorecard
 from ..risk.assess import Assessment
 from ..store import Store
 from ..store.entities import list_versions
@@ -12,6 +14,7 @@ from ..store.positions import read_positions
 from .html import ReportData, render_report
 
 MAP_VESSELS = 60
+STATES_SHOWN = 25  # the scorecard's rows in the report, most evidence first
 
 
 def method_rows(run: DetectionRun | None) -> list[tuple[str, str]]:
@@ -41,6 +44,10 @@ def collect(
     top = [r.mmsi for r in assessment.risks if r.score > 0][:MAP_VESSELS]
     positions = read_positions(store, mmsis=top) if top else read_positions(store, mmsis=[])
     lists = [(v.source, v.version, v.record_count) for v in list_versions(store) if v.current]
+    # The accounts for the years the events cover; the scorecard's high-risk vessels are the assessment's.
+    years = sorted({t.year for t in assessment.events["start"].to_pylist()})
+    accounts = store_ledger(store, years=years) if years else None
+    states = store_scorecard(store, high_risk_mmsis=[r.mmsi for r in assessment.risks if r.level == "high"])
     return ReportData(
         risks=assessment.risks,
         events=assessment.events,
@@ -50,6 +57,13 @@ def collect(
         algorithm=assessment.algorithm,
         method=method_rows(latest_run(store)),
         title=title,
+        ledger=[headline(y, accounts.config.factor) for y in accounts.years] if accounts else [],
+        ledger_deliveries=[
+            {**{k: getattr(d, k) for k in ("day", "kind", "tanker_mmsi", "receiver_mmsi", "place", "capacity_t", "measured_t")},
+             "event_ids": " ".join(d.event_ids)}
+            for y in (accounts.years if accounts else []) for d in y.deliveries
+        ],
+        states=[c.record() for c in states if c.evidence_items][:STATES_SHOWN],
     )
 
 
