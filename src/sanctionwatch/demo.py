@@ -17,9 +17,9 @@ from .ais.ingest import IngestReport, ingest_file
 from .engines.detect import run_detection
 from .evaluate import Evaluation, evaluate
 from .lists.sample import load_sample
-from .report.build import collect, write_report
 from .regime.caps import YearLedger
 from .regime.scorecard import StateCard
+from .report.build import collect, write_report
 from .report.export import write_events, write_vessels
 from .risk.accounting import store_ledger, store_scorecard
 from .risk.assess import Assessment, assess_store
@@ -108,6 +108,15 @@ def run_demo(
     evaluation = evaluate(assessment.events, scenario.truth)
     (out_dir / "evaluation.txt").write_text(evaluation.table() + "\n", encoding="utf-8")
     return DemoResult(
-        out_dir, report, events_csv, vessels_csv, ingest, assessment, evaluation, timings,
-        ledger=accounts.years, states=states, ledger_factor=accounts.config.factor,
+        out_dir,
+        report,
+        events_csv,
+        vessels_csv,
+        ingest,
+        assessment,
+        evaluation,
+        timings,
+        ledger=accounts.years,
+        states=states,
+        ledger_factor=accounts.config.factor,
     )

@@ -20,7 +20,10 @@ def test_vessel_show_case_file_of_a_designated_tanker(scenario_db, capsys):
     # Every network path and ledger delivery points at events of this vessel's file.
     assert all(set(p["event_ids"]) & ids for p in cf["network"])
     assert all(set(d["event_ids"]) & ids for d in cf["deliveries"])
-    assert all(r["event_ids"] or r["code"].startswith("designated") or r["code"] == "dprk_flag" for r in cf["risk"][0]["reasons"])
+    assert all(
+        r["event_ids"] or r["code"].startswith("designated") or r["code"] == "dprk_flag"
+        for r in cf["risk"][0]["reasons"]
+    )
 
 
 def test_vessel_show_table_and_errors(scenario_db, capsys):

@@ -1,7 +1,7 @@
 """The petroleum ledger on hand-checkable figures: three deliveries, two factors, two scenarios."""
 
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pyarrow as pa
 import pytest
@@ -26,7 +26,9 @@ from sanctionwatch.regime.reference import (
     ReportedDelivery,
 )
 
-RULES = NotificationRules(30, 90, (75.0, 90.0, 95.0), "test", date(2019, 12, 22), date(2019, 3, 22), date(2020, 3, 22), "t")
+RULES = NotificationRules(
+    30, 90, (75.0, 90.0, 95.0), "test", date(2019, 12, 22), date(2019, 3, 22), date(2020, 3, 22), "t"
+)
 F8 = ConversionFactor("eight", 8.0, "test", "t")
 F75 = ConversionFactor("seven-half", 7.5, "test", "t")
 
@@ -44,11 +46,24 @@ def regime(*rows: ReportedDelivery, cap_bbl: float = 1000.0) -> Regime:
 
 
 def row(start, end, supplier, tons=None, barrels=None, granularity="year", basis="reported_to_committee"):
-    return ReportedDelivery(date.fromisoformat(start), date.fromisoformat(end), supplier, tons, barrels, granularity, basis, "src")
+    return ReportedDelivery(
+        date.fromisoformat(start), date.fromisoformat(end), supplier, tons, barrels, granularity, basis, "src"
+    )
 
 
 def delivery(day: str, capacity_t: float, eid: str) -> EstimatedDelivery:
-    return EstimatedDelivery(f"d-{eid}", "port_call", date.fromisoformat(day), 445000001, None, "Nampo", capacity_t, "tanker size", None, (eid,))
+    return EstimatedDelivery(
+        f"d-{eid}",
+        "port_call",
+        date.fromisoformat(day),
+        445000001,
+        None,
+        "Nampo",
+        capacity_t,
+        "tanker size",
+        None,
+        (eid,),
+    )
 
 
 CONFIG = LedgerConfig(factor="eight", load_factors=(0.5, 1.0))
@@ -141,14 +156,24 @@ def test_records_name_the_factor_and_scenario():
 
 # --- estimating deliveries from events ----------------------------------------------------------
 
-T0 = datetime(2030, 3, 1, tzinfo=timezone.utc)
+T0 = datetime(2030, 3, 1, tzinfo=UTC)
 
 
 def _static(*rows):
     return pa.Table.from_pylist(
         [
-            {"mmsi": m, "ts": T0, "imo": imo, "name": "X", "call_sign": None, "ship_type": st, "length_m": L, "width_m": B,
-             "draught_m": T, "destination": None}
+            {
+                "mmsi": m,
+                "ts": T0,
+                "imo": imo,
+                "name": "X",
+                "call_sign": None,
+                "ship_type": st,
+                "length_m": L,
+                "width_m": B,
+                "draught_m": T,
+                "destination": None,
+            }
             for m, imo, st, L, B, T in rows
         ],
         schema=STATIC,
@@ -157,17 +182,36 @@ def _static(*rows):
 
 def _event(eid, kind, mmsi, other=None, day=1, **details):
     start = T0.replace(day=day)
-    return {"event_id": eid, "type": kind, "mmsi": mmsi, "other_mmsi": other, "start": start, "end": start,
-            "duration_h": 3.0, "lat": 38.0, "lon": 124.0, "details": json.dumps(details)}
+    return {
+        "event_id": eid,
+        "type": kind,
+        "mmsi": mmsi,
+        "other_mmsi": other,
+        "start": start,
+        "end": start,
+        "duration_h": 3.0,
+        "lat": 38.0,
+        "lon": 124.0,
+        "details": json.dumps(details),
+    }
 
 
 def test_sts_with_a_dprk_ship_then_its_port_call_is_one_delivery():
     # Foreign tanker 100 x 20 m, 8 m draught: 100*20*8*0.8*1.025*0.8 = 10,496 t; DPRK tanker 80 x 12 x 5 = 3,148.8 t.
-    static = _static((412000001, 9000001, 80, 100, 20, 8), (445000002, None, 80, 80, 12, 5), (412000003, None, 70, 90, 15, 6))
+    static = _static(
+        (412000001, 9000001, 80, 100, 20, 8), (445000002, None, 80, 80, 12, 5), (412000003, None, 70, 90, 15, 6)
+    )
     events = pa.Table.from_pylist(
         [
-            _event("sts", "encounter", 445000002, 412000001, day=1,
-                   draught_before_m={"412000001": 8.0, "445000002": 3.0}, draught_after_m={"412000001": 7.0, "445000002": 4.0}),
+            _event(
+                "sts",
+                "encounter",
+                445000002,
+                412000001,
+                day=1,
+                draught_before_m={"412000001": 8.0, "445000002": 3.0},
+                draught_after_m={"412000001": 7.0, "445000002": 4.0},
+            ),
             _event("call", "port_visit", 445000002, day=3, port="Nampo", dprk_port=True),
             _event("again", "port_visit", 445000002, day=5, port="Nampo", dprk_port=True),  # no reload: same cargo
             _event("cargo-ship", "port_visit", 412000003, day=2, port="Nampo", dprk_port=True),  # not a tanker

@@ -71,11 +71,15 @@ def test_facts_match_the_shared_yaml(shared_data):
     drafts = [d for d in r.decisions if not d.adopted]
     assert [d.date for d in drafts] == [d["date"] for d in doc["failed_drafts"]]
     names = {"China": "cn", "Russian Federation": "ru"}
-    assert [list(d.vote.against_by) for d in drafts] == [[names[n] for n in d["vetoed_by"]] for d in doc["failed_drafts"]]
+    assert [list(d.vote.against_by) for d in drafts] == [
+        [names[n] for n in d["vetoed_by"]] for d in doc["failed_drafts"]
+    ]
     us2018 = next(e for e in r.estimates if e.id == "us-2018-07")
     shared2018 = doc["cap_breach_estimates"][0]
     assert us2018.deliveries == shared2018["tanker_port_calls"]
-    assert [(lf, bbl) for lf, bbl, _ in us2018.scenarios] == [(s["laden_fraction"], s["barrels"]) for s in shared2018["scenarios"]]
+    assert [(lf, bbl) for lf, bbl, _ in us2018.scenarios] == [
+        (s["laden_fraction"], s["barrels"]) for s in shared2018["scenarios"]
+    ]
     rules = doc["notification_rules"]
     assert r.rules.refined_report_every_days == rules["refined_petroleum_supplier_report"]["frequency_days"]
     assert r.rules.crude_report_every_days == rules["crude_oil_supplier_report"]["frequency_days"]
@@ -87,7 +91,9 @@ def test_facts_match_the_shared_yaml(shared_data):
 
 def test_a_user_csv_is_read_and_checked(tmp_path):
     good = tmp_path / "mine.csv"
-    good.write_text("# my own notes\nperiod_start,period_end,supplier,tons,barrels\n2030-01-01,2030-01-31,CN,\"1,000\",\n")
+    good.write_text(
+        '# my own notes\nperiod_start,period_end,supplier,tons,barrels\n2030-01-01,2030-01-31,CN,"1,000",\n'
+    )
     (d,) = read_deliveries_csv(good)
     assert (d.supplier, d.tons, d.barrels, d.granularity, d.basis) == ("cn", 1000.0, None, "month", "user")
 
@@ -97,7 +103,10 @@ def test_a_user_csv_is_read_and_checked(tmp_path):
     [
         ("start,end\n", "missing column(s) period_start, period_end, supplier"),
         ("period_start,period_end,supplier\n", "tons or barrels"),
-        ("period_start,period_end,supplier,tons\n2030-13-01,2030-12-31,cn,1\n", "line 2: period_start/period_end must be ISO dates"),
+        (
+            "period_start,period_end,supplier,tons\n2030-13-01,2030-12-31,cn,1\n",
+            "line 2: period_start/period_end must be ISO dates",
+        ),
         ("period_start,period_end,supplier,tons\n2030-01-01,2031-01-31,cn,1\n", "same calendar year"),
         ("period_start,period_end,supplier,tons\n2030-01-01,2030-01-31,China,1\n", "ISO alpha-2 code"),
         ("period_start,period_end,supplier,tons\n2030-01-01,2030-01-31,cn,lots\n", "'lots' is not a number"),

@@ -1,7 +1,7 @@
 """A scorecard of two states, every figure checked by hand."""
 
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pyarrow as pa
 
@@ -19,8 +19,10 @@ from sanctionwatch.regime.reference import (
 )
 from sanctionwatch.regime.scorecard import scorecard, tanker_names, worker_deadlines
 
-RULES = NotificationRules(30, 90, (75.0, 90.0, 95.0), "t", date(2019, 12, 22), date(2019, 3, 22), date(2020, 3, 22), "t")
-T0 = datetime(2030, 3, 1, tzinfo=timezone.utc)
+RULES = NotificationRules(
+    30, 90, (75.0, 90.0, 95.0), "t", date(2019, 12, 22), date(2019, 3, 22), date(2020, 3, 22), "t"
+)
+T0 = datetime(2030, 3, 1, tzinfo=UTC)
 
 
 def regime() -> Regime:
@@ -36,8 +38,12 @@ def regime() -> Regime:
         factors=(),
         estimates=(),
         deliveries=(
-            ReportedDelivery(date(2030, 1, 1), date(2030, 1, 31), "cn", 100.0, None, "month", "reported_to_committee", "https://c"),
-            ReportedDelivery(date(2030, 1, 1), date(2030, 1, 31), "cn+ru", 300.0, None, "month", "reported_to_committee", "https://d"),
+            ReportedDelivery(
+                date(2030, 1, 1), date(2030, 1, 31), "cn", 100.0, None, "month", "reported_to_committee", "https://c"
+            ),
+            ReportedDelivery(
+                date(2030, 1, 1), date(2030, 1, 31), "cn+ru", 300.0, None, "month", "reported_to_committee", "https://d"
+            ),
         ),
         workers=(WorkerReport("cn", "midterm", "2019", {"repatriated": 10}, "https://e"),),
     )
@@ -45,19 +51,55 @@ def regime() -> Regime:
 
 def entities() -> list[Entity]:
     return [
-        Entity("un-KPe.1", "Organization", "un", "KPe.1", [Name("FRONT CO")], countries=["cn"], programs=["DPRK"],
-               remarks="Registered owner of the DPRK tanker SEA ONE."),
-        Entity("un-KPi.1", "Person", "un", "KPi.1", [Name("KIM")], countries=["kp", "cn"], programs=["DPRK"],
-               properties={"nationality": ["kp"]}),
+        Entity(
+            "un-KPe.1",
+            "Organization",
+            "un",
+            "KPe.1",
+            [Name("FRONT CO")],
+            countries=["cn"],
+            programs=["DPRK"],
+            remarks="Registered owner of the DPRK tanker SEA ONE.",
+        ),
+        Entity(
+            "un-KPi.1",
+            "Person",
+            "un",
+            "KPi.1",
+            [Name("KIM")],
+            countries=["kp", "cn"],
+            programs=["DPRK"],
+            properties={"nationality": ["kp"]},
+        ),
         Entity("ofac-1", "Vessel", "ofac", "1", [Name("SEA ONE")], programs=["DPRK3"], properties={"flag": ["pa"]}),
-        Entity("ofac-2", "Vessel", "ofac", "2", [Name("BOX TWO")], programs=["DPRK3"], properties={"flag": ["pa"], "type": ["General Cargo"]}),
-        Entity("ofac-3", "Organization", "ofac", "3", [Name("ELSEWHERE")], countries=["cn"], programs=["SDGT"]),  # not DPRK
+        Entity(
+            "ofac-2",
+            "Vessel",
+            "ofac",
+            "2",
+            [Name("BOX TWO")],
+            programs=["DPRK3"],
+            properties={"flag": ["pa"], "type": ["General Cargo"]},
+        ),
+        Entity(
+            "ofac-3", "Organization", "ofac", "3", [Name("ELSEWHERE")], countries=["cn"], programs=["SDGT"]
+        ),  # not DPRK
     ]
 
 
 def ev(eid, kind, mmsi, other=None, **details):
-    return {"event_id": eid, "type": kind, "mmsi": mmsi, "other_mmsi": other, "start": T0, "end": T0,
-            "duration_h": 3.0, "lat": 38.0, "lon": 124.0, "details": json.dumps(details)}
+    return {
+        "event_id": eid,
+        "type": kind,
+        "mmsi": mmsi,
+        "other_mmsi": other,
+        "start": T0,
+        "end": T0,
+        "duration_h": 3.0,
+        "lat": 38.0,
+        "lon": 124.0,
+        "details": json.dumps(details),
+    }
 
 
 def test_two_states_words_beside_actions():
@@ -95,7 +137,14 @@ def test_two_states_words_beside_actions():
 
 
 def test_tanker_names_from_remarks():
-    e = Entity("x", "Organization", "un", "x", [Name("X")], remarks="Registered owner of DPRK tankers SAM JONG 1 and SAM JONG 2. Both ...")
+    e = Entity(
+        "x",
+        "Organization",
+        "un",
+        "x",
+        [Name("X")],
+        remarks="Registered owner of DPRK tankers SAM JONG 1 and SAM JONG 2. Both ...",
+    )
     assert tanker_names([e]) == {"SAM JONG 1": "x", "SAM JONG 2": "x"}
 
 

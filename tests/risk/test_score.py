@@ -113,7 +113,11 @@ def test_dprk_port_call_waters_and_cargo_evidence():
     )
     # the counterparty shares the encounter evidence
     # ... and, having met a vessel that called at a DPRK port, the link with both events on the path
-    assert {r.code for r in by[412000005].reasons} == {"encounter_near_dprk_port", "cargo_moved", "met_dprk_port_caller"}
+    assert {r.code for r in by[412000005].reasons} == {
+        "encounter_near_dprk_port",
+        "cargo_moved",
+        "met_dprk_port_caller",
+    }
     link = next(r for r in by[412000005].reasons if r.code == "met_dprk_port_caller")
     assert link.event_ids == ("e", "p")
 

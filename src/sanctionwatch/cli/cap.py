@@ -43,19 +43,46 @@ def print_year(y: YearLedger, regime: Regime, config: LedgerConfig) -> None:
         mark = "*" if f.name == primary.name else ""
         n = y.notices[f.name]
         rep.add_row(
-            f.name + mark, f"{f.barrels_per_ton:g}", f"{y.reported_bbl[f.name]:,.0f}", f"{y.share[f.name]:.1%}",
+            f.name + mark,
+            f"{f.barrels_per_ton:g}",
+            f"{y.reported_bbl[f.name]:,.0f}",
+            f"{y.share[f.name]:.1%}",
             *(_d(n.get(t)) for t in (75.0, 90.0, 95.0)),
         )
     console.print(rep)
-    console.print("  * headline factor. Notice due = day the threshold is reached (deliveries spread evenly within "
-                  f"each published row) + {regime.rules.refined_report_every_days}-day supplier report cycle.", highlight=False)
+    console.print(
+        "  * headline factor. Notice due = day the threshold is reached (deliveries spread evenly within "
+        f"each published row) + {regime.rules.refined_report_every_days}-day supplier report cycle.",
+        highlight=False,
+    )
     for f in regime.factors:
         console.print(f"  {f.name}: {f.basis} [dim]{f.source}[/]", highlight=False)
     for row in (row for r in y.readings for row in r.rows):
-        amount = " / ".join(x for x in (f"{row.tons:,.0f} t" if row.tons is not None else "", f"{row.barrels:,.0f} bbl" if row.barrels is not None else "") if x)
-        console.print(f"  {row.supplier} {row.period_start}..{row.period_end} {row.granularity}: {amount}  [dim]{row.source}[/]", highlight=False)
-    est = Table(title=f"{y.year} estimated unreported deliveries from stored events ({len(y.deliveries)} deliveries; factor {primary.name})")
-    for col in ("scenario", "deliveries", "tons", "est. bbl", "reported + est.", "share", "crosses cap on", "bbl under other factors"):
+        amount = " / ".join(
+            x
+            for x in (
+                f"{row.tons:,.0f} t" if row.tons is not None else "",
+                f"{row.barrels:,.0f} bbl" if row.barrels is not None else "",
+            )
+            if x
+        )
+        console.print(
+            f"  {row.supplier} {row.period_start}..{row.period_end} {row.granularity}: {amount}  [dim]{row.source}[/]",
+            highlight=False,
+        )
+    est = Table(
+        title=f"{y.year} estimated unreported deliveries from stored events ({len(y.deliveries)} deliveries; factor {primary.name})"
+    )
+    for col in (
+        "scenario",
+        "deliveries",
+        "tons",
+        "est. bbl",
+        "reported + est.",
+        "share",
+        "crosses cap on",
+        "bbl under other factors",
+    ):
         est.add_column(col, overflow="fold")
     mine = [s for s in y.scenarios if s.factor == primary.name]
     for s in mine:
@@ -63,8 +90,14 @@ def print_year(y: YearLedger, regime: Regime, config: LedgerConfig) -> None:
             f"{o.factor} {o.barrels:,.0f}" for o in y.scenarios if o.scenario == s.scenario and o.factor != primary.name
         )
         est.add_row(
-            s.scenario, str(s.deliveries), f"{s.tons:,.0f}", f"{s.barrels:,.0f}", f"{s.total_bbl:,.0f}", f"{s.share:.1%}",
-            _d(s.crosses_cap_on), others,
+            s.scenario,
+            str(s.deliveries),
+            f"{s.tons:,.0f}",
+            f"{s.barrels:,.0f}",
+            f"{s.total_bbl:,.0f}",
+            f"{s.share:.1%}",
+            _d(s.crosses_cap_on),
+            others,
         )
     console.print(est)
     if y.deliveries:
@@ -73,8 +106,15 @@ def print_year(y: YearLedger, regime: Regime, config: LedgerConfig) -> None:
             dl.add_column(col, overflow="fold")
         for d in y.deliveries[:30]:
             dl.add_row(
-                d.day.isoformat(), d.kind, str(d.tanker_mmsi), str(d.receiver_mmsi or ""), d.place, f"{d.capacity_t:,.0f}",
-                d.capacity_basis, f"{d.measured_t:,.0f}" if d.measured_t is not None else "", " ".join(d.event_ids),
+                d.day.isoformat(),
+                d.kind,
+                str(d.tanker_mmsi),
+                str(d.receiver_mmsi or ""),
+                d.place,
+                f"{d.capacity_t:,.0f}",
+                d.capacity_basis,
+                f"{d.measured_t:,.0f}" if d.measured_t is not None else "",
+                " ".join(d.event_ids),
             )
         console.print(dl)
         if len(y.deliveries) > 30:
@@ -84,11 +124,15 @@ def print_year(y: YearLedger, regime: Regime, config: LedgerConfig) -> None:
         for e in y.published:
             what = f"{e.deliveries} {e.deliveries_kind}" if e.deliveries else "deliveries not counted"
             for lf, bbl, note in e.scenarios or ((None, None, None),):
-                scenario = (f"{lf:.0%} laden: " if lf is not None else "") + (f"{bbl:,.0f} bbl" if bbl is not None else "no barrel figure")
+                scenario = (f"{lf:.0%} laden: " if lf is not None else "") + (
+                    f"{bbl:,.0f} bbl" if bbl is not None else "no barrel figure"
+                )
                 console.print(
                     f"  {e.by} ({e.published}), {e.start}..{e.end}: {what}; {scenario}"
-                    + (f" ({note})" if note else "") + f"  [dim]{e.source}[/]",
-                    highlight=False, soft_wrap=True,
+                    + (f" ({note})" if note else "")
+                    + f"  [dim]{e.source}[/]",
+                    highlight=False,
+                    soft_wrap=True,
                 )
 
 

@@ -56,13 +56,22 @@ def print_summary(result: DemoResult) -> None:
     for y in result.ledger:
         console.print(f"\n[bold]Petroleum ledger[/] {headline(y, result.ledger_factor)}.", highlight=False)
     if result.states:
-        console.print("[bold]Member states with most evidence[/]: " + "; ".join(
-            f"{c.name} ({c.code}): {c.evidence_items} items"
-            + (f", STS with DPRK-linked ships {c.sts_with_dprk_linked.count}" if c.sts_with_dprk_linked.count else "")
-            + (f", DPRK port calls {c.dprk_port_calls.count}" if c.dprk_port_calls.count else "")
-            + (f", votes {c.vote_summary()}" if c.votes else "")
-            for c in result.states[:5]
-        ) + ". Details: sanctionwatch states, sanctionwatch cap.", highlight=False)
+        console.print(
+            "[bold]Member states with most evidence[/]: "
+            + "; ".join(
+                f"{c.name} ({c.code}): {c.evidence_items} items"
+                + (
+                    f", STS with DPRK-linked ships {c.sts_with_dprk_linked.count}"
+                    if c.sts_with_dprk_linked.count
+                    else ""
+                )
+                + (f", DPRK port calls {c.dprk_port_calls.count}" if c.dprk_port_calls.count else "")
+                + (f", votes {c.vote_summary()}" if c.votes else "")
+                for c in result.states[:5]
+            )
+            + ". Details: sanctionwatch states, sanctionwatch cap.",
+            highlight=False,
+        )
     console.print(
         f"\nWrote [bold]{result.report}[/], {result.events_csv}, {result.vessels_csv} "
         f"in {sum(result.timings_s.values()):.1f} s ("

@@ -16,6 +16,7 @@ from ..report.export import write_csv, write_json_lines
 from ..risk.accounting import store_scorecard
 from .context import console, out_path, state
 
+
 class StatesFormat(StrEnum):
     table = "table"
     csv = "csv"
@@ -26,7 +27,9 @@ def state_json(c: StateCard) -> dict[str, object]:
     """A card with every figure's sources: decision sources, report sources, entity and event ids."""
     return {
         **c.record(),
-        "vote_records": [{"decision": v.decision, "date": v.date.isoformat(), "vote": v.vote, "source": v.source} for v in c.votes],
+        "vote_records": [
+            {"decision": v.decision, "date": v.date.isoformat(), "vote": v.vote, "source": v.source} for v in c.votes
+        ],
         "petroleum_sources": sorted({r.source for r in c.petroleum_reported}),
         "worker_sources": sorted({w.source for w in c.worker_reports} | {s for *_, s in c.workers_estimated}),
         **{f"{k}_ids": list(getattr(c, k).ids) for k, _ in EVIDENCE if getattr(c, k).count},
@@ -40,19 +43,34 @@ def print_card(c: StateCard) -> None:
     for v in c.votes:
         console.print(
             f"Vote {v.date}: {v.decision}{'' if v.adopted else ' (not adopted)'}: {v.vote}  [dim]{v.source}[/]",
-            highlight=False, soft_wrap=True,
+            highlight=False,
+            soft_wrap=True,
         )
     for r in c.petroleum_reported:
-        amount = " / ".join(x for x in (f"{r.tons:,.0f} t" if r.tons is not None else "", f"{r.barrels:,.0f} bbl" if r.barrels is not None else "") if x)
-        console.print(f"Petroleum reported {r.period_start}..{r.period_end} ({r.granularity}): {amount}  [dim]{r.source}[/]", highlight=False, soft_wrap=True)
+        amount = " / ".join(
+            x
+            for x in (
+                f"{r.tons:,.0f} t" if r.tons is not None else "",
+                f"{r.barrels:,.0f} bbl" if r.barrels is not None else "",
+            )
+            if x
+        )
+        console.print(
+            f"Petroleum reported {r.period_start}..{r.period_end} ({r.granularity}): {amount}  [dim]{r.source}[/]",
+            highlight=False,
+            soft_wrap=True,
+        )
     for w in c.worker_reports:
         figures = ", ".join(f"{k} {v}" for k, v in w.figures.items())
         console.print(
             f"Workers, {w.kind} report ({w.reported}; {worker_deadlines(regime, w)}): {figures} {w.note}  [dim]{w.source}[/]",
-            highlight=False, soft_wrap=True,
+            highlight=False,
+            soft_wrap=True,
         )
     for as_of, n, by, source in c.workers_estimated:
-        console.print(f"Workers estimated there as of {as_of}: {n:,} ({by})  [dim]{source}[/]", highlight=False, soft_wrap=True)
+        console.print(
+            f"Workers estimated there as of {as_of}: {n:,} ({by})  [dim]{source}[/]", highlight=False, soft_wrap=True
+        )
     for key, label in EVIDENCE:
         ev = getattr(c, key)
         if ev.count:
@@ -73,20 +91,38 @@ def states(
     if code is not None:
         cards = [c for c in cards if c.code == code.strip().lower()]
         if not cards:
-            raise NotFound(f"no state {code!r} appears in the reference data, the loaded lists or the events; use an ISO alpha-2 code such as cn or ru")
+            raise NotFound(
+                f"no state {code!r} appears in the reference data, the loaded lists or the events; use an ISO alpha-2 code such as cn or ru"
+            )
     if fmt is StatesFormat.table and output is None:
         if code is not None:
             print_card(cards[0])
             return
         t = Table(title=f"Member states: words beside actions (top {min(top, len(cards))} of {len(cards)} by evidence)")
-        for col in ("state", "votes", "petroleum reported", "listed there", "of which nationals", "desig. vessels (tankers)", "STS", "DPRK calls", "gaps", "port calls by suspects"):
+        for col in (
+            "state",
+            "votes",
+            "petroleum reported",
+            "listed there",
+            "of which nationals",
+            "desig. vessels (tankers)",
+            "STS",
+            "DPRK calls",
+            "gaps",
+            "port calls by suspects",
+        ):
             t.add_column(col, overflow="fold")
         for c in cards[:top]:
             t.add_row(
-                f"{c.name} ({c.code})", c.vote_summary(), c.petroleum_text(), str(c.listed_there.count),
+                f"{c.name} ({c.code})",
+                c.vote_summary(),
+                c.petroleum_text(),
+                str(c.listed_there.count),
                 str(c.persons_nationality.count),
                 f"{c.designated_vessels_flag.count} ({c.designated_tankers_flag.count})",
-                str(c.sts_with_dprk_linked.count), str(c.dprk_port_calls.count), str(c.gaps_near_dprk.count),
+                str(c.sts_with_dprk_linked.count),
+                str(c.dprk_port_calls.count),
+                str(c.gaps_near_dprk.count),
                 str(c.ports_visited_by_suspects.count),
             )
         console.print(t)

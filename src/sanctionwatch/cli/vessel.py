@@ -26,20 +26,73 @@ def case_json(cf: CaseFile) -> dict[str, object]:
     return {
         "query": cf.query,
         "mmsis": cf.mmsis,
-        "identities": [{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in r.items()} for r in cf.identities.to_pylist()],
-        "list_hits": [{"entity_id": h.entity_id, "caption": h.caption, "source": h.source, "source_id": h.source_id,
-                       "score": h.score, "by_identifier": h.by_identifier, "explanation": h.explanation} for h in cf.hits],
+        "identities": [
+            {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in r.items()}
+            for r in cf.identities.to_pylist()
+        ],
+        "list_hits": [
+            {
+                "entity_id": h.entity_id,
+                "caption": h.caption,
+                "source": h.source,
+                "source_id": h.source_id,
+                "score": h.score,
+                "by_identifier": h.by_identifier,
+                "explanation": h.explanation,
+            }
+            for h in cf.hits
+        ],
         "records": [e.to_dict() for e in cf.records],
-        "risk": [{"mmsi": r.mmsi, "score": r.score, "level": r.level,
-                  "reasons": [{"code": x.code, "points": x.points, "text": x.text, "event_ids": list(x.event_ids)} for x in r.reasons]}
-                 for r in cf.risks],
+        "risk": [
+            {
+                "mmsi": r.mmsi,
+                "score": r.score,
+                "level": r.level,
+                "reasons": [
+                    {"code": x.code, "points": x.points, "text": x.text, "event_ids": list(x.event_ids)}
+                    for x in r.reasons
+                ],
+            }
+            for r in cf.risks
+        ],
         "events": list(event_records(cf.events)),
-        "network": [{"hops": p.hops, "via": p.via, "target": p.target, "target_reason": p.target_reason, "event_ids": list(p.event_ids)} for p in cf.network],
-        "deliveries": [{"delivery_id": d.delivery_id, "kind": d.kind, "day": d.day.isoformat(), "tanker_mmsi": d.tanker_mmsi,
-                        "receiver_mmsi": d.receiver_mmsi, "place": d.place, "capacity_t": d.capacity_t,
-                        "capacity_basis": d.capacity_basis, "measured_t": d.measured_t, "event_ids": list(d.event_ids)} for d in cf.deliveries],
-        "tracks": [{"event_id": t.event_id, "positions": t.positions, "first": t.first, "last": t.last,
-                    "lat_range": t.lat_range, "lon_range": t.lon_range, "mean_speed_kn": t.mean_speed_kn} for t in cf.tracks],
+        "network": [
+            {
+                "hops": p.hops,
+                "via": p.via,
+                "target": p.target,
+                "target_reason": p.target_reason,
+                "event_ids": list(p.event_ids),
+            }
+            for p in cf.network
+        ],
+        "deliveries": [
+            {
+                "delivery_id": d.delivery_id,
+                "kind": d.kind,
+                "day": d.day.isoformat(),
+                "tanker_mmsi": d.tanker_mmsi,
+                "receiver_mmsi": d.receiver_mmsi,
+                "place": d.place,
+                "capacity_t": d.capacity_t,
+                "capacity_basis": d.capacity_basis,
+                "measured_t": d.measured_t,
+                "event_ids": list(d.event_ids),
+            }
+            for d in cf.deliveries
+        ],
+        "tracks": [
+            {
+                "event_id": t.event_id,
+                "positions": t.positions,
+                "first": t.first,
+                "last": t.last,
+                "lat_range": t.lat_range,
+                "lon_range": t.lon_range,
+                "mean_speed_kn": t.mean_speed_kn,
+            }
+            for t in cf.tracks
+        ],
     }
 
 
@@ -51,28 +104,60 @@ def print_case(cf: CaseFile) -> None:
         for x in r.reasons:
             console.print(f"  +{x.points:g} {x.text}  [dim]{' '.join(x.event_ids)}[/]", highlight=False)
     ids = Table(title="Identity history (AIS static reports)")
-    for col in ("first seen", "last seen", "MMSI", "flag", "IMO", "name", "call sign", "L×B m", "max draught m", "reports"):
+    for col in (
+        "first seen",
+        "last seen",
+        "MMSI",
+        "flag",
+        "IMO",
+        "name",
+        "call sign",
+        "L×B m",
+        "max draught m",
+        "reports",
+    ):
         ids.add_column(col, overflow="fold")
     for r in cf.identities.to_pylist():
         size = f"{r['length_m']:g}×{r['width_m']:g}" if r["length_m"] and r["width_m"] else ""
-        ids.add_row(f"{r['first_ts']:%Y-%m-%d %H:%M}", f"{r['last_ts']:%Y-%m-%d %H:%M}", str(r["mmsi"]), r["flag"] or "",
-                    str(r["imo"] or ""), r["name"] or "", r["call_sign"] or "", size,
-                    f"{r['max_draught_m']:g}" if r["max_draught_m"] else "", str(r["reports"]))
+        ids.add_row(
+            f"{r['first_ts']:%Y-%m-%d %H:%M}",
+            f"{r['last_ts']:%Y-%m-%d %H:%M}",
+            str(r["mmsi"]),
+            r["flag"] or "",
+            str(r["imo"] or ""),
+            r["name"] or "",
+            r["call_sign"] or "",
+            size,
+            f"{r['max_draught_m']:g}" if r["max_draught_m"] else "",
+            str(r["reports"]),
+        )
     console.print(ids)
     for h, e in zip(cf.hits, cf.records, strict=False):
-        console.print(f"[bold]List hit[/] {h.source}:{h.source_id} {h.caption} (score {h.score:.2f}, "
-                      f"{'identifier' if h.by_identifier else 'name only'}): {h.explanation}", highlight=False)
-        console.print(f"  record: programs {', '.join(e.programs)}; listed {e.listed_on or '?'}; "
-                      f"identifiers {', '.join(f'{i.kind} {i.value}' for i in e.identifiers)}; "
-                      f"properties {json.dumps(e.properties, ensure_ascii=False)}; remarks: {e.remarks or ''}", highlight=False)
+        console.print(
+            f"[bold]List hit[/] {h.source}:{h.source_id} {h.caption} (score {h.score:.2f}, "
+            f"{'identifier' if h.by_identifier else 'name only'}): {h.explanation}",
+            highlight=False,
+        )
+        console.print(
+            f"  record: programs {', '.join(e.programs)}; listed {e.listed_on or '?'}; "
+            f"identifiers {', '.join(f'{i.kind} {i.value}' for i in e.identifiers)}; "
+            f"properties {json.dumps(e.properties, ensure_ascii=False)}; remarks: {e.remarks or ''}",
+            highlight=False,
+        )
     tracks = {t.event_id: t for t in cf.tracks}
     ev = Table(title=f"Event timeline ({cf.events.num_rows}), with the vessel's track ±6 h around each")
     for col in ("start", "type", "other", "h", "where", "event id", "track around it"):
         ev.add_column(col, overflow="fold")
     for r in event_records(cf.events):
         t = tracks.get(r["event_id"])
-        track = (f"{t.positions} pos, lat {t.lat_range[0]:.2f}–{t.lat_range[1]:.2f}, lon {t.lon_range[0]:.2f}–{t.lon_range[1]:.2f}"
-                 + (f", {t.mean_speed_kn:.1f} kn mean" if t.mean_speed_kn is not None else "")) if t and t.positions else "no positions"
+        track = (
+            (
+                f"{t.positions} pos, lat {t.lat_range[0]:.2f}–{t.lat_range[1]:.2f}, lon {t.lon_range[0]:.2f}–{t.lon_range[1]:.2f}"
+                + (f", {t.mean_speed_kn:.1f} kn mean" if t.mean_speed_kn is not None else "")
+            )
+            if t and t.positions
+            else "no positions"
+        )
         where = f"{r['lat']:.3f},{r['lon']:.3f}" if r["lat"] is not None else ""
         # The other vessel of an encounter, whichever side of the event this vessel is on.
         other = r["mmsi"] if r["other_mmsi"] in cf.mmsis else r["other_mmsi"]
@@ -90,8 +175,15 @@ def print_case(cf: CaseFile) -> None:
             dl.add_column(col, overflow="fold")
         for d in cf.deliveries:
             role = "tanker" if d.tanker_mmsi in cf.mmsis else "receiver"
-            dl.add_row(d.day.isoformat(), d.kind, role, d.place, f"{d.capacity_t:,.0f}",
-                       f"{d.measured_t:,.0f}" if d.measured_t is not None else "", " ".join(d.event_ids))
+            dl.add_row(
+                d.day.isoformat(),
+                d.kind,
+                role,
+                d.place,
+                f"{d.capacity_t:,.0f}",
+                f"{d.measured_t:,.0f}" if d.measured_t is not None else "",
+                " ".join(d.event_ids),
+            )
         console.print(dl)
     else:
         console.print("No ledger delivery attributed.")

@@ -56,7 +56,8 @@ class LedgerConfig:
 
     factor: str = setting("committee-2019", "conversion factor (tons to barrels) the headline uses; all are shown")
     load_factors: tuple[float, ...] = setting(
-        (0.33, 0.5, 0.9, 1.0), "cargo scenarios as fractions of a tanker's deadweight (US submissions used 1/3 and 90 %)"
+        (0.33, 0.5, 0.9, 1.0),
+        "cargo scenarios as fractions of a tanker's deadweight (US submissions used 1/3 and 90 %)",
     )
     block_coefficient: float = setting(0.80, "hull block coefficient Cb of a product tanker (displacement / L·B·T)")
     waterplane_coefficient: float = setting(0.85, "waterplane area coefficient Cwp (tons per metre of immersion)")
@@ -116,9 +117,15 @@ def _supplier_readings(rows: Sequence[ReportedDelivery], year: int) -> tuple[dic
     months: dict[str, list] = {}
     for supplier, rs in by_supplier.items():
         jan1 = date(year, 1, 1)
-        candidates = [Reading(supplier, (r,), r.period_end, r.granularity) for r in rs if r.granularity != "month" and r.period_start == jan1]
+        candidates = [
+            Reading(supplier, (r,), r.period_end, r.granularity)
+            for r in rs
+            if r.granularity != "month" and r.period_start == jan1
+        ]
         # Month rows and periods not starting on 1 January are disjoint pieces: sum them.
-        pieces = tuple(sorted((r for r in rs if r.granularity == "month" or r.period_start != jan1), key=lambda r: r.period_start))
+        pieces = tuple(
+            sorted((r for r in rs if r.granularity == "month" or r.period_start != jan1), key=lambda r: r.period_start)
+        )
         months[supplier] = [r for r in pieces if r.granularity == "month"]
         if pieces:
             candidates.append(Reading(supplier, pieces, max(r.period_end for r in pieces), "months"))
@@ -145,19 +152,23 @@ def select_reported(rows: Sequence[ReportedDelivery], year: int) -> tuple[list[R
         options.append([best["all"]])
     if not options:
         return [], months
-    chosen = min(
-        enumerate(options), key=lambda io: (-min(r.covered_until for r in io[1]).toordinal(), io[0])
-    )[1]
+    chosen = min(enumerate(options), key=lambda io: (-min(r.covered_until for r in io[1]).toordinal(), io[0]))[1]
     return sorted(chosen, key=lambda r: r.supplier), months
 
 
-def _pieces(readings: Sequence[Reading], months: dict[str, list], factor: ConversionFactor) -> list[tuple[date, date, float]]:
+def _pieces(
+    readings: Sequence[Reading], months: dict[str, list], factor: ConversionFactor
+) -> list[tuple[date, date, float]]:
     """(start, end, barrels) spans for timing: month rows inside an aggregate first, the rest spread after them."""
     out = []
     for reading in readings:
         for row in reading.rows:
             total = _row_bbl(row, factor)
-            inside = [m for m in months.get(reading.supplier, []) if m is not row and row.period_start <= m.period_start and m.period_end <= row.period_end]
+            inside = [
+                m
+                for m in months.get(reading.supplier, [])
+                if m is not row and row.period_start <= m.period_start and m.period_end <= row.period_end
+            ]
             used = sum(_row_bbl(m, factor) for m in inside)
             if inside and used <= total and row.granularity != "month":
                 out += [(m.period_start, m.period_end, _row_bbl(m, factor)) for m in inside]
@@ -219,14 +230,26 @@ def vessel_particulars(static: pa.Table, config: LedgerConfig = LedgerConfig()) 
     AIS draught is typed by the crew and often left unchanged).
     """
     if static.num_rows == 0:
-        return pa.table({"mmsi": pa.array([], pa.int64()), "tanker": pa.array([], pa.bool_()),
-                         "imo": pa.array([], pa.int64()), "length_m": pa.array([], pa.float64()),
-                         "width_m": pa.array([], pa.float64()), "draught_m": pa.array([], pa.float64()),
-                         "capacity_t": pa.array([], pa.float64())})
+        return pa.table(
+            {
+                "mmsi": pa.array([], pa.int64()),
+                "tanker": pa.array([], pa.bool_()),
+                "imo": pa.array([], pa.int64()),
+                "length_m": pa.array([], pa.float64()),
+                "width_m": pa.array([], pa.float64()),
+                "draught_m": pa.array([], pa.float64()),
+                "capacity_t": pa.array([], pa.float64()),
+            }
+        )
     st = static.select(["mmsi", "imo", "ship_type", "length_m", "width_m", "draught_m"])
     st = st.append_column(
         "is_tanker",
-        pc.cast(pc.and_(pc.greater_equal(st["ship_type"], TANKER_TYPES[0]), pc.less_equal(st["ship_type"], TANKER_TYPES[1])), pa.int8()),
+        pc.cast(
+            pc.and_(
+                pc.greater_equal(st["ship_type"], TANKER_TYPES[0]), pc.less_equal(st["ship_type"], TANKER_TYPES[1])
+            ),
+            pa.int8(),
+        ),
     )
     g = st.group_by("mmsi").aggregate(
         [("is_tanker", "max"), ("imo", "max"), ("length_m", "max"), ("width_m", "max"), ("draught_m", "max")]
@@ -234,7 +257,9 @@ def vessel_particulars(static: pa.Table, config: LedgerConfig = LedgerConfig()) 
     length = g["length_m_max"].to_numpy(zero_copy_only=False).astype(float)
     width = g["width_m_max"].to_numpy(zero_copy_only=False).astype(float)
     draught = g["draught_m_max"].to_numpy(zero_copy_only=False).astype(float)
-    capacity = length * width * draught * config.block_coefficient * config.seawater_t_per_m3 * config.deadweight_fraction
+    capacity = (
+        length * width * draught * config.block_coefficient * config.seawater_t_per_m3 * config.deadweight_fraction
+    )
     capacity = np.where((length > 0) & (width > 0) & (draught > 0), capacity, np.nan)
     return pa.table(
         {
@@ -261,9 +286,13 @@ def _lookup(keys: np.ndarray, table_keys: np.ndarray, values: np.ndarray, missin
     return out
 
 
-def linked_mmsis(particulars: pa.Table, mmsis: np.ndarray, designated_imos: Iterable[int], designated_mmsis: Iterable[int]) -> np.ndarray:
+def linked_mmsis(
+    particulars: pa.Table, mmsis: np.ndarray, designated_imos: Iterable[int], designated_mmsis: Iterable[int]
+) -> np.ndarray:
     """Which ``mmsis`` are DPRK-linked: DPRK flag (MID 445), or an MMSI or broadcast IMO on a list."""
-    imo = _lookup(mmsis, particulars["mmsi"].to_numpy(), particulars["imo"].to_numpy(zero_copy_only=False).astype(float), np.nan)
+    imo = _lookup(
+        mmsis, particulars["mmsi"].to_numpy(), particulars["imo"].to_numpy(zero_copy_only=False).astype(float), np.nan
+    )
     imos = np.array(sorted(set(designated_imos)), dtype=float)
     return (
         (flags_of_mmsi(mmsis) == "kp")
@@ -324,18 +353,33 @@ def estimate_deliveries(
             if before is not None and after is not None and abs(after - before) >= 0.1:
                 i = np.flatnonzero(pm == m)
                 if len(i) and dims["length_m"][i[0]] > 0 and dims["width_m"][i[0]] > 0:
-                    measured = float(dims["length_m"][i[0]] * dims["width_m"][i[0]] * abs(after - before)
-                                     * config.waterplane_coefficient * config.seawater_t_per_m3)
+                    measured = float(
+                        dims["length_m"][i[0]]
+                        * dims["width_m"][i[0]]
+                        * abs(after - before)
+                        * config.waterplane_coefficient
+                        * config.seawater_t_per_m3
+                    )
                     break
         known = not np.isnan(cap[k])
-        basis = ("size of the smaller hull" if not np.isnan(rec_cap[k]) and rec_cap[k] < sup_cap[k] else "tanker size") if known else "default capacity (size unknown)"
+        basis = (
+            ("size of the smaller hull" if not np.isnan(rec_cap[k]) and rec_cap[k] < sup_cap[k] else "tanker size")
+            if known
+            else "default capacity (size unknown)"
+        )
         day = starts[row].date()
         out.append(
             EstimatedDelivery(
-                delivery_id="", kind="sts", day=day, tanker_mmsi=int(sup[k]), receiver_mmsi=int(rec[k]),
+                delivery_id="",
+                kind="sts",
+                day=day,
+                tanker_mmsi=int(sup[k]),
+                receiver_mmsi=int(rec[k]),
                 place=str(d.get("port") or f"{events['lat'][row].as_py():.2f},{events['lon'][row].as_py():.2f}"),
-                capacity_t=float(cap[k]) if known else config.default_capacity_t, capacity_basis=basis,
-                measured_t=measured, event_ids=(ids[row],),
+                capacity_t=float(cap[k]) if known else config.default_capacity_t,
+                capacity_basis=basis,
+                measured_t=measured,
+                event_ids=(ids[row],),
             )
         )
         received.setdefault(int(rec[k]), []).append((day, len(out) - 1))
@@ -369,7 +413,9 @@ def estimate_deliveries(
                 # The cargo taken at sea arrives with this call: one delivery, both events as evidence.
                 last, pending = pending[1], None
                 old = out[last]
-                out[last] = replace(old, kind="sts+port_call", place=f"{old.place} -> {port}", event_ids=(*old.event_ids, ids[row]))
+                out[last] = replace(
+                    old, kind="sts+port_call", place=f"{old.place} -> {port}", event_ids=(*old.event_ids, ids[row])
+                )
                 continue
             if not loaded and last is not None:
                 out[last] = replace(out[last], event_ids=(*out[last].event_ids, ids[row]))
@@ -377,9 +423,16 @@ def estimate_deliveries(
             known = not np.isnan(vcap[k])
             out.append(
                 EstimatedDelivery(
-                    "", "port_call", day, m, None, str(port),
+                    "",
+                    "port_call",
+                    day,
+                    m,
+                    None,
+                    str(port),
                     float(vcap[k]) if known else config.default_capacity_t,
-                    "tanker size" if known else "default capacity (size unknown)", None, (ids[row],),
+                    "tanker size" if known else "default capacity (size unknown)",
+                    None,
+                    (ids[row],),
                 )
             )
             last, loaded = len(out) - 1, False
@@ -467,7 +520,9 @@ def ledger_year(
         curves[f.name] = curve
         reported_bbl[f.name] = sum(r.barrels(f) for r in readings)
         share[f.name] = reported_bbl[f.name] / cap.cap_bbl
-        reached[f.name] = {t: crossing_date(curve, year, cap.cap_bbl * t / 100) for t in regime.rules.notice_thresholds_percent}
+        reached[f.name] = {
+            t: crossing_date(curve, year, cap.cap_bbl * t / 100) for t in regime.rules.notice_thresholds_percent
+        }
         notices[f.name] = {t: (d + lag if d else None) for t, d in reached[f.name].items()}
     mine = [d for d in deliveries if d.day.year == year]
     first = date(year, 1, 1).toordinal()
@@ -477,25 +532,45 @@ def ledger_year(
         plans: list[tuple[str, float | None, np.ndarray]] = [
             (_scenario_name(lf), lf, np.array([d.cargo_t(lf) for d in mine], dtype=float)) for lf in config.load_factors
         ]
-        plans.append(("measured", None, np.array([d.measured_t if d.measured_t is not None else 0.0 for d in mine], dtype=float)))
+        plans.append(
+            ("measured", None, np.array([d.measured_t if d.measured_t is not None else 0.0 for d in mine], dtype=float))
+        )
         for name, lf, tons in plans:
             used = tons > 0
             bbl = tons * f.barrels_per_ton
-            est_curve = np.cumsum(np.bincount(day_index, weights=bbl, minlength=len(curves[f.name]))) if len(mine) else 0.0
+            est_curve = (
+                np.cumsum(np.bincount(day_index, weights=bbl, minlength=len(curves[f.name]))) if len(mine) else 0.0
+            )
             total = curves[f.name] + est_curve
             scenarios.append(
                 ScenarioResult(
-                    scenario=name, load_factor=lf, factor=f.name, deliveries=int(used.sum()), tons=float(tons.sum()),
-                    barrels=float(bbl.sum()), total_bbl=float(total[-1]), share=float(total[-1] / cap.cap_bbl),
+                    scenario=name,
+                    load_factor=lf,
+                    factor=f.name,
+                    deliveries=int(used.sum()),
+                    tons=float(tons.sum()),
+                    barrels=float(bbl.sum()),
+                    total_bbl=float(total[-1]),
+                    share=float(total[-1] / cap.cap_bbl),
                     crosses_cap_on=crossing_date(np.asarray(total), year, cap.cap_bbl),
                     event_ids=tuple(e for d, u in zip(mine, used, strict=True) if u for e in d.event_ids),
                 )
             )
     published = [e for e in regime.estimates if e.start.year <= year <= e.end.year]
     return YearLedger(
-        year=year, cap_bbl=cap.cap_bbl, cap_resolution=cap.resolution, cap_source=cap.source, readings=readings,
-        covered_until=covered, reported_bbl=reported_bbl, share=share, notices=notices, reached=reached,
-        deliveries=mine, scenarios=scenarios, published=published,
+        year=year,
+        cap_bbl=cap.cap_bbl,
+        cap_resolution=cap.resolution,
+        cap_source=cap.source,
+        readings=readings,
+        covered_until=covered,
+        reported_bbl=reported_bbl,
+        share=share,
+        notices=notices,
+        reached=reached,
+        deliveries=mine,
+        scenarios=scenarios,
+        published=published,
     )
 
 
@@ -517,7 +592,11 @@ def ledger(
 
 def headline(y: YearLedger, factor: str) -> str:
     """The year in one sentence: reported share of the cap, and the estimates' range, under ``factor``."""
-    covered = f" (reports to {y.covered_until:%d %b})" if y.covered_until and (y.covered_until.month, y.covered_until.day) != (12, 31) else ""
+    covered = (
+        f" (reports to {y.covered_until:%d %b})"
+        if y.covered_until and (y.covered_until.month, y.covered_until.day) != (12, 31)
+        else ""
+    )
     text = (
         f"{y.year}: reported {y.reported_bbl[factor]:,.0f} bbl = {y.share[factor]:.1%} of the {y.cap_bbl:,.0f} bbl cap"
         f"{covered} at {factor}"
@@ -529,7 +608,11 @@ def headline(y: YearLedger, factor: str) -> str:
         text += (
             f"; {len(y.deliveries)} estimated unreported deliveries add {low.barrels:,.0f} ({low.scenario} laden)"
             f" to {high.barrels:,.0f} bbl ({high.scenario})"
-            + (f", cap crossed on {crosses.crosses_cap_on} from the {crosses.scenario} scenario" if crosses else ", cap not crossed")
+            + (
+                f", cap crossed on {crosses.crosses_cap_on} from the {crosses.scenario} scenario"
+                if crosses
+                else ", cap not crossed"
+            )
         )
     return text
 
@@ -540,36 +623,79 @@ def ledger_records(years: Sequence[YearLedger], regime: Regime) -> list[dict[str
     for y in years:
         base = {"year": y.year, "cap_bbl": y.cap_bbl}
         for f in regime.factors:
-            out.append({
-                **base, "section": "reported", "factor": f.name, "barrels_per_ton": f.barrels_per_ton,
-                "suppliers": "+".join(r.supplier for r in y.readings), "covered_until": _iso(y.covered_until),
-                "tons": y.reported_tons_only, "barrels": round(y.reported_bbl[f.name], 1),
-                "share": round(y.share[f.name], 4),
-                **{f"notice_{t:g}": _iso(d) for t, d in y.notices[f.name].items()},
-                "source": " ".join(dict.fromkeys(row.source for r in y.readings for row in r.rows)),
-            })
+            out.append(
+                {
+                    **base,
+                    "section": "reported",
+                    "factor": f.name,
+                    "barrels_per_ton": f.barrels_per_ton,
+                    "suppliers": "+".join(r.supplier for r in y.readings),
+                    "covered_until": _iso(y.covered_until),
+                    "tons": y.reported_tons_only,
+                    "barrels": round(y.reported_bbl[f.name], 1),
+                    "share": round(y.share[f.name], 4),
+                    **{f"notice_{t:g}": _iso(d) for t, d in y.notices[f.name].items()},
+                    "source": " ".join(dict.fromkeys(row.source for r in y.readings for row in r.rows)),
+                }
+            )
         for s in y.scenarios:
-            out.append({
-                **base, "section": "estimate", "factor": s.factor,
-                "barrels_per_ton": regime.factor(s.factor).barrels_per_ton, "scenario": s.scenario,
-                "load_factor": s.load_factor, "deliveries": s.deliveries, "tons": round(s.tons, 1),
-                "barrels": round(s.barrels, 1), "total_bbl": round(s.total_bbl, 1), "share": round(s.share, 4),
-                "crosses_cap_on": _iso(s.crosses_cap_on), "event_ids": " ".join(s.event_ids),
-            })
+            out.append(
+                {
+                    **base,
+                    "section": "estimate",
+                    "factor": s.factor,
+                    "barrels_per_ton": regime.factor(s.factor).barrels_per_ton,
+                    "scenario": s.scenario,
+                    "load_factor": s.load_factor,
+                    "deliveries": s.deliveries,
+                    "tons": round(s.tons, 1),
+                    "barrels": round(s.barrels, 1),
+                    "total_bbl": round(s.total_bbl, 1),
+                    "share": round(s.share, 4),
+                    "crosses_cap_on": _iso(s.crosses_cap_on),
+                    "event_ids": " ".join(s.event_ids),
+                }
+            )
         for e in y.published:
             for lf, bbl, note in e.scenarios or ((None, None, None),):
-                out.append({
-                    **base, "section": "published", "scenario": e.id, "load_factor": lf, "deliveries": e.deliveries,
-                    "barrels": bbl, "covered_until": e.end.isoformat(), "source": e.source,
-                    "note": "; ".join(x for x in (e.by, e.deliveries_kind, note) if x),
-                })
+                out.append(
+                    {
+                        **base,
+                        "section": "published",
+                        "scenario": e.id,
+                        "load_factor": lf,
+                        "deliveries": e.deliveries,
+                        "barrels": bbl,
+                        "covered_until": e.end.isoformat(),
+                        "source": e.source,
+                        "note": "; ".join(x for x in (e.by, e.deliveries_kind, note) if x),
+                    }
+                )
     return out
 
 
 LEDGER_COLUMNS = (
-    "year", "section", "factor", "barrels_per_ton", "scenario", "load_factor", "suppliers", "covered_until",
-    "deliveries", "tons", "barrels", "total_bbl", "cap_bbl", "share", "notice_75", "notice_90", "notice_95",
-    "crosses_cap_on", "event_ids", "source", "note",
+    "year",
+    "section",
+    "factor",
+    "barrels_per_ton",
+    "scenario",
+    "load_factor",
+    "suppliers",
+    "covered_until",
+    "deliveries",
+    "tons",
+    "barrels",
+    "total_bbl",
+    "cap_bbl",
+    "share",
+    "notice_75",
+    "notice_90",
+    "notice_95",
+    "crosses_cap_on",
+    "event_ids",
+    "source",
+    "note",
 )
 
 

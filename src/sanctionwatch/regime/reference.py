@@ -22,7 +22,17 @@ from .geography import read_data_text, read_data_yaml
 GRANULARITIES = ("month", "period", "year")
 #: Suppliers that are not one state: China and Russia combined, all reporting states.
 COMBINED_SUPPLIERS = ("cn+ru", "all")
-DELIVERY_COLUMNS = ("period_start", "period_end", "supplier", "tons", "barrels", "granularity", "basis", "source", "note")
+DELIVERY_COLUMNS = (
+    "period_start",
+    "period_end",
+    "supplier",
+    "tons",
+    "barrels",
+    "granularity",
+    "basis",
+    "source",
+    "note",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -335,8 +345,11 @@ def parse_deliveries(fh: TextIO, name: str) -> tuple[ReportedDelivery, ...]:
         if amounts.get("tons") is None and amounts.get("barrels") is None and not any("number" in p for p in problems):
             problems.append("give tons or barrels")
         granularity = r.get("granularity", "") or (
-            "year" if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) else
-            "month" if start.month == end.month and start.day == 1 else "period"
+            "year"
+            if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31)
+            else "month"
+            if start.month == end.month and start.day == 1
+            else "period"
         )
         if granularity not in GRANULARITIES:
             problems.append(f"granularity {granularity!r} must be one of {', '.join(GRANULARITIES)}")
@@ -345,8 +358,15 @@ def parse_deliveries(fh: TextIO, name: str) -> tuple[ReportedDelivery, ...]:
             continue
         rows.append(
             ReportedDelivery(
-                start, end, supplier, amounts["tons"], amounts["barrels"], granularity,
-                r.get("basis") or "user", r.get("source") or name, r.get("note", ""),
+                start,
+                end,
+                supplier,
+                amounts["tons"],
+                amounts["barrels"],
+                granularity,
+                r.get("basis") or "user",
+                r.get("source") or name,
+                r.get("note", ""),
             )
         )
     if errors:
@@ -383,6 +403,8 @@ def load_regime() -> Regime:
         rules=_rules(doc),
         factors=factors,
         estimates=_estimates(doc),
-        deliveries=parse_deliveries(io.StringIO(read_data_text("petroleum_deliveries.csv")), "petroleum_deliveries.csv"),
+        deliveries=parse_deliveries(
+            io.StringIO(read_data_text("petroleum_deliveries.csv")), "petroleum_deliveries.csv"
+        ),
         workers=_workers(doc),
     )

@@ -43,7 +43,15 @@ EVIDENCE = (
     ("gaps_near_dprk", "its vessels' AIS gaps near DPRK waters (events)"),
     ("ports_visited_by_suspects", "calls at its ports by vessels with such events (events)"),
 )
-STATE_COLUMNS = ("code", "name", "votes", "petroleum_reported", "worker_reports", *(k for k, _ in EVIDENCE), "evidence_items")
+STATE_COLUMNS = (
+    "code",
+    "name",
+    "votes",
+    "petroleum_reported",
+    "worker_reports",
+    *(k for k, _ in EVIDENCE),
+    "evidence_items",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,22 +119,31 @@ class StateCard:
         parts = []
         for year, reading in self.petroleum_by_year():
             tons, bbl = reading.tons_only, reading.barrels_published
-            amount = " + ".join(x for x in (f"{tons:,.0f} t" if tons else "", f"{bbl:,.0f} bbl" if bbl or not tons else "") if x)
+            amount = " + ".join(
+                x for x in (f"{tons:,.0f} t" if tons else "", f"{bbl:,.0f} bbl" if bbl or not tons else "") if x
+            )
             full = (reading.covered_until.month, reading.covered_until.day) == (12, 31)
             parts.append(f"{year}: {amount}" + ("" if full else f" to {reading.covered_until:%m-%d}"))
         return "; ".join(parts)
 
     def workers_text(self) -> str:
         """The state's worker reports and the estimates of DPRK workers on its territory."""
-        parts = [f"{w.kind} ({w.reported}): " + ", ".join(f"{k} {v}" for k, v in w.figures.items()) for w in self.worker_reports]
+        parts = [
+            f"{w.kind} ({w.reported}): " + ", ".join(f"{k} {v}" for k, v in w.figures.items())
+            for w in self.worker_reports
+        ]
         parts += [f"estimated {n:,} workers there as of {as_of} ({by})" for as_of, n, by, _ in self.workers_estimated]
         return "; ".join(parts)
 
     def record(self) -> dict[str, object]:
         """The card as one flat record with :data:`STATE_COLUMNS` (counts; ids are on the fields)."""
         row: dict[str, object] = {
-            "code": self.code, "name": self.name, "votes": self.vote_summary(), "petroleum_reported": self.petroleum_text(),
-            "worker_reports": self.workers_text(), "evidence_items": self.evidence_items,
+            "code": self.code,
+            "name": self.name,
+            "votes": self.vote_summary(),
+            "petroleum_reported": self.petroleum_text(),
+            "worker_reports": self.workers_text(),
+            "evidence_items": self.evidence_items,
         }
         for key, _ in EVIDENCE:
             row[key] = getattr(self, key).count
@@ -138,15 +155,21 @@ class StateCard:
         return sum(
             e.count
             for e in (
-                self.listed_there, self.designated_vessels_flag,
-                self.sts_with_dprk_linked, self.dprk_port_calls, self.gaps_near_dprk, self.ports_visited_by_suspects,
+                self.listed_there,
+                self.designated_vessels_flag,
+                self.sts_with_dprk_linked,
+                self.dprk_port_calls,
+                self.gaps_near_dprk,
+                self.ports_visited_by_suspects,
             )
         )
 
 
 # "the DPRK tanker YU JONG 2", "DPRK tankers SAM JONG 1 and SAM JONG 2", "tanker, SAM MA 2 owned by":
 # the upper-case run after the word is the vessel's name as the list writes it.
-_TANKER_NAMED = re.compile(r"\btankers?,?\s+([A-Z][A-Z0-9]*(?:\s[A-Z0-9]+)*)(?:\s+and\s+([A-Z][A-Z0-9]*(?:\s[A-Z0-9]+)*))?")
+_TANKER_NAMED = re.compile(
+    r"\btankers?,?\s+([A-Z][A-Z0-9]*(?:\s[A-Z0-9]+)*)(?:\s+and\s+([A-Z][A-Z0-9]*(?:\s[A-Z0-9]+)*))?"
+)
 
 
 def tanker_names(entities: Iterable[Entity]) -> dict[str, str]:
@@ -279,7 +302,10 @@ def scorecard(
             card(w.state).worker_reports.append(w)
         for code, n in (w.figures.get("in_state") or {}).items():
             card(code).workers_estimated.append((w.reported, int(n), w.note, w.source))
-    for source in (_list_evidence(entities), _ais_evidence(events, static, designated_imos, designated_mmsis, high_risk_mmsis)):
+    for source in (
+        _list_evidence(entities),
+        _ais_evidence(events, static, designated_imos, designated_mmsis, high_risk_mmsis),
+    ):
         for code, kinds in source.items():
             c = card(code)
             for k, ev in kinds.items():

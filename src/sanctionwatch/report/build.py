@@ -59,9 +59,15 @@ def collect(
         title=title,
         ledger=[headline(y, accounts.config.factor) for y in accounts.years] if accounts else [],
         ledger_deliveries=[
-            {**{k: getattr(d, k) for k in ("day", "kind", "tanker_mmsi", "receiver_mmsi", "place", "capacity_t", "measured_t")},
-             "event_ids": " ".join(d.event_ids)}
-            for y in (accounts.years if accounts else []) for d in y.deliveries
+            {
+                **{
+                    k: getattr(d, k)
+                    for k in ("day", "kind", "tanker_mmsi", "receiver_mmsi", "place", "capacity_t", "measured_t")
+                },
+                "event_ids": " ".join(d.event_ids),
+            }
+            for y in (accounts.years if accounts else [])
+            for d in y.deliveries
         ],
         states=[c.record() for c in states if c.evidence_items][:STATES_SHOWN],
     )

@@ -12,9 +12,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 import yaml
-from pathlib import Path
 
 from ..model.entity import Entity
 from ..regime.caps import EstimatedDelivery, LedgerConfig, YearLedger, estimate_deliveries, ledger

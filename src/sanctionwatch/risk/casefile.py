@@ -113,7 +113,9 @@ def encounter_paths(events: pa.Table, start: set[int], linked: set[int], *, max_
     """Paths of 1 and 2 encounters from any of ``start`` to a vessel in ``linked``, with the events."""
     enc = events.filter(pa.compute.equal(events["type"], "encounter"))
     adj: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for a, b, eid in zip(enc["mmsi"].to_pylist(), enc["other_mmsi"].to_pylist(), enc["event_id"].to_pylist(), strict=True):
+    for a, b, eid in zip(
+        enc["mmsi"].to_pylist(), enc["other_mmsi"].to_pylist(), enc["event_id"].to_pylist(), strict=True
+    ):
         if b is not None and a != b:
             adj[a].append((b, eid))
             adj[b].append((a, eid))
@@ -132,7 +134,10 @@ def encounter_paths(events: pa.Table, start: set[int], linked: set[int], *, max_
     merged: dict[tuple, list[str]] = {}
     for p in out:
         merged.setdefault((p.hops, p.via, p.target), []).extend(p.event_ids)
-    return [NetworkPath(h, v, t, "", tuple(dict.fromkeys(ids))) for (h, v, t), ids in sorted(merged.items(), key=lambda kv: (kv[0][0], kv[0][2], kv[0][1] or 0))]
+    return [
+        NetworkPath(h, v, t, "", tuple(dict.fromkeys(ids)))
+        for (h, v, t), ids in sorted(merged.items(), key=lambda kv: (kv[0][0], kv[0][2], kv[0][1] or 0))
+    ]
 
 
 def track_summaries(positions: pa.Table, events: pa.Table, mmsis: set[int], *, window_h: float) -> list[TrackSummary]:
@@ -159,8 +164,12 @@ def track_summaries(positions: pa.Table, events: pa.Table, mmsis: set[int], *, w
         fmt = lambda us: np.datetime64(int(us), "us").astype("datetime64[m]").astype(str) + "Z"  # noqa: E731
         out.append(
             TrackSummary(
-                eid, b - a, fmt(ts[a]), fmt(ts[b - 1]),
-                (float(lat[a:b].min()), float(lat[a:b].max())), (float(lon[a:b].min()), float(lon[a:b].max())),
+                eid,
+                b - a,
+                fmt(ts[a]),
+                fmt(ts[b - 1]),
+                (float(lat[a:b].min()), float(lat[a:b].max())),
+                (float(lon[a:b].min()), float(lon[a:b].max())),
                 float(np.nanmean(sp)) if np.isfinite(sp).any() else None,
             )
         )
@@ -193,7 +202,13 @@ def case_file(store: Store, ref: str, *, window_h: float = 6.0) -> CaseFile:
     paths = encounter_paths(events, mine, linked)
     reason = {h.mmsi: f"listed as {h.caption} ({h.source}:{h.source_id})" for h in assessment.hits if h.by_identifier}
     paths = [
-        NetworkPath(p.hops, p.via, p.target, reason.get(p.target, "DPRK flag" if flags_of_mmsi([p.target])[0] == "kp" else "listed identifier"), p.event_ids)
+        NetworkPath(
+            p.hops,
+            p.via,
+            p.target,
+            reason.get(p.target, "DPRK flag" if flags_of_mmsi([p.target])[0] == "kp" else "listed identifier"),
+            p.event_ids,
+        )
         for p in paths
     ]
     deliveries = [
@@ -206,7 +221,14 @@ def case_file(store: Store, ref: str, *, window_h: float = 6.0) -> CaseFile:
         positions = read_positions(store, start=first, end=last, mmsis=mmsis)
         tracks = track_summaries(positions, own, mine, window_h=window_h)
     return CaseFile(
-        query=ref, mmsis=mmsis, identities=identity_timeline(own_static), hits=hits, records=records,
-        risks=[r for r in assessment.risks if r.mmsi in mine], events=own, network=paths, deliveries=deliveries,
+        query=ref,
+        mmsis=mmsis,
+        identities=identity_timeline(own_static),
+        hits=hits,
+        records=records,
+        risks=[r for r in assessment.risks if r.mmsi in mine],
+        events=own,
+        network=paths,
+        deliveries=deliveries,
         tracks=tracks,
     )

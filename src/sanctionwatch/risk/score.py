@@ -196,25 +196,21 @@ def _network_reasons(v: VesselRisk, net: _Network, cfg: RiskConfig) -> None:
         if net.dprk_calls.get(other) and not net.dprk_calls.get(v.mmsi):
             caller_ids += [eid, *net.dprk_calls[other]]
             callers.add(other)
-    added = []
-    if via:
-        added.append(
-            Reason(
+    added = [
+        Reason(code, points, text, tuple(dict.fromkeys(ids)))
+        for code, points, text, ids, who in (
+            (
                 "network_two_hops",
                 cfg.network_two_hops,
-                f"met {', '.join(map(str, sorted(via)))}, which met listed or DPRK-flagged vessel(s) (2 hops)",
-                tuple(dict.fromkeys(two_hop_ids)),
-            )
+                "which met listed or DPRK-flagged vessel(s) (2 hops)",
+                two_hop_ids,
+                via,
+            ),
+            ("met_dprk_port_caller", cfg.met_dprk_port_caller, "which called at a DPRK port", caller_ids, callers),
         )
-    if callers:
-        added.append(
-            Reason(
-                "met_dprk_port_caller",
-                cfg.met_dprk_port_caller,
-                f"met {', '.join(map(str, sorted(callers)))}, which called at a DPRK port",
-                tuple(dict.fromkeys(caller_ids)),
-            )
-        )
+        if who
+        for text in [f"met {', '.join(map(str, sorted(who)))}, {text}"]
+    ]
     if added:
         v.reasons = sorted([*v.reasons, *added], key=lambda r: -r.points)
         v.score = min(100.0, sum(r.points for r in v.reasons))
