@@ -7,6 +7,7 @@ from enum import StrEnum
 from pathlib import Path
 
 import typer
+from rich import box
 from rich.table import Table
 
 from ..regime.caps import LEDGER_COLUMNS, LedgerConfig, YearLedger, ledger_records
@@ -23,6 +24,11 @@ class CapFormat(StrEnum):
     json = "json"
 
 
+def _table(title: str) -> Table:
+    """A borderless table that keeps numbers and dates whole in an 80-column terminal."""
+    return Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+
+
 def _d(value: object) -> str:
     return value.isoformat() if value is not None and hasattr(value, "isoformat") else "—"
 
@@ -36,14 +42,14 @@ def print_year(y: YearLedger, regime: Regime, config: LedgerConfig) -> None:
         f"Reported to the 1718 Committee: {y.reported_tons_only:,.0f} t published in tons + "
         f"{y.reported_bbl_published:,.0f} bbl published in barrels; readings used: {suppliers}"
     )
-    rep = Table(title=f"{y.year} reported deliveries under each tons-to-barrels factor (no official factor exists)")
-    for col in ("factor", "bbl/t", "reported bbl", "share", "75 % notice due", "90 % notice due", "95 % notice due"):
-        rep.add_column(col, no_wrap=col != "factor", overflow="fold")
+    rep = _table(f"{y.year} reported, under each tons-to-barrels factor (no official factor exists)")
+    rep.add_column("factor", no_wrap=True)
+    for col in ("bbl/t", "bbl", "share", "75% due", "90% due", "95% due"):
+        rep.add_column(col, no_wrap=True)
     for f in regime.factors:
-        mark = "*" if f.name == primary.name else ""
         n = y.notices[f.name]
         rep.add_row(
-            f.name + mark,
+            f.name + ("*" if f.name == primary.name else ""),
             f"{f.barrels_per_ton:g}",
             f"{y.reported_bbl[f.name]:,.0f}",
             f"{y.share[f.name]:.1%}",
@@ -70,53 +76,49 @@ def print_year(y: YearLedger, regime: Regime, config: LedgerConfig) -> None:
             f"  {row.supplier} {row.period_start}..{row.period_end} {row.granularity}: {amount}  [dim]{row.source}[/]",
             highlight=False,
         )
-    est = Table(
-        title=f"{y.year} estimated unreported deliveries from stored events ({len(y.deliveries)} deliveries; factor {primary.name})"
-    )
-    for col in (
-        "scenario",
-        "deliveries",
-        "tons",
-        "est. bbl",
-        "reported + est.",
-        "share",
-        "crosses cap on",
-        "bbl under other factors",
-    ):
-        est.add_column(col, overflow="fold")
-    mine = [s for s in y.scenarios if s.factor == primary.name]
-    for s in mine:
-        others = ", ".join(
-            f"{o.factor} {o.barrels:,.0f}" for o in y.scenarios if o.scenario == s.scenario and o.factor != primary.name
+    if not y.deliveries:
+        console.print(
+            f"No estimated deliveries in {y.year}: no stored tanker meeting with a DPRK-linked ship or tanker call "
+            "at a DPRK port (run `sanctionwatch ais ingest` and `detect` for AIS of that year)."
         )
-        est.add_row(
-            s.scenario,
-            str(s.deliveries),
-            f"{s.tons:,.0f}",
-            f"{s.barrels:,.0f}",
-            f"{s.total_bbl:,.0f}",
-            f"{s.share:.1%}",
-            _d(s.crosses_cap_on),
-            others,
+    else:
+        est = _table(
+            f"{y.year} reported + estimated unreported deliveries ({len(y.deliveries)}; factor {primary.name})"
         )
-    console.print(est)
-    if y.deliveries:
-        dl = Table(title="Estimated deliveries (cargo at 100 % = deadweight from AIS size; each from its events)")
-        for col in ("day", "kind", "tanker", "receiver", "place", "capacity t", "basis", "measured t", "event ids"):
-            dl.add_column(col, overflow="fold")
-        for d in y.deliveries[:30]:
-            dl.add_row(
-                d.day.isoformat(),
-                d.kind,
-                str(d.tanker_mmsi),
-                str(d.receiver_mmsi or ""),
-                d.place,
-                f"{d.capacity_t:,.0f}",
-                d.capacity_basis,
-                f"{d.measured_t:,.0f}" if d.measured_t is not None else "",
-                " ".join(d.event_ids),
+        for col in ("scenario", "deliveries", "tons", "est. bbl", "rep.+est.", "share", "crosses cap"):
+            est.add_column(col, no_wrap=True)
+        for sc in (sc for sc in y.scenarios if sc.factor == primary.name):
+            est.add_row(
+                sc.scenario,
+                str(sc.deliveries),
+                f"{sc.tons:,.0f}",
+                f"{sc.barrels:,.0f}",
+                f"{sc.total_bbl:,.0f}",
+                f"{sc.share:.1%}",
+                _d(sc.crosses_cap_on),
             )
-        console.print(dl)
+        console.print(est)
+        matrix = _table("Estimated bbl under each factor")
+        matrix.add_column("scenario", no_wrap=True)
+        for f in regime.factors:
+            matrix.add_column(f.name, no_wrap=True, justify="right")
+        by = {(sc.scenario, sc.factor): sc.barrels for sc in y.scenarios}
+        for name in dict.fromkeys(sc.scenario for sc in y.scenarios):
+            matrix.add_row(name, *(f"{by[name, f.name]:,.0f}" for f in regime.factors))
+        console.print(matrix)
+    if y.deliveries:
+        console.print(
+            "[bold]Estimated deliveries[/] (capacity = deadweight from the AIS size; the events behind each):"
+        )
+        for d in y.deliveries[:30]:
+            to = f" -> {d.receiver_mmsi}" if d.receiver_mmsi else ""
+            measured = f", measured {d.measured_t:,.0f} t from the draught change" if d.measured_t is not None else ""
+            console.print(
+                f"  {d.day} {d.kind} tanker {d.tanker_mmsi}{to} at {d.place}: {d.capacity_t:,.0f} t "
+                f"({d.capacity_basis}){measured}; events {' '.join(d.event_ids)}",
+                highlight=False,
+                soft_wrap=True,
+            )
         if len(y.deliveries) > 30:
             console.print(f"  … {len(y.deliveries) - 30} more (use --format csv for all)")
     if y.published:

@@ -7,6 +7,7 @@ from enum import StrEnum
 from pathlib import Path
 
 import typer
+from rich import box
 from rich.table import Table
 
 from ..exc import NotFound
@@ -98,34 +99,49 @@ def states(
         if code is not None:
             print_card(cards[0])
             return
-        t = Table(title=f"Member states: words beside actions (top {min(top, len(cards))} of {len(cards)} by evidence)")
-        for col in (
-            "state",
-            "votes",
-            "petroleum reported",
-            "listed there",
-            "of which nationals",
-            "desig. vessels (tankers)",
-            "STS",
-            "DPRK calls",
-            "gaps",
-            "port calls by suspects",
-        ):
-            t.add_column(col, overflow="fold")
+        t = Table(
+            title=f"Member states: words beside actions (top {min(top, len(cards))} of {len(cards)} by evidence)",
+            box=box.SIMPLE_HEAD,
+            pad_edge=False,
+            padding=0,  # the box draws one space between columns: the ten fit in 80 characters
+        )
+        t.add_column("state", no_wrap=True, max_width=22, overflow="ellipsis")
+        for col in ("votes", "oil yrs", "listed", "nat", "ves(tk)", "STS", "calls", "gaps", "ports"):
+            t.add_column(col, justify="right", no_wrap=True)
         for c in cards[:top]:
+            n = {k: sum(v.vote == k for v in c.votes) for k in ("for", "against", "abstain")}
             t.add_row(
-                f"{c.name} ({c.code})",
-                c.vote_summary(),
-                c.petroleum_text(),
+                f"{c.code} {c.name}",
+                f"{n['for']}/{n['against']}/{n['abstain']}" if c.votes else "",
+                str(len(c.petroleum_by_year()) or ""),
                 str(c.listed_there.count),
                 str(c.persons_nationality.count),
-                f"{c.designated_vessels_flag.count} ({c.designated_tankers_flag.count})",
+                f"{c.designated_vessels_flag.count}({c.designated_tankers_flag.count})",
                 str(c.sts_with_dprk_linked.count),
                 str(c.dprk_port_calls.count),
                 str(c.gaps_near_dprk.count),
                 str(c.ports_visited_by_suspects.count),
             )
         console.print(t)
+        for c in cards[:top]:
+            words = "; ".join(
+                x
+                for x in (
+                    c.vote_summary() if any(v.vote != "for" for v in c.votes) else "",
+                    c.petroleum_text() and f"petroleum notified {c.petroleum_text()}",
+                    c.workers_text(),
+                )
+                if x
+            )
+            if words:
+                console.print(f"  {c.code}: {words}", highlight=False, soft_wrap=True)
+        console.print(
+            "Columns: votes for/against/abstain on the DPRK resolutions and vetoed drafts; years with petroleum "
+            "notified; DPRK-listed persons/entities with an address or nationality there (listed), of which its "
+            "nationals (nat); designated vessels under its flag, tankers in brackets; its ships (MMSI flag) in STS "
+            "with DPRK-linked ships, DPRK port calls (calls), AIS gaps near DPRK waters; calls at its ports by such ships.",
+            highlight=False,
+        )
         console.print("Sources and ids: sanctionwatch states --state CODE, or --format json.")
         return
     fh = open(out_path(output), "w", newline="", encoding="utf-8") if output else sys.stdout

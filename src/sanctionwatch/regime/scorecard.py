@@ -129,7 +129,7 @@ class StateCard:
     def workers_text(self) -> str:
         """The state's worker reports and the estimates of DPRK workers on its territory."""
         parts = [
-            f"{w.kind} ({w.reported}): " + ", ".join(f"{k} {v}" for k, v in w.figures.items())
+            f"{w.kind} report ({w.reported}): " + (", ".join(f"{k} {v}" for k, v in w.figures.items()) or w.note)
             for w in self.worker_reports
         ]
         parts += [f"estimated {n:,} workers there as of {as_of} ({by})" for as_of, n, by, _ in self.workers_estimated]
