@@ -148,20 +148,22 @@ def print_case(cf: CaseFile) -> None:
     ev = Table(title=f"Event timeline ({cf.events.num_rows}), with the vessel's track ±6 h around each")
     for col in ("start", "type", "other", "h", "where", "event id", "track around it"):
         ev.add_column(col, overflow="fold")
-    for r in event_records(cf.events):
-        t = tracks.get(r["event_id"])
+    for row in event_records(cf.events):
+        t = tracks.get(row["event_id"])
         track = (
             (
                 f"{t.positions} pos, lat {t.lat_range[0]:.2f}–{t.lat_range[1]:.2f}, lon {t.lon_range[0]:.2f}–{t.lon_range[1]:.2f}"
                 + (f", {t.mean_speed_kn:.1f} kn mean" if t.mean_speed_kn is not None else "")
             )
-            if t and t.positions
+            if t and t.positions and t.lat_range and t.lon_range
             else "no positions"
         )
-        where = f"{r['lat']:.3f},{r['lon']:.3f}" if r["lat"] is not None else ""
+        where = f"{row['lat']:.3f},{row['lon']:.3f}" if row["lat"] is not None else ""
         # The other vessel of an encounter, whichever side of the event this vessel is on.
-        other = r["mmsi"] if r["other_mmsi"] in cf.mmsis else r["other_mmsi"]
-        ev.add_row(r["start"], r["type"], str(other or ""), f"{r['duration_h']:.1f}", where, r["event_id"], track)
+        other = row["mmsi"] if row["other_mmsi"] in cf.mmsis else row["other_mmsi"]
+        ev.add_row(
+            row["start"], row["type"], str(other or ""), f"{row['duration_h']:.1f}", where, row["event_id"], track
+        )
     console.print(ev)
     net = Table(title="Encounter network to DPRK-linked vessels (1 and 2 hops)")
     for col in ("hops", "via", "to", "why linked", "through events"):

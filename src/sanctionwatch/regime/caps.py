@@ -32,7 +32,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import numpy as np
 import pyarrow as pa
@@ -391,12 +391,12 @@ def estimate_deliveries(
     # Per tanker, in time order: a DPRK call delivers a new cargo only if the tanker could have loaded
     # one since its last delivery (a call at a foreign port, or cargo received at sea); otherwise the
     # call is more evidence for the cargo already counted.
-    timeline: dict[int, list[tuple[object, int, int]]] = defaultdict(list)
+    timeline: dict[int, list[tuple[datetime, int, int]]] = defaultdict(list)
     for k, row in enumerate(visits):
-        timeline[int(a[row])].append((starts[row], 1, k))
+        timeline[int(a[row])].append((starts[row], 1, int(k)))
     for m, got in received.items():
-        for _day, i in got:
-            timeline[m].append((starts[rows[i]], 0, i))
+        for _day, di in got:
+            timeline[m].append((starts[rows[di]], 0, di))
     for m, items in timeline.items():
         loaded, pending, last = True, None, None
         for when, what, k in sorted(items, key=lambda x: (x[0], x[1])):

@@ -41,7 +41,8 @@ def designated_identifiers(entities: Iterable[Entity]) -> tuple[set[int], set[in
     different number space from ship IMOs only by convention, so any listed IMO
     counts: a ship broadcasting a listed number is worth a look either way.
     """
-    imos, mmsis = set(), set()
+    imos: set[int] = set()
+    mmsis: set[int] = set()
     for e in entities:
         for kind, target in (("imoNumber", imos), ("mmsi", mmsis)):
             for value in e.identifier_values(kind):
