@@ -67,3 +67,12 @@ def test_demo_adds_up_the_ledger_and_the_scorecard(demo):
     assert "kp" in codes[:3] and demo.states[0].evidence_items >= demo.states[-1].evidence_items
     html = demo.report.read_text(encoding="utf-8")
     assert 'id="ledger"' in html and 'id="states"' in html and year.deliveries[0].event_ids[0] in html
+
+
+def test_demo_report_has_a_case_file_page_per_top_vessel(demo):
+    html = demo.report.read_text(encoding="utf-8")
+    section = html.split('id="case-files"')[1].split("</section>")[0]
+    top = [r for r in demo.assessment.risks if r.score > 0][:5]
+    assert section.count('<article class="case">') == len(top)
+    assert all(f"MMSI {r.mmsi}" in section for r in top)
+    assert section.count("<svg") == len(top) and "http" not in section.split("<svg")[0]

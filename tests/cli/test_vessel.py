@@ -35,3 +35,11 @@ def test_vessel_show_table_and_errors(scenario_db, capsys):
     assert main(["-q", "--db", db, "vessel", "show", "IMO 8604917"]) == 0
     out = capsys.readouterr().out
     assert "Identity history" in out and "Event timeline" in out
+
+
+def test_vessel_show_writes_a_map(scenario_db, tmp_path, capsys):
+    _, db = scenario_db
+    out = tmp_path / "case.svg"
+    assert main(["-q", "--db", db, "vessel", "show", "8604917", "--map", str(out)]) == 0
+    svg = out.read_text()
+    assert svg.startswith("<svg") and 'class="track' in svg and "<circle" in svg

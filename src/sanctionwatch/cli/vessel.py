@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 import sys
 from enum import StrEnum
+from pathlib import Path
 
 import typer
 from rich.table import Table
 
 from ..events.build import event_records
+from ..exc import NotReady
+from ..report.casefile import case_map_svg
 from ..risk.casefile import CaseFile, case_file
-from .context import console, state
+from .context import console, err_console, out_path, state
 
 vessel_app = typer.Typer(help="One vessel's case file.", no_args_is_help=True)
 
@@ -196,9 +199,16 @@ def show(
     ctx: typer.Context,
     ref: str = typer.Argument(..., help="IMO number (7 digits) or MMSI (9 digits)."),
     fmt: CaseFormat = typer.Option(CaseFormat.table, "--format", "-f", help="Output format."),
+    map_file: Path | None = typer.Option(None, "--map", help="Also write an SVG map of the track around each event."),
 ) -> None:
     """A vessel's case file: identities, list hits, events, network, ledger deliveries, track around events."""
     cf = case_file(state(ctx).store(), ref)
+    if map_file is not None:
+        svg = case_map_svg(cf)
+        if not svg:
+            raise NotReady(f"no positions or events to map for {ref}")
+        out_path(map_file).write_text(svg, encoding="utf-8")
+        err_console.print(f"Map written to {map_file}")
     if fmt is CaseFormat.json:
         json.dump(case_json(cf), sys.stdout, ensure_ascii=False, default=str)
         sys.stdout.write("\n")

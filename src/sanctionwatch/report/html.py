@@ -42,6 +42,7 @@ class ReportData:
     ledger: Sequence[str] = ()  # one headline per ledger year (regime.caps.headline)
     ledger_deliveries: Sequence[Mapping[str, object]] = ()  # estimated deliveries with their event ids
     states: Sequence[Mapping[str, object]] = ()  # scorecard records (regime.scorecard.StateCard.record)
+    cases: Sequence[Mapping[str, object]] = ()  # case-file pages of the top vessels (report.build.case_pages)
 
 
 def _tracks(positions: pa.Table, risks: Sequence[VesselRisk], max_vessels: int = 60) -> list[Track]:
@@ -217,4 +218,5 @@ def render_report(data: ReportData) -> str:
         ledger=list(data.ledger),
         ledger_deliveries=list(data.ledger_deliveries),
         states=list(data.states),
+        cases=list(data.cases),
     )

@@ -25,7 +25,7 @@ from ..store.entities import load_entities
 from ..store.events import read_events
 from ..store.positions import read_positions, read_static
 from .accounting import designated_identifiers, store_deliveries
-from .assess import assess_store
+from .assess import Assessment, assess_store
 from .score import ListHit, VesselRisk
 
 
@@ -67,6 +67,7 @@ class CaseFile:
     network: list[NetworkPath] = field(default_factory=list)
     deliveries: list[EstimatedDelivery] = field(default_factory=list)
     tracks: list[TrackSummary] = field(default_factory=list)
+    positions: pa.Table | None = None  # the vessel's positions within ``window_h`` of its events (for a map)
 
 
 def resolve_vessel(static: pa.Table, known_mmsis: np.ndarray, ref: str) -> list[int]:
@@ -176,9 +177,9 @@ def track_summaries(positions: pa.Table, events: pa.Table, mmsis: set[int], *, w
     return out
 
 
-def case_file(store: Store, ref: str, *, window_h: float = 6.0) -> CaseFile:
-    """The case file of the vessel ``ref`` (IMO or MMSI)."""
-    assessment = assess_store(store)
+def case_file(store: Store, ref: str, *, window_h: float = 6.0, assessment: Assessment | None = None) -> CaseFile:
+    """The case file of the vessel ``ref`` (IMO or MMSI); pass ``assessment`` to reuse one already made."""
+    assessment = assessment or assess_store(store)
     static = read_static(store)
     mmsis = resolve_vessel(static, assessment.vessels["mmsi"].to_numpy(), ref)
     mine = set(mmsis)
@@ -215,11 +216,13 @@ def case_file(store: Store, ref: str, *, window_h: float = 6.0) -> CaseFile:
         d for d in store_deliveries(store, entities=entities) if d.tanker_mmsi in mine or (d.receiver_mmsi in mine)
     ]
     tracks: list[TrackSummary] = []
+    positions = None
     if own.num_rows:
         first = min(own["start"].to_pylist()) - timedelta(hours=window_h)
         last = max(own["end"].to_pylist()) + timedelta(hours=window_h, seconds=1)
         positions = read_positions(store, start=first, end=last, mmsis=mmsis)
         tracks = track_summaries(positions, own, mine, window_h=window_h)
+        positions = _within(positions, own, window_h)
     return CaseFile(
         query=ref,
         mmsis=mmsis,
@@ -231,4 +234,16 @@ def case_file(store: Store, ref: str, *, window_h: float = 6.0) -> CaseFile:
         network=paths,
         deliveries=deliveries,
         tracks=tracks,
+        positions=positions,
     )
+
+
+def _within(positions: pa.Table, events: pa.Table, window_h: float) -> pa.Table:
+    """The positions lying within ``window_h`` of any of ``events`` (one vectorised interval test)."""
+    pad = int(window_h * 3_600_000_000)
+    starts = np.sort(events["start"].cast(pa.int64()).to_numpy() - pad)
+    ends = np.sort(events["end"].cast(pa.int64()).to_numpy() + pad)
+    ts = positions["ts"].cast(pa.int64()).to_numpy()
+    # Inside some interval when more intervals have started than ended by then.
+    inside = np.searchsorted(starts, ts, "right") > np.searchsorted(ends, ts, "left")
+    return positions.filter(pa.array(inside))
