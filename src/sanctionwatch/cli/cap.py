@@ -64,16 +64,8 @@ def print_year(y: YearLedger, regime: Regime, config: LedgerConfig) -> None:
     for f in regime.factors:
         console.print(f"  {f.name}: {f.basis} [dim]{f.source}[/]", highlight=False)
     for row in (row for r in y.readings for row in r.rows):
-        amount = " / ".join(
-            x
-            for x in (
-                f"{row.tons:,.0f} t" if row.tons is not None else "",
-                f"{row.barrels:,.0f} bbl" if row.barrels is not None else "",
-            )
-            if x
-        )
         console.print(
-            f"  {row.supplier} {row.period_start}..{row.period_end} {row.granularity}: {amount}  [dim]{row.source}[/]",
+            f"  {row.supplier} {row.period_start}..{row.period_end} {row.granularity}: {row.amount_text}  [dim]{row.source}[/]",
             highlight=False,
         )
     if not y.deliveries:

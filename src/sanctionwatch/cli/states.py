@@ -48,16 +48,8 @@ def print_card(c: StateCard) -> None:
             soft_wrap=True,
         )
     for r in c.petroleum_reported:
-        amount = " / ".join(
-            x
-            for x in (
-                f"{r.tons:,.0f} t" if r.tons is not None else "",
-                f"{r.barrels:,.0f} bbl" if r.barrels is not None else "",
-            )
-            if x
-        )
         console.print(
-            f"Petroleum reported {r.period_start}..{r.period_end} ({r.granularity}): {amount}  [dim]{r.source}[/]",
+            f"Petroleum reported {r.period_start}..{r.period_end} ({r.granularity}): {r.amount_text}  [dim]{r.source}[/]",
             highlight=False,
             soft_wrap=True,
         )

@@ -145,6 +145,15 @@ class ReportedDelivery:
         """The calendar year (cap period) the figure belongs to."""
         return self.period_start.year
 
+    @property
+    def amount_text(self) -> str:
+        """The figure as published: ``1,000 t``, ``8,000 bbl`` or ``1,000 t / 8,000 bbl``."""
+        parts = [
+            f"{self.tons:,.0f} t" if self.tons is not None else "",
+            f"{self.barrels:,.0f} bbl" if self.barrels is not None else "",
+        ]
+        return " / ".join(p for p in parts if p)
+
 
 @dataclass(frozen=True, slots=True)
 class WorkerReport:
