@@ -53,3 +53,26 @@ def test_demo_is_repeatable(demo, tmp_path):
     again = run_demo(tmp_path, seed=3, vessels=24, days=3)
     ids = lambda p: sorted(r["event_id"] for r in csv.DictReader(open(p, newline="")))  # noqa: E731
     assert ids(again.events_csv) == ids(demo.events_csv)
+
+
+def test_demo_adds_up_the_ledger_and_the_scorecard(demo):
+    (year,) = demo.ledger  # the scenario's week falls in one year
+    assert year.cap_bbl == 500_000
+    assert year.deliveries, "the planted DPRK port calls and STS transfers become estimated deliveries"
+    event_ids = set(demo.assessment.events["event_id"].to_pylist())
+    assert all(set(d.event_ids) <= event_ids for d in year.deliveries)
+    by_scenario = {s.scenario: s.barrels for s in year.scenarios if s.factor == demo.ledger_factor}
+    assert by_scenario["33%"] < by_scenario["50%"] < by_scenario["90%"] < by_scenario["100%"]
+    codes = [c.code for c in demo.states]
+    assert "kp" in codes[:3] and demo.states[0].evidence_items >= demo.states[-1].evidence_items
+    html = demo.report.read_text(encoding="utf-8")
+    assert 'id="ledger"' in html and 'id="states"' in html and year.deliveries[0].event_ids[0] in html
+
+
+def test_demo_report_has_a_case_file_page_per_top_vessel(demo):
+    html = demo.report.read_text(encoding="utf-8")
+    section = html.split('id="case-files"')[1].split("</section>")[0]
+    top = [r for r in demo.assessment.risks if r.score > 0][:5]
+    assert section.count('<article class="case">') == len(top)
+    assert all(f"MMSI {r.mmsi}" in section for r in top)
+    assert section.count("<svg") == len(top) and "http" not in section.split("<svg")[0]

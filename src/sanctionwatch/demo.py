@@ -16,8 +16,11 @@ from pathlib import Path
 from .ais.ingest import IngestReport, ingest_file
 from .engines.detect import run_detection
 from .lists.sample import load_sample
+from .regime.caps import YearLedger
+from .regime.scorecard import StateCard
 from .report.build import collect, write_report
 from .report.export import write_events, write_vessels
+from .risk.accounting import store_ledger, store_scorecard
 from .risk.assess import Assessment, assess_store
 from .simulate import simulate
 from .simulate.evaluate import Evaluation, evaluate
@@ -39,6 +42,9 @@ class DemoResult:
     assessment: Assessment
     evaluation: Evaluation
     timings_s: dict[str, float] = field(default_factory=dict)
+    ledger: list[YearLedger] = field(default_factory=list)  # the years the scenario's events fall in
+    states: list[StateCard] = field(default_factory=list)
+    ledger_factor: str = ""
 
 
 def run_demo(
@@ -82,6 +88,12 @@ def run_demo(
         step("screen")
         assessment = assess_store(store)
         done("screen")
+        step("accounts")
+        years = sorted({t.year for t in assessment.events["start"].to_pylist()})
+        accounts = store_ledger(store, years=years)
+        high = [r.mmsi for r in assessment.risks if r.level == "high"]
+        states = store_scorecard(store, high_risk_mmsis=high)
+        done("accounts")
         step("report")
         report = write_report(
             collect(store, assessment, title="sanctionwatch demo: simulated week, Yellow Sea and Korea Bay"),
@@ -95,4 +107,16 @@ def run_demo(
         done("report")
     evaluation = evaluate(assessment.events, scenario.truth)
     (out_dir / "evaluation.txt").write_text(evaluation.table() + "\n", encoding="utf-8")
-    return DemoResult(out_dir, report, events_csv, vessels_csv, ingest, assessment, evaluation, timings)
+    return DemoResult(
+        out_dir,
+        report,
+        events_csv,
+        vessels_csv,
+        ingest,
+        assessment,
+        evaluation,
+        timings,
+        ledger=accounts.years,
+        states=states,
+        ledger_factor=accounts.config.factor,
+    )

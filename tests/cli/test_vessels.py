@@ -13,19 +13,9 @@ SAMPLE_IMOS = {8604917, 8660313, 8691702, 7303803, 9066978, 8705539, 8122347}
 
 
 @pytest.fixture(scope="module")
-def case(tmp_path_factory):
-    from pathlib import Path
-
-    import sanctionwatch
-
-    root = tmp_path_factory.mktemp("case")
-    db = str(root / "case.duckdb")
-    sample = Path(sanctionwatch.__file__).parent / "lists" / "data" / "sample_dprk.yaml"
-    assert main(["-q", "simulate", "--output", str(root / "sim"), "--seed", "5", "--vessels", "24", "--days", "3"]) == 0
-    assert main(["-q", "--db", db, "lists", "load", "--source", "sample", str(sample)]) == 0
-    assert main(["-q", "--db", db, "ais", "ingest", str(root / "sim" / "positions.csv")]) == 0
-    assert main(["-q", "--db", db, "detect"]) == 0
-    return root, db
+def case(scenario_db):
+    """The shared scenario store of tests/cli/conftest.py (simulate, sample list, ingest, detect)."""
+    return scenario_db
 
 
 def test_vessels_csv_ranks_designated_ships_first(case, capsys):

@@ -112,4 +112,29 @@ def test_dprk_port_call_waters_and_cargo_evidence():
         100, cfg.dprk_port_visit + cfg.gap_near_dprk_waters + cfg.encounter_near_dprk_port + cfg.cargo_moved
     )
     # the counterparty shares the encounter evidence
-    assert {r.code for r in by[412000005].reasons} == {"encounter_near_dprk_port", "cargo_moved"}
+    # ... and, having met a vessel that called at a DPRK port, the link with both events on the path
+    assert {r.code for r in by[412000005].reasons} == {
+        "encounter_near_dprk_port",
+        "cargo_moved",
+        "met_dprk_port_caller",
+    }
+    link = next(r for r in by[412000005].reasons if r.code == "met_dprk_port_caller")
+    assert link.event_ids == ("e", "p")
+
+
+def test_two_hops_to_a_dprk_ship_through_the_events():
+    # 351000001 meets 412000002, which met DPRK-flagged 445000003: two hops, both encounters as evidence.
+    vs = vessels((351000001, None, "FAR", "pa"), (412000002, None, "MID", "cn"), (445000003, None, "KP", "kp"))
+    events = pa.Table.from_pylist(
+        [
+            ev("e1", "encounter", 351000001, 412000002, setting="offshore"),
+            ev("e2", "encounter", 412000002, 445000003, setting="offshore"),
+        ],
+        schema=EVENTS,
+    )
+    by = {v.mmsi: v for v in score_vessels(vs, events)}
+    hop = next(r for r in by[351000001].reasons if r.code == "network_two_hops")
+    assert hop.event_ids == ("e1", "e2") and hop.points == RiskConfig().network_two_hops
+    # The middle vessel met the DPRK ship directly: that is the one-hop rule, not two hops.
+    assert {r.code for r in by[412000002].reasons} >= {"encounter_with_listed"}
+    assert "network_two_hops" not in {r.code for r in by[412000002].reasons}

@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from ..demo import DemoResult, run_demo
+from ..regime.caps import headline
 from .context import console, err_console, state
 
 STEP_TEXT = {
@@ -16,6 +17,7 @@ STEP_TEXT = {
     "ingest": "Ingesting the AIS CSV",
     "detect": "Detecting encounters, gaps, port calls, loitering, identity changes, spoofing",
     "screen": "Screening vessels against the lists and scoring risk",
+    "accounts": "Adding up the petroleum ledger and the member-state scorecard",
     "report": "Writing report.html, events.csv, vessels.csv",
 }
 
@@ -51,6 +53,25 @@ def print_summary(result: DemoResult) -> None:
         )
     console.print(top)
     console.print("Reasons in full, with event ids: vessels.csv and the report.")
+    for y in result.ledger:
+        console.print(f"\n[bold]Petroleum ledger[/] {headline(y, result.ledger_factor)}.", highlight=False)
+    if result.states:
+        console.print(
+            "[bold]Member states with most evidence[/]: "
+            + "; ".join(
+                f"{c.name} ({c.code}): {c.evidence_items} items"
+                + (
+                    f", STS with DPRK-linked ships {c.sts_with_dprk_linked.count}"
+                    if c.sts_with_dprk_linked.count
+                    else ""
+                )
+                + (f", DPRK port calls {c.dprk_port_calls.count}" if c.dprk_port_calls.count else "")
+                + (f", votes {c.vote_summary()}" if c.votes else "")
+                for c in result.states[:5]
+            )
+            + ". Details: sanctionwatch states, sanctionwatch cap.",
+            highlight=False,
+        )
     console.print(
         f"\nWrote [bold]{result.report}[/], {result.events_csv}, {result.vessels_csv} "
         f"in {sum(result.timings_s.values()):.1f} s ("

@@ -18,7 +18,19 @@ from ..exc import SanctionwatchError
 from ..settings import AppConfig, load_config
 from .context import AppState, err_console
 
-COMMANDS: tuple[str, ...] = ("demo", "simulate", "lists", "screen", "ais", "events", "vessels", "serve")
+COMMANDS: tuple[str, ...] = (
+    "demo",
+    "simulate",
+    "lists",
+    "screen",
+    "ais",
+    "events",
+    "vessels",
+    "cap",
+    "states",
+    "vessel",
+    "serve",
+)
 
 app = typer.Typer(
     name="sanctionwatch",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -39,6 +39,10 @@ class ReportData:
     method: Sequence[tuple[str, str]] = ()
     title: str = "sanctionwatch report"
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    ledger: Sequence[str] = ()  # one headline per ledger year (regime.caps.headline)
+    ledger_deliveries: Sequence[Mapping[str, object]] = ()  # estimated deliveries with their event ids
+    states: Sequence[Mapping[str, object]] = ()  # scorecard records (regime.scorecard.StateCard.record)
+    cases: Sequence[Mapping[str, object]] = ()  # case-file pages of the top vessels (report.build.case_pages)
 
 
 def _tracks(positions: pa.Table, risks: Sequence[VesselRisk], max_vessels: int = 60) -> list[Track]:
@@ -211,4 +215,8 @@ def render_report(data: ReportData) -> str:
         events_truncated=events.num_rows > MAX_EVENT_ROWS,
         colours=EVENT_COLOURS,
         method=list(data.method),
+        ledger=list(data.ledger),
+        ledger_deliveries=list(data.ledger_deliveries),
+        states=list(data.states),
+        cases=list(data.cases),
     )

@@ -34,6 +34,12 @@ class RiskConfig:
     )
     dprk_flag: float = field(default=25.0, metadata={"help": "MMSI carries the DPRK flag (MID 445)"})
     encounter_with_listed: float = field(default=50.0, metadata={"help": "met a listed or DPRK-flagged vessel at sea"})
+    network_two_hops: float = field(
+        default=20.0, metadata={"help": "met a vessel that itself met a listed or DPRK-flagged vessel (2 hops)"}
+    )
+    met_dprk_port_caller: float = field(
+        default=25.0, metadata={"help": "met a vessel that called at a DPRK port (a likely onward carrier)"}
+    )
     dprk_port_visit: float = field(default=40.0, metadata={"help": "called at a DPRK port"})
     dprk_waters_entry: float = field(default=30.0, metadata={"help": "entered DPRK waters"})
     encounter_offshore: float = field(default=15.0, metadata={"help": "each offshore encounter (STS candidate)"})
@@ -139,12 +145,76 @@ def score_vessels(
     # Counterparties that are themselves risky by identity: listed or DPRK-flagged.
     suspect = {m for m, hs in hits_by_mmsi.items() if hs} | {m for m, f in flags.items() if f == "kp"}
 
+    network = _network(by_vessel, suspect)
     out = []
     for r in rows:
-        out.append(_score_one(r, by_vessel.get(r["mmsi"], []), hits_by_mmsi.get(r["mmsi"], []), suspect, config))
+        v = _score_one(r, by_vessel.get(r["mmsi"], []), hits_by_mmsi.get(r["mmsi"], []), suspect, config)
+        _network_reasons(v, network, config)
+        out.append(v)
     # Ties at the cap: designated vessels first, then the weight of all evidence.
     out.sort(key=lambda v: (-v.score, not v.designated, -sum(r.points for r in v.reasons), v.mmsi))
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Network:
+    """Per vessel: its encounters (counterpart, event id), who met suspects, who called at DPRK ports."""
+
+    met: dict[int, list[tuple[int, str]]]
+    met_suspect: dict[int, list[tuple[int, str]]]
+    dprk_calls: dict[int, list[str]]
+    suspect: set[int]
+
+
+def _network(by_vessel: Mapping[int, Sequence[dict]], suspect: set[int]) -> _Network:
+    met: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    calls: dict[int, list[str]] = defaultdict(list)
+    for m, evs in by_vessel.items():
+        for e in evs:
+            if e["type"] == "encounter" and e["other_mmsi"] is not None and e["other_mmsi"] != m:
+                met[m].append((e["other_mmsi"], e["event_id"]))
+            elif e["type"] == "port_visit" and e["details"].get("dprk_port"):
+                calls[m].append(e["event_id"])
+    met_suspect = {m: [(o, i) for o, i in pairs if o in suspect] for m, pairs in met.items()}
+    return _Network(met, met_suspect, calls, suspect)
+
+
+def _network_reasons(v: VesselRisk, net: _Network, cfg: RiskConfig) -> None:
+    """Add the 2-hop link to a suspect vessel and the link to a DPRK port caller, with every event on the path."""
+    direct = {o for o, _ in net.met_suspect.get(v.mmsi, [])}
+    two_hop_ids: list[str] = []
+    via: set[int] = set()
+    caller_ids: list[str] = []
+    callers: set[int] = set()
+    for other, eid in net.met.get(v.mmsi, []):
+        if other in net.suspect:
+            continue
+        onward = [(s, i) for s, i in net.met_suspect.get(other, []) if s != v.mmsi and s not in direct]
+        if onward:
+            two_hop_ids += [eid, *(i for _, i in onward)]
+            via.add(other)
+        if net.dprk_calls.get(other) and not net.dprk_calls.get(v.mmsi):
+            caller_ids += [eid, *net.dprk_calls[other]]
+            callers.add(other)
+    added = [
+        Reason(code, points, text, tuple(dict.fromkeys(ids)))
+        for code, points, text, ids, who in (
+            (
+                "network_two_hops",
+                cfg.network_two_hops,
+                "which met listed or DPRK-flagged vessel(s) (2 hops)",
+                two_hop_ids,
+                via,
+            ),
+            ("met_dprk_port_caller", cfg.met_dprk_port_caller, "which called at a DPRK port", caller_ids, callers),
+        )
+        if who
+        for text in [f"met {', '.join(map(str, sorted(who)))}, {text}"]
+    ]
+    if added:
+        v.reasons = sorted([*v.reasons, *added], key=lambda r: -r.points)
+        v.score = min(100.0, sum(r.points for r in v.reasons))
+        v.level = "high" if v.score >= cfg.high_level else "medium" if v.score >= cfg.medium_level else "low"
 
 
 def _score_one(

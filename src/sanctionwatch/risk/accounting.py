@@ -1,0 +1,116 @@
+"""From a store to the implementation accounts: the petroleum ledger and the member-state scorecard.
+
+The glue the ``cap`` and ``states`` commands, the demo and the report share. It
+reads what ingest, detection and list loading wrote and hands Arrow tables and
+entities to the pure :mod:`sanctionwatch.regime.caps` and
+:mod:`sanctionwatch.regime.scorecard`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from ..model.entity import Entity
+from ..regime.caps import EstimatedDelivery, LedgerConfig, YearLedger, estimate_deliveries, ledger
+from ..regime.reference import Regime, ReportedDelivery, load_regime, read_deliveries_csv
+from ..regime.scorecard import StateCard, scorecard
+from ..settings import load_config
+from ..store import Store
+from ..store.entities import load_entities
+from ..store.events import read_events
+from ..store.positions import read_static
+
+
+@lru_cache(maxsize=1)
+def country_names() -> dict[str, str]:
+    """ISO alpha-2 code -> the first name the lists' country table gives it (``lists/data/countries.yaml``)."""
+    raw = yaml.safe_load(resources.files("sanctionwatch.lists").joinpath("data/countries.yaml").read_text("utf-8"))
+    return {str(code): str(names[0]) for code, names in raw.items() if names}
+
+
+def designated_identifiers(entities: Iterable[Entity]) -> tuple[set[int], set[int]]:
+    """(IMO numbers, MMSIs) of every loaded list entity that carries them.
+
+    A company's IMO (UN entities quote the owner's IMO company number) is a
+    different number space from ship IMOs only by convention, so any listed IMO
+    counts: a ship broadcasting a listed number is worth a look either way.
+    """
+    imos: set[int] = set()
+    mmsis: set[int] = set()
+    for e in entities:
+        for kind, target in (("imoNumber", imos), ("mmsi", mmsis)):
+            for value in e.identifier_values(kind):
+                digits = "".join(ch for ch in value if ch.isdigit())
+                if digits:
+                    target.add(int(digits))
+    return imos, mmsis
+
+
+@dataclass
+class StoreLedger:
+    """The ledger years and the estimated deliveries they drew on."""
+
+    years: list[YearLedger]
+    deliveries: list[EstimatedDelivery]
+    regime: Regime
+    config: LedgerConfig
+
+
+def store_deliveries(
+    store: Store, *, entities: Sequence[Entity] | None = None, config: LedgerConfig | None = None
+) -> list[EstimatedDelivery]:
+    """Deliveries to the DPRK the stored events suggest (empty without events)."""
+    cfg = config or load_config(LedgerConfig)
+    ents = load_entities(store) if entities is None else entities
+    imos, mmsis = designated_identifiers(ents)
+    events = read_events(store)
+    if events.num_rows == 0:
+        return []
+    return estimate_deliveries(events, read_static(store), designated_imos=imos, designated_mmsis=mmsis, config=cfg)
+
+
+def store_ledger(
+    store: Store,
+    *,
+    years: Iterable[int] | None = None,
+    reports: Path | None = None,
+    entities: Sequence[Entity] | None = None,
+    config: LedgerConfig | None = None,
+) -> StoreLedger:
+    """The ledger for ``years`` (default: every year with a figure or a delivery), with a user's reports added."""
+    cfg = config or load_config(LedgerConfig)
+    regime = load_regime()
+    regime.factor(cfg.factor)  # an unknown factor name fails here, before any work
+    extra: tuple[ReportedDelivery, ...] = read_deliveries_csv(reports) if reports else ()
+    deliveries = store_deliveries(store, entities=entities, config=cfg)
+    years_out = ledger(regime, deliveries, years=years, reported=(*regime.deliveries, *extra), config=cfg)
+    return StoreLedger(years_out, deliveries, regime, cfg)
+
+
+def store_scorecard(
+    store: Store,
+    *,
+    entities: Sequence[Entity] | None = None,
+    high_risk_mmsis: Iterable[int] = (),
+) -> list[StateCard]:
+    """The member-state scorecard from the loaded lists, the stored events and static data."""
+    ents = load_entities(store) if entities is None else list(entities)
+    imos, mmsis = designated_identifiers(ents)
+    regime = load_regime()
+    # Names for every state the lists or flags may bring in; the regime file names the Council's members.
+    regime = replace(regime, states={**country_names(), **regime.states})
+    return scorecard(
+        regime,
+        ents,
+        read_events(store),
+        read_static(store),
+        designated_imos=imos,
+        designated_mmsis=mmsis,
+        high_risk_mmsis=high_risk_mmsis,
+    )

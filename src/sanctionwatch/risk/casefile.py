@@ -1,0 +1,249 @@
+"""A vessel's case file: identities, list hits, events, network, ledger deliveries, track around events.
+
+Built from a store for ``sanctionwatch vessel show IMO|MMSI`` (and the report).
+Every line of it points at evidence an analyst can open: list records by entity
+id, events by event id.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+from ..exc import InputError, NotFound
+from ..identifiers import imo_check_digit_ok
+from ..model.entity import Entity
+from ..regime.caps import EstimatedDelivery, linked_mmsis, vessel_particulars
+from ..regime.flags import flags_of_mmsi
+from ..store import Store
+from ..store.entities import load_entities
+from ..store.events import read_events
+from ..store.positions import read_positions, read_static
+from .accounting import designated_identifiers, store_deliveries
+from .assess import Assessment, assess_store
+from .score import ListHit, VesselRisk
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkPath:
+    """A path from the vessel to a DPRK-linked vessel through encounters (1 or 2 hops)."""
+
+    hops: int
+    via: int | None
+    target: int
+    target_reason: str
+    event_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TrackSummary:
+    """The vessel's own positions from ``window_h`` before an event to ``window_h`` after it."""
+
+    event_id: str
+    positions: int
+    first: str | None
+    last: str | None
+    lat_range: tuple[float, float] | None
+    lon_range: tuple[float, float] | None
+    mean_speed_kn: float | None
+
+
+@dataclass
+class CaseFile:
+    """Everything the store knows about one vessel (one or more MMSIs sharing an IMO)."""
+
+    query: str
+    mmsis: list[int]
+    identities: pa.Table
+    hits: list[ListHit]
+    records: list[Entity]
+    risks: list[VesselRisk]
+    events: pa.Table
+    network: list[NetworkPath] = field(default_factory=list)
+    deliveries: list[EstimatedDelivery] = field(default_factory=list)
+    tracks: list[TrackSummary] = field(default_factory=list)
+    positions: pa.Table | None = None  # the vessel's positions within ``window_h`` of its events (for a map)
+
+
+def resolve_vessel(static: pa.Table, known_mmsis: np.ndarray, ref: str) -> list[int]:
+    """MMSIs of ``ref``: a 9-digit MMSI, or a 7-digit IMO (every MMSI that broadcast it)."""
+    digits = ref.strip().upper().removeprefix("IMO").strip()
+    if not digits.isdigit():
+        raise InputError(f"{ref!r} is neither an IMO number (7 digits) nor an MMSI (9 digits)")
+    number = int(digits)
+    if len(digits) == 7:
+        imo = static["imo"].to_numpy(zero_copy_only=False)
+        found = sorted({int(m) for m in static["mmsi"].to_numpy()[imo == number]})
+        if not found:
+            valid = "" if imo_check_digit_ok(number) else " (and its check digit is wrong)"
+            raise NotFound(f"no vessel in the store broadcast IMO {number}{valid}")
+        return found
+    if len(digits) == 9:
+        if number not in set(known_mmsis.tolist()) and number not in set(static["mmsi"].to_pylist()):
+            raise NotFound(f"no vessel in the store has MMSI {number}; `sanctionwatch vessels` lists them")
+        return [number]
+    raise InputError(f"{ref!r} is neither an IMO number (7 digits) nor an MMSI (9 digits)")
+
+
+def identity_timeline(static: pa.Table) -> pa.Table:
+    """Each distinct identity (name, IMO, call sign, dimensions) of each MMSI with first and last seen, flag from MMSI."""
+    con = duckdb.connect()
+    try:
+        con.register("s", static)
+        out = con.sql(
+            """
+            SELECT mmsi, imo, nullif(trim(name), '') AS name, nullif(trim(call_sign), '') AS call_sign,
+                   max(length_m) AS length_m, max(width_m) AS width_m, max(draught_m) AS max_draught_m,
+                   min(ts) AS first_ts, max(ts) AS last_ts, count(*) AS reports
+            FROM s GROUP BY mmsi, imo, nullif(trim(name), ''), nullif(trim(call_sign), '')
+            ORDER BY first_ts, mmsi
+            """
+        ).to_arrow_table()
+    finally:
+        con.close()
+    flags = flags_of_mmsi(out["mmsi"].to_numpy())
+    return out.append_column("flag", pa.array([f or None for f in flags.tolist()], pa.string()))
+
+
+def encounter_paths(events: pa.Table, start: set[int], linked: set[int], *, max_hops: int = 2) -> list[NetworkPath]:
+    """Paths of 1 and 2 encounters from any of ``start`` to a vessel in ``linked``, with the events."""
+    enc = events.filter(pa.compute.equal(events["type"], "encounter"))
+    adj: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for a, b, eid in zip(
+        enc["mmsi"].to_pylist(), enc["other_mmsi"].to_pylist(), enc["event_id"].to_pylist(), strict=True
+    ):
+        if b is not None and a != b:
+            adj[a].append((b, eid))
+            adj[b].append((a, eid))
+    out: list[NetworkPath] = []
+    for s in sorted(start):
+        for other, eid in adj.get(s, []):
+            if other in start:
+                continue
+            if other in linked:
+                out.append(NetworkPath(1, None, other, "", (eid,)))
+            if max_hops >= 2:
+                for far, eid2 in adj.get(other, []):
+                    if far in linked and far not in start and far != other:
+                        out.append(NetworkPath(2, other, far, "", (eid, eid2)))
+    # One path per (hops, via, target): repeated meetings add their events to it.
+    merged: dict[tuple, list[str]] = {}
+    for p in out:
+        merged.setdefault((p.hops, p.via, p.target), []).extend(p.event_ids)
+    return [
+        NetworkPath(h, v, t, "", tuple(dict.fromkeys(ids)))
+        for (h, v, t), ids in sorted(merged.items(), key=lambda kv: (kv[0][0], kv[0][2], kv[0][1] or 0))
+    ]
+
+
+def track_summaries(positions: pa.Table, events: pa.Table, mmsis: set[int], *, window_h: float) -> list[TrackSummary]:
+    """Per event, the vessel's positions within ``window_h`` of it (vectorised by binary search on time)."""
+    pm = positions["mmsi"].to_numpy()
+    keep = np.isin(pm, np.array(sorted(mmsis), dtype=np.int64))
+    ts = positions["ts"].cast(pa.int64()).to_numpy()[keep]
+    order = np.argsort(ts, kind="stable")
+    ts = ts[order]
+    lat = positions["lat"].to_numpy()[keep][order]
+    lon = positions["lon"].to_numpy()[keep][order]
+    speed = positions["speed_kn"].to_numpy(zero_copy_only=False).astype(float)[keep][order]
+    pad = int(window_h * 3_600_000_000)
+    s = events["start"].cast(pa.int64()).to_numpy() - pad
+    e = events["end"].cast(pa.int64()).to_numpy() + pad
+    lo, hi = np.searchsorted(ts, s, "left"), np.searchsorted(ts, e, "right")
+    out = []
+    for k, eid in enumerate(events["event_id"].to_pylist()):
+        a, b = int(lo[k]), int(hi[k])
+        if b <= a:
+            out.append(TrackSummary(eid, 0, None, None, None, None, None))
+            continue
+        sp = speed[a:b]
+        fmt = lambda us: np.datetime64(int(us), "us").astype("datetime64[m]").astype(str) + "Z"  # noqa: E731
+        out.append(
+            TrackSummary(
+                eid,
+                b - a,
+                fmt(ts[a]),
+                fmt(ts[b - 1]),
+                (float(lat[a:b].min()), float(lat[a:b].max())),
+                (float(lon[a:b].min()), float(lon[a:b].max())),
+                float(np.nanmean(sp)) if np.isfinite(sp).any() else None,
+            )
+        )
+    return out
+
+
+def case_file(store: Store, ref: str, *, window_h: float = 6.0, assessment: Assessment | None = None) -> CaseFile:
+    """The case file of the vessel ``ref`` (IMO or MMSI); pass ``assessment`` to reuse one already made."""
+    assessment = assessment or assess_store(store)
+    static = read_static(store)
+    mmsis = resolve_vessel(static, assessment.vessels["mmsi"].to_numpy(), ref)
+    mine = set(mmsis)
+    own_static = static.filter(pa.compute.is_in(static["mmsi"], pa.array(mmsis, pa.int64())))
+    hits = [h for h in assessment.hits if h.mmsi in mine]
+    entities = load_entities(store)
+    by_id = {e.id: e for e in entities}
+    records = [by_id[h.entity_id] for h in hits if h.entity_id in by_id]
+    events = read_events(store)
+    own = events.filter(
+        pa.compute.or_(
+            pa.compute.is_in(events["mmsi"], pa.array(mmsis, pa.int64())),
+            pa.compute.is_in(events["other_mmsi"], pa.array(mmsis, pa.int64())),
+        )
+    )
+    # DPRK-linked: a list hit on its identifier, an exact listed IMO/MMSI, or the DPRK flag.
+    imos, listed_mmsis = designated_identifiers(entities)
+    everyone = np.unique(np.concatenate([assessment.vessels["mmsi"].to_numpy(), static["mmsi"].to_numpy()]))
+    linked_mask = linked_mmsis(vessel_particulars(static), everyone, imos, listed_mmsis)
+    linked = {int(m) for m in everyone[linked_mask]} | {h.mmsi for h in assessment.hits if h.by_identifier}
+    paths = encounter_paths(events, mine, linked)
+    reason = {h.mmsi: f"listed as {h.caption} ({h.source}:{h.source_id})" for h in assessment.hits if h.by_identifier}
+    paths = [
+        NetworkPath(
+            p.hops,
+            p.via,
+            p.target,
+            reason.get(p.target, "DPRK flag" if flags_of_mmsi([p.target])[0] == "kp" else "listed identifier"),
+            p.event_ids,
+        )
+        for p in paths
+    ]
+    deliveries = [
+        d for d in store_deliveries(store, entities=entities) if d.tanker_mmsi in mine or (d.receiver_mmsi in mine)
+    ]
+    tracks: list[TrackSummary] = []
+    positions = None
+    if own.num_rows:
+        first = min(own["start"].to_pylist()) - timedelta(hours=window_h)
+        last = max(own["end"].to_pylist()) + timedelta(hours=window_h, seconds=1)
+        positions = read_positions(store, start=first, end=last, mmsis=mmsis)
+        tracks = track_summaries(positions, own, mine, window_h=window_h)
+        positions = _within(positions, own, window_h)
+    return CaseFile(
+        query=ref,
+        mmsis=mmsis,
+        identities=identity_timeline(own_static),
+        hits=hits,
+        records=records,
+        risks=[r for r in assessment.risks if r.mmsi in mine],
+        events=own,
+        network=paths,
+        deliveries=deliveries,
+        tracks=tracks,
+        positions=positions,
+    )
+
+
+def _within(positions: pa.Table, events: pa.Table, window_h: float) -> pa.Table:
+    """The positions lying within ``window_h`` of any of ``events`` (one vectorised interval test)."""
+    pad = int(window_h * 3_600_000_000)
+    starts = np.sort(events["start"].cast(pa.int64()).to_numpy() - pad)
+    ends = np.sort(events["end"].cast(pa.int64()).to_numpy() + pad)
+    ts = positions["ts"].cast(pa.int64()).to_numpy()
+    # Inside some interval when more intervals have started than ended by then.
+    inside = np.searchsorted(starts, ts, "right") > np.searchsorted(ends, ts, "left")
+    return positions.filter(pa.array(inside))

@@ -1,0 +1,95 @@
+"""Case-file pieces on tiny tables: paths through encounters, the track around events, resolving a vessel."""
+
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import pyarrow as pa
+import pytest
+
+from sanctionwatch.exc import InputError, NotFound
+from sanctionwatch.model.ais import POSITIONS, STATIC
+from sanctionwatch.model.events import EVENTS
+from sanctionwatch.risk.casefile import _within, encounter_paths, resolve_vessel, track_summaries
+
+T0 = datetime(2030, 3, 1, tzinfo=UTC)
+
+
+def ev(eid, a, b, hour=0):
+    t = T0 + timedelta(hours=hour)
+    return {
+        "event_id": eid,
+        "type": "encounter",
+        "mmsi": a,
+        "other_mmsi": b,
+        "start": t,
+        "end": t + timedelta(hours=2),
+        "duration_h": 2.0,
+        "lat": 38.0,
+        "lon": 124.0,
+        "details": "{}",
+    }
+
+
+def test_paths_of_one_and_two_hops_with_their_events():
+    events = pa.Table.from_pylist(
+        [ev("e1", 1, 2), ev("e2", 2, 3), ev("e3", 4, 1), ev("e4", 1, 2, hour=30)], schema=EVENTS
+    )
+    paths = encounter_paths(events, {1}, linked={3, 4})
+    assert [(p.hops, p.via, p.target, p.event_ids) for p in paths] == [
+        (1, None, 4, ("e3",)),
+        (2, 2, 3, ("e1", "e2", "e4")),  # both meetings with 2 lead to 3 through e2
+    ]
+
+
+def test_track_summary_counts_the_positions_within_the_window():
+    ts = [T0 + timedelta(hours=h) for h in (-10, -1, 1, 3, 9)]
+    positions = pa.Table.from_pylist(
+        [
+            {
+                "mmsi": 1,
+                "ts": t,
+                "lat": 38.0 + i,
+                "lon": 124.0,
+                "speed_kn": 2.0 * i,
+                "course_deg": None,
+                "heading_deg": None,
+                "nav_status": None,
+            }
+            for i, t in enumerate(ts)
+        ],
+        schema=POSITIONS,
+    )
+    events = pa.Table.from_pylist([ev("e1", 1, 2)], schema=EVENTS)  # 00:00 to 02:00
+    (t,) = track_summaries(positions, events, {1}, window_h=2.0)
+    # -1 h, +1 h and +3 h fall within 2 h of the event; -10 h and +9 h do not.
+    assert t.positions == 3 and t.lat_range == (39.0, 41.0) and t.mean_speed_kn == pytest.approx(4.0)
+    assert _within(positions, events, 2.0).num_rows == 3
+    assert np.isclose(_within(positions, events, 12.0).num_rows, 5)
+
+
+def test_resolve_by_imo_or_mmsi():
+    static = pa.Table.from_pylist(
+        [
+            {
+                "mmsi": m,
+                "ts": T0,
+                "imo": 8604917,
+                "name": "A",
+                "call_sign": None,
+                "ship_type": 80,
+                "length_m": None,
+                "width_m": None,
+                "draught_m": None,
+                "destination": None,
+            }
+            for m in (445000001, 445000002)
+        ],
+        schema=STATIC,
+    )
+    known = np.array([445000001, 445000002, 412000003])
+    assert resolve_vessel(static, known, "IMO 8604917") == [445000001, 445000002]
+    assert resolve_vessel(static, known, "412000003") == [412000003]
+    with pytest.raises(NotFound, match="MMSI 412000004"):
+        resolve_vessel(static, known, "412000004")
+    with pytest.raises(InputError):
+        resolve_vessel(static, known, "hello")
