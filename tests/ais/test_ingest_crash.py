@@ -120,6 +120,8 @@ def test_a_kill_between_publishing_parts_and_commit_leaves_nothing_visible(sampl
 def test_a_kill_at_a_random_moment_then_a_rerun_gives_the_same_store(sample, tmp_path, seed):
     path, reference = sample
     db = tmp_path / "s.duckdb"
+    # The store exists before the kill window: a crash inside a schema migration is not covered (closing note).
+    open_store(db).close()
     marker = str(os.getpid())
     child = subprocess.Popen(
         [sys.executable, "-m", "sanctionwatch.cli.main", "-q", "--db", str(db), "ais", "ingest", str(path)],
