@@ -86,8 +86,12 @@ _MAX_UNIX_S = 7_258_118_400.0
 DECODE_BLOCK_LINES = 20_000
 
 
-def _die_with_parent() -> None:
-    """Ask Linux to end this decode worker when the ingesting process dies (even by SIGKILL)."""
+def _die_with_parent(parent_pid: int) -> None:
+    """Ask Linux to end this decode worker when the ingesting process dies (even by SIGKILL).
+
+    A parent that died while this worker was still starting sends no signal: then
+    the worker finds itself adopted and leaves at once.
+    """
     try:
         import ctypes
         import signal
@@ -96,6 +100,8 @@ def _die_with_parent() -> None:
         libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):  # not Linux: the pool still ends with a clean exit
         pass
+    if os.getppid() != parent_pid:
+        os._exit(1)
 
 
 _NO_TIME = object()  # a time was present but could not be parsed
@@ -507,7 +513,10 @@ def decode_stream(
     # spawn, not fork: the parent holds DuckDB and Arrow thread pools.
     ahead = max(in_flight, 2 * n)
     with ProcessPoolExecutor(
-        max_workers=n, mp_context=multiprocessing.get_context("spawn"), initializer=_die_with_parent
+        max_workers=n,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_die_with_parent,
+        initargs=(os.getpid(),),
     ) as pool:
         pending: deque[Future[pa.Table]] = deque()
         for first, lines in itertools.chain(first_two, blocks):
