@@ -17,8 +17,7 @@ from .ais.ingest import IngestReport, ingest_file
 from .engines.detect import run_detection
 from .evaluate import Evaluation, evaluate
 from .lists.sample import load_sample
-from .report.build import collect, write_report
-from .report.export import write_events, write_vessels
+from .report.build import collect, write_report, write_report_exports
 from .risk.assess import Assessment, assess_store
 from .simulate import simulate
 from .store import open_store
@@ -83,15 +82,11 @@ def run_demo(
         assessment = assess_store(store)
         done("screen")
         step("report")
-        report = write_report(
-            collect(store, assessment, title="sanctionwatch demo: simulated week, Yellow Sea and Korea Bay"),
-            out_dir / "report.html",
-        )
+        data = collect(store, assessment, title="sanctionwatch demo: simulated week, Yellow Sea and Korea Bay")
+        report = write_report(data, out_dir / "report.html")
         events_csv, vessels_csv = out_dir / "events.csv", out_dir / "vessels.csv"
-        with open(events_csv, "w", newline="", encoding="utf-8") as fh:
-            write_events(assessment.events, fh, "csv")
-        with open(vessels_csv, "w", newline="", encoding="utf-8") as fh:
-            write_vessels(assessment.risks, fh, "csv")
+        # events.{csv,geojson,parquet}, vessels.{csv,parquet}, cases.ftm.json beside the report
+        write_report_exports(data, out_dir)
         done("report")
     evaluation = evaluate(assessment.events, scenario.truth)
     (out_dir / "evaluation.txt").write_text(evaluation.table() + "\n", encoding="utf-8")

@@ -4,28 +4,26 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..risk.assess import Assessment
+from ..risk.assess import Assessment, identity_history
 from ..store import Store
-from ..store.entities import list_versions
+from ..store.entities import list_versions, load_entities
 from ..store.events import DetectionRun, latest_run
-from ..store.positions import read_positions
-from .html import ReportData, render_report
+from ..store.files import list_ingested_files
+from ..store.positions import read_positions, read_static
+from .export import ExportResult, write_exports
+from .html import ReportData, render_report, report_cases
+from .provenance import provenance, run_rows, settings_of
 
+# Vessels whose tracks the map draws: the riskiest with any evidence.
 MAP_VESSELS = 60
 
 
 def method_rows(run: DetectionRun | None) -> list[tuple[str, str]]:
     """The detection run behind the report and every setting it used, as (name, value) rows."""
+    rows = run_rows(run)
     if run is None:
-        return [("detection", "not run on this store yet (`sanctionwatch detect`)")]
-    rows = [
-        ("detection run", run.run_id),
-        ("run at", f"{run.run_at:%Y-%m-%d %H:%M:%S} UTC" if run.run_at else ""),
-        ("engine", run.engine),
-        ("positions read", f"{run.positions:,}"),
-    ]
-    for section, values in sorted(run.config.get("detection", {}).items()):
-        rows += [(f"{section}.{name}", str(value)) for name, value in values.items()]
+        return rows
+    rows += [(s.name, s.value) for s in settings_of(run.config.get("detection", {}))]
     if run.config.get("geofences"):
         rows.append(("user geofences", ", ".join(run.config["geofences"])))
     return rows
@@ -39,17 +37,21 @@ def collect(
 ) -> ReportData:
     """The :class:`ReportData` for a store that has been assessed."""
     top = [r.mmsi for r in assessment.risks if r.score > 0][:MAP_VESSELS]
-    positions = read_positions(store, mmsis=top) if top else read_positions(store, mmsis=[])
-    lists = [(v.source, v.version, v.record_count) for v in list_versions(store) if v.current]
+    positions = read_positions(store, mmsis=top)
+    versions = list_versions(store)
+    run = latest_run(store)
     return ReportData(
         risks=assessment.risks,
         events=assessment.events,
         positions=positions,
         list_hits=assessment.hits,
-        lists=lists,
+        lists=[(v.source, v.version, v.record_count) for v in versions if v.current],
         algorithm=assessment.algorithm,
-        method=method_rows(latest_run(store)),
+        method=method_rows(run),
         title=title,
+        identities=identity_history(read_static(store, mmsis=top)) if top else None,
+        entities=load_entities(store) if assessment.hits else (),
+        provenance=provenance(lists=versions, files=list_ingested_files(store), run=run),
     )
 
 
@@ -58,3 +60,8 @@ def write_report(data: ReportData, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(render_report(data), encoding="utf-8")
     return path
+
+
+def write_report_exports(data: ReportData, folder: Path) -> ExportResult:
+    """Write the exports of the report ``data`` into ``folder`` (see :func:`.export.write_exports`)."""
+    return write_exports(folder, data.events, data.risks, report_cases(data), data.entities)
