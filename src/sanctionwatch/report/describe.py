@@ -120,8 +120,10 @@ def detail_rows(details: Mapping[str, Any], names: VesselNames | None = None) ->
     """(label, escaped HTML value) rows for an event's details, in the detector's order."""
     rows = []
     for key, value in details.items():
-        if key in _SKIP or (key.startswith(("off_", "on_")) and key.endswith(("_lat", "_lon"))):
+        if key in _SKIP or value is None or (key.startswith(("off_", "on_")) and key.endswith(("_lat", "_lon"))):
             continue
+        if key == "area" and "area_name" in details:
+            continue  # the id says nothing the name does not
         rows.append((_LABELS.get(key, key.replace("_", " ")), format_value(key, value, names)))
     return rows
 

@@ -108,7 +108,9 @@
       e.style.visibility = 'hidden';
       var pt = map.latLngToContainerPoint(l.marker.getLatLng());
       if (pt.x < -50 || pt.y < -50 || pt.x > size.x + 50 || pt.y > size.y + 50) { return; }
-      var w = e.offsetWidth, h = e.offsetHeight || 13;
+      // Rendered size rounded up plus a pixel of air: offsetWidth rounds down fractional text widths.
+      var box = e.getBoundingClientRect();
+      var w = Math.ceil(box.width) + 2, h = Math.ceil(box.height) || 13;
       var options = [[6, -h / 2], [-6 - w, -h / 2], [-w / 2, -h - 5], [-w / 2, 5]];
       for (var i = 0; i < options.length; i++) {
         var r = { x: pt.x + options[i][0], y: pt.y + options[i][1], w: w, h: h };
@@ -143,11 +145,14 @@
     m.addTo(eventLayers[ev.layer]);
     markers[ev.id] = m;
   });
-  Object.keys(LAYER_TITLE).forEach(function (key) {
+  // Added last-first so that encounters, the events that matter most, are drawn on top.
+  var order = Object.keys(LAYER_TITLE);
+  order.slice().reverse().forEach(function (key) {
+    if (eventLayers[key] && key !== 'routine') { eventLayers[key].addTo(map); }
+  });
+  order.forEach(function (key) {
     var layer = eventLayers[key];
-    if (!layer) { return; }
-    if (key !== 'routine') { layer.addTo(map); }
-    overlays[LAYER_TITLE[key] + ' (' + layer.getLayers().length + ')'] = layer;
+    if (layer) { overlays[LAYER_TITLE[key] + ' (' + layer.getLayers().length + ')'] = layer; }
   });
 
   L.control.layers(null, overlays, { collapsed: false, position: 'topright' }).addTo(map);
