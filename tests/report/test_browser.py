@@ -85,7 +85,12 @@ def overlapping(boxes: list[dict]) -> list[tuple[str, str]]:
     out = []
     for i, a in enumerate(boxes):
         for b in boxes[i + 1 :]:
-            if a["x"] < b["x"] + b["w"] and b["x"] < a["x"] + a["w"] and a["y"] < b["y"] + b["h"] and b["y"] < a["y"] + a["h"]:
+            if (
+                a["x"] < b["x"] + b["w"]
+                and b["x"] < a["x"] + a["w"]
+                and a["y"] < b["y"] + b["h"]
+                and b["y"] < a["y"] + a["h"]
+            ):
                 out.append((a["t"], b["t"]))
     return out
 
