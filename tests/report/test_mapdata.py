@@ -30,7 +30,7 @@ def test_reports_an_hour_apart_are_solid_longer_gaps_dashed():
     lat = np.array([37.0, 37.01, 37.02, 37.2])
     lon = np.array([123.0, 123.0, 123.0, 123.0])
     assert link_kinds(ts, lat, lon, land=ISLAND).tolist() == [1, 1, 2]
-    parts = track_parts(ts, lat, lon, land=ISLAND, simplify_deg=0)
+    parts = track_parts(lat, lon, link_kinds(ts, lat, lon, land=ISLAND), simplify_deg=0)
     assert [(p.dashed, p.latlon) for p in parts] == [
         (False, [[37.0, 123.0], [37.01, 123.0], [37.02, 123.0]]),
         (True, [[37.02, 123.0], [37.2, 123.0]]),
@@ -43,7 +43,7 @@ def test_no_line_across_land_nor_at_impossible_speed():
     lat = np.array([38.5, 38.5, 38.5])
     lon = np.array([123.5, 125.5, 127.0])  # the last hop: 130 km in 10 minutes
     assert link_kinds(ts, lat, lon, land=ISLAND).tolist() == [0, 0]
-    parts = track_parts(ts, lat, lon, land=ISLAND)
+    parts = track_parts(lat, lon, link_kinds(ts, lat, lon, land=ISLAND))
     # Nothing joined: each report is a dot of its own.
     assert [p.latlon for p in parts] == [[[38.5, 123.5]], [[38.5, 125.5]], [[38.5, 127.0]]]
 
@@ -58,7 +58,7 @@ def test_straight_solid_runs_are_simplified_endpoints_kept():
     ts = np.arange(5) * (H // 6)
     lat = np.full(5, 37.0)
     lon = 123.0 + np.arange(5) * 0.01
-    (part,) = track_parts(ts, lat, lon, land=ISLAND)
+    (part,) = track_parts(lat, lon, link_kinds(ts, lat, lon, land=ISLAND))
     assert part.latlon == [[37.0, 123.0], [37.0, 123.04]]
 
 

@@ -157,23 +157,16 @@ def link_kinds(
 
 
 def track_parts(
-    ts_us: np.ndarray,
-    lat: np.ndarray,
-    lon: np.ndarray,
-    *,
-    land: shapely.Geometry | None = None,
-    join_h: float = TRACK_JOIN_H,
-    simplify_deg: float = TRACK_SIMPLIFY_DEG,
+    lat: np.ndarray, lon: np.ndarray, kinds: np.ndarray, *, simplify_deg: float = TRACK_SIMPLIFY_DEG
 ) -> list[TrackPart]:
-    """One vessel's time-sorted reports as drawable parts (see :func:`link_kinds`).
+    """One vessel's time-sorted reports as drawable parts, given how each pair is joined (:func:`link_kinds`).
 
     Runs of solid links become one polyline (simplified to ``simplify_deg``);
     each dashed link is a two-point part. A report with no drawable link on
     either side is a one-point part, so it still shows as a dot.
     """
-    kinds = link_kinds(ts_us, lat, lon, land=land, join_h=join_h)
     parts: list[TrackPart] = []
-    n = len(ts_us)
+    n = len(lat)
     i = 0
     linked = np.zeros(n, dtype=bool)
     while i < n - 1:
@@ -234,7 +227,7 @@ def track_payload(
     out = []
     for s, e in zip(starts, ends):
         r = by_mmsi[int(mmsi[s])]
-        parts = track_parts(ts[s:e], lat[s:e], lon[s:e], land=land)
+        parts = track_parts(lat[s:e], lon[s:e], link_kinds(ts[s:e], lat[s:e], lon[s:e], land=land))
         out.append(
             {
                 "mmsi": r.mmsi,
