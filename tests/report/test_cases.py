@@ -76,7 +76,14 @@ def test_cases_take_the_top_scored_vessels_with_both_sides_of_encounters():
     assert [i.name for i in cases[0].identities] == ["OLD A", "A"] and cases[1].identities == []
     assert [link.caption for link in cases[0].linked] == ["KOREA YUJONG"]
     view = case_view(cases[0], VesselNames.of([a, b, c], [1, 2]))
-    assert view["reasons"] == [{"code": "x", "points": "80", "text": "met", "event_ids": ["ev-2"]}]
+    assert view["reasons"] == [
+        {
+            "code": "x",
+            "points": "80",
+            "text": "met",
+            "events": [{"id": "ev-2", "other_label": "B (MMSI 2)", "other_href": "#vessel-2"}],
+        }
+    ]
     enc = view["timeline"][1]
     assert enc["other"] == 2 and enc["other_href"] == "#vessel-2" and enc["other_label"] == "B (MMSI 2)"
     assert view["identities"][0] == {

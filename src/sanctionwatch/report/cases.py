@@ -139,13 +139,22 @@ def build_cases(
     ]
 
 
-def _reason_view(reason: Reason) -> dict[str, Any]:
-    return {
-        "code": reason.code,
-        "points": f"{reason.points:g}",
-        "text": reason.text,
-        "event_ids": list(reason.event_ids),
-    }
+def _reason_view(
+    reason: Reason, mmsi: int, events: Mapping[str, Mapping[str, Any]], names: VesselNames
+) -> dict[str, Any]:
+    """A reason with its events, each with the other vessel by name (the reason's text names it by MMSI)."""
+    refs = []
+    for eid in reason.event_ids:
+        ev = events.get(eid)
+        other = None if ev is None else (ev["other_mmsi"] if ev["mmsi"] == mmsi else ev["mmsi"])
+        refs.append(
+            {
+                "id": eid,
+                "other_label": names.label(other) if other is not None else "",
+                "other_href": names.href(other) if other is not None else "",
+            }
+        )
+    return {"code": reason.code, "points": f"{reason.points:g}", "text": reason.text, "events": refs}
 
 
 def case_view(case: VesselCase, names: VesselNames) -> dict[str, Any]:
@@ -201,6 +210,6 @@ def case_view(case: VesselCase, names: VesselNames) -> dict[str, Any]:
             for h in r.list_hits
         ],
         "linked": case.linked,
-        "reasons": [_reason_view(x) for x in r.reasons],
+        "reasons": [_reason_view(x, r.mmsi, {e["event_id"]: e for e in case.events}, names) for x in r.reasons],
         "timeline": timeline,
     }

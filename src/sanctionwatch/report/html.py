@@ -111,15 +111,15 @@ def event_counts_by_period(events: pa.Table) -> tuple[list[str], dict[str, list[
     return periods, {t: c for t, c in counts.items() if any(c)}
 
 
-def _findings(data: ReportData, names: VesselNames) -> list[dict[str, str]]:
-    out = []
-    for r in [r for r in data.risks if r.designated]:
-        out.append(
-            {"href": names.href(r.mmsi), "label": names.label(r.mmsi), "text": "designated vessel transmitting AIS"}
-        )
-    for r in [r for r in data.risks if r.level == "high" and not r.designated][:8]:
-        out.append({"href": names.href(r.mmsi), "label": names.label(r.mmsi), "text": r.reasons_text()})
-    return out
+def _findings(data: ReportData, names: VesselNames) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """(designated vessels transmitting AIS, other high-risk vessels with their reasons), as links."""
+    designated = [{"href": names.href(r.mmsi), "label": names.label(r.mmsi)} for r in data.risks if r.designated]
+    high = [
+        {"href": names.href(r.mmsi), "label": names.label(r.mmsi), "text": r.reasons_text()}
+        for r in data.risks
+        if r.level == "high" and not r.designated
+    ][:8]
+    return designated, high
 
 
 def _event_rows(records: Sequence[dict[str, Any]], names: VesselNames) -> list[dict[str, Any]]:
@@ -203,6 +203,7 @@ def render_report(data: ReportData) -> str:
     types = Counter(r["type"] for r in records)
     periods, per_period = event_counts_by_period(data.events)
     linked = _linked_rows(cases, names)
+    designated, high = _findings(data, names)
     schemas = Counter(link["link"].schema or "unresolved" for link in linked)
     hits_chart = bar_chart_svg(
         {
@@ -240,7 +241,8 @@ def render_report(data: ReportData) -> str:
             ("AIS gaps", types.get("gap", 0)),
             ("DPRK port calls", sum(1 for r in records if r["type"] == "port_visit" and r["details"].get("dprk_port"))),
         ],
-        findings=_findings(data, names),
+        findings=high,
+        designated=designated,
         leaflet=lib,
         map_js=map_js,
         map_json=script_json(map_payload(data, records, names)),
