@@ -80,7 +80,7 @@ def test_ports_in_the_box_dprk_first_curated_labelled():
     ]
     out = port_points(ports, (115.0, 30.0, 135.0, 45.0))
     assert [p["name"] for p in out] == ["Nampo", "Busan", "Small"]
-    assert [p["label"] for p in out] == [True, True, False]
+    assert [p["curated"] for p in out] == [True, True, False]
 
 
 def test_areas_carry_kind_and_escaped_popup():

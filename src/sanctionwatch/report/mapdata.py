@@ -87,7 +87,7 @@ def area_features(areas: Sequence[Area]) -> list[dict[str, Any]]:
 
 
 def port_points(ports: Sequence[Port], bbox: tuple[float, float, float, float] | None = None) -> list[dict[str, Any]]:
-    """Ports as ``{name, lat, lon, dprk, country, label}``; ``label`` marks the curated ones (named on the map).
+    """Ports as ``{name, lat, lon, dprk, country, curated}``; the map names curated ports, others once zoomed in.
 
     With ``bbox`` (lon_min, lat_min, lon_max, lat_max) only ports inside it, so a
     report on one sea does not carry the world's ports.
@@ -103,11 +103,11 @@ def port_points(ports: Sequence[Port], bbox: tuple[float, float, float, float] |
                 "lon": round(p.lon, 4),
                 "dprk": p.dprk,
                 "country": p.country,
-                "label": p.curated,
+                "curated": p.curated,
             }
         )
     # DPRK ports first: the label placer keeps the first of two colliding labels.
-    out.sort(key=lambda p: (not p["dprk"], not p["label"], p["name"]))
+    out.sort(key=lambda p: (not p["dprk"], not p["curated"], p["name"]))
     return out
 
 

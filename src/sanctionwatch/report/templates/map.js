@@ -73,28 +73,27 @@
   tracks.addTo(map);
   overlays['Vessel tracks'] = tracks;
 
-  // Ports: a dot each; curated ports get a name, placed so that names do not overlap.
+  // Ports: a dot and a name each, names placed so that they do not overlap (placeLabels).
   var ports = L.layerGroup();
   var labels = [];
   data.ports.forEach(function (p) {
     var dot = L.circleMarker([p.lat, p.lon], {
-      radius: p.label ? 3.5 : 2, color: p.dprk ? '#900' : '#333', weight: 1, fillOpacity: 0.9,
+      radius: p.curated ? 3.5 : 2, color: p.dprk ? '#900' : '#333', weight: 1, fillOpacity: 0.9,
       fillColor: p.dprk ? '#b00' : '#fff'
     });
     dot.bindTooltip(p.name + ' (' + p.country.toUpperCase() + ')');
     dot.addTo(ports);
-    if (p.label) {
-      var text = document.createElement('span');
-      text.textContent = p.name;  // a DOM node, not HTML: the name is never parsed as markup
-      var icon = L.divIcon({ className: 'port-label' + (p.dprk ? ' dprk' : ''), html: text, iconSize: null });
-      var m = L.marker([p.lat, p.lon], { icon: icon, interactive: false, keyboard: false });
-      m.addTo(ports);
-      labels.push({ marker: m, name: p.name });
-    }
+    var text = document.createElement('span');
+    text.textContent = p.name;  // a DOM node, not HTML: the name is never parsed as markup
+    var icon = L.divIcon({ className: 'port-label' + (p.dprk ? ' dprk' : ''), html: text, iconSize: null });
+    var m = L.marker([p.lat, p.lon], { icon: icon, interactive: false, keyboard: false });
+    m.addTo(ports);
+    labels.push({ marker: m, name: p.name, curated: p.curated });
   });
   ports.addTo(map);
   overlays['Ports'] = ports;
 
+  var MINOR_LABEL_ZOOM = 8;
   function overlaps(a, b) { return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h; }
   // Greedy placement in priority order (DPRK ports first): right, left, above, below the dot,
   // else hidden. Re-run at every zoom, since what collides depends on the scale.
@@ -106,6 +105,8 @@
       var e = l.marker.getElement();
       if (!e) { return; }
       e.style.visibility = 'hidden';
+      // Curated ports are named at every zoom; the World Port Index's thousands only once zoomed in.
+      if (!l.curated && map.getZoom() < MINOR_LABEL_ZOOM) { return; }
       var pt = map.latLngToContainerPoint(l.marker.getLatLng());
       if (pt.x < -50 || pt.y < -50 || pt.x > size.x + 50 || pt.y > size.y + 50) { return; }
       // Rendered size rounded up plus a pixel of air: offsetWidth rounds down fractional text widths.
