@@ -44,8 +44,13 @@ def open_report(page, path: Path) -> tuple[list[str], list[str]]:
     refused = offline(page)
     errors = watch_errors(page)
     page.goto(path.as_uri())
-    page.wait_for_function("window.sanctionwatchMap !== undefined")
+    page.wait_for_function("window.sanctionwatchMap !== undefined && window.sanctionwatchMap.isIdle()")
     return refused, errors
+
+
+def wait_idle(page) -> None:
+    """Until no zoom or pan is under way and the port labels are placed for the view."""
+    page.wait_for_function("window.sanctionwatchMap.isIdle()")
 
 
 def map_state(page) -> dict:
@@ -143,7 +148,8 @@ def test_demo_report_korea_bay_sts_meeting_and_its_case(tmp_path, chromium_page,
             break
         page.mouse.move(*screen_point(page, planted["lat"], planted["lon"]))
         page.mouse.wheel(0, -120)
-        page.wait_for_timeout(400)
+        page.wait_for_timeout(300)
+        wait_idle(page)
     zoomed = map_state(page)
     assert zoomed["zoom"] >= start["zoom"] + 2
     assert zoomed["east"] - zoomed["west"] < (start["east"] - start["west"]) / 3

@@ -125,7 +125,10 @@
       }
     });
   }
-  map.on('zoomend moveend overlayadd', placeLabels);
+  // idle: no zoom or pan under way and the labels placed for the view (tests and scripts wait for it).
+  var idle = false;
+  map.on('zoomstart movestart', function () { idle = false; });
+  map.on('zoomend moveend overlayadd', function () { placeLabels(); idle = !map._animatingZoom; });
 
   // Events: one layer per type (routine port calls and transit-area entries apart, off at first).
   var markers = {};
@@ -160,6 +163,7 @@
   L.control.scale({ imperial: false }).addTo(map);
   if (data.bounds) { map.fitBounds(data.bounds); } else { map.setView([20, 0], 2); }
   placeLabels();
+  idle = true;
 
   var highlighted = null;
   function highlight(mmsi) {
@@ -212,5 +216,8 @@
   filter('vessel-filter', 'vessel-table');
   filter('event-filter', 'event-table');
   // For tests and for analysts at the console: the map and how to reach things on it.
-  window.sanctionwatchMap = { map: map, markers: markers, showEvent: showEvent, showVessel: showVessel, highlight: highlight };
+  window.sanctionwatchMap = {
+    map: map, markers: markers, showEvent: showEvent, showVessel: showVessel, highlight: highlight,
+    isIdle: function () { return idle; }
+  };
 })();
