@@ -107,3 +107,28 @@ def test_long_spans_count_per_month():
 def test_tick_labels_are_few_and_start_at_the_first():
     assert tick_indices(3) == [0, 1, 2]
     assert tick_indices(30) == [0, 4, 8, 12, 16, 20, 24, 28] and tick_indices(0) == []
+
+
+def test_user_geofences_get_their_own_layer(report_data, tmp_path):
+    from sanctionwatch.regime.areas import read_geofences
+
+    path = tmp_path / "mine.geojson"
+    square = [[[124.0, 38.0], [125.0, 38.0], [125.0, 39.0], [124.0, 39.0], [124.0, 38.0]]]
+    path.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {"name": "<my box>"},
+                        "geometry": {"type": "Polygon", "coordinates": square},
+                    }
+                ],
+            }
+        )
+    )
+    data = map_data(render_report(replace(report_data, areas=(), geofences=read_geofences(path))))
+    (area,) = data["areas"]
+    assert area["properties"]["kind"] == "user" and area["properties"]["name"] == "<my box>"
+    assert "&lt;my box&gt;" in area["properties"]["popup"]

@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
+from ..regime.areas import read_geofences
 from ..report.build import collect, write_report, write_report_exports
 from ..report.export import vessel_rows, write_vessels
 from ..risk.assess import Assessment, assess_store
@@ -61,6 +62,12 @@ def report(
     ctx: typer.Context,
     output: Path = typer.Option(Path("report.html"), "--output", "-o", help="HTML file to write."),
     title: str = typer.Option("sanctionwatch report", help="Report title."),
+    geofence: list[Path] = typer.Option(
+        [],
+        "--geofence",
+        "-g",
+        help="GeoJSON file of your own areas to draw on the map (as given to detect); repeatable.",
+    ),
     exports: Path | None = typer.Option(
         None,
         "--exports",
@@ -71,7 +78,8 @@ def report(
     """Write the offline analyst report (map, charts, vessel cases, list matches, events, provenance)."""
     st = state(ctx)
     store = st.store()
-    data = collect(store, _assess(store, st.settings.quiet), title=title)
+    areas = tuple(a for path in geofence for a in read_geofences(path))
+    data = collect(store, _assess(store, st.settings.quiet), title=title, geofences=areas)
     write_report(data, output)
     console.print(f"Report written to {output}")
     if exports is not None:

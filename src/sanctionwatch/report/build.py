@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
+from ..regime.areas import Area
 from ..risk.assess import Assessment, identity_history
 from ..store import Store
 from ..store.entities import list_versions, load_entities
@@ -34,8 +36,9 @@ def collect(
     assessment: Assessment,
     *,
     title: str = "sanctionwatch report",
+    geofences: Sequence[Area] = (),
 ) -> ReportData:
-    """The :class:`ReportData` for a store that has been assessed."""
+    """The :class:`ReportData` for a store that has been assessed; ``geofences`` are drawn in their own layer."""
     top = [r.mmsi for r in assessment.risks if r.score > 0][:MAP_VESSELS]
     positions = read_positions(store, mmsis=top)
     versions = list_versions(store)
@@ -52,6 +55,7 @@ def collect(
         identities=identity_history(read_static(store, mmsis=top)) if top else None,
         entities=load_entities(store) if assessment.hits else (),
         provenance=provenance(lists=versions, files=list_ingested_files(store), run=run),
+        geofences=geofences,
     )
 
 
