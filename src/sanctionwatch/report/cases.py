@@ -69,6 +69,12 @@ def linked_entities(hits: Sequence[ListHit], entities: Sequence[Entity]) -> list
     with an empty ``entity_id``.
     """
     by_id = {e.id: e for e in entities}
+    # Links pointing at each entity, indexed once: a full list has tens of thousands of entries.
+    pointing: dict[str, list[tuple[str, Entity]]] = {}
+    for e in entities:
+        for link in e.links:
+            if link.target_id:
+                pointing.setdefault(link.target_id, []).append((link.kind, e))
     out: list[LinkedEntity] = []
     seen: set[tuple[str, str]] = set()
     for hit in hits:
@@ -79,7 +85,7 @@ def linked_entities(hits: Sequence[ListHit], entities: Sequence[Entity]) -> list
             (link.kind, link.target_name, by_id.get(link.target_id) if link.target_id else None)
             for link in vessel.links
         ]
-        pairs += [(link.kind, e.caption, e) for e in entities for link in e.links if link.target_id == vessel.id]
+        pairs += [(kind, e.caption, e) for kind, e in pointing.get(vessel.id, [])]
         for relation, name, target in pairs:
             key = (hit.entity_id, target.id if target else name)
             if key in seen:
