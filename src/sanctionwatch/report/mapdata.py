@@ -59,9 +59,16 @@ def map_land() -> shapely.Geometry:
 
 
 def land_geojson(land: shapely.Geometry | None = None) -> dict[str, Any]:
-    """Land as a GeoJSON geometry ([lon, lat]), rounded to 0.0001 degree (~10 m)."""
-    geom = map_land() if land is None else land
-    return json.loads(shapely.to_geojson(shapely.set_precision(geom, 0.0001)))
+    """Land as a GeoJSON geometry ([lon, lat]), rounded to 0.0001 degree (~10 m); :func:`map_land` by default."""
+    if land is None:
+        return json.loads(_map_land_geojson())
+    return json.loads(shapely.to_geojson(shapely.set_precision(land, 0.0001)))
+
+
+@lru_cache(maxsize=1)
+def _map_land_geojson() -> str:
+    # The same for every report: built once per process (the API serves many).
+    return str(shapely.to_geojson(shapely.set_precision(map_land(), 0.0001)))
 
 
 def area_features(areas: Sequence[Area]) -> list[dict[str, Any]]:
@@ -185,7 +192,7 @@ def track_parts(
         sl = slice(i, j + 1)
         la, lo = lat[sl], lon[sl]
         if simplify_deg > 0 and j - i >= 2:
-            line = shapely.simplify(shapely.linestrings(np.c_[lo, la]), simplify_deg)
+            line = shapely.simplify(shapely.linestrings(np.c_[lo, la]), simplify_deg, preserve_topology=False)
             c = shapely.get_coordinates(line)
             lo, la = c[:, 0], c[:, 1]
         parts.append(TrackPart(False, _latlon(la, lo)))
