@@ -107,6 +107,10 @@ def test_small_report_renders_offline(tmp_path, chromium_page, report_data):
     assert page.title().startswith("sanctionwatch")
     assert land_ink(page) > 1000
     assert page.locator("path.event-marker").count() == 1
+    # clicking a vessel's row highlights its track on the map (drawn black and thick)
+    assert page.locator('.leaflet-overlay-pane path[stroke="#000"]').count() == 0
+    page.locator('#vessel-table tr[data-mmsi="445000001"] td').first.click()
+    assert page.locator('.leaflet-overlay-pane path[stroke="#000"]').count() >= 1
     # the filter hides rows that do not match
     page.fill("#vessel-filter", "no such vessel")
     assert page.locator("#vessel-table tbody tr:visible").count() == 0
