@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pyarrow as pa
@@ -142,7 +142,7 @@ def link_kinds(
     n = len(ts_us)
     if n < 2:
         return np.zeros(0, dtype=np.int8)
-    dt_h = np.diff(ts_us.astype(np.int64)) / US_PER_HOUR
+    dt_h = np.asarray(np.diff(ts_us.astype(np.int64)), dtype=np.float64) / US_PER_HOUR
     dist_m = haversine_m(lat[:-1], lon[:-1], lat[1:], lon[1:])
     speed_kn = np.where(dt_h > 0, dist_m / 1852.0 / np.maximum(dt_h, 1e-9), 0.0)
     kinds = np.where(dt_h <= join_h, 1, 2).astype(np.int8)
@@ -204,7 +204,8 @@ def track_parts(
 
 
 def _latlon(lat: np.ndarray, lon: np.ndarray) -> list[list[float]]:
-    return np.round(np.c_[lat, lon], 4).tolist()
+    # ndarray.tolist() is typed loosely; a 2-D array gives a list of [lat, lon] lists.
+    return cast(list[list[float]], np.round(np.c_[lat, lon], 4).tolist())
 
 
 def track_payload(
@@ -245,7 +246,7 @@ def track_payload(
             }
         )
     order = {"low": 0, "medium": 1, "high": 2}
-    out.sort(key=lambda t: order.get(t["level"], 0))
+    out.sort(key=lambda t: order.get(str(t["level"]), 0))
     return out
 
 
