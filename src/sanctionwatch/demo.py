@@ -18,8 +18,7 @@ from .engines.detect import run_detection
 from .lists.sample import load_sample
 from .regime.caps import YearLedger
 from .regime.scorecard import StateCard
-from .report.build import collect, write_report
-from .report.export import write_events, write_vessels
+from .report.build import collect, write_report, write_report_exports
 from .risk.accounting import store_ledger, store_scorecard
 from .risk.assess import Assessment, assess_store
 from .simulate import simulate
@@ -95,15 +94,11 @@ def run_demo(
         states = store_scorecard(store, high_risk_mmsis=high)
         done("accounts")
         step("report")
-        report = write_report(
-            collect(store, assessment, title="sanctionwatch demo: simulated week, Yellow Sea and Korea Bay"),
-            out_dir / "report.html",
-        )
+        data = collect(store, assessment, title="sanctionwatch demo: simulated week, Yellow Sea and Korea Bay")
+        report = write_report(data, out_dir / "report.html")
         events_csv, vessels_csv = out_dir / "events.csv", out_dir / "vessels.csv"
-        with open(events_csv, "w", newline="", encoding="utf-8") as fh:
-            write_events(assessment.events, fh, "csv")
-        with open(vessels_csv, "w", newline="", encoding="utf-8") as fh:
-            write_vessels(assessment.risks, fh, "csv")
+        # events.{csv,geojson,parquet}, vessels.{csv,parquet}, cases.ftm.json beside the report
+        write_report_exports(data, out_dir)
         done("report")
     evaluation = evaluate(assessment.events, scenario.truth)
     (out_dir / "evaluation.txt").write_text(evaluation.table() + "\n", encoding="utf-8")

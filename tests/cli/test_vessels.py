@@ -37,3 +37,20 @@ def test_report_command_writes_the_html(case, tmp_path, capsys):
     assert main(["-q", "--db", db, "report", "--output", str(out)]) == 0
     html = out.read_text(encoding="utf-8")
     assert "<svg" in html and "Vessels by risk" in html and "designated vessels transmitting ais" in html.lower()
+
+
+def test_report_command_writes_the_exports_beside_it(case, tmp_path, capsys):
+    _, db = case
+    exports = tmp_path / "exports"
+    assert main(["-q", "--db", db, "report", "--output", str(tmp_path / "r.html"), "--exports", str(exports)]) == 0
+    names = {p.name for p in exports.iterdir()}
+    assert names == {
+        "events.geojson", "events.csv", "events.parquet", "vessels.csv", "vessels.parquet", "cases.ftm.json"
+    }  # fmt: skip
+    with open(exports / "vessels.csv", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    with open(exports / "events.csv", newline="") as fh:
+        event_ids = {r["event_id"] for r in csv.DictReader(fh)}
+    cited = {e for r in rows for e in r["event_ids"].split()}
+    assert cited and cited <= event_ids  # every event a vessel's reasons cite is in the events export
+    assert "cases.ftm.json" in capsys.readouterr().out

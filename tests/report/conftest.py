@@ -64,3 +64,11 @@ def report_data():
         method=[("encounter max distance", "500 m")],
         generated_at=T0,
     )
+
+
+@pytest.fixture(scope="session")
+def demo_report(tmp_path_factory):
+    """The default ``sanctionwatch demo`` run once (report.html, exports, the scenario's truth.json beside it)."""
+    from sanctionwatch.demo import run_demo
+
+    return run_demo(tmp_path_factory.mktemp("demo-report"))

@@ -1,18 +1,56 @@
+import json
 import re
+from dataclasses import replace
+from datetime import timedelta
 from html.parser import HTMLParser
 
-from sanctionwatch.report.html import render_report
+import pyarrow as pa
+
+from sanctionwatch.model.events import EVENTS
+from sanctionwatch.report.html import ReportSection, event_counts_by_period, render_report, script_json
+from sanctionwatch.report.provenance import provenance
+from sanctionwatch.report.svg import tick_indices, timeline_svg
+from sanctionwatch.risk.score import score_vessels
+
+from .conftest import T0
+
+
+def map_data(html: str) -> dict:
+    raw = re.search(r'<script type="application/json" id="map-data">(.*?)</script>', html, re.S).group(1)
+    return json.loads(raw)
 
 
 def test_report_is_self_contained_and_escaped(report_data):
     html = render_report(report_data)
     HTMLParser().feed(html)  # parses
-    assert "<svg" in html and "YU JONG 2" in html and "ev-1" in html
-    # offline: no external resources
-    assert not re.search(r'(src|href)="https?://', html)
+    assert "YU JONG 2" in html and "ev-1" in html
+    # offline: no external resources in the markup (the inlined Leaflet source mentions its home page in a
+    # string it would show as attribution, switched off; the browser test catches any real request)
+    markup = re.sub(r"<script>.*?</script>", "", html, flags=re.S)
+    assert not re.search(r'(src|href)=["\']?https?://', markup)
+    assert "L.map(" in html and ".leaflet-container" in html
     # details are escaped, not executed
     assert "<script>alert(1)</script>" not in html
     assert 'data-mmsi="445000001"' in html
+    data = map_data(html)
+    assert [e["id"] for e in data["events"]] == ["ev-1"] and data["tracks"][0]["mmsi"] == 445000001
+    assert data["bounds"][0][0] < 38.5 < data["bounds"][1][0]
+    assert 'id="vessel-445000001"' in html  # the vessel's section
+    assert 'href="#event-ev-1"' in html  # the reason's event links to its row
+
+
+def test_a_vessel_named_like_a_script_stays_text_in_html_and_json(report_data):
+    evil = "</script><img src=x onerror=alert(1)>"
+    vessels = pa.table(
+        {"mmsi": [445000001, 351000002], "imo": [8604917, None], "name": [evil, "STAR"], "flag": ["kp", "pa"]}
+    )
+    risks = score_vessels(vessels, report_data.events, report_data.list_hits)
+    html = render_report(replace(report_data, risks=risks))
+    assert evil not in html and "<img src=x" not in html
+    data = map_data(html)  # the JSON still parses, with the name intact
+    assert data["tracks"][0]["name"] == evil
+    assert evil not in data["events"][0]["popup"] and "&lt;/script&gt;" in data["events"][0]["popup"]
+    assert script_json({"a": "</script><!--&\u2028"}) == '{"a":"\\u003c/script\\u003e\\u003c!--\\u0026\\u2028"}'
 
 
 def test_report_id_is_stable_for_same_content(report_data):
@@ -20,3 +58,77 @@ def test_report_id_is_stable_for_same_content(report_data):
     b = render_report(report_data)
     rid = re.search(r'name="report-id" content="([^"]+)"', a).group(1)
     assert rid in b
+
+
+def test_extra_sections_and_provenance_render(report_data):
+    extra = ReportSection("cap-ledger", "Petroleum cap ledger", "<svg class='cap'></svg>")
+    html = render_report(replace(report_data, sections=[extra], provenance=provenance()))
+    assert "<section id=\"cap-ledger\"><h2>Petroleum cap ledger</h2><svg class='cap'></svg></section>" in html
+    assert 'href="#cap-ledger"' in html and "not run on this store yet" in html
+
+
+def _events(days):
+    return pa.Table.from_pylist(
+        [
+            {
+                "event_id": f"ev-{i}",
+                "type": t,
+                "mmsi": 1,
+                "other_mmsi": None,
+                "start": T0 + timedelta(days=d),
+                "end": T0 + timedelta(days=d, hours=1),
+                "duration_h": 1.0,
+                "lat": None,
+                "lon": None,
+                "details": "{}",
+            }
+            for i, (d, t) in enumerate(days)
+        ],
+        schema=EVENTS,
+    )
+
+
+def test_events_per_day_cover_every_day_with_years():
+    periods, counts = event_counts_by_period(_events([(0, "gap"), (0, "gap"), (2, "encounter")]))
+    assert periods == ["2025-01-06", "2025-01-07", "2025-01-08"]
+    assert counts == {"encounter": [0, 0, 1], "gap": [2, 0, 0]}
+    svg = timeline_svg(periods, counts, title="Events per day")
+    assert "2025-01-06" in svg and "2025-01-08" in svg  # full dates, years included
+    assert svg.count('class="legend-item"') == 2 and ">encounter</text>" in svg and ">gap</text>" in svg
+
+
+def test_long_spans_count_per_month():
+    periods, counts = event_counts_by_period(_events([(0, "gap"), (400, "gap")]))
+    assert periods[0] == "2025-01" and periods[-1] == "2026-02" and len(periods) == 14
+    assert counts["gap"][0] == 1 and counts["gap"][-1] == 1 and sum(counts["gap"]) == 2
+    assert event_counts_by_period(_events([])) == ([], {})
+
+
+def test_tick_labels_are_few_and_start_at_the_first():
+    assert tick_indices(3) == [0, 1, 2]
+    assert tick_indices(30) == [0, 4, 8, 12, 16, 20, 24, 28] and tick_indices(0) == []
+
+
+def test_user_geofences_get_their_own_layer(report_data, tmp_path):
+    from sanctionwatch.regime.areas import read_geofences
+
+    path = tmp_path / "mine.geojson"
+    square = [[[124.0, 38.0], [125.0, 38.0], [125.0, 39.0], [124.0, 39.0], [124.0, 38.0]]]
+    path.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {"name": "<my box>"},
+                        "geometry": {"type": "Polygon", "coordinates": square},
+                    }
+                ],
+            }
+        )
+    )
+    data = map_data(render_report(replace(report_data, areas=(), geofences=read_geofences(path))))
+    (area,) = data["areas"]
+    assert area["properties"]["kind"] == "user" and area["properties"]["name"] == "<my box>"
+    assert "&lt;my box&gt;" in area["properties"]["popup"]

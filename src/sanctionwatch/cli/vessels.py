@@ -9,7 +9,8 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from ..report.build import collect, write_report
+from ..regime.areas import read_geofences
+from ..report.build import collect, write_report, write_report_exports
 from ..report.export import vessel_rows, write_vessels
 from ..risk.assess import Assessment, assess_store
 from ..store import Store
@@ -61,13 +62,32 @@ def report(
     ctx: typer.Context,
     output: Path = typer.Option(Path("report.html"), "--output", "-o", help="HTML file to write."),
     title: str = typer.Option("sanctionwatch report", help="Report title."),
+    geofence: list[Path] = typer.Option(
+        [],
+        "--geofence",
+        "-g",
+        help="GeoJSON file of your own areas to draw on the map (as given to detect); repeatable.",
+    ),
+    exports: Path | None = typer.Option(
+        None,
+        "--exports",
+        help="Also write the exports into this folder: events (GeoJSON, CSV, Parquet), vessels (CSV, Parquet), "
+        "cases as FollowTheMoney JSON lines (needs the [ftm] extra).",
+    ),
 ) -> None:
-    """Write the offline analyst report (map, charts, ranked vessels, list matches, events)."""
+    """Write the offline analyst report (map, charts, vessel cases, list matches, events, provenance)."""
     st = state(ctx)
     store = st.store()
-    data = collect(store, _assess(store, st.settings.quiet), title=title)
+    areas = tuple(a for path in geofence for a in read_geofences(path))
+    data = collect(store, _assess(store, st.settings.quiet), title=title, geofences=areas)
     write_report(data, output)
     console.print(f"Report written to {output}")
+    if exports is not None:
+        result = write_report_exports(data, exports)
+        for name, n in result.written.items():
+            console.print(f"  {exports / name}: {n:,} records")
+        for name, why in result.skipped.items():
+            console.print(f"  {name} skipped: {why}")
 
 
 def register(app: typer.Typer) -> None:

@@ -120,6 +120,15 @@ def to_ftm(entity: Entity) -> tuple[list[dict[str, Any]], int]:
     return [p.to_dict() for p in out], unresolved
 
 
+def clean_ftm(data: dict[str, Any]) -> dict[str, Any]:
+    """An FtM entity dict (``id``, ``schema``, ``properties``) cleaned by followthemoney's own types.
+
+    For entities built outside the list adapters (the report's AIS vessels and
+    events), so they leave in the form OpenSanctions tools read back.
+    """
+    return dict(_model().get_proxy(data, cleaned=False).to_dict())
+
+
 def export_ftm(entities: Iterable[Entity], out: IO[str]) -> ExportResult:
     """Write records as FtM JSON lines to ``out``."""
     records = written = unresolved = 0

@@ -6,7 +6,7 @@ import numpy as np
 
 from ..regime.geography import load_land, load_ports
 from ..risk.casefile import CaseFile
-from .svg import MapPoint, Projection, Track, fit_bbox, map_svg
+from .svgmap import MapPoint, Projection, Track, fit_bbox, map_svg
 
 
 def case_map_svg(cf: CaseFile) -> str:

@@ -1,12 +1,21 @@
-"""Render the analyst report: one self-contained HTML file (inline SVG, CSS and JS)."""
+"""Render the analyst report: one self-contained HTML file (Leaflet, map data, SVG charts, CSS inlined).
+
+Nothing in the file refers to the network: the map library comes from the
+installed ``xstatic-leaflet`` package (:mod:`.assets`), the coastline from the
+package's reference data, and the data as JSON inside the page. Text from data is
+escaped by Jinja's autoescaping; JSON inside ``<script>`` is written with ``<``,
+``>`` and ``&`` as ``\\u`` escapes, so a vessel called ``</script>`` stays text.
+"""
 
 from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from importlib import resources
+from typing import Any
 
 import jinja2
 import numpy as np
@@ -14,16 +23,35 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .. import __version__
+from ..events.build import event_records
 from ..ids import content_id
+from ..model.entity import Entity
 from ..model.events import EVENT_TYPES
-from ..regime.geography import load_land, load_ports
+from ..regime.areas import Area, load_areas
+from ..regime.geography import load_ports
 from ..risk.score import MODEL as RISK_MODEL
 from ..risk.score import ListHit, VesselRisk
-from .svg import EVENT_COLOURS, MapPoint, Projection, Track, bar_chart_svg, fit_bbox, map_svg, timeline_svg
+from .assets import leaflet
+from .cases import VesselCase, build_cases, case_view
+from .describe import VesselNames, detail_rows, duration_text, event_summary
+from .mapdata import area_features, data_bounds, event_markers, land_geojson, port_points, track_payload
+from .provenance import Provenance
+from .svg import EVENT_COLOURS, bar_chart_svg, timeline_svg
 
 MAX_EVENT_ROWS = 2000
-MAX_MAP_EVENTS = 1500
-TRACK_POINTS_PER_VESSEL = 400
+# More days than this in the events-per-day chart and it counts per month instead.
+MAX_DAY_BARS = 120
+# Ports are carried for the data's area plus this margin (degrees), not the whole world's.
+PORT_MARGIN_DEG = 3.0
+
+
+@dataclass(frozen=True, slots=True)
+class ReportSection:
+    """A section another part of the project adds to the report (cap ledger, scorecard...): ``html`` is trusted."""
+
+    id: str
+    title: str
+    html: str
 
 
 @dataclass
@@ -39,184 +67,209 @@ class ReportData:
     method: Sequence[tuple[str, str]] = ()
     title: str = "sanctionwatch report"
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
-    ledger: Sequence[str] = ()  # one headline per ledger year (regime.caps.headline)
-    ledger_deliveries: Sequence[Mapping[str, object]] = ()  # estimated deliveries with their event ids
-    states: Sequence[Mapping[str, object]] = ()  # scorecard records (regime.scorecard.StateCard.record)
-    cases: Sequence[Mapping[str, object]] = ()  # case-file pages of the top vessels (report.build.case_pages)
+    identities: pa.Table | None = None  # risk.assess.identity_history: names and IMOs each MMSI broadcast
+    entities: Sequence[Entity] = ()  # loaded list entities, for the people and companies linked to vessels
+    cases: Sequence[VesselCase] | None = None  # vessel sections; None: built from the above (cases.build_cases)
+    sections: Sequence[ReportSection] = ()  # extra sections, after the vessel sections
+    provenance: Provenance | None = None
+    areas: Sequence[Area] | None = None  # reference areas drawn; None: the shipped ones (regime.areas)
+    geofences: Sequence[Area] = ()  # users' own areas, their own layer
 
 
-def _tracks(positions: pa.Table, risks: Sequence[VesselRisk], max_vessels: int = 60) -> list[Track]:
-    """Downsampled tracks of the riskiest vessels (every k-th position, vectorised per vessel)."""
-    if positions.num_rows == 0:
-        return []
-    chosen = [r for r in risks if r.score > 0][:max_vessels]
-    if not chosen:
-        return []
-    level = {r.mmsi: r.level for r in chosen}
-    label = {r.mmsi: f"{r.name or '?'} (MMSI {r.mmsi}), risk {r.score:.0f}" for r in chosen}
-    sub = positions.filter(pc.is_in(positions["mmsi"], pa.array(list(level), pa.int64())))
-    sub = sub.sort_by([("mmsi", "ascending"), ("ts", "ascending")])
-    mmsi = sub["mmsi"].to_numpy()
-    lat = sub["lat"].to_numpy()
-    lon = sub["lon"].to_numpy()
-    starts = np.flatnonzero(np.r_[True, mmsi[1:] != mmsi[:-1]])
-    ends = np.r_[starts[1:], len(mmsi)]
-    out = []
-    for s, e in zip(starts, ends):
-        step = max((e - s) // TRACK_POINTS_PER_VESSEL, 1)
-        idx = np.arange(s, e, step)
-        m = int(mmsi[s])
-        out.append(Track(m, label[m], level[m], lat[idx], lon[idx]))
-    # Low-risk first so high-risk tracks are drawn on top.
-    order = {"low": 0, "medium": 1, "high": 2}
-    out.sort(key=lambda t: order.get(t.level, 0))
-    return out
+def script_json(value: Any) -> str:
+    """``value`` as JSON safe to put inside ``<script>``: no ``</script>``, ``<!--`` or line separators survive."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    for ch, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(ch, esc)
+    return text
 
 
-def _event_rows(events: pa.Table) -> list[dict]:
-    rows = events.sort_by([("start", "ascending")]).slice(0, MAX_EVENT_ROWS).to_pylist()
-    for r in rows:
-        r["start"] = r["start"].strftime("%Y-%m-%d %H:%M")
+def event_counts_by_period(events: pa.Table) -> tuple[list[str], dict[str, list[int]]]:
+    """Event counts per day (``YYYY-MM-DD``, every day of the span, empty ones too) by type.
+
+    Spans longer than :data:`MAX_DAY_BARS` days are counted per month (``YYYY-MM``).
+    Types with no event are left out.
+    """
+    if events.num_rows == 0:
+        return [], {}
+    days = [d.date() for d in events["start"].to_pylist()]
+    first, last = min(days), max(days)
+    if (last - first).days < MAX_DAY_BARS:
+        periods = [(first + timedelta(days=i)).isoformat() for i in range((last - first).days + 1)]
+        keys = [d.isoformat() for d in days]
+    else:
+        months = []
+        y, m = first.year, first.month
+        while (y, m) <= (last.year, last.month):
+            months.append(f"{y:04d}-{m:02d}")
+            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+        periods, keys = months, [f"{d.year:04d}-{d.month:02d}" for d in days]
+    pos = {p: i for i, p in enumerate(periods)}
+    counts: dict[str, list[int]] = {t: [0] * len(periods) for t in EVENT_TYPES}
+    for k, t in zip(keys, events["type"].to_pylist()):
+        counts.setdefault(t, [0] * len(periods))[pos[k]] += 1
+    return periods, {t: c for t, c in counts.items() if any(c)}
+
+
+def _findings(data: ReportData, names: VesselNames) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """(designated vessels transmitting AIS, other high-risk vessels with their reasons), as links."""
+    designated = [{"href": names.href(r.mmsi), "label": names.label(r.mmsi)} for r in data.risks if r.designated]
+    high = [
+        {"href": names.href(r.mmsi), "label": names.label(r.mmsi), "text": r.reasons_text()}
+        for r in data.risks
+        if r.level == "high" and not r.designated
+    ][:8]
+    return designated, high
+
+
+def _event_rows(records: Sequence[dict[str, Any]], names: VesselNames) -> list[dict[str, Any]]:
+    rows = []
+    for r in sorted(records, key=lambda r: r["start"])[:MAX_EVENT_ROWS]:
+        rows.append(
+            {
+                "event_id": r["event_id"],
+                "type": r["type"],
+                "summary": event_summary(r),
+                "mmsi": r["mmsi"],
+                "vessel": names.label(r["mmsi"]),
+                "vessel_href": names.href(r["mmsi"]),
+                "other": r["other_mmsi"],
+                "other_label": names.label(r["other_mmsi"]) if r["other_mmsi"] is not None else "",
+                "other_href": names.href(r["other_mmsi"]) if r["other_mmsi"] is not None else "",
+                "start": str(r["start"]).replace("T", " ").rstrip("Z"),
+                "duration": duration_text(float(r["duration_h"])),
+                "lat": r["lat"],
+                "lon": r["lon"],
+                "details": detail_rows(r["details"], names),
+            }
+        )
     return rows
 
 
-def _daily_counts(events: pa.Table) -> tuple[list[str], dict[str, list[int]]]:
-    if events.num_rows == 0:
-        return [], {}
-    days = pc.strftime(events["start"], format="%Y-%m-%d").to_pylist()
-    all_days = sorted(set(days))
-    pos = {d: i for i, d in enumerate(all_days)}
-    counts: dict[str, list[int]] = {t: [0] * len(all_days) for t in EVENT_TYPES}
-    for d, t in zip(days, events["type"].to_pylist()):
-        counts[t][pos[d]] += 1
-    return all_days, {t: c for t, c in counts.items() if any(c)}
+def _period(positions: pa.Table, events: pa.Table) -> str:
+    if positions.num_rows:
+        t0, t1 = pc.min_max(positions["ts"]).values()
+        return f"positions {t0.as_py():%Y-%m-%d %H:%M} to {t1.as_py():%Y-%m-%d %H:%M} UTC"
+    if events.num_rows:
+        return f"events {pc.min(events['start']).as_py():%Y-%m-%d} to {pc.max(events['end']).as_py():%Y-%m-%d}"
+    return "no positions"
 
 
-def _on_map(event: dict) -> bool:
-    """Behaviour events go on the map; routine port calls and transit-area entries would bury them."""
-    if event["lat"] is None:
-        return False
-    details = json.loads(event["details"] or "{}")
-    if event["type"] == "port_visit":
-        return bool(details.get("dprk_port"))
-    if event["type"] == "geofence":
-        return details.get("area_kind") == "dprk_waters"
-    return True
+def map_payload(data: ReportData, records: Sequence[dict[str, Any]], names: VesselNames) -> dict[str, Any]:
+    """The map's JSON: ``bounds`` ([[s, w], [n, e]] around the data), ``land``, ``areas``, ``ports``, ``tracks``, ``events``."""
+    lat = [r["lat"] for r in records if r["lat"] is not None]
+    lon = [r["lon"] for r in records if r["lon"] is not None]
+    if data.positions.num_rows:
+        lat = np.r_[data.positions["lat"].to_numpy(), lat]
+        lon = np.r_[data.positions["lon"].to_numpy(), lon]
+    bounds = data_bounds(np.asarray(lat, dtype=float), np.asarray(lon, dtype=float))
+    bbox = None
+    if bounds:
+        (s, w), (n, e) = bounds
+        bbox = (w - PORT_MARGIN_DEG, s - PORT_MARGIN_DEG, e + PORT_MARGIN_DEG, n + PORT_MARGIN_DEG)
+    areas = list(load_areas() if data.areas is None else data.areas) + list(data.geofences)
+    return {
+        "bounds": bounds,
+        "land": land_geojson(),
+        "areas": area_features(areas),
+        "ports": port_points(load_ports(), bbox),
+        "tracks": track_payload(data.positions, data.risks, sections=set(names.sections)),
+        "events": event_markers(records, names),
+        "colours": EVENT_COLOURS,
+    }
 
 
-def _findings(data: ReportData) -> list[str]:
-    out = []
-    designated = [r for r in data.risks if r.designated]
-    if designated:
-        out.append("Designated vessels transmitting AIS: " + ", ".join(f"{r.name} (MMSI {r.mmsi})" for r in designated))
-    for r in [r for r in data.risks if r.level == "high" and not r.designated][:5]:
-        out.append(f"{r.name or 'Unknown'} (MMSI {r.mmsi}): {r.reasons_text()}")
-    return out
+def _linked_rows(cases: Sequence[VesselCase], names: VesselNames) -> list[dict[str, Any]]:
+    rows = []
+    for case in cases:
+        for link in case.linked:
+            rows.append({"vessel": names.label(case.risk.mmsi), "href": names.href(case.risk.mmsi), "link": link})
+    return rows
+
+
+def report_cases(data: ReportData, records: Sequence[dict[str, Any]] | None = None) -> list[VesselCase]:
+    """The vessel cases of a report: ``data.cases`` when given, else built from the assessment (``build_cases``)."""
+    if data.cases is not None:
+        return list(data.cases)
+    records = list(event_records(data.events)) if records is None else records
+    return build_cases(data.risks, records, data.identities, data.entities)
 
 
 def render_report(data: ReportData) -> str:
     """The report as one HTML string that needs no network to display."""
-    events = data.events
-    types = Counter(events["type"].to_pylist())
-    lat = (
-        np.concatenate([data.positions["lat"].to_numpy(), events["lat"].drop_null().to_numpy()])
-        if data.positions.num_rows
-        else events["lat"].drop_null().to_numpy()
-    )
-    lon = (
-        np.concatenate([data.positions["lon"].to_numpy(), events["lon"].drop_null().to_numpy()])
-        if data.positions.num_rows
-        else events["lon"].drop_null().to_numpy()
-    )
-    proj = Projection(*fit_bbox(lat, lon))
-    inside = [
-        p
-        for p in load_ports()
-        if p.curated and proj.lon_min <= p.lon <= proj.lon_max and proj.lat_min <= p.lat <= proj.lat_max
-    ]
-    port_points = [MapPoint(p.lat, p.lon, "dprk_port" if p.dprk else "port", p.name) for p in inside]
-    mapped = [r for r in events.to_pylist() if _on_map(r)]
-    ev_points = [
-        MapPoint(
-            r["lat"],
-            r["lon"],
-            r["type"],
-            f"{r['type']} · MMSI {r['mmsi']}"
-            + (f" & {r['other_mmsi']}" if r["other_mmsi"] else "")
-            + f" · {r['start']:%Y-%m-%d %H:%M} · {r['duration_h']:.1f} h",
-            r["event_id"],
-        )
-        for r in mapped[:MAX_MAP_EVENTS]
-    ]
-    if data.positions.num_rows:
-        t0, t1 = pc.min_max(data.positions["ts"]).values()
-        period = f"positions {t0.as_py():%Y-%m-%d %H:%M} to {t1.as_py():%Y-%m-%d %H:%M} UTC"
-    else:
-        period = "no positions"
-    days, daily = _daily_counts(events)
-    vessels_rows = [
+    records = list(event_records(data.events))
+    cases = report_cases(data, records)
+    names = VesselNames.of(data.risks, [c.risk.mmsi for c in cases])
+    types = Counter(r["type"] for r in records)
+    periods, per_period = event_counts_by_period(data.events)
+    linked = _linked_rows(cases, names)
+    designated, high = _findings(data, names)
+    schemas = Counter(link["link"].schema or "unresolved" for link in linked)
+    hits_chart = bar_chart_svg(
         {
-            "mmsi": r.mmsi,
-            "imo": r.imo,
-            "name": r.name,
-            "flag": r.flag,
-            "score": r.score,
-            "level": r.level,
-            "reasons": r.reasons_text(),
-        }
-        for r in data.risks
-    ]
-    name_of = {r.mmsi: r.name for r in data.risks}
-    hits = [
-        {
-            "mmsi": h.mmsi,
-            "vessel": name_of.get(h.mmsi) or "",
-            "caption": h.caption,
-            "source": h.source.upper(),
-            "source_id": h.source_id,
-            "score": h.score,
-            "explanation": h.explanation,
-        }
-        for h in data.list_hits
-    ]
+            "vessels (AIS) matched": len({h.mmsi for h in data.list_hits}),
+            "linked organisations": schemas.get("Organization", 0) + schemas.get("LegalEntity", 0),
+            "linked people": schemas.get("Person", 0),
+        },
+        title="List matches",
+        colours={"vessels (AIS) matched": "#c0392b", "linked organisations": "#8e44ad", "linked people": "#16a085"},
+    )
     report_id = content_id(
         "report",
-        sorted(events["event_id"].to_pylist()),
+        sorted(r["event_id"] for r in records),
         [(r.mmsi, r.score) for r in data.risks],
         [(h.mmsi, h.entity_id) for h in data.list_hits],
     )
+    lib = leaflet()
+    map_js = resources.files("sanctionwatch.report").joinpath("templates/map.js").read_text(encoding="utf-8")
+    for script in (lib.js, map_js):
+        if "</script" in script.lower():  # pragma: no cover - a library update would have to add one
+            raise ValueError("an inlined script contains '</script'")
     env = jinja2.Environment(loader=jinja2.PackageLoader("sanctionwatch.report", "templates"), autoescape=True)
     return env.get_template("report.html.j2").render(
         title=data.title,
         version=__version__,
         report_id=report_id,
         generated_at=data.generated_at.strftime("%Y-%m-%d %H:%M UTC"),
-        period=period,
+        period=_period(data.positions, data.events),
         cards=[
             ("vessels", len(data.risks)),
             ("high-risk vessels", sum(r.level == "high" for r in data.risks)),
-            ("list matches", len({h.mmsi for h in data.list_hits})),
-            ("events", events.num_rows),
+            ("vessels on a list", len({h.mmsi for h in data.list_hits})),
+            ("events", len(records)),
             ("encounters (STS candidates)", types.get("encounter", 0)),
             ("AIS gaps", types.get("gap", 0)),
-            ("DPRK port calls", sum(1 for r in mapped if r["type"] == "port_visit")),
+            ("DPRK port calls", sum(1 for r in records if r["type"] == "port_visit" and r["details"].get("dprk_port"))),
         ],
-        findings=_findings(data),
-        map_svg=map_svg(load_land(), proj, _tracks(data.positions, data.risks), ev_points, port_points),
+        findings=high,
+        designated=designated,
+        leaflet=lib,
+        map_js=map_js,
+        map_json=script_json(map_payload(data, records, names)),
         type_chart=bar_chart_svg({t: types[t] for t in EVENT_TYPES if types.get(t)}, title="Events by type"),
-        timeline=timeline_svg(days, daily, title="Events per day (by start)") if days else "",
-        vessels=vessels_rows,
+        timeline=timeline_svg(
+            periods,
+            per_period,
+            title="Events per day (UTC, by start)"
+            if periods and len(periods[0]) == 10
+            else "Events per month (UTC, by start)",
+        )
+        if periods
+        else "",
+        hits_chart=hits_chart,
+        vessels=data.risks,
+        names=names,
         risk_model=RISK_MODEL,
-        hits=hits,
+        hits=data.list_hits,
+        linked=linked,
+        cases=[case_view(c, names) for c in cases],
+        sections=list(data.sections),
         lists_text=", ".join(f"{s.upper()} {v} ({n} entities)" for s, v, n in data.lists) or "none loaded",
         algorithm=data.algorithm or "n/a",
-        events=_event_rows(events),
-        events_total=events.num_rows,
-        events_truncated=events.num_rows > MAX_EVENT_ROWS,
+        events=_event_rows(records, names),
+        events_total=len(records),
+        events_truncated=len(records) > MAX_EVENT_ROWS,
         colours=EVENT_COLOURS,
         method=list(data.method),
-        ledger=list(data.ledger),
-        ledger_deliveries=list(data.ledger_deliveries),
-        states=list(data.states),
-        cases=list(data.cases),
+        provenance=data.provenance,
     )

@@ -1,20 +1,15 @@
-"""Inline SVG maps and charts, so the report opens offline with no tile server or CDN.
+"""Inline SVG charts, so the report's charts need no script and no network.
 
-The map uses an equirectangular projection with the x axis scaled by the cosine
-of the mid latitude: at the scale of the Yellow Sea that keeps shapes close to
-true and needs no projection library.
+(The map is Leaflet, see :mod:`sanctionwatch.report.mapdata`.) Every chart has a
+title, labelled axes or values, and a legend when colour carries meaning.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from html import escape
 
 import numpy as np
-import shapely
-from shapely.geometry import box
 
 # One colour per event type, shared by map, charts and tables.
 EVENT_COLOURS: dict[str, str] = {
@@ -26,180 +21,105 @@ EVENT_COLOURS: dict[str, str] = {
     "identity_change": "#8c564b",
     "spoofing": "#e377c2",
 }
+DEFAULT_COLOUR = "#4c78a8"
 
 
-@dataclass(frozen=True)
-class Projection:
-    """Maps (lat, lon) in a bounding box onto an SVG canvas ``width`` pixels wide."""
-
-    lon_min: float
-    lat_min: float
-    lon_max: float
-    lat_max: float
-    width: float = 900.0
-
-    @property
-    def kx(self) -> float:
-        return math.cos(math.radians((self.lat_min + self.lat_max) / 2.0))
-
-    @property
-    def scale(self) -> float:
-        return self.width / ((self.lon_max - self.lon_min) * self.kx)
-
-    @property
-    def height(self) -> float:
-        return (self.lat_max - self.lat_min) * self.scale
-
-    def xy(self, lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Canvas coordinates of points (vectorised)."""
-        x = (np.asarray(lon) - self.lon_min) * self.kx * self.scale
-        y = (self.lat_max - np.asarray(lat)) * self.scale
-        return x, y
+def _open(width: float, height: float, title: str) -> str:
+    return (
+        f'<svg class="chart" viewBox="0 0 {width:.0f} {height:.0f}" xmlns="http://www.w3.org/2000/svg" role="img" '
+        f'aria-label="{escape(title)}"><text x="0" y="14" class="chart-title">{escape(title)}</text>'
+    )
 
 
-def fit_bbox(lat: np.ndarray, lon: np.ndarray, *, margin_deg: float = 0.5) -> tuple[float, float, float, float]:
-    """(lon_min, lat_min, lon_max, lat_max) around points, robust to stray outliers (0.5-99.5 percentiles)."""
-    if len(lat) == 0:
-        return (117.0, 30.0, 133.0, 43.5)
-    la0, la1 = np.percentile(lat, [0.5, 99.5])
-    lo0, lo1 = np.percentile(lon, [0.5, 99.5])
-    return (float(lo0) - margin_deg, float(la0) - margin_deg, float(lo1) + margin_deg, float(la1) + margin_deg)
-
-
-def _path(x: np.ndarray, y: np.ndarray, close: bool) -> str:
-    pts = " L".join(f"{a:.1f},{b:.1f}" for a, b in zip(x, y))
-    return f"M{pts}{' Z' if close else ''}"
-
-
-def land_paths(land: shapely.Geometry, proj: Projection) -> list[str]:
-    """SVG path data for the land polygons inside the projection's box."""
-    clip = shapely.intersection(land, box(proj.lon_min, proj.lat_min, proj.lon_max, proj.lat_max))
-    # Simplify to about one pixel: smaller detail is invisible and bloats the file.
-    clip = shapely.simplify(clip, 1.0 / proj.scale / proj.kx)
-    out = []
-    for poly in getattr(clip, "geoms", [clip]):
-        if poly.is_empty or poly.geom_type != "Polygon":
-            continue
-        for ring in [poly.exterior, *poly.interiors]:
-            c = np.asarray(ring.coords)
-            x, y = proj.xy(c[:, 1], c[:, 0])
-            out.append(_path(x, y, True))
-    return out
-
-
-@dataclass(frozen=True, slots=True)
-class Track:
-    """A vessel's positions for the map, with a label and a risk level for styling."""
-
-    mmsi: int
-    label: str
-    level: str
-    lat: np.ndarray
-    lon: np.ndarray
-
-
-@dataclass(frozen=True, slots=True)
-class MapPoint:
-    """A marker: an event or a port."""
-
-    lat: float
-    lon: float
-    kind: str
-    label: str
-    ref: str = ""
-
-
-def map_svg(
-    land: shapely.Geometry,
-    proj: Projection,
-    tracks: Sequence[Track],
-    events: Sequence[MapPoint],
-    ports: Sequence[MapPoint],
+def bar_chart_svg(
+    values: Mapping[str, int],
+    *,
+    title: str,
+    width: float = 420.0,
+    colours: Mapping[str, str] | None = None,
 ) -> str:
-    """The report map: land, vessel tracks, ports and event markers, with tooltips."""
-    w, h = proj.width, proj.height
-    parts = [
-        f'<svg class="map" viewBox="0 0 {w:.0f} {h:.0f}" xmlns="http://www.w3.org/2000/svg" role="img" '
-        f'aria-label="Map of vessel tracks and detected events">',
-        f'<rect width="{w:.0f}" height="{h:.0f}" fill="#dcebf5"/>',
-    ]
-    parts += [f'<path d="{d}" fill="#f2efe6" stroke="#b9b09a" stroke-width="0.6"/>' for d in land_paths(land, proj)]
-    for t in tracks:
-        x, y = proj.xy(t.lat, t.lon)
-        parts.append(
-            f'<path class="track level-{escape(t.level)}" data-mmsi="{t.mmsi}" d="{_path(x, y, False)}">'
-            f"<title>{escape(t.label)}</title></path>"
-        )
-    for p in ports:
-        x, y = proj.xy(np.array([p.lat]), np.array([p.lon]))
-        colour = "#b00" if p.kind == "dprk_port" else "#333"
-        parts.append(
-            f'<g class="port"><rect x="{x[0] - 3:.1f}" y="{y[0] - 3:.1f}" width="6" height="6" fill="{colour}"/>'
-            f'<text x="{x[0] + 5:.1f}" y="{y[0] + 4:.1f}">{escape(p.label)}</text></g>'
-        )
-    for e in events:
-        x, y = proj.xy(np.array([e.lat]), np.array([e.lon]))
-        colour = EVENT_COLOURS.get(e.kind, "#000")
-        parts.append(
-            f'<circle class="event" data-event="{escape(e.ref)}" data-type="{escape(e.kind)}" cx="{x[0]:.1f}" '
-            f'cy="{y[0]:.1f}" r="4.5" fill="{colour}" fill-opacity="0.85" stroke="#fff" stroke-width="1">'
-            f"<title>{escape(e.label)}</title></circle>"
-        )
-    parts.append("</svg>")
-    return "".join(parts)
+    """Horizontal bar chart of counts by label, each bar labelled with its count.
 
-
-def bar_chart_svg(values: Mapping[str, int], *, title: str, width: float = 420.0) -> str:
-    """Horizontal bar chart of counts by label (coloured by event type where the label is one)."""
-    row_h, label_w = 24.0, 130.0
+    Bars take the label's colour in ``colours`` (default: the event-type colours).
+    """
+    colours = EVENT_COLOURS if colours is None else colours
+    row_h, label_w = 24.0, 150.0
     h = row_h * max(len(values), 1) + 30
     top = max(values.values(), default=0) or 1
-    parts = [
-        f'<svg class="chart" viewBox="0 0 {width:.0f} {h:.0f}" xmlns="http://www.w3.org/2000/svg" role="img" '
-        f'aria-label="{escape(title)}"><text x="0" y="14" class="chart-title">{escape(title)}</text>'
-    ]
+    parts = [_open(width, h, title)]
+    if not values:
+        parts.append('<text x="0" y="40" class="tick">none</text>')
     for i, (label, n) in enumerate(values.items()):
         y = 22 + i * row_h
         bw = (width - label_w - 50) * n / top
-        colour = EVENT_COLOURS.get(label, "#4c78a8")
         parts.append(
-            f'<text x="0" y="{y + 15:.0f}">{escape(label)}</text>'
-            f'<rect x="{label_w:.0f}" y="{y:.0f}" width="{bw:.1f}" height="{row_h - 6:.0f}" fill="{colour}"/>'
+            f'<text x="0" y="{y + 15:.0f}">{escape(label.replace("_", " "))}</text>'
+            f'<rect x="{label_w:.0f}" y="{y:.0f}" width="{bw:.1f}" height="{row_h - 6:.0f}" '
+            f'fill="{colours.get(label, DEFAULT_COLOUR)}"><title>{escape(label)}: {n}</title></rect>'
             f'<text x="{label_w + bw + 5:.1f}" y="{y + 15:.0f}">{n}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)
 
 
-def timeline_svg(days: Sequence[str], counts: Mapping[str, Sequence[int]], *, title: str, width: float = 900.0) -> str:
-    """Stacked daily bars of event counts by type."""
-    h, pad_l, pad_b = 200.0, 30.0, 40.0
-    n = max(len(days), 1)
+def tick_indices(n: int, *, max_ticks: int = 8) -> list[int]:
+    """Which of ``n`` bars get a date label: at most ``max_ticks``, evenly spaced, always the first."""
+    if n <= 0:
+        return []
+    step = max(int(np.ceil(n / max_ticks)), 1)
+    return list(range(0, n, step))
+
+
+def timeline_svg(
+    periods: Sequence[str],
+    counts: Mapping[str, Sequence[int]],
+    *,
+    title: str,
+    width: float = 900.0,
+) -> str:
+    """Stacked bars of event counts per period (a day ``YYYY-MM-DD`` or a month ``YYYY-MM``) by type.
+
+    Dates are written in full, years included; a legend names the colour of each
+    type; the y axis shows 0 and the tallest bar's count with a gridline.
+    """
+    h, pad_l, pad_b, pad_t = 230.0, 34.0, 40.0, 46.0
+    n = max(len(periods), 1)
     totals = np.sum([np.asarray(v) for v in counts.values()], axis=0) if counts else np.zeros(n)
     top = float(max(totals.max() if len(totals) else 0, 1))
     bw = (width - pad_l) / n
-    parts = [
-        f'<svg class="chart" viewBox="0 0 {width:.0f} {h:.0f}" xmlns="http://www.w3.org/2000/svg" role="img" '
-        f'aria-label="{escape(title)}"><text x="0" y="14" class="chart-title">{escape(title)}</text>'
-    ]
+    plot_h = h - pad_b - pad_t
+    parts = [_open(width, h, title)]
+    # Legend: one swatch per type present, in the series order.
+    x = 0.0
+    for kind in counts:
+        label = kind.replace("_", " ")
+        parts.append(
+            f'<g class="legend-item"><rect x="{x:.0f}" y="22" width="11" height="11" '
+            f'fill="{EVENT_COLOURS.get(kind, DEFAULT_COLOUR)}"/><text x="{x + 15:.0f}" y="32">{escape(label)}</text></g>'
+        )
+        x += 15 + 7.0 * len(label) + 16
+    y0 = pad_t + plot_h
+    parts.append(
+        f'<line x1="{pad_l:.0f}" y1="{pad_t:.0f}" x2="{width:.0f}" y2="{pad_t:.0f}" class="grid"/>'
+        f'<line x1="{pad_l:.0f}" y1="{y0:.0f}" x2="{width:.0f}" y2="{y0:.0f}" class="axis"/>'
+        f'<text x="{pad_l - 4:.0f}" y="{pad_t + 4:.0f}" class="tick" text-anchor="end">{int(top)}</text>'
+        f'<text x="{pad_l - 4:.0f}" y="{y0 + 4:.0f}" class="tick" text-anchor="end">0</text>'
+    )
     base = np.zeros(n)
-    plot_h = h - pad_b - 24
     for kind, series in counts.items():
         arr = np.asarray(series, dtype=float)
         for i, c in enumerate(arr):
             if c <= 0:
                 continue
             bh = plot_h * c / top
-            y = 24 + plot_h - (base[i] + c) / top * plot_h
+            y = y0 - (base[i] + c) / top * plot_h
             parts.append(
                 f'<rect x="{pad_l + i * bw + 1:.1f}" y="{y:.1f}" width="{max(bw - 2, 1):.1f}" height="{bh:.1f}" '
-                f'fill="{EVENT_COLOURS.get(kind, "#4c78a8")}"><title>{escape(days[i])}: {int(c)} {escape(kind)}</title></rect>'
+                f'fill="{EVENT_COLOURS.get(kind, DEFAULT_COLOUR)}"><title>{escape(periods[i])}: {int(c)} '
+                f"{escape(kind.replace('_', ' '))}</title></rect>"
             )
         base += arr
-    for i, d in enumerate(days):
-        if n <= 14 or i % max(n // 10, 1) == 0:
-            parts.append(
-                f'<text x="{pad_l + i * bw + 2:.1f}" y="{h - pad_b + 16:.0f}" class="tick">{escape(d[5:])}</text>'
-            )
-    parts.append(f'<text x="0" y="{24 + 10:.0f}" class="tick">{int(top)}</text></svg>')
+    for i in tick_indices(len(periods)):
+        parts.append(f'<text x="{pad_l + i * bw + 1:.1f}" y="{y0 + 16:.0f}" class="tick">{escape(periods[i])}</text>')
+    parts.append("</svg>")
     return "".join(parts)

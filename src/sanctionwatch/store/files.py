@@ -26,6 +26,8 @@ class IngestedFile:
     rows_in: int
     rows_accepted: int
     quarantined: dict[str, int]
+    path: str = ""
+    ingested_at: str = ""  # ISO 8601 UTC
 
 
 def find_ingested_file(store: Store, sha256: str) -> IngestedFile | None:
@@ -40,6 +42,25 @@ def find_ingested_file(store: Store, sha256: str) -> IngestedFile | None:
         "SELECT reason, count(*) FROM quarantine WHERE file_sha256 = ? GROUP BY reason", [sha256]
     ).fetchall()
     return IngestedFile(sha256, str(fmt), int(rows_in or 0), int(accepted or 0), {r: int(n) for r, n in reasons})
+
+
+def list_ingested_files(store: Store, kind: str = "ais") -> list[IngestedFile]:
+    """Every ingested file of ``kind`` in ingest order, with its path, time and quarantine counts by reason."""
+    rows = store.con.execute(
+        "SELECT sha256, format, rows_in, rows_accepted, path,"
+        " strftime(ingested_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ') FROM ingested_files"
+        " WHERE kind = ? ORDER BY ingested_at, path",
+        [kind],
+    ).fetchall()
+    reasons: dict[str, dict[str, int]] = {}
+    for sha, reason, n in store.con.execute(
+        "SELECT file_sha256, reason, count(*) FROM quarantine GROUP BY ALL ORDER BY ALL"
+    ).fetchall():
+        reasons.setdefault(sha, {})[reason] = int(n)
+    return [
+        IngestedFile(sha, str(fmt), int(n_in or 0), int(acc or 0), reasons.get(sha, {}), str(path), str(at))
+        for sha, fmt, n_in, acc, path, at in rows
+    ]
 
 
 def add_static_rows(store: Store, sha256: str, static: pa.Table) -> None:

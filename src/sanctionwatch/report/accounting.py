@@ -1,0 +1,81 @@
+"""The report's accounting sections: the petroleum cap ledger, the member-state scorecard and case files.
+
+Each is a :class:`~sanctionwatch.report.html.ReportSection` whose body is rendered,
+escaped, from ``templates/accounting.html.j2``.
+"""
+
+from __future__ import annotations
+
+import jinja2
+
+from ..regime.caps import headline
+from ..risk.accounting import store_ledger, store_scorecard
+from ..risk.assess import Assessment
+from ..risk.casefile import case_file
+from ..store import Store
+from .casefile import case_map_svg
+from .html import ReportSection
+
+STATES_SHOWN = 25  # the scorecard's rows in the report, most evidence first
+CASE_FILES = 5  # case files with a map, riskiest vessels first
+
+
+def _macros() -> jinja2.runtime.TemplateModule:
+    env = jinja2.Environment(loader=jinja2.PackageLoader("sanctionwatch.report", "templates"), autoescape=True)
+    return env.get_template("accounting.html.j2").module  # type: ignore[return-value]
+
+
+def accounting_sections(store: Store, assessment: Assessment) -> list[ReportSection]:
+    """The ledger for the years the events cover, the scorecard (the assessment's high-risk vessels) and case files."""
+    macros = _macros()
+    sections = []
+    years = sorted({t.year for t in assessment.events["start"].to_pylist()})
+    if years:
+        accounts = store_ledger(store, years=years)
+        deliveries = [
+            {
+                **{
+                    k: getattr(d, k)
+                    for k in ("day", "kind", "tanker_mmsi", "receiver_mmsi", "place", "capacity_t", "measured_t")
+                },
+                "event_ids": list(d.event_ids),
+            }
+            for y in accounts.years
+            for d in y.deliveries
+        ]
+        lines = [headline(y, accounts.config.factor) for y in accounts.years]
+        sections.append(ReportSection("ledger", "Petroleum cap ledger", str(macros.ledger(lines, deliveries))))
+    cards = store_scorecard(store, high_risk_mmsis=[r.mmsi for r in assessment.risks if r.level == "high"])
+    shown = [c.record() for c in cards if c.evidence_items][:STATES_SHOWN]
+    if shown:
+        sections.append(ReportSection("states", "Member states: words beside actions", str(macros.states(shown))))
+    pages = case_pages(store, assessment)
+    if pages:
+        sections.append(ReportSection("case-files", "Case files of the top vessels", str(macros.case_files(pages))))
+    return sections
+
+
+def case_pages(store: Store, assessment: Assessment, *, n: int = CASE_FILES) -> list[dict[str, object]]:
+    """The case files of the ``n`` riskiest vessels: a map of the track around each event, network and deliveries."""
+    pages = []
+    for risk in [r for r in assessment.risks if r.score > 0][:n]:
+        cf = case_file(store, str(risk.mmsi), assessment=assessment)
+        imo = f", IMO {risk.imo}" if risk.imo else ""
+        pages.append(
+            {
+                "title": f"{risk.name or '?'} (MMSI {risk.mmsi}{imo}), risk {risk.score:.0f}",
+                "map_svg": case_map_svg(cf),
+                "identities": [],  # shown in the vessel's own section
+                "network": [
+                    f"{p.hops} hop(s) to {p.target} ({p.target_reason})"
+                    + (f" via {p.via}" if p.via else "")
+                    + f": {' '.join(p.event_ids)}"
+                    for p in cf.network
+                ],
+                "deliveries": [
+                    f"{d.day} {d.kind} at {d.place}: {d.capacity_t:,.0f} t capacity ({' '.join(d.event_ids)})"
+                    for d in cf.deliveries
+                ],
+            }
+        )
+    return pages
