@@ -19,9 +19,10 @@ from __future__ import annotations
 import heapq
 import math
 import re
+from functools import lru_cache
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from rapidfuzz.distance import OSA
@@ -31,16 +32,21 @@ from ..lists.model import Entity
 from .config import ScreeningSettings, load_screening_settings
 from .normalise import (
     BUSINESS_WORDS,
+    COMPANY_FORMS,
     GENERIC_WORDS,
+    case_pieces,
     country_code,
     cyrillic_traditional_variant,
     imo_number,
     joined_key,
     korean_reading,
+    korean_syllables,
     mmsi_number,
     name_tokens,
+    name_tokens_v2,
     phonetic_key,
     script_of,
+    translate_korean_words,
 )
 
 if TYPE_CHECKING:
@@ -64,6 +70,12 @@ class PreparedName:
     business: tuple[bool, ...]  # ... and among them a business word (normalise.BUSINESS_WORDS)
     script: str  # latin, hangul, han, cyrillic, other (normalise.script_of)
     spans: Mapping[str, tuple[int, ...]]  # key of 2-3 adjacent tokens written together -> their positions
+    # Read by dprk-v2 only (empty under v1):
+    qualifier: tuple[bool, ...] = ()  # token came from a parenthesis: "(PTY)", "(HONG KONG)"
+    weak: tuple[bool, ...] = ()  # qualifier, legal form, country or 1-2 letters: never a match on its own
+    syllables: tuple[int, ...] = ()  # Korean syllables the token can be read as (normalise.korean_syllables)
+    pieces: Mapping[int, tuple[str, ...]] = field(default_factory=dict)  # token -> keys of its case pieces
+    korean: bool = False  # every token reads as one or two Korean syllables: a Korean name, no middle names
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +105,7 @@ class PreparedQuery:
 
 
 _PARENTHESIS_RE = re.compile(r"\s*\(([^()]*)\)\s*")
+_WORD_RE = re.compile(r"[^\W_]+")
 
 
 def name_variants(text: str) -> list[str]:
@@ -110,6 +123,10 @@ def name_variants(text: str) -> list[str]:
     return [text, *([outer] if outer else []), *inner]
 
 
+def _other_readings(text: str) -> list[str]:
+    return [v for v in (korean_reading(text), cyrillic_traditional_variant(text)) if v]
+
+
 def query_name_variants(text: str) -> list[str]:
     """:func:`name_variants` plus readings of other scripts a query may need.
 
@@ -117,8 +134,67 @@ def query_name_variants(text: str) -> list[str]:
     in the traditional Russian spelling of Korean vowels.
     """
     out = name_variants(text)
-    extra = [v for v in (korean_reading(text), cyrillic_traditional_variant(text)) if v]
-    return out + [v for v in extra if v not in out]
+    return out + [v for v in _other_readings(text) if v not in out]
+
+
+@lru_cache(maxsize=8192)
+def _is_acronym(acronym: str, words: tuple[str, ...]) -> bool:
+    """``acronym`` is made of word beginnings of ``words`` in order (GBAE, KOMID = KOrea MIning Development)."""
+    if not acronym:
+        return True
+    return any(
+        acronym[:k] == word[:k] and _is_acronym(acronym[k:], words[j + 1 :])
+        for j, word in enumerate(words)
+        for k in range(min(len(acronym), len(word)), 0, -1)
+    )
+
+
+def qualified_names(text: str) -> list[tuple[str, str]]:
+    """(name, qualifiers) pairs for a name: the parenthesised parts are qualifiers of the rest.
+
+    "ONE CLASS PROPERTIES (PTY) LTD." -> ("ONE CLASS PROPERTIES LTD.", "PTY"): a
+    parenthesis says which branch, country or form, never who. It stands as a
+    name of its own only when it is the name in another script ("Jin Tiesan
+    (金铁三)") or an acronym of the rest ("GENERAL BUREAU OF ATOMIC ENERGY (GBAE)").
+    """
+    inner = [m.strip() for m in _PARENTHESIS_RE.findall(text) if m.strip()]
+    if not inner:
+        return [(text, "")]
+    outer = " ".join(_PARENTHESIS_RE.sub(" ", text).split())
+    words = tuple(w.casefold() for w in _WORD_RE.findall(outer))
+    alone = [
+        m
+        for m in inner
+        if not m.isascii() or (len(m.split()) == 1 and len(m.replace(".", "")) >= 3 and _is_acronym(m.replace(".", "").casefold(), words))
+    ]
+    qualifiers = " ".join(m for m in inner if m not in alone)
+    return ([(outer, qualifiers)] if outer else []) + [(m, "") for m in alone]
+
+
+@dataclass(frozen=True, slots=True)
+class NameReading:
+    """How an algorithm version reads names into tokens; the index and queries follow it.
+
+    ``v1``: parenthesised parts are names of their own, every token carries the
+    same kind of weight. ``v2``: parentheses are qualifiers
+    (:func:`qualified_names`), tokens are marked weak, Korean or split by case,
+    and the names of companies, ships and bodies go through the Korean company
+    vocabulary (:func:`~sanctionwatch.screening.normalise.translate_korean_words`).
+    """
+
+    version: str
+    # Candidate ranking: None weighs a list name's whole weight beside the query's
+    # (v1); a number weighs only the part not shared with the query, that many times.
+    extra_weight: float | None = None
+
+    @property
+    def structured(self) -> bool:
+        """True from v2 on: names carry qualifiers, weak tokens and Korean syllables."""
+        return self.version != "v1"
+
+
+READING_V1 = NameReading("v1")
+READING_V2 = NameReading("v2", extra_weight=0.25)
 
 
 def _spans(tokens: tuple[str, ...]) -> dict[str, tuple[int, ...]]:
@@ -130,6 +206,40 @@ def _spans(tokens: tuple[str, ...]) -> dict[str, tuple[int, ...]]:
     return spans
 
 
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """One way of reading a written name: display text, the text the tokens came from, tokens."""
+
+    text: str  # as shown to the analyst
+    raw: str  # the part the main tokens were read from (case is kept: case_pieces)
+    tokens: tuple[str, ...]
+    qualifier: tuple[bool, ...] = ()
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(phonetic_key(t) for t in self.tokens)
+
+
+def _main_tokens(name: PreparedName) -> tuple[str, ...]:
+    """The tokens of a name less its qualifiers (they come last)."""
+    return name.tokens[: len(name.tokens) - sum(name.qualifier)]
+
+
+@lru_cache(maxsize=65536)
+def _is_country(text: str) -> bool:
+    return len(text) > 2 and country_code(text) is not None
+
+
+def _weak_tokens(tokens: tuple[str, ...], qualifier: tuple[bool, ...]) -> tuple[bool, ...]:
+    """Tokens that never make a match on their own: qualifiers, legal forms, countries, 1-2 letters."""
+    weak = [q or t in COMPANY_FORMS or (len(t) <= 2 and not t.isdigit()) for t, q in zip(tokens, qualifier)]
+    for width in (3, 2, 1):  # "united arab emirates", "hong kong", "singapore"
+        for start in range(len(tokens) - width + 1):
+            if _is_country(" ".join(tokens[start : start + width])):
+                weak[start : start + width] = [True] * width
+    return tuple(weak)
+
+
 def _deletions(key: str) -> set[str]:
     return {key[:i] + key[i + 1 :] for i in range(len(key))}
 
@@ -137,21 +247,22 @@ def _deletions(key: str) -> set[str]:
 class CandidateIndex:
     """Blocking index over entities; see the module docstring."""
 
-    def __init__(self, entities: Sequence[Entity], settings: ScreeningSettings | None = None) -> None:
+    def __init__(
+        self, entities: Sequence[Entity], settings: ScreeningSettings | None = None, *, reading: NameReading = READING_V1
+    ) -> None:
         self.settings = settings or load_screening_settings()
-        tokenised: list[tuple[int, str, str, tuple[str, ...], tuple[str, ...]]] = []
+        self.reading = reading
+        tokenised: list[tuple[int, str, str, _Reading]] = []
         df: dict[str, int] = defaultdict(int)
         for ei, entity in enumerate(entities):
-            seen: set[tuple[str, ...]] = set()
+            seen: set[tuple[tuple[str, ...], tuple[bool, ...]]] = set()
             for name in entity.names:
-                for text in name_variants(name.value):
-                    tokens = name_tokens(text)
-                    if not tokens or tokens in seen:
+                for read in self._read(name.value, person=entity.schema == "Person"):
+                    if not read.tokens or (read.tokens, read.qualifier) in seen:
                         continue
-                    seen.add(tokens)
-                    keys = tuple(phonetic_key(t) for t in tokens)
-                    tokenised.append((ei, text, name.kind, tokens, keys))
-                    for key in set(keys):
+                    seen.add((read.tokens, read.qualifier))
+                    tokenised.append((ei, read.text, name.kind, read))
+                    for key in set(read.keys):
                         df[key] += 1
         self.name_count = len(tokenised)
         self._df = dict(df)
@@ -162,14 +273,14 @@ class CandidateIndex:
         self._name_entity: list[int] = []
         self._name_weight: list[float] = []  # sum of the name's key weights, to rank by coverage
         names_of: list[list[PreparedName]] = [[] for _ in entities]
-        for nid, (ei, text, kind, tokens, keys) in enumerate(tokenised):
-            prepared = self._prepared(text, kind, tokens, keys)
+        for nid, (ei, text, kind, read) in enumerate(tokenised):
+            prepared = self._prepared(text, kind, read)
             names_of[ei].append(prepared)
             self._name_entity.append(ei)
             self._name_weight.append(sum(prepared.idf))
-            for key in set(keys):
+            for key in set(read.keys):
                 postings[key].append(nid)
-            for key in self._joined_keys(tokens):
+            for key in self._joined_keys(_main_tokens(prepared)):
                 joined[key].append(nid)
         self._postings = dict(postings)
         self._joined = dict(joined)
@@ -217,7 +328,36 @@ class CandidateIndex:
             return self._unseen_idf
         return math.log((self.name_count + 1) / (df + 1)) + 1.0
 
-    def _prepared(self, text: str, kind: str, tokens: tuple[str, ...], keys: tuple[str, ...]) -> PreparedName:
+    def _read(self, value: str, *, person: bool, query: bool = False) -> list[_Reading]:
+        """The token readings of one written name under this index's :class:`NameReading`."""
+        if not self.reading.structured:
+            variants = query_name_variants(value) if query else name_variants(value)
+            return [_Reading(text, text, name_tokens(text)) for text in variants]
+        out = []
+        for written in [value, *_other_readings(value)] if query else [value]:
+            for main, qualifiers in qualified_names(written):
+                # Company vocabulary for companies, ships and bodies: 해운 is also a given name.
+                tokens = name_tokens_v2(main if person else translate_korean_words(main))
+                extra = tuple(dict.fromkeys(t for t in name_tokens_v2(qualifiers) if t not in COMPANY_FORMS))
+                extra = tuple(t for t in extra if t not in tokens) if qualifiers else ()
+                text = written if qualifiers else main
+                out.append(_Reading(text, main, tokens + extra, (False,) * len(tokens) + (True,) * len(extra)))
+        return out
+
+    def _prepared(self, text: str, kind: str, read: _Reading) -> PreparedName:
+        tokens, keys = read.tokens, read.keys
+        structured = {}
+        if self.reading.structured:
+            pieces = case_pieces(read.raw)
+            syllables = tuple(korean_syllables(t) for t in tokens)
+            main = [s for s, q in zip(syllables, read.qualifier) if not q]
+            structured = {
+                "qualifier": read.qualifier,
+                "weak": _weak_tokens(tokens, read.qualifier),
+                "syllables": syllables,
+                "pieces": {i: tuple(phonetic_key(p) for p in pieces[t]) for i, t in enumerate(tokens) if t in pieces},
+                "korean": len(main) > 1 and all(0 < s <= 2 for s in main),
+            }
         return PreparedName(
             text=text,
             kind=kind,
@@ -228,25 +368,29 @@ class CandidateIndex:
             generic=tuple(t in GENERIC_WORDS or k in GENERIC_KEYS for t, k in zip(tokens, keys)),
             business=tuple(t in BUSINESS_WORDS or k in BUSINESS_KEYS for t, k in zip(tokens, keys)),
             script=script_of(text),
-            spans=_spans(tokens),
+            spans=_spans(tokens[: len(tokens) - sum(read.qualifier)]),
+            **structured,  # type: ignore[arg-type]
         )
 
-    def prepare_name(self, text: str, kind: str = "query") -> PreparedName | None:
+    def prepare_name(self, text: str, kind: str = "query", *, person: bool = False) -> PreparedName | None:
         """A query name prepared with this index's weights; None when nothing is left of it."""
-        tokens = name_tokens(text)
-        if not tokens:
-            return None
-        return self._prepared(text, kind, tokens, tuple(phonetic_key(t) for t in tokens))
+        found = self.prepare_names(text, kind, person=person, variants=False)
+        return found[0] if found else None
+
+    def prepare_names(
+        self, text: str, kind: str = "query", *, person: bool = False, variants: bool = True
+    ) -> list[PreparedName]:
+        """Every reading of a query name (parenthesis, other scripts) prepared with this index's weights."""
+        reads = self._read(text, person=person, query=True) if variants else self._read(text, person=person)[:1]
+        return [self._prepared(r.text, kind, r) for r in reads if r.tokens]
 
     def prepare(self, query: Query) -> PreparedQuery:
         """Normalise a query: names, identifiers (IMO check digit), dates, country."""
         notes: list[str] = []
         names = []
         for given in (query.name, *query.aliases):
-            for text in query_name_variants(given) if given else ():
-                prepared = self.prepare_name(text)
-                if prepared is not None:
-                    names.append(prepared)
+            if given:
+                names += self.prepare_names(given, person=query.schema == "Person")
         imos: set[str] = set()
         if query.imo:
             imo = imo_number(query.imo)
@@ -322,10 +466,13 @@ class CandidateIndex:
             # Rank names by the share of both names' weight they have in common, so
             # "KIM CHOL" ranks above "KIM CHOL SU" for the query "Chol Kim".
             query_weight = sum(name.idf)
+            # From v2 on a list name's parts beyond the query's cost less (middle names may be left out).
+            extra = self.reading.extra_weight
             by_entity: dict[int, float] = {}
             for nid, shared in scores.items():
                 ei = self._name_entity[nid]
-                score = shared / (query_weight + self._name_weight[nid])
+                weight = self._name_weight[nid]
+                score = shared / (query_weight + (weight if extra is None else extra * max(0.0, weight - shared)))
                 if score > by_entity.get(ei, 0.0):
                     by_entity[ei] = score
             best = heapq.nsmallest(limit, by_entity.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -341,7 +488,8 @@ class CandidateIndex:
         up through its typo neighbourhood.
         """
         seen: set[str] = set()
-        for token, key in zip(name.tokens, name.keys):
+        main = _main_tokens(name)
+        for token, key in zip(main, name.keys):
             if key in seen:
                 continue
             seen.add(key)
@@ -353,6 +501,6 @@ class CandidateIndex:
             if key not in self._postings and len(key) >= self.settings.fuzzy_min_length and not token.isdigit():
                 for other, sim in self._similar_keys(key):
                     yield self._postings[other], self.idf(other) * sim
-        for key in self._joined_keys(name.tokens) - seen:
+        for key in self._joined_keys(main) - seen:
             if key in self._postings:
                 yield self._postings[key], self.idf(key)

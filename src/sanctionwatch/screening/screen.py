@@ -79,7 +79,7 @@ class Screener:
     ) -> None:
         self.algorithm: Algorithm = get_algorithm(algorithm)
         self.threshold = self.algorithm.threshold if threshold is None else threshold
-        self.index = CandidateIndex(entities, settings)
+        self.index = CandidateIndex(entities, settings, reading=self.algorithm.reading)
 
     def __len__(self) -> int:
         return len(self.index)
