@@ -81,7 +81,7 @@ COMPANY_WORDS = {
     "korea": "조선", "korean": "조선", "choson": "조선", "chosun": "조선", "joson": "조선", "dprk": "조선",
     "trading": "무역", "trade": "무역", "muyok": "무역", "company": "회사", "co": "회사", "hoesa": "회사",
     "corporation": "회사", "corp": "회사", "general": "총", "chong": "총", "bank": "은행", "unhaeng": "은행",
-    "shipping": "해운", "haeun": "해운", "maritime": "해사", "mining": "광업", "kwangop": "광업",
+    "shipping": "해운", "haeun": "해운", "ship": "선박", "vessel": "선박", "maritime": "해사", "mining": "광업", "kwangop": "광업",
     "development": "개발", "kaebal": "개발", "industrial": "공업", "industry": "공업", "kongop": "공업",
     "investment": "투자", "tuja": "투자", "technology": "기술", "kisul": "기술", "joint": "합영", "venture": "",
     "hapyong": "합영", "united": "련합", "association": "련합", "yonhap": "련합", "group": "그룹",
@@ -165,10 +165,15 @@ def word_to_hangul(word: str) -> str | None:
     return "".join(_syllable(p) or "" for p in pieces)
 
 
+def syllables(word: str) -> tuple[str, ...] | None:
+    """The romanised syllables of a word (``"Jongun"`` -> ``("jong", "un")``), None when it is not romanised Korean."""
+    w = "".join(c for c in word.lower() if c.isalpha())
+    return _segment(w) if w.isascii() and w else None
+
+
 def syllable_count(word: str) -> int | None:
     """How many Korean syllables a romanised word splits into (None: not romanised Korean)."""
-    w = "".join(c for c in word.lower() if c.isalpha())
-    pieces = _segment(w) if w.isascii() and w else None
+    pieces = syllables(word)
     return len(pieces) if pieces else None
 
 

@@ -220,39 +220,46 @@ def _describe(hits: Sequence[Hit]) -> str:
     return f"{'MATCH' if h.match else 'best'} {h.caption!r} {h.score:.2f} ({h.entity_id})"
 
 
+def _tally(rows: Sequence[Case], run: Run) -> tuple[Tally, list[Case]]:
+    tally, failed = Tally(), []
+    for c in rows:
+        if not tally.add(c, run.results[c.query.id]):
+            failed.append(c)
+    return tally, failed
+
+
 def report(title: str, cases: Sequence[Case], runs: Sequence[Run], examples: int) -> None:
-    """Print one table per set: rows per kind, columns recall / precision / false alarms per engine."""
+    """Print one table per set: rows per kind (with subtotals per kind prefix such as
+    ``company:``), columns recall / precision / false alarms per engine; then failed examples."""
     by_set: dict[str, list[Case]] = defaultdict(list)
     for c in cases:
         by_set[c.set].append(c)
     width = 22
     for set_name, group in by_set.items():
         kinds = sorted({c.kind for c in group})
+        prefixes = sorted({k.split(":")[0] for k in kinds if ":" in k})
+        rows = [(k, [c for c in group if c.kind == k]) for k in kinds]
+        rows += [(f"{p}:(all)", [c for c in group if c.kind.startswith(f"{p}:")]) for p in prefixes]
+        rows.append(("(all)", group))
         print(f"\n{title} — {set_name} ({len(group)} queries)")
         print(f"  {'':<28}{'':>5}" + "".join(f"  {r.engine:^{width}}" for r in runs))
         print(f"  {'kind':<28}{'n':>5}" + "".join(f"  {'recall  prec  f.alarm':^{width}}" for _ in runs))
-        failures: dict[tuple[str, str], list[Case]] = defaultdict(list)
-        totals = [Tally() for _ in runs]
-        for kind in kinds + ["(all)"]:
-            rows = group if kind == "(all)" else [c for c in group if c.kind == kind]
-            tallies = totals if kind == "(all)" else [Tally() for _ in runs]
-            if kind != "(all)":
-                for tally, total, run in zip(tallies, totals, runs):
-                    for c in rows:
-                        hits = run.results[c.query.id]
-                        ok = tally.add(c, hits)
-                        total.add(c, hits)
-                        if not ok:
-                            failures[(run.engine, kind)].append(c)
-            print(f"  {kind:<28}{len(rows):>5}" + "".join(f"  {t.cells():^{width}}" for t in tallies))
-        if examples:
+        failures: dict[tuple[str, str], list[Case]] = {}
+        for label, members in rows:
+            tallies = []
             for run in runs:
-                for kind in kinds:
-                    for c in failures.get((run.engine, kind), [])[:examples]:
-                        source = f" (from {c.source!r})" if c.source else ""
-                        print(
-                            f"    {run.engine:<9} {kind:<22} {c.query.name!r}{source}: {_describe(run.results[c.query.id])}"
-                        )
+                tally, failed = _tally(members, run)
+                tallies.append(tally)
+                if label in kinds:
+                    failures[(run.engine, label)] = failed
+            print(f"  {label:<28}{len(members):>5}" + "".join(f"  {t.cells():^{width}}" for t in tallies))
+        for run in runs:
+            for kind in kinds:
+                for c in failures[(run.engine, kind)][:examples]:
+                    source = f" (from {c.source!r})" if c.source else ""
+                    print(
+                        f"    {run.engine:<9} {kind:<22} {c.query.name!r}{source}: {_describe(run.results[c.query.id])}"
+                    )
 
 
 def _as_cases(entities: Sequence[Entity], seed: int, positives: int, negatives: int) -> list[Case]:

@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from anyascii import anyascii
-from hangul import syllable_count, to_hangul
+from hangul import syllable_count, syllables, to_hangul
 
 from sanctionwatch.lists.model import Entity
 from sanctionwatch.screening.screen import Query
@@ -38,14 +38,22 @@ from sanctionwatch.screening.screen import Query
 MIN_TYPO_LETTERS = 8  # a one-letter error in a shorter name may well be another name
 PARTICLES = frozenset(
     {"al", "el", "abu", "abou", "bin", "ibn", "bint", "ben", "de", "del", "da", "di", "dos", "das", "do", "van",
-     "von", "la", "le", "y", "ould", "ul", "ur", "ad", "as", "ash", "at", "az", "abd"}
+     "von", "la", "le", "y", "ould", "ul", "ur", "ad", "as", "ash", "at", "az", "abd", "ag", "wuld", "mac", "st"}
+)  # fmt: skip
+
+# Titles and ranks written before a name: not a given name to keep or drop.
+TITLES = frozenset(
+    {"dr", "colonel", "col", "general", "gen", "major", "maj", "captain", "capt", "brigadier", "lieutenant",
+     "sheikh", "shaykh", "mullah", "mulla", "maulvi", "mawlawi", "qari", "haji", "hajji", "imam", "mufti", "sayyid",
+     "mr", "mrs", "ms", "eng", "engineer", "professor", "prof", "admiral", "marshal", "commander"}
 )  # fmt: skip
 
 # Legal forms as sequences of punctuation-free lower-case tokens; the longest match wins.
 SUFFIX_FORMS: tuple[tuple[str, ...], ...] = tuple(
     tuple(f.split())
     for f in (
-        "co ltd", "co limited", "company limited", "company ltd", "pte ltd", "private limited", "pvt ltd",
+        "public joint stock company", "open joint stock company", "closed joint stock company",
+        "joint stock company", "limited liability company", "co ltd", "co limited", "company limited", "company ltd", "pte ltd", "private limited", "pvt ltd",
         "sdn bhd", "sa de cv", "pty ltd", "pty limited", "proprietary limited", "ltd sti", "co inc", "s a",
         "ltd", "limited", "llc", "inc", "incorporated", "corp", "corporation", "co", "company", "gmbh", "ag", "sa",
         "srl", "sarl", "sas", "spa", "bv", "nv", "plc", "llp", "lp", "jsc", "ojsc", "cjsc", "pjsc", "ooo", "fze",
@@ -53,8 +61,13 @@ SUFFIX_FORMS: tuple[tuple[str, ...], ...] = tuple(
     )
 )  # fmt: skip
 PREFIX_FORMS: tuple[tuple[str, ...], ...] = tuple(
-    (f,) for f in ("ooo", "oao", "zao", "pao", "ao", "tov", "pt", "jsc", "ojsc", "cjsc", "pjsc", "llc")
-)
+    tuple(f.split())
+    for f in (
+        "ooo", "oao", "zao", "pao", "ao", "tov", "pt", "jsc", "ojsc", "cjsc", "pjsc", "llc",
+        "public joint stock company", "open joint stock company", "closed joint stock company",
+        "joint stock company", "limited liability company",
+    )
+)  # fmt: skip
 _SUFFIX_WRITTEN = (
     "LTD",
     "LIMITED",
@@ -128,6 +141,25 @@ def core(text: str) -> str:
         start, end = span
         tokens = tokens[:start] + tokens[end:]
     return " ".join(tokens)
+
+
+_FOLDS = (("ch", "j"), ("sh", "s"), ("ph", "p"), ("th", "t"), ("kh", "k"), ("gh", "k"), ("ck", "k"))
+_LETTERS = str.maketrans({"q": "k", "c": "k", "g": "k", "d": "t", "b": "p", "f": "p", "v": "p", "z": "j", "l": "r", "w": None, "y": None, "h": None})  # fmt: skip
+
+
+def skeleton(text: str) -> str:
+    """A rough phonetic key of each word: consonant classes folded, later vowels and doubled letters dropped."""
+    out = []
+    for word in norm(text).split():
+        for a, b in _FOLDS:
+            word = word.replace(a, b)
+        word = word.translate(_LETTERS)
+        if not word:
+            continue
+        # an initial vowel is kept as a vowel of any kind (Yong / Yeong -> "ong" / "eong")
+        key = ("a" if word[0] in "aeiou" else word[0]) + "".join(c for c in word[1:] if c not in "aeiou")
+        out.append(re.sub(r"(.)\1+", r"\1", key))
+    return " ".join(out)
 
 
 def is_latin(text: str) -> bool:
@@ -263,9 +295,15 @@ def split_person(name: str) -> tuple[list[str], list[str]] | None:
 
 
 def looks_korean(name: str) -> bool:
-    """Every token is one or two romanised Korean syllables (KIM JONG UN, Yong-Chol KIM)."""
+    """Every token is one romanised Korean syllable, or two written together of which the second
+    starts with a consonant (KIM JONG UN, Yong-Chol KIM, Jongun; not Lui Wai Ming)."""
     parts = name.replace("-", " ").split()
-    return bool(parts) and all((syllable_count(p) or 9) <= 2 for p in parts)
+
+    def korean(part: str) -> bool:
+        pieces = syllables(part)
+        return pieces is not None and (len(pieces) == 1 or (len(pieces) == 2 and pieces[1][0] not in "aeiouwy"))
+
+    return bool(parts) and all(korean(p) for p in parts)
 
 
 def _particle(token: str) -> bool:
@@ -273,7 +311,8 @@ def _particle(token: str) -> bool:
 
 
 def _plain(token: str) -> bool:
-    return bool(re.fullmatch(r"[^\W\d_][\w'\-]*", token)) and "." not in token
+    """A name word: letters (apostrophes, hyphens), no title, no abbreviation."""
+    return bool(re.fullmatch(r"[^\W\d_][\w'\-]*", token)) and token_key(token) not in TITLES
 
 
 def middle_dropped(rng: random.Random, name: str) -> str | None:
@@ -320,7 +359,7 @@ def word_order(rng: random.Random, name: str) -> str | None:
     """A person's names in another order: the surnames first (``MADURO MOROS Nicolas``), or
     a one-case name rotated (surname moved to the other end)."""
     tokens = name.split()
-    if len(tokens) < 2:
+    if len(tokens) < 2 or not all(_plain(t) for t in tokens):
         return None
     split = split_person(name)
     if split is not None:
@@ -335,7 +374,7 @@ def _form_span(keys: list[str]) -> tuple[int, int] | None:
     for form in sorted(SUFFIX_FORMS, key=len, reverse=True):
         if len(keys) > len(form) and tuple(keys[-len(form) :]) == form:
             return len(keys) - len(form), len(keys)
-    for form in PREFIX_FORMS:
+    for form in sorted(PREFIX_FORMS, key=len, reverse=True):
         if len(keys) > len(form) and tuple(keys[: len(form)]) == form:
             return 0, len(form)
     return None
@@ -428,14 +467,20 @@ _KOREAN_ONLY = {"hangul_person", "hangul_company"}
 # --- labels ---------------------------------------------------------------------------------------
 
 
+def sorted_skeleton(text: str) -> str:
+    """The :func:`skeleton` words in sorted order: one key for a name in any order and romanisation."""
+    return " ".join(sorted(skeleton(text).split()))
+
+
 class ListNames:
-    """Which records of one list carry a name: exact (normalised), compact, core, and by words."""
+    """Which records of one list carry a name: exact, compact, without legal forms, by
+    sorted skeleton, and by words (exact and skeleton)."""
 
     def __init__(self, entities: Sequence[Entity]) -> None:
         self.by_norm: dict[str, set[str]] = defaultdict(set)
-        self.by_compact: dict[str, set[str]] = defaultdict(set)
-        self.by_core: dict[str, set[str]] = defaultdict(set)
+        self.by_key: dict[str, set[str]] = defaultdict(set)  # compact, core and sorted-skeleton keys
         self.postings: dict[str, set[int]] = defaultdict(set)  # word -> name numbers
+        self.skeleton_postings: dict[str, set[int]] = defaultdict(set)
         self.owner: list[str] = []  # name number -> entity id
         for e in entities:
             for n in e.names:
@@ -443,34 +488,44 @@ class ListNames:
                 if not text:
                     continue
                 self.by_norm[text].add(e.id)
-                self.by_compact[text.replace(" ", "")].add(e.id)
-                self.by_core[core(n.value).replace(" ", "")].add(e.id)
+                for key in self._keys(n.value):
+                    self.by_key[key].add(e.id)
                 number = len(self.owner)
                 self.owner.append(e.id)
                 for word in set(text.split()):
                     self.postings[word].add(number)
+                for word in set(skeleton(text).split()):
+                    self.skeleton_postings[word].add(number)
+
+    @staticmethod
+    def _keys(text: str) -> set[str]:
+        return {
+            "c:" + norm(text).replace(" ", ""),
+            "f:" + core(text).replace(" ", ""),
+            "s:" + sorted_skeleton(text),
+        }
 
     def acceptable(self, source: str, entity: Entity) -> frozenset[str]:
         """The record itself and every record of the list carrying ``source`` (normalised)."""
         return frozenset(self.by_norm.get(norm(source), set()) | {entity.id})
 
     def collides(self, query: str, acceptable: frozenset[str]) -> bool:
-        """True when ``query`` (compact, or without legal forms) is a name of another record."""
-        text = norm(query)
-        others = (
-            self.by_compact.get(text.replace(" ", ""), set())
-            | self.by_core.get(core(query).replace(" ", ""), set())
-            | self.by_norm.get(text, set())
-        )
+        """True when ``query`` is a name of another record: written together, without legal forms,
+        or in another order or romanisation (same sorted skeleton)."""
+        others = set().union(*(self.by_key.get(k, set()) for k in self._keys(query)))
         return bool(others - acceptable)
 
     def containing(self, query: str) -> set[str]:
-        """Records with a name that contains every word of ``query``."""
-        words = set(norm(query).split())
-        if not words:
-            return set()
-        numbers = set.intersection(*(self.postings.get(w, set()) for w in words))
-        return {self.owner[i] for i in numbers}
+        """Records with a name that contains every word of ``query``, as written or as skeletons."""
+        found: set[str] = set()
+        for words, postings in (
+            (set(norm(query).split()), self.postings),
+            (set(skeleton(query).split()), self.skeleton_postings),
+        ):
+            if words:
+                numbers = set.intersection(*(postings.get(w, set()) for w in words))
+                found |= {self.owner[i] for i in numbers}
+        return found
 
 
 def korean_related(entity: Entity) -> bool:
@@ -511,6 +566,7 @@ def build_mutation_set(
         op, schemata = MUTATIONS[kind]
         rng = random.Random(f"{seed}:{label}:{kind}")
         pool = [e for e in entities if e.schema in schemata and (kind not in _KOREAN_ONLY or korean_related(e))]
+        same_hangul = _hangul_index(op, pool) if kind in _KOREAN_ONLY else {}
         seen: set[str] = set()
         for e in _round_robin(rng, pool):
             if len(seen) >= per_kind:
@@ -522,13 +578,25 @@ def build_mutation_set(
             text = op(rng, source)
             if text is None or text in seen:
                 continue
-            acceptable = names.acceptable(source, e)
+            # Hangul does not tell Daesong from Taesong: every record written the same way answers.
+            acceptable = names.acceptable(source, e) | same_hangul.get(text.replace(" ", ""), frozenset())
             if not _fair(kind, text, source, acceptable, names):
                 continue
             seen.add(text)
             q = Query(f"{label}m-{kind}-{len(seen)}", text, schema=e.schema)
             out.append(Case(q, "mutation", kind, e.id, acceptable, source))
     return out
+
+
+def _hangul_index(op: Operator, pool: Sequence[Entity]) -> dict[str, frozenset[str]]:
+    """Hangul (without spaces) -> the records with a name that ``op`` writes so."""
+    index: dict[str, set[str]] = defaultdict(set)
+    for e in pool:
+        for name in _source_names(e):
+            text = op(random.Random(0), name)
+            if text:
+                index[text.replace(" ", "")].add(e.id)
+    return {k: frozenset(v) for k, v in index.items()}
 
 
 def _fair(kind: str, text: str, source: str, acceptable: frozenset[str], names: ListNames) -> bool:

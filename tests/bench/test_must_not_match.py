@@ -1,5 +1,5 @@
 import pytest
-from must_not_match import NearFilter, skeleton
+from must_not_match import NearFilter, fold_romanisation
 
 from .records import record
 
@@ -8,12 +8,14 @@ LIST = [
     record("Person", "2", "KIM YONG CHOL", "Kim Young-Cheol"),
     record("Person", "3", "Nicolas MADURO MOROS"),
     record("Vessel", "4", "CHON MA SAN"),
+    record("Organization", "5", "KALA LIMITED"),
 ]
 
 
-def test_skeleton_folds_romanisations():
-    assert skeleton("Gim Yeong-cheol") == skeleton("KIM YONG CHOL")
-    assert skeleton("Ocean Pride") != skeleton("Ocean Star")
+def test_fold_romanisation():
+    assert fold_romanisation("Gim Yeong-cheol") == fold_romanisation("KIM YONG CHOL") == "kim yonk jor"
+    assert fold_romanisation("Lee") == fold_romanisation("RI")
+    assert fold_romanisation("Ji Yeon") != fold_romanisation("Jo Yon")  # another vowel is another name
 
 
 def test_filter_rejects_near_copies_and_keeps_far_names():
@@ -24,8 +26,9 @@ def test_filter_rejects_near_copies_and_keeps_far_names():
         "Gim Yeong-cheol",  # ... in another romanisation
         "Nicolas Maduro",  # a listed name without its second surname
         "CHONMASAN",
+        "Kalla Pte. Ltd.",  # one letter from a listed name's own word
     ]
-    far = ["Acme Widgets (Pty) Ltd", "Meili Electronics (S) Pte Ltd", "Jennifer Humphrey", "OCEAN PRIDE"]
+    far = ["Acme Widgets (Pty) Ltd", "Meili Electronics (S) Pte Ltd", "Jennifer Humphrey", "OCEAN PRIDE", "Kim Ha-yun"]
     assert NearFilter(LIST).near(near + far, workers=1) == [True] * len(near) + [False] * len(far)
 
 

@@ -174,6 +174,8 @@ LIST = [
     record("Organization", "8", "RAHAT TRADING COMPANY", programs=("SDGT",)),
     record("Vessel", "9", "CHON MA SAN", programs=("DPRK",)),
     record("Person", "10", "Kang Chol KIM", programs=("DPRK",)),
+    record("Organization", "11", "KOREA TAESONG BANK", countries=("kp",), programs=("DPRK",)),
+    record("Organization", "12", "KOREA DAESONG BANK", countries=("kp",), programs=("DPRK",)),
 ]
 
 
@@ -197,12 +199,18 @@ def test_mutation_set_is_deterministic_and_fair():
             assert norm(case.query.name) != norm(case.source)
             assert not names.collides(case.query.name, case.acceptable)
     # Hangul only for records of the Koreas (not the SDGT company), people of romanised syllables only.
-    assert {c.expected for c in a if c.kind == "hangul_company"} <= {"test-6", "test-7"}
+    assert {c.expected for c in a if c.kind == "hangul_company"} <= {"test-6", "test-7", "test-11", "test-12"}
     assert {c.expected for c in a if c.kind == "hangul_person"} <= {"test-4", "test-5", "test-10"}
     # Dropping "Alberto" and "LOPEZ" would name both Luis RODRIGUEZ records: never asked.
     assert "Luis RODRIGUEZ" not in {c.query.name for c in a}
     assert "Luis Alberto RODRIGUEZ" in {c.query.name for c in a if c.kind == "surname_dropped"}
     assert len({c.query.id for c in a}) == len(a)
+
+
+def test_hangul_queries_are_answered_by_every_record_written_the_same():
+    cases = build_mutation_set(LIST, seed=1, per_kind=10, kinds=["hangul_company"])
+    bank = [c for c in cases if c.query.name.replace(" ", "") == "조선대성은행"]
+    assert bank and all(c.acceptable == {"test-11", "test-12"} for c in bank)
 
 
 def test_given_surname_set_keeps_queries_that_name_one_record():
