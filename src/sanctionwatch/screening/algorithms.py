@@ -149,6 +149,7 @@ DPRK_V2 = Algorithm(
         {
             **DPRK_V1.config,
             "romanisation": 0.97,  # below 1, so an exact spelling ranks above a folded one (Ryu over Yu)
+            "joined_min_length": 3,  # folding is Korean-only in v2, so three syllables may run together (JINDALLAE)
             "qualifier_weight": 0.2,  # weight multiplier of a matching parenthesised qualifier; unmatched ones weigh 0
             "omitted_weight": 0.1,  # ... of a person's list-name part the query leaves out, when all query names agree
             "short_typo": 0.8,  # similarity credited to the one edit in a short token

@@ -15,7 +15,6 @@ from functools import partial
 from rapidfuzz.distance import OSA
 
 from .index import IndexedEntity, PreparedName, PreparedQuery
-from .normalise import COMPANY_FORMS
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,8 +175,13 @@ def _match_joined(
     free_c: list[int],
     matches: list[TokenMatch],
     config: Mapping[str, float],
+    fold: Callable[[PreparedName, int], bool] | None = None,
 ) -> None:
-    """Pair one token with two or three adjacent tokens of the other name written together."""
+    """Pair one token with two or three adjacent tokens of the other name written together.
+
+    ``fold(name, i)``, when given, says whether token i of a name may be a
+    romanisation variant of the tokens it joins; else a join must be spelled alike.
+    """
 
     def _joined(a: PreparedName, free_a: list[int], b: PreparedName, free_b: list[int], a_is_query: bool) -> None:
         for i in list(free_a):
@@ -188,6 +192,8 @@ def _match_joined(
                 continue
             qi, cj = ((i,), span) if a_is_query else (span, (i,))
             same = "".join(q.tokens[k] for k in qi) == "".join(c.tokens[k] for k in cj)
+            if not same and fold is not None and not fold(a, i):
+                continue
             matches.append(TokenMatch(qi, cj, "joined", 1.0 if same else config["romanisation"]))
             free_a.remove(i)
             for j in span:
@@ -282,8 +288,9 @@ def _name_result(cmp: NameComparison | None) -> FeatureResult:
 # --- names, dprk-v2 -----------------------------------------------------------------
 
 
-# Scripts a query is romanised from by sanctionwatch itself: its spelling is ours, not the writer's.
-_ROMANISED_SCRIPTS = frozenset(("hangul", "han", "cyrillic"))
+# Scripts of Korean names that sanctionwatch romanises itself: the spelling is ours, not the writer's.
+# Not Han: its Mandarin reading is pinyin (the Korean reading is a variant of its own, in Latin).
+_ROMANISED_SCRIPTS = frozenset(("hangul", "cyrillic"))
 
 
 def _folds(q: PreparedName, c: PreparedName, i: int, j: int) -> bool:
@@ -325,11 +332,12 @@ def _short(q: PreparedName, c: PreparedName, i: int, j: int) -> bool:
     )
 
 
-def _typo_similarity(q: PreparedName, c: PreparedName, i: int, j: int) -> float:
-    sim = OSA.normalized_similarity(q.tokens[i], c.tokens[j])
+def _typo_similarity(q: PreparedName, c: PreparedName, i: int, j: int, cutoff: float) -> float:
+    """Similarity of two tokens as a typo of each other, 0 below ``cutoff``."""
+    sim = OSA.normalized_similarity(q.tokens[i], c.tokens[j], score_cutoff=cutoff)
     if c.generic[j]:
         # Keys too, so a typo in a word the tokeniser folds (KORAEN for KOREAN -> korea) is still one typo.
-        sim = max(sim, OSA.normalized_similarity(q.keys[i], c.keys[j]))
+        sim = max(sim, OSA.normalized_similarity(q.keys[i], c.keys[j], score_cutoff=cutoff))
     return sim
 
 
@@ -339,13 +347,9 @@ def _one_slip(q: PreparedName, c: PreparedName, i: int, j: int) -> bool:
     A changed letter that still spells a syllable (SAM/NAM, TONG/YONG) is another name, not a slip.
     """
     a, b = q.tokens[i], c.tokens[j]
-    if not (_typeable(q, i) and _typeable(c, j)) or min(len(a), len(b)) < 2 or OSA.distance(a, b) != 1:
+    if not (q.typeable[i] and c.typeable[j]) or min(len(a), len(b)) < 2 or OSA.distance(a, b) != 1:
         return False
     return len(a) != len(b) or sorted(a) == sorted(b) or q.syllables[i] == 0
-
-
-def _typeable(name: PreparedName, i: int) -> bool:
-    return not name.qualifier[i] and not name.tokens[i].isdigit() and name.tokens[i] not in COMPANY_FORMS
 
 
 def compare_names_v2(
@@ -382,29 +386,39 @@ def compare_names_v2(
     free_c = list(range(nc))
     matches: list[TokenMatch] = []
 
-    for rule, same in (
-        ("exact", lambda i, j: q.tokens[i] == c.tokens[j]),
-        ("romanisation", lambda i, j: _folds(q, c, i, j)),
-    ):
-        for i in list(free_q):
-            j = next((j for j in free_c if same(i, j)), None)
-            if j is not None:
-                matches.append(TokenMatch((i,), (j,), rule, 1.0 if rule == "exact" else config["romanisation"]))
+    # Plain loops over short tuples: this runs for every candidate name, keep it lean.
+    qt, ct = q.tokens, c.tokens
+    for i in range(nq):
+        for j in free_c:
+            if qt[i] == ct[j]:
+                matches.append(TokenMatch((i,), (j,), "exact", 1.0))
                 free_q.remove(i)
                 free_c.remove(j)
-
-    _match_joined(q, c, free_q, free_c, matches, config)
+                break
     if free_q and free_c:
+        for i in list(free_q):
+            for j in free_c:
+                if _folds(q, c, i, j):
+                    matches.append(TokenMatch((i,), (j,), "romanisation", config["romanisation"]))
+                    free_q.remove(i)
+                    free_c.remove(j)
+                    break
+
+    _match_joined(q, c, free_q, free_c, matches, config, lambda name, i: name.syllables[i] > 0)
+    if free_q and free_c and (q.pieces or c.pieces):
         matches += _match_pieces(q, free_q, c, free_c, True, config)
         matches += _match_pieces(c, free_c, q, free_q, False, config)
 
     if free_q and free_c:
         pairs = []
+        cutoff = config["typo_min_similarity"]
         for i in free_q:
+            if not q.typeable[i]:
+                continue
             for j in free_c:
-                if _typeable(q, i) and _typeable(c, j) and not _short(q, c, i, j):
-                    sim = _typo_similarity(q, c, i, j)
-                    if sim >= config["typo_min_similarity"]:
+                if c.typeable[j] and not _short(q, c, i, j):
+                    sim = _typo_similarity(q, c, i, j, cutoff)
+                    if sim:
                         pairs.append((sim, i, j))
         for sim, i, j in sorted(pairs, reverse=True):
             if i in free_q and j in free_c:

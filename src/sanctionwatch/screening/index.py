@@ -19,6 +19,7 @@ from __future__ import annotations
 import heapq
 import math
 import re
+import unicodedata
 from functools import lru_cache
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -32,7 +33,6 @@ from ..lists.model import Entity
 from .config import ScreeningSettings, load_screening_settings
 from .normalise import (
     BUSINESS_WORDS,
-    COMPANY_FORMS,
     GENERIC_WORDS,
     case_pieces,
     country_code,
@@ -41,6 +41,7 @@ from .normalise import (
     joined_key,
     korean_reading,
     korean_syllables,
+    legal_forms,
     mmsi_number,
     name_tokens,
     name_tokens_v2,
@@ -76,6 +77,7 @@ class PreparedName:
     syllables: tuple[int, ...] = ()  # Korean syllables the token can be read as (normalise.korean_syllables)
     pieces: Mapping[int, tuple[str, ...]] = field(default_factory=dict)  # token -> keys of its case pieces
     korean: bool = False  # every token reads as one or two Korean syllables: a Korean name, no middle names
+    typeable: tuple[bool, ...] = ()  # token may carry a typo: not a qualifier, number or legal form
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +108,8 @@ class PreparedQuery:
 
 _PARENTHESIS_RE = re.compile(r"\s*\(([^()]*)\)\s*")
 _WORD_RE = re.compile(r"[^\W_]+")
+# Combining marks other than the breve (U+0306, Ch'ŏl) and the apostrophe-like ones.
+_FOREIGN_ACCENT_RE = re.compile("[\u0300-\u0305\u0307-\u036f]")
 
 
 def name_variants(text: str) -> list[str]:
@@ -232,7 +236,7 @@ def _is_country(text: str) -> bool:
 
 def _weak_tokens(tokens: tuple[str, ...], qualifier: tuple[bool, ...]) -> tuple[bool, ...]:
     """Tokens that never make a match on their own: qualifiers, legal forms, countries, 1-2 letters."""
-    weak = [q or t in COMPANY_FORMS or (len(t) <= 2 and not t.isdigit()) for t, q in zip(tokens, qualifier)]
+    weak = [q or t in legal_forms() or (len(t) <= 2 and not t.isdigit()) for t, q in zip(tokens, qualifier)]
     for width in (3, 2, 1):  # "united arab emirates", "hong kong", "singapore"
         for start in range(len(tokens) - width + 1):
             if _is_country(" ".join(tokens[start : start + width])):
@@ -272,12 +276,14 @@ class CandidateIndex:
         joined: dict[str, list[int]] = defaultdict(list)  # key of tokens written together -> name ids
         self._name_entity: list[int] = []
         self._name_weight: list[float] = []  # sum of the name's key weights, to rank by coverage
+        self._name_keys: list[frozenset[str]] = []
         names_of: list[list[PreparedName]] = [[] for _ in entities]
         for nid, (ei, text, kind, read) in enumerate(tokenised):
             prepared = self._prepared(text, kind, read)
             names_of[ei].append(prepared)
             self._name_entity.append(ei)
             self._name_weight.append(sum(prepared.idf))
+            self._name_keys.append(prepared.keyset)
             for key in set(read.keys):
                 postings[key].append(nid)
             for key in self._joined_keys(_main_tokens(prepared)):
@@ -338,7 +344,7 @@ class CandidateIndex:
             for main, qualifiers in qualified_names(written):
                 # Company vocabulary for companies, ships and bodies: 해운 is also a given name.
                 tokens = name_tokens_v2(main if person else translate_korean_words(main))
-                extra = tuple(dict.fromkeys(t for t in name_tokens_v2(qualifiers) if t not in COMPANY_FORMS))
+                extra = tuple(dict.fromkeys(t for t in name_tokens_v2(qualifiers) if t not in legal_forms()))
                 extra = tuple(t for t in extra if t not in tokens) if qualifiers else ()
                 text = written if qualifiers else main
                 out.append(_Reading(text, main, tokens + extra, (False,) * len(tokens) + (True,) * len(extra)))
@@ -349,7 +355,9 @@ class CandidateIndex:
         structured = {}
         if self.reading.structured:
             pieces = case_pieces(read.raw)
-            syllables = tuple(korean_syllables(t) for t in tokens)
+            # Letters with accents other than the breve of McCune-Reischauer (Tùng Dương) write no Korean name.
+            foreign = bool(_FOREIGN_ACCENT_RE.search(unicodedata.normalize("NFD", read.raw)))
+            syllables = tuple(0 if foreign else korean_syllables(t) for t in tokens)
             main = [s for s, q in zip(syllables, read.qualifier) if not q]
             structured = {
                 "qualifier": read.qualifier,
@@ -357,6 +365,9 @@ class CandidateIndex:
                 "syllables": syllables,
                 "pieces": {i: tuple(phonetic_key(p) for p in pieces[t]) for i, t in enumerate(tokens) if t in pieces},
                 "korean": len(main) > 1 and all(0 < s <= 2 for s in main),
+                "typeable": tuple(
+                    not q and not t.isdigit() and t not in legal_forms() for t, q in zip(tokens, read.qualifier)
+                ),
             }
         return PreparedName(
             text=text,
@@ -463,6 +474,13 @@ class CandidateIndex:
             for postings, weight in rare or lookups:
                 for nid in postings:
                     scores[nid] += weight
+            if rare and self.reading.structured:
+                # Common keys are not walked, but they still count for the names found ("CHO IL U").
+                for key in {k for k in name.keys if len(self._postings.get(k, ())) > self.settings.max_postings}:
+                    weight = self.idf(key)
+                    for nid in scores:
+                        if key in self._name_keys[nid]:
+                            scores[nid] += weight
             # Rank names by the share of both names' weight they have in common, so
             # "KIM CHOL" ranks above "KIM CHOL SU" for the query "Chol Kim".
             query_weight = sum(name.idf)

@@ -311,7 +311,15 @@ def _respell_v2(token: str) -> str:
     return _nearest_word(token, _KNOWN_WORDS_V2, _KNOWN_LONG_WORDS_V2)
 
 
-def _fold_words(tokens: list[str], respell: Callable[[str], str] = _respell) -> list[str]:
+def _drop_forms(tokens: list[str]) -> list[str]:
+    return [t for t in tokens if t not in COMPANY_FORMS and t not in STOPWORDS]
+
+
+def _fold_words(
+    tokens: list[str],
+    respell: Callable[[str], str] = _respell,
+    drop_forms: Callable[[list[str]], list[str]] = _drop_forms,
+) -> list[str]:
     # Respelling first cannot make a phrase for v1 (no phrase word is a long known word).
     tokens = [respell(t) for t in tokens]
     out: list[str] = []
@@ -324,9 +332,8 @@ def _fold_words(tokens: list[str], respell: Callable[[str], str] = _respell) -> 
             continue
         out.append(SYNONYMS.get(tokens[i], tokens[i]))
         i += 1
-    kept = [t for t in out if t not in COMPANY_FORMS and t not in STOPWORDS]
     # A name made only of form words ("COMPANY LIMITED") keeps them: it is all there is.
-    return kept or out
+    return drop_forms(out) or out
 
 
 @lru_cache(maxsize=65536)
@@ -452,15 +459,15 @@ def joined_key(tokens: tuple[str, ...] | list[str]) -> str:
 # One Korean syllable in any romanisation in use (McCune-Reischauer without breves,
 # Revised, common practice): optional initial, vowel, optional final. Longest
 # alternatives first so the regex tries them first.
-_KOREAN_INITIALS = "tch kk gg kh tt th pp ph ss sh jj ch g k n d t r l m b p s j h".split()
-_KOREAN_VOWELS = "yeo yae wae weo eui ae ai ya eo ye wa oe oi yo wo we wi yu eu ui oo ee ou a e o u i".split()
+_KOREAN_INITIALS = "tch kk gg kh tt th pp ph ss sh jj ch rh g k n d t r l m b p s j h".split()
+_KOREAN_VOWELS = "yeo yae wae weo eui you yoo woo ae ai ya eo ye wa oe oi yo wo we wi yu yi eu ui oo ee ou a e o u i".split()
 _KOREAN_FINALS = "ng kk k g n t d l m p b".split()
 _SYLLABLE = (
     f"(?:{'|'.join(_KOREAN_INITIALS)})?(?:{'|'.join(_KOREAN_VOWELS)})(?:{'|'.join(_KOREAN_FINALS)})?"
 )
-_ONE_SYLLABLE_RE = re.compile(f"(?:{_SYLLABLE})(?:h|rk)?")  # "Oh", "Roh", "Park": word-final only
-_TWO_SYLLABLES_RE = re.compile(f"(?:{_SYLLABLE}){{2}}(?:h|rk)?")
-_SYLLABLES_RE = re.compile(f"(?:{_SYLLABLE})+(?:h|rk)?")
+_ONE_SYLLABLE_RE = re.compile(f"(?:{_SYLLABLE})(?:h|hn|rk)?")  # "Oh", "Ahn", "Park": word-final only
+_TWO_SYLLABLES_RE = re.compile(f"(?:{_SYLLABLE}){{2}}(?:h|hn|rk)?")
+_SYLLABLES_RE = re.compile(f"(?:{_SYLLABLE})+(?:h|hn|rk)?")
 
 
 @lru_cache(maxsize=131072)
@@ -529,6 +536,64 @@ def translate_korean_words(text: str) -> str:
     return " ".join(romanised.get(w.casefold(), w) for w in text.split())
 
 
+@lru_cache(maxsize=1)
+def _legal_form_table() -> tuple[frozenset[str], frozenset[str], tuple[tuple[str, ...], ...]]:
+    raw = yaml.safe_load(resources.files("sanctionwatch.screening").joinpath("data/legal_forms.yaml").read_text("utf-8"))
+    single: set[str] = set(COMPANY_FORMS)
+    phrases: set[tuple[str, ...]] = set()
+    for forms in raw["forms"].values():
+        for form in forms:
+            words = tuple(_split(form))
+            if len(words) == 1:
+                single.add(words[0])
+            else:
+                phrases.add(words)
+    short = frozenset(w for w in single if len(w) <= 2)
+    return frozenset(single - short), short, tuple(sorted(phrases, key=len, reverse=True))
+
+
+def legal_forms() -> frozenset[str]:
+    """Every one-word legal form dprk-v2 knows (``screening/data/legal_forms.yaml`` and :data:`COMPANY_FORMS`)."""
+    anywhere, final_only, _ = _legal_form_table()
+    return anywhere | final_only
+
+
+def _drop_forms_v2(tokens: list[str]) -> list[str]:
+    """Tokens less legal forms: phrases (S.A. DE C.V.) and words anywhere, forms of 1-2 letters only at the end."""
+    anywhere, final_only, phrases = _legal_form_table()
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        phrase = next((p for p in phrases if tuple(tokens[i : i + len(p)]) == p), None)
+        if phrase is not None:
+            i += len(phrase)
+            continue
+        if tokens[i] not in anywhere and tokens[i] not in STOPWORDS:
+            out.append(tokens[i])
+        i += 1
+    while out and out[-1] in final_only:
+        out.pop()
+    return out
+
+
+def _join_letters(tokens: list[str]) -> list[str]:
+    """Single letters that spell a legal form written with dots ("S.A.", "D.O.O.") as that form."""
+    forms = legal_forms()
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        j = i
+        while j < len(tokens) and len(tokens[j]) == 1 and tokens[j].isalpha():
+            j += 1
+        if j - i > 1 and "".join(tokens[i:j]) in forms:
+            out.append("".join(tokens[i:j]))
+            i = j
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
+
+
 #: dprk-v2 folds the inflections of business words too (BANKING = BANK), so that
 #: they are not taken for two lines of business.
 SYNONYMS_V2: dict[str, str] = {
@@ -546,7 +611,7 @@ SYNONYMS_V2: dict[str, str] = {
 
 @lru_cache(maxsize=65536)
 def name_tokens_v2(text: str) -> tuple[str, ...]:
-    """:func:`name_tokens` as dprk-v2 reads a name: phrase words respelt, business inflections folded.
+    """:func:`name_tokens` as dprk-v2 reads a name: more legal forms, phrase words respelt, inflections folded.
 
     >>> name_tokens_v2("KORYO JOINT VENTUER CO")
     ('koryo', 'jv')
@@ -554,24 +619,7 @@ def name_tokens_v2(text: str) -> tuple[str, ...]:
     ('korea', 'kwangson', 'bank')
     """
     tokens = _join_letters([_canonical_number(t) for t in _split(text)])
-    return tuple(SYNONYMS_V2.get(t, t) for t in _fold_numbers(_fold_words(tokens, _respell_v2)))
-
-
-def _join_letters(tokens: list[str]) -> list[str]:
-    """Single letters that spell a legal form written with dots ("S.A.", "L.L.C.") as that form."""
-    out: list[str] = []
-    i = 0
-    while i < len(tokens):
-        j = i
-        while j < len(tokens) and len(tokens[j]) == 1 and tokens[j].isalpha():
-            j += 1
-        if j - i > 1 and "".join(tokens[i:j]) in COMPANY_FORMS:
-            out.append("".join(tokens[i:j]))
-            i = j
-        else:
-            out.append(tokens[i])
-            i += 1
-    return out
+    return tuple(SYNONYMS_V2.get(t, t) for t in _fold_numbers(_fold_words(tokens, _respell_v2, _drop_forms_v2)))
 
 
 # --- identifiers -----------------------------------------------------------------
