@@ -8,8 +8,13 @@ screening package, so the benchmark does not share its romanisation rules.
 Romanised -> Hangul (:func:`to_hangul`):
 
 * a romanised word is split into syllables (initial consonant, vowel, final)
-  by dynamic programming: fewest syllables first, then fewest syllables that
-  start with a vowel (NAMCHONGANG -> NAM-CHON-GANG, not NAM-CHONG-ANG);
+  by dynamic programming: fewest syllables first, then most syllables of
+  :data:`NAME_SYLLABLES` (SAMILPO -> SAM-IL-PO), then fewest that start with a
+  vowel (NAMCHONGANG -> NAM-CHON-GANG, not NAM-CHONG-ANG), then fewest tense
+  initials (AMROGGANG -> AM-ROG-GANG);
+* a word written with McCune-Reischauer's apostrophes (CH'O'L, KYO'NG-T'AEK)
+  is read as MR: unmarked ch k t p plain (ㅈ ㄱ ㄷ ㅂ), marked ones aspirated,
+  o' = ㅓ, u' = ㅡ;
 * consonants follow the DPRK's own system as the lists use it (k t p = ㄱ ㄷ ㅂ,
   kh th ph = ㅋ ㅌ ㅍ, j = ㅈ, ch = ㅊ) and the South's Revised Romanisation
   (g d b = ㄱ ㄷ ㅂ); apostrophes and breves are dropped by the lists, so an
@@ -40,7 +45,7 @@ _FINALS = ("", "ㄱ", "ㄲ", "ㄳ", "ㄴ", "ㄵ", "ㄶ", "ㄷ", "ㄹ", "ㄺ", "�
 _R_INITIALS = {
     "kk": "ㄲ", "gg": "ㄲ", "k": "ㄱ", "g": "ㄱ", "n": "ㄴ", "tt": "ㄸ", "t": "ㄷ", "d": "ㄷ", "r": "ㄹ", "l": "ㄹ",
     "m": "ㅁ", "pp": "ㅃ", "p": "ㅂ", "b": "ㅂ", "ss": "ㅆ", "sh": "ㅅ", "s": "ㅅ", "jj": "ㅉ", "tch": "ㅉ",
-    "j": "ㅈ", "ch": "ㅊ", "kh": "ㅋ", "th": "ㅌ", "ph": "ㅍ", "f": "ㅍ", "h": "ㅎ", "": "ㅇ",
+    "j": "ㅈ", "ch": "ㅊ", "kh": "ㅋ", "th": "ㅌ", "ph": "ㅍ", "h": "ㅎ", "": "ㅇ",
 }  # fmt: skip
 _R_MEDIALS = {
     "a": "ㅏ", "ae": "ㅐ", "ya": "ㅑ", "yae": "ㅒ", "eo": "ㅓ", "o": "ㅗ", "e": "ㅔ", "yeo": "ㅕ", "yo": "ㅕ",
@@ -74,14 +79,34 @@ NAME_SYLLABLES = {
     "su": "수", "soo": "수", "shin": "신", "sin": "신", "thaek": "택", "taek": "택", "rim": "림", "lim": "임",
     "ryu": "류", "yu": "유", "ahn": "안", "an": "안", "kang": "강", "gang": "강", "hwang": "황", "kwon": "권",
     "hui": "희", "hee": "희", "il": "일", "ok": "옥", "pyol": "별", "yop": "엽", "chun": "춘",
+    # frequent name syllables without ambiguity, listed so that they win a split (SAM-IL-PO, JIN-YONG)
+    "nam": "남", "man": "만", "jin": "진", "chin": "진", "chang": "장", "jang": "장", "sam": "삼", "hak": "학",
+    "sik": "식", "hwa": "화", "hwan": "환", "kil": "길", "gil": "길", "mi": "미", "ja": "자", "ran": "란",
+    "kwang": "광", "gwang": "광", "hyang": "향", "mun": "문", "yun": "윤", "kuk": "국", "min": "민", "han": "한",
+    "se": "세", "sang": "상", "sun": "순", "pil": "필", "ung": "웅", "sop": "섭", "dae": "대",
+    "kyu": "규", "u": "우", "won": "원", "rok": "록", "ro": "로", "ra": "라", "hae": "해", "ae": "애", "po": "포",
+    "pom": "범", "chae": "채", "hye": "혜", "suk": "숙", "rye": "례", "sil": "실", "bok": "복",
 }  # fmt: skip
+_KNOWN = frozenset(NAME_SYLLABLES)
+
+# McCune-Reischauer written with apostrophes for its marks (CH'O'L for Ch'ŏl): to the spelling parsed here.
+_MR_MARKS = (
+    ("ch'", "\0"),
+    ("k'", "kh"),
+    ("t'", "th"),
+    ("p'", "ph"),
+    ("o'", "eo"),
+    ("u'", "eu"),
+    ("ch", "j"),
+    ("\0", "ch"),
+)
 
 # Korean company vocabulary: English list words and romanised Korean words -> Hangul.
 COMPANY_WORDS = {
     "korea": "조선", "korean": "조선", "choson": "조선", "chosun": "조선", "joson": "조선", "dprk": "조선",
     "trading": "무역", "trade": "무역", "muyok": "무역", "company": "회사", "co": "회사", "hoesa": "회사",
     "corporation": "회사", "corp": "회사", "general": "총", "chong": "총", "bank": "은행", "unhaeng": "은행",
-    "shipping": "해운", "haeun": "해운", "ship": "선박", "vessel": "선박", "maritime": "해사", "mining": "광업", "kwangop": "광업",
+    "shipping": "해운", "shpg": "해운", "haeun": "해운", "ship": "선박", "vessel": "선박", "banking": "은행", "maritime": "해사", "mining": "광업", "kwangop": "광업",
     "development": "개발", "kaebal": "개발", "industrial": "공업", "industry": "공업", "kongop": "공업",
     "investment": "투자", "tuja": "투자", "technology": "기술", "kisul": "기술", "joint": "합영", "venture": "",
     "hapyong": "합영", "united": "련합", "association": "련합", "yonhap": "련합", "group": "그룹",
@@ -137,37 +162,48 @@ def _syllable(text: str) -> str | None:
 
 @lru_cache(maxsize=4096)
 def _segment(word: str) -> tuple[str, ...] | None:
-    # best[i] = (syllables, vowel-initial syllables, pieces) for word[:i]
-    best: list[tuple[int, int, tuple[str, ...]] | None] = [None] * (len(word) + 1)
-    best[0] = (0, 0, ())
+    # best[i] = (syllables, -known syllables, awkward openings, tense initials, pieces) for word[:i]
+    best: list[tuple[int, int, int, int, tuple[str, ...]] | None] = [None] * (len(word) + 1)
+    best[0] = (0, 0, 0, 0, ())
     for end in range(1, len(word) + 1):
         for start in range(max(0, end - 6), end):
             prev = best[start]
             piece = word[start:end]
             if prev is None or _syllable(piece) is None:
                 continue
-            cand = (prev[0] + 1, prev[1] + (start > 0 and piece[0] in "aeiouwy"), (*prev[2], piece))
+            tense = piece[:2] in ("kk", "gg", "tt", "pp", "ss", "jj")
+            # a vowel (or a rare ㄴ+y) opening a later syllable: JIN-YONG, not JI-NYONG
+            awkward = start > 0 and (piece[0] in "aeiou" or piece.startswith("ny"))
+            known = piece in _KNOWN
+            cand = (prev[0] + 1, prev[1] - known, prev[2] + awkward, prev[3] + tense, (*prev[4], piece))
             current = best[end]
-            if current is None or cand[:2] < current[:2]:
+            if current is None or cand[:4] < current[:4]:
                 best[end] = cand
     found = best[len(word)]
-    return found[2] if found else None
+    return found[4] if found else None
 
 
 def word_to_hangul(word: str) -> str | None:
     """Hangul for one romanised Korean word (one or more syllables), or None if it is not Korean."""
-    w = "".join(c for c in word.lower() if c.isalpha())
-    if not w or not w.isascii():
-        return None
-    pieces = _segment(w)
+    pieces = syllables(word)
     if pieces is None:
         return None
     return "".join(_syllable(p) or "" for p in pieces)
 
 
+def _spelling(word: str) -> str:
+    """Lower-case letters only; a word with McCune-Reischauer apostrophes is read as MR
+    (unmarked ch, k, t, p are plain, marked ones aspirated; o' = ㅓ, u' = ㅡ)."""
+    w = word.lower().replace("\u2019", "'").replace("`", "'")
+    if "'" in w:
+        for a, b in _MR_MARKS:
+            w = w.replace(a, b)
+    return "".join(c for c in w if c.isalpha())
+
+
 def syllables(word: str) -> tuple[str, ...] | None:
     """The romanised syllables of a word (``"Jongun"`` -> ``("jong", "un")``), None when it is not romanised Korean."""
-    w = "".join(c for c in word.lower() if c.isalpha())
+    w = _spelling(word)
     return _segment(w) if w.isascii() and w else None
 
 

@@ -30,9 +30,11 @@ algorithm's default threshold; five results per query.
 
 Speed: index build time, and queries per second in one process (index lookup
 and scoring) for each algorithm over all queries of the list. The peer scores
-the candidates our default algorithm's index returns, filtered to the FtM
-schemata the query can match (as yente does), at yente's default threshold
-0.70; its speed counts scoring only (entities converted to FtM beforehand).
+the candidates that any of our algorithms' indexes returns (their union),
+filtered to the FtM schemata the query can match (as yente does), at yente's
+default threshold 0.70; its speed counts scoring only (entities converted to
+FtM beforehand). A query none of our indexes finds a candidate for is a miss
+for the peer too.
 
 Everything is rebuilt from the list files and ``--seed`` each run; nothing
 derived from the lists is stored. Exit status 2 when the list files are missing.
@@ -148,25 +150,19 @@ def _ftm_query(query: Query):  # type: ignore[no-untyped-def]
     return proxy
 
 
-def run_peer(screener: Screener, cases: Sequence[Case]) -> Run:
-    """nomenklatura logic-v2 on the candidates of ``screener``'s index (see the module docstring)."""
+def run_peer(screeners: Sequence[Screener], cases: Sequence[Case]) -> Run:
+    """nomenklatura logic-v2 on the candidates any of ``screeners``' indexes returns (see the module docstring)."""
     from nomenklatura.matching import get_algorithm
 
     algorithm = get_algorithm(PEER)
     assert algorithm is not None
     config = algorithm.default_config()
-    proxies = {ie.entity.id: _ftm(ie.entity) for ie in screener.index.entities}
+    proxies = {ie.entity.id: _ftm(ie.entity) for ie in screeners[0].index.entities}
     work = []
     for c in cases:
         query = _ftm_query(c.query)
-        found = screener.index.candidates(screener.index.prepare(c.query))
-        work.append(
-            (
-                c.query.id,
-                query,
-                [proxies[f.entity.id] for f in found if query.schema.can_match(proxies[f.entity.id].schema)],
-            )
-        )
+        found = dict.fromkeys(f.entity.id for s in screeners for f in s.index.candidates(s.index.prepare(c.query)))
+        work.append((c.query.id, query, [proxies[i] for i in found if query.schema.can_match(proxies[i].schema)]))
     results: dict[str, list[Hit]] = {}
     with _Clock() as clock:
         for qid, query, candidates in work:
@@ -283,14 +279,13 @@ def bench_list(
     names = sum(len(e.names) for e in entities)
     out(f"\n=== {label.upper()}: {len(entities):,} records, {names:,} names; {len(cases):,} queries ===")
     runs: list[Run] = []
-    default_screener: Screener | None = None
+    screeners: list[Screener] = []
     for name in ALGORITHMS:
         run, screener = run_sanctionwatch(name, entities, cases)
         runs.append(run)
-        if name == DEFAULT_ALGORITHM:
-            default_screener = screener
-    if not args.no_peer and default_screener is not None:
-        runs.append(run_peer(default_screener, cases))
+        screeners.append(screener)
+    if not args.no_peer:
+        runs.append(run_peer(screeners, cases))
     for run in runs:
         wall, cpu = run.qps(len(cases))
         build = f"index build {run.build_s:.2f} s, " if run.build_s is not None else "scoring only, "

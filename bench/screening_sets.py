@@ -284,12 +284,13 @@ def split_person(name: str) -> tuple[list[str], list[str]] | None:
     tokens = name.split()
     n_upper = 0
     for t in reversed(tokens):
-        if _letters(t) and t.isupper():
+        # a one-letter capital before the surname is a given syllable (Chol U YU), not a surname
+        if _letters(t) and t.isupper() and (n_upper == 0 or _letters(t) > 1):
             n_upper += 1
         else:
             break
     given, surnames = tokens[: len(tokens) - n_upper], tokens[len(tokens) - n_upper :]
-    if not given or not surnames or any(t.isupper() for t in given):
+    if not given or not surnames or any(t.isupper() and _letters(t) > 1 for t in given):
         return None
     return given, surnames
 
@@ -392,6 +393,8 @@ def legal_form_changed(rng: random.Random, name: str) -> str | None:
         return None
     tokens = name.split()
     start, end = span
+    if _letters(" ".join(tokens[:start] + tokens[end:])) < 5:
+        return None  # "E. X. CO." is initials, not a name to keep
     current = tuple(token_key(t) for t in tokens[start:end])
     written = _PREFIX_WRITTEN if start == 0 and end < len(tokens) else _SUFFIX_WRITTEN
     options = [w for w in written if tuple(token_key(t) for t in w.split()) != current]
@@ -400,14 +403,14 @@ def legal_form_changed(rng: random.Random, name: str) -> str | None:
 
 
 def legal_form_dropped(rng: random.Random, name: str) -> str | None:
-    """The legal form left out, when what remains is at least two words or one of 5 letters."""
+    """The legal form left out, when what remains has at least 5 letters."""
     span = legal_form(name)
     if span is None:
         return None
     tokens = name.split()
     rest = tokens[: span[0]] + tokens[span[1] :]
     rest[-1] = rest[-1].rstrip(",")
-    if len(rest) < 2 and _letters(rest[0]) < 5:
+    if _letters(" ".join(rest)) < 5:
         return None
     return " ".join(rest)
 
@@ -429,15 +432,19 @@ def hangul_person(rng: random.Random, name: str) -> str | None:
 def hangul_company(rng: random.Random, name: str) -> str | None:
     """A Korean organisation name in Hangul: vocabulary words translated, the rest transliterated.
 
-    Applies when at least one word is not vocabulary (the name has a word of its own)
-    and every such word is one to four romanised syllables.
+    Applies when the name has a word of its own (one to four romanised syllables)
+    and a vocabulary word that Hangul writes (TRADING, BANK, ...), and no English
+    word order (OF, FOR: 조선 names put the owner first).
     """
     from hangul import COMPANY_WORDS
 
     words = [w for w in re.split(r"[\s,.()]+", name) if w]
-    own = [w for w in words if token_key(w) not in COMPANY_WORDS]
-    if not own or any(not 1 <= (syllable_count(w) or 0) <= 4 for w in own):
+    keys = [token_key(w) for w in words]
+    own = [w for w, k in zip(words, keys) if k not in COMPANY_WORDS]
+    if {"of", "for"} & set(keys) or not any(COMPANY_WORDS.get(k) for k in keys):
         return None
+    if not own or any(len(w) < 3 or not 1 <= (syllable_count(w) or 0) <= 4 for w in own):
+        return None  # "IT", "U" are initials, not Korean words
     return to_hangul(words, company=True)
 
 
@@ -603,7 +610,7 @@ def _fair(kind: str, text: str, source: str, acceptable: frozenset[str], names: 
     if kind in _KOREAN_ONLY:
         return True
     if kind == "case_changed":
-        return text != source
+        return text != source and not names.collides(text, acceptable)
     if norm(text) == norm(source) or names.collides(text, acceptable):
         return False
     return kind not in _DROPS_NAMES or names.containing(text) <= acceptable

@@ -11,6 +11,11 @@ def test_romanised_words():
     assert word_to_hangul("NAMCHONGANG") == "남천강"  # consonant-initial split preferred
     assert word_to_hangul("TAESONG") == "대성"  # DPRK system: t = ㄷ
     assert word_to_hangul("THAEK") == "택"
+    assert word_to_hangul("JINYONG") == "진영"  # not 지녕
+    assert word_to_hangul("AMROGGANG") == "암록강"  # not 암로깡
+    assert word_to_hangul("SAMILPO") == "삼일포"
+    assert word_to_hangul("SAENGP'IL") == "생필"  # MR: p' is aspirated
+    assert to_hangul(["Kyo'ng-t'aek", "CHO'NG"]) == "경택정"  # MR: unmarked ch is ㅈ, o' is ㅓ
     assert word_to_hangul("GREEN") is None
     assert syllable_count("Jongun") == 2 and syllable_count("STRAND") is None
 

@@ -149,6 +149,7 @@ def test_hangul_operators():
     assert hangul_person(rng, "Yong Chol KIM").replace(" ", "") == "김영철"
     assert hangul_person(rng, "KIM JONG UN").replace(" ", "") == "김정은"
     assert hangul_person(rng, "Gilberto Jose RODRIGUEZ") is None
+    assert hangul_person(rng, "Chol U YU").replace(" ", "") == "유철우"
     assert hangul_company(rng, "KOREA DAESONG BANK") == "조선대성은행"
     assert hangul_company(rng, "NAMCHONGANG TRADING CORPORATION") == "남천강무역회사"
     assert hangul_company(rng, "KOREA MINING DEVELOPMENT TRADING CORPORATION") is None  # no word of its own
