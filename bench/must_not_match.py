@@ -41,7 +41,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from anyascii import anyascii
 from hangul import romanise
-from screening_sets import Case, core, norm
+from screening_sets import Case, core, fold_romanisation, norm
 
 from sanctionwatch.lists.model import Entity
 from sanctionwatch.screening.screen import Query
@@ -376,24 +376,6 @@ def candidates(seed: int) -> Iterator[tuple[str, str, str]]:
         name = " ".join(name.split())
         if name:
             yield kind, name, schema
-
-
-# Applied in order: vowel spellings first, then consonant classes.
-_ROMAN_FOLDS = (
-    ("yeo", "yo"), ("you", "yo"), ("eo", "o"), ("eu", "u"), ("oo", "u"), ("ou", "u"), ("ee", "i"),
-    ("ch", "j"), ("sh", "s"), ("ph", "p"), ("th", "t"), ("kh", "k"), ("gh", "k"), ("ck", "k"),
-    ("q", "k"), ("c", "k"), ("g", "k"), ("d", "t"), ("b", "p"), ("f", "p"), ("v", "p"), ("z", "j"), ("l", "r"),
-)  # fmt: skip
-
-
-def fold_romanisation(text: str) -> str:
-    """:func:`norm` with romanisation variants folded together (``Gim Yeong-cheol`` -> ``kim yonk jor``)."""
-    out = []
-    for word in norm(text).split():
-        for a, b in _ROMAN_FOLDS:
-            word = word.replace(a, b)
-        out.append(re.sub(r"(.)\1+", r"\1", word))
-    return " ".join(out)
 
 
 def _own_words(text: str) -> list[str]:

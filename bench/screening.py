@@ -46,7 +46,7 @@ import argparse
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -66,6 +66,7 @@ OFAC_FILES = ("ofac_sdn_2024-05-03.csv", "ofac_alt.csv", "ofac_add.csv")
 PEER = "logic-v2"
 PEER_THRESHOLD = 0.70  # yente's default SCORE_THRESHOLD for logic-v2
 LIMIT = 5
+TARGET_RECALL, TARGET_PRECISION, TARGET_ALARMS, TARGET_QPS = 0.99, 0.995, 0.003, 2000  # issue 10
 
 
 def load_lists(folder: Path) -> dict[str, list[Entity]]:
@@ -224,9 +225,12 @@ def _tally(rows: Sequence[Case], run: Run) -> tuple[Tally, list[Case]]:
     return tally, failed
 
 
-def report(title: str, cases: Sequence[Case], runs: Sequence[Run], examples: int) -> None:
+def report(title: str, cases: Sequence[Case], runs: Sequence[Run], examples: int) -> dict[tuple[str, str, str], Tally]:
     """Print one table per set: rows per kind (with subtotals per kind prefix such as
-    ``company:``), columns recall / precision / false alarms per engine; then failed examples."""
+    ``company:``), columns recall / precision / false alarms per engine; then failed examples.
+
+    Returns the tallies by (engine, set, row label)."""
+    out: dict[tuple[str, str, str], Tally] = {}
     by_set: dict[str, list[Case]] = defaultdict(list)
     for c in cases:
         by_set[c.set].append(c)
@@ -246,6 +250,7 @@ def report(title: str, cases: Sequence[Case], runs: Sequence[Run], examples: int
             for run in runs:
                 tally, failed = _tally(members, run)
                 tallies.append(tally)
+                out[(run.engine, set_name, label)] = tally
                 if label in kinds:
                     failures[(run.engine, label)] = failed
             print(f"  {label:<28}{len(members):>5}" + "".join(f"  {t.cells():^{width}}" for t in tallies))
@@ -256,6 +261,34 @@ def report(title: str, cases: Sequence[Case], runs: Sequence[Run], examples: int
                     print(
                         f"    {run.engine:<9} {kind:<22} {c.query.name!r}{source}: {_describe(run.results[c.query.id])}"
                     )
+    return out
+
+
+def check_targets(tallies: dict[tuple[str, str, str], Tally], runs: Sequence[Run], queries: int) -> None:
+    """Print, per sanctionwatch algorithm, which of the issue-10 targets it misses on this list."""
+    print(
+        f"\n  targets (issue 10): recall >= {TARGET_RECALL} and precision >= {TARGET_PRECISION} per kind and set, "
+        f"must-not-match false alarms <= {100 * TARGET_ALARMS:.1f} %, >= {TARGET_QPS:,} queries/s"
+    )
+    for run in runs:
+        if run.engine == PEER:
+            continue
+        short = []
+        for (engine, set_name, label), t in tallies.items():
+            if engine != run.engine or label.endswith(":(all)"):
+                continue
+            if set_name == "must_not_match":
+                if label == "(all)" and t.alarms > TARGET_ALARMS * t.queries:
+                    short.append(f"must_not_match false alarms {100 * t.alarms / t.queries:.2f} %")
+                continue
+            if t.positives and t.hits < TARGET_RECALL * t.positives:
+                short.append(f"{set_name}/{label} recall {t.hits / t.positives:.3f}")
+            if t.matches and t.correct < TARGET_PRECISION * t.matches:
+                short.append(f"{set_name}/{label} precision {t.correct / t.matches:.3f}")
+        wall, _ = run.qps(queries)
+        if wall < TARGET_QPS:
+            short.append(f"{wall:,.0f} queries/s")
+        print(f"    {run.engine:<9} " + (f"{len(short)} short: " + "; ".join(short) if short else "all met"))
 
 
 def _as_cases(entities: Sequence[Entity], seed: int, positives: int, negatives: int) -> list[Case]:
@@ -268,7 +301,6 @@ def bench_list(
     entities: Sequence[Entity],
     shared: Sequence[Case],
     args: argparse.Namespace,
-    out: Callable[[str], None] = print,
 ) -> None:
     """Build the sets for one list, run every engine on them and print the tables."""
     cases = _as_cases(entities, args.seed, args.positives, args.labelled_negatives)
@@ -277,7 +309,7 @@ def bench_list(
     if label == "ofac":
         cases += build_given_surname_set(entities, seed=args.seed, size=args.given_surname, label=f"{label}-")
     names = sum(len(e.names) for e in entities)
-    out(f"\n=== {label.upper()}: {len(entities):,} records, {names:,} names; {len(cases):,} queries ===")
+    print(f"\n=== {label.upper()}: {len(entities):,} records, {names:,} names; {len(cases):,} queries ===")
     runs: list[Run] = []
     screeners: list[Screener] = []
     for name in ALGORITHMS:
@@ -290,10 +322,11 @@ def bench_list(
         wall, cpu = run.qps(len(cases))
         build = f"index build {run.build_s:.2f} s, " if run.build_s is not None else "scoring only, "
         threshold = PEER_THRESHOLD if run.engine == PEER else ALGORITHMS[run.engine].threshold
-        out(
+        print(
             f"  {run.engine:<9} threshold {threshold:.2f}: {build}{wall:,.0f} queries/s wall clock, {cpu:,.0f} per CPU second"
         )
-    report(label.upper(), cases, runs, args.examples)
+    tallies = report(label.upper(), cases, runs, args.examples)
+    check_targets(tallies, runs, len(cases))
 
 
 def main(argv: list[str] | None = None) -> int:

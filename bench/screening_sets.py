@@ -2,18 +2,20 @@
 
 Every query is a :class:`Case`: the query, the set and kind it belongs to, the
 record it was made from (``expected``) and the records that may answer it
-(``acceptable``: ``expected`` and any record of the same list carrying the same
-source name, as one list sometimes carries a namesake twice). A query is kept
-only when it is still a fair question:
+(``acceptable``: ``expected`` and any record of the same list carrying the
+source name up to romanisation, as one list sometimes carries a person twice).
+A query is kept only when it is still a fair question:
 
-* it differs from its source name (case aside, only ``case_changed`` may differ
-  by case alone);
-* written without punctuation and spaces, and with legal forms removed, it is
-  no name of another record (a mutation that lands on another listed name
-  would reward the wrong answer);
-* a query that drops names (``middle_dropped``, ``surname_dropped``, the
-  given-name + first-surname set) is kept only when no other record has a name
-  that contains all its words.
+* it differs from its source name (only ``case_changed`` differs by case alone);
+* it is no name of another record, written together, without legal forms, or
+  in another order or romanisation (same sorted :func:`skeleton`): a mutation
+  that lands on another listed name would reward the wrong answer;
+* a query that drops names (``middle_dropped``, ``surname_dropped``,
+  ``legal_form_dropped``, the given-name + first-surname set) is kept only when
+  no other record has a name that contains all its words (as written or as
+  skeletons);
+* Hangul is written only for records of the Koreas, and every record whose
+  name is written the same in Hangul answers the query.
 
 Operators are pure functions ``(rng, name) -> str | None`` (None: the operator
 does not apply to this name) so that tests can check each one alone. Records
@@ -162,6 +164,24 @@ def skeleton(text: str) -> str:
     return " ".join(out)
 
 
+# Applied in order: vowel spellings first, then consonant classes.
+_ROMAN_FOLDS = (
+    ("yeo", "yo"), ("you", "yo"), ("eo", "o"), ("eu", "u"), ("oo", "u"), ("ou", "u"), ("ee", "i"),
+    ("ch", "j"), ("sh", "s"), ("ph", "p"), ("th", "t"), ("kh", "k"), ("gh", "k"), ("ck", "k"),
+    ("q", "k"), ("c", "k"), ("g", "k"), ("d", "t"), ("b", "p"), ("f", "p"), ("v", "p"), ("z", "j"), ("l", "r"),
+)  # fmt: skip
+
+
+def fold_romanisation(text: str) -> str:
+    """:func:`norm` with romanisation variants folded together (``Gim Yeong-cheol`` -> ``kim yonk jor``)."""
+    out = []
+    for word in norm(text).split():
+        for a, b in _ROMAN_FOLDS:
+            word = word.replace(a, b)
+        out.append(re.sub(r"(.)\1+", r"\1", word))
+    return " ".join(out)
+
+
 def is_latin(text: str) -> bool:
     """True when every letter of ``text`` is a Latin letter (accents allowed)."""
     return all(not c.isalpha() or unicodedata.name(c, "").startswith("LATIN") for c in text)
@@ -190,67 +210,72 @@ def _letter_positions(token: str) -> list[int]:
     return [i for i, c in enumerate(token) if c.isalpha()]
 
 
-def letter_drop(rng: random.Random, name: str) -> str | None:
-    """One letter of one token (of at least 3 letters) left out."""
-    picked = _pick_token(rng, name, 3)
+def _edit_one_token(
+    rng: random.Random, name: str, min_letters: int, edit: Callable[[random.Random, str], str | None]
+) -> str | None:
+    picked = _pick_token(rng, name, min_letters)
     if picked is None:
         return None
     tokens, t = picked
-    i = rng.choice(_letter_positions(tokens[t]))
-    tokens[t] = tokens[t][:i] + tokens[t][i + 1 :]
+    new = edit(rng, tokens[t])
+    if new is None:
+        return None
+    tokens[t] = new
     return " ".join(tokens)
 
 
-def letter_insert(rng: random.Random, name: str) -> str | None:
-    """One letter added to one token: a neighbouring key of the letter beside it, or that letter doubled."""
-    picked = _pick_token(rng, name, 2)
-    if picked is None:
-        return None
-    tokens, t = picked
-    word = tokens[t]
-    positions = _letter_positions(word)
-    i = rng.choice(positions)
-    base = word[i]
-    lower = base.lower()
-    letter = rng.choice(NEIGHBOURS.get(lower, "") + lower) if lower in NEIGHBOURS else lower
-    letter = letter.upper() if base.isupper() else letter
+def _cased(template: str, letter: str) -> str:
+    return letter.upper() if template.isupper() else letter.lower()
+
+
+def _drop(rng: random.Random, word: str) -> str:
+    i = rng.choice(_letter_positions(word))
+    return word[:i] + word[i + 1 :]
+
+
+def _insert(rng: random.Random, word: str) -> str:
+    i = rng.choice(_letter_positions(word))
+    lower = word[i].lower()
+    letter = rng.choice(NEIGHBOURS[lower] + lower) if lower in NEIGHBOURS else lower
     at = i + rng.choice((0, 1))
-    tokens[t] = word[:at] + letter + word[at:]
-    return " ".join(tokens)
+    return word[:at] + _cased(word[i], letter) + word[at:]
 
 
-def letter_substitute(rng: random.Random, name: str) -> str | None:
-    """One letter of one token (of at least 3 letters) replaced by a neighbouring key."""
-    picked = _pick_token(rng, name, 3)
-    if picked is None:
-        return None
-    tokens, t = picked
-    word = tokens[t]
+def _substitute(rng: random.Random, word: str) -> str | None:
     options = [i for i in _letter_positions(word) if word[i].lower() in NEIGHBOURS]
     if not options:
         return None
     i = rng.choice(options)
-    letter = rng.choice(NEIGHBOURS[word[i].lower()])
-    tokens[t] = word[:i] + (letter.upper() if word[i].isupper() else letter) + word[i + 1 :]
-    return " ".join(tokens)
+    return word[:i] + _cased(word[i], rng.choice(NEIGHBOURS[word[i].lower()])) + word[i + 1 :]
 
 
-def letter_transpose(rng: random.Random, name: str) -> str | None:
-    """Two adjacent, different letters of one token (of at least 3 letters) swapped."""
-    picked = _pick_token(rng, name, 3)
-    if picked is None:
-        return None
-    tokens, t = picked
-    word = tokens[t]
+def _transpose(rng: random.Random, word: str) -> str | None:
     pairs = [i for i in range(len(word) - 1) if word[i].isalpha() and word[i + 1].isalpha() and word[i] != word[i + 1]]
     if not pairs:
         return None
     i = rng.choice(pairs)
-    a, b = word[i + 1], word[i]
     # the case stays with the position ("Kaua" -> "Akua", not "aKua")
-    a, b = (a.upper() if word[i].isupper() else a.lower()), (b.upper() if word[i + 1].isupper() else b.lower())
-    tokens[t] = word[:i] + a + b + word[i + 2 :]
-    return " ".join(tokens)
+    return word[:i] + _cased(word[i], word[i + 1]) + _cased(word[i + 1], word[i]) + word[i + 2 :]
+
+
+def letter_drop(rng: random.Random, name: str) -> str | None:
+    """One letter of one token (of at least 3 letters) left out."""
+    return _edit_one_token(rng, name, 3, _drop)
+
+
+def letter_insert(rng: random.Random, name: str) -> str | None:
+    """One letter added to one token: a neighbouring key of the letter beside it, or that letter doubled."""
+    return _edit_one_token(rng, name, 2, _insert)
+
+
+def letter_substitute(rng: random.Random, name: str) -> str | None:
+    """One letter of one token (of at least 3 letters) replaced by a neighbouring key."""
+    return _edit_one_token(rng, name, 3, _substitute)
+
+
+def letter_transpose(rng: random.Random, name: str) -> str | None:
+    """Two adjacent, different letters of one token (of at least 3 letters) swapped."""
+    return _edit_one_token(rng, name, 3, _transpose)
 
 
 def space_removed(rng: random.Random, name: str) -> str | None:
@@ -474,17 +499,21 @@ _KOREAN_ONLY = {"hangul_person", "hangul_company"}
 # --- labels ---------------------------------------------------------------------------------------
 
 
+def _fold_key(text: str) -> str:
+    return " ".join(sorted(fold_romanisation(text).split()))
+
+
 def sorted_skeleton(text: str) -> str:
     """The :func:`skeleton` words in sorted order: one key for a name in any order and romanisation."""
     return " ".join(sorted(skeleton(text).split()))
 
 
 class ListNames:
-    """Which records of one list carry a name: exact, compact, without legal forms, by
-    sorted skeleton, and by words (exact and skeleton)."""
+    """Which records of one list carry a name: up to romanisation (the labels); written
+    together, without legal forms or by sorted skeleton (collisions); by words (containment)."""
 
     def __init__(self, entities: Sequence[Entity]) -> None:
-        self.by_norm: dict[str, set[str]] = defaultdict(set)
+        self.by_fold: dict[str, set[str]] = defaultdict(set)
         self.by_key: dict[str, set[str]] = defaultdict(set)  # compact, core and sorted-skeleton keys
         self.postings: dict[str, set[int]] = defaultdict(set)  # word -> name numbers
         self.skeleton_postings: dict[str, set[int]] = defaultdict(set)
@@ -494,7 +523,7 @@ class ListNames:
                 text = norm(n.value)
                 if not text:
                     continue
-                self.by_norm[text].add(e.id)
+                self.by_fold[_fold_key(n.value)].add(e.id)
                 for key in self._keys(n.value):
                     self.by_key[key].add(e.id)
                 number = len(self.owner)
@@ -513,8 +542,9 @@ class ListNames:
         }
 
     def acceptable(self, source: str, entity: Entity) -> frozenset[str]:
-        """The record itself and every record of the list carrying ``source`` (normalised)."""
-        return frozenset(self.by_norm.get(norm(source), set()) | {entity.id})
+        """The record itself and every record of the list carrying ``source`` up to romanisation
+        (same :func:`fold_romanisation` words in any order: Ruhollah / Rouhollah BAZGHANDI)."""
+        return frozenset(self.by_fold.get(_fold_key(source), set()) | {entity.id})
 
     def collides(self, query: str, acceptable: frozenset[str]) -> bool:
         """True when ``query`` is a name of another record: written together, without legal forms,
