@@ -19,9 +19,11 @@ screening package. A name is *near*, and dropped, when:
   are one) its ``token_sort_ratio`` against a folded list name is >=
   :data:`NEAR_FOLDED_RATIO` (90: about one letter in ten, the typo a screener is
   expected to forgive);
-* its own words (legal forms and business words left out) have
-  ``token_sort_ratio`` >= :data:`NEAR_RATIO` against a list name's own words
-  (Kalla Pte. Ltd. is near KALA LIMITED);
+* its own words (legal forms and business words left out), when they have
+  :data:`MIN_OWN_LETTERS` (4) letters or more, have ``token_sort_ratio`` >=
+  :data:`NEAR_RATIO` against a list name's own words (Kalla Pte. Ltd. is near
+  KALA LIMITED; HMM Co., Ltd. is not near HM: in an acronym one letter makes
+  another name);
 * its own words are all words of a
   list name of two or more words, or all of such a list name's words are in it
   (a listed name may carry middle names the query leaves out, and a query may
@@ -48,6 +50,7 @@ from sanctionwatch.screening.screen import Query
 
 NEAR_RATIO = 80
 NEAR_FOLDED_RATIO = 90
+MIN_OWN_LETTERS = 4
 
 BUSINESS_WORDS = (
     "Trading", "Logistics", "Shipping", "Marine", "Holdings", "Resources", "Technology", "Industrial", "Investment",
@@ -184,7 +187,10 @@ def _pinyin_word(rng: random.Random, fk: _Fakers) -> str:
 
 def _company(forms: Sequence[str], words: Callable[[random.Random, _Fakers], str], business: float = 0.7) -> Generator:
     def gen(rng: random.Random, fk: _Fakers) -> tuple[str, str]:
-        parts = [words(rng, fk)]
+        if rng.random() < 0.12:  # an acronym: HMM Co., Ltd., KTL Logistics Pte Ltd
+            parts = ["".join(rng.choice("ABCDEFGHIJKLMNOPRSTUVWYZ") for _ in range(rng.randint(2, 4)))]
+        else:
+            parts = [words(rng, fk)]
         if rng.random() < 0.25:
             parts.append(words(rng, fk))
         if rng.random() < business:
@@ -196,7 +202,7 @@ def _company(forms: Sequence[str], words: Callable[[random.Random, _Fakers], str
 
 
 def _western_word(rng: random.Random, fk: _Fakers) -> str:
-    return _word(rng, fk, ("en_GB", "en_US", "en_IN"))
+    return _word(rng, fk, ("en_GB", "en_US", "en_IN", "de_DE", "nl_NL", "fr_FR"))
 
 
 def _sg_hk_word(rng: random.Random, fk: _Fakers) -> str:
@@ -389,7 +395,8 @@ class NearFilter:
         names = sorted({norm(n.value) for e in entities for n in e.names} - {""})
         self.names = names
         self.folded = sorted({fold_romanisation(n) for n in names} - {""})
-        self.owns = sorted({" ".join(_own_words(n)) for n in names} - {""})
+        # own words of 4 letters or more: in an acronym one letter makes another name (HMM, HM)
+        self.owns = sorted({o for o in (" ".join(_own_words(n)) for n in names) if len(o) >= MIN_OWN_LETTERS})
         self.word_sets = [frozenset(n.split()) for n in names]
         self.folded_sets = [frozenset(s.split()) for s in self.folded]
         self.postings = self._postings(self.word_sets)
@@ -410,7 +417,7 @@ class NearFilter:
         out = [False] * len(texts)
         normed = [norm(t) for t in texts]
         folded = [fold_romanisation(t) for t in texts]
-        owns = [" ".join(_own_words(t)) for t in texts]
+        owns = [o if len(o) >= MIN_OWN_LETTERS else "" for o in (" ".join(_own_words(t)) for t in texts)]
         for start in range(0, len(texts), 400):
             block = range(start, min(start + 400, len(texts)))
             for queries, choices, cut in (

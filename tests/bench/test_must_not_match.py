@@ -8,7 +8,7 @@ LIST = [
     record("Person", "2", "KIM YONG CHOL", "Kim Young-Cheol"),
     record("Person", "3", "Nicolas MADURO MOROS"),
     record("Vessel", "4", "CHON MA SAN"),
-    record("Organization", "5", "KALA LIMITED"),
+    record("Organization", "5", "KALA LIMITED", "HM"),
 ]
 
 
@@ -28,7 +28,14 @@ def test_filter_rejects_near_copies_and_keeps_far_names():
         "CHONMASAN",
         "Kalla Pte. Ltd.",  # one letter from a listed name's own word
     ]
-    far = ["Acme Widgets (Pty) Ltd", "Meili Electronics (S) Pte Ltd", "Jennifer Humphrey", "OCEAN PRIDE", "Kim Ha-yun"]
+    far = [
+        "Acme Widgets (Pty) Ltd",
+        "Meili Electronics (S) Pte Ltd",
+        "Jennifer Humphrey",
+        "OCEAN PRIDE",
+        "Kim Ha-yun",
+        "HMM Co., Ltd.",
+    ]
     assert NearFilter(LIST).near(near + far, workers=1) == [True] * len(near) + [False] * len(far)
 
 
