@@ -153,6 +153,7 @@ DPRK_V2 = Algorithm(
             "qualifier_weight": 0.2,  # weight multiplier of a matching parenthesised qualifier; unmatched ones weigh 0
             "omitted_weight": 0.1,  # ... of a person's list-name part the query leaves out, when all query names agree
             "short_typo": 0.8,  # similarity credited to the one edit in a short token
+            "closest_share": 1.0,  # list names sharing less than this of the closest name's key weight are not aligned
             "short_typo_min_letters": 5,  # letters the rest of the query must spell exactly before a short token may carry the name's one edit
         }
     ),

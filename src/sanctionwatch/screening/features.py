@@ -240,22 +240,44 @@ def _held_down(
 NameComparer = Callable[[PreparedName, PreparedName, Mapping[str, float]], NameComparison]
 
 
+def _telling_keys(name: PreparedName) -> frozenset[str]:
+    """A name's keys less those of weak tokens (v2 marks them; "AL", "(PTY)" select no list name)."""
+    if not name.weak or not any(name.weak):
+        return name.keyset
+    return frozenset(k for k, weak in zip(name.keys, name.weak) if not weak)
+
+
+def _overlap(q: PreparedName, c: PreparedName) -> float:
+    """Weight of the query tokens whose key the list name has, alone or written together."""
+    return sum(w for k, w in zip(q.keys, q.idf) if k in c.keyset or k in c.spans)
+
+
 def best_name_comparison(
     query: PreparedQuery,
     candidate: IndexedEntity,
     config: Mapping[str, float],
     compare: NameComparer = compare_names,
+    *,
+    closest_share: float = 0.0,
 ) -> NameComparison | None:
     """The best-scoring (query name, list name) pair; primary names win ties.
 
     Only list names that share a key with a query name (or a key of tokens
     written together) are compared, unless none does: then all are, for typos.
+    With ``closest_share``, of those only the names whose shared weight is at
+    least that share of the closest name's (an entity's many aliases are not
+    all worth aligning).
     """
     best: NameComparison | None = None
-    keys = set().union(*(qn.keyset | qn.spans.keys() for qn in query.names)) if query.names else set()
+    keys = set().union(*(_telling_keys(qn) | qn.spans.keys() for qn in query.names)) if query.names else set()
     names = [cn for cn in candidate.names if not keys.isdisjoint(cn.keyset) or not keys.isdisjoint(cn.spans)]
     for qn in query.names:
-        for cn in names or candidate.names:
+        compared = names or candidate.names
+        if closest_share and len(compared) > 1:
+            overlaps = [_overlap(qn, cn) for cn in compared]
+            floor = closest_share * max(overlaps)
+            compared = [cn for cn, o in zip(compared, overlaps) if o >= floor]
+        for cn in compared:
             cmp = compare(qn, cn, config)
             if best is None or cmp.score > best.score:
                 best = cmp
@@ -325,11 +347,9 @@ def _match_pieces(
     return found
 
 
-def _short(q: PreparedName, c: PreparedName, i: int, j: int) -> bool:
-    """A pair too short for a free typo: four letters or less, or one Korean syllable each (Yon/Yong)."""
-    return min(len(q.tokens[i]), len(c.tokens[j])) < 4 or max(len(q.tokens[i]), len(c.tokens[j])) < 5 or (
-        q.syllables[i] == 1 and c.syllables[j] == 1
-    )
+def _short(a: str, b: str, syllables_a: int, syllables_b: int) -> bool:
+    """A pair too short for a free typo: under four letters, both under five, or one Korean syllable each (Yon/Yong)."""
+    return len(a) < 4 or len(b) < 4 or (len(a) < 5 and len(b) < 5) or (syllables_a == 1 and syllables_b == 1)
 
 
 def _typo_similarity(q: PreparedName, c: PreparedName, i: int, j: int, cutoff: float) -> float:
@@ -416,7 +436,7 @@ def compare_names_v2(
             if not q.typeable[i]:
                 continue
             for j in free_c:
-                if c.typeable[j] and not _short(q, c, i, j):
+                if c.typeable[j] and not _short(q.tokens[i], c.tokens[j], q.syllables[i], c.syllables[j]):
                     sim = _typo_similarity(q, c, i, j, cutoff)
                     if sim:
                         pairs.append((sim, i, j))
@@ -446,11 +466,8 @@ def compare_names_v2(
         return NameComparison(q, c, 0.0, tuple(matches), tuple(free_q), tuple(free_c), cap)
 
     penalty = config["unmatched_penalty"]
-    generic, business = config["generic_weight"], config["business_unmatched_weight"]
-    wq = _qualified(q, _weights(q, generic), config["qualifier_weight"])
-    wc = _qualified(c, _weights(c, generic), config["qualifier_weight"])
-    uq = _qualified(q, _weights(q, generic, business), 0.0)
-    uc = _qualified(c, _weights(c, generic, business), 0.0)
+    wq, uq = _weights_v2(q, config)
+    wc, uc = _weights_v2(c, config)
     strong = sum(1 for m in matches if not all(q.weak[i] for i in m.query))
     agree = all(m.similarity >= config["romanisation"] for m in matches)
     if omissible and agree and strong >= 2 and not c.korean and all(q.qualifier[i] for i in free_q):
@@ -463,8 +480,18 @@ def compare_names_v2(
     return NameComparison(q, c, score, tuple(matches), tuple(free_q), tuple(free_c), cap)
 
 
-def _qualified(name: PreparedName, weights: list[float], factor: float) -> list[float]:
-    return [w * factor if qual else w for w, qual in zip(weights, name.qualifier)]
+def _weights_v2(name: PreparedName, config: Mapping[str, float]) -> tuple[list[float], list[float]]:
+    """Token weights when matched and when left unmatched: rarity, less for generic words and qualifiers."""
+    generic, business, qualifier = config["generic_weight"], config["business_unmatched_weight"], config["qualifier_weight"]
+    matched, unmatched = [], []
+    for w, g, b, qual in zip(name.idf, name.generic, name.business, name.qualifier):
+        if g:
+            matched.append(w * generic * (qualifier if qual else 1.0))
+            unmatched.append(0.0 if qual else w * (business if b else generic))
+        else:
+            matched.append(w * qualifier if qual else w)
+            unmatched.append(0.0 if qual else w)
+    return matched, unmatched
 
 
 def name_match_v2(query: PreparedQuery, candidate: IndexedEntity, config: Mapping[str, float]) -> FeatureResult:
@@ -485,7 +512,7 @@ def name_match_v2(query: PreparedQuery, candidate: IndexedEntity, config: Mappin
     """
     omissible = candidate.entity.schema == "Person" and query.schema in (None, "Person", "LegalEntity")
     compare = partial(compare_names_v2, omissible=omissible)
-    return _name_result(best_name_comparison(query, candidate, config, compare))
+    return _name_result(best_name_comparison(query, candidate, config, compare, closest_share=config["closest_share"]))
 
 
 # --- identifiers ----------------------------------------------------------------------

@@ -23,9 +23,10 @@ import unicodedata
 from functools import lru_cache
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+import numpy as np
 from rapidfuzz.distance import OSA
 
 from ..lists.identifiers import imo_check_digit_ok
@@ -187,9 +188,10 @@ class NameReading:
     """
 
     version: str
-    # Candidate ranking: None weighs a list name's whole weight beside the query's
-    # (v1); a number weighs only the part not shared with the query, that many times.
-    extra_weight: float | None = None
+    # Candidate ranking from v2 on: a list name's weight beyond what it shares with the
+    # query counts this many times (v1 counts a list name's whole weight).
+    extra_weight: float = 1.0
+    min_share: float = 0.0  # candidates below this share of the best candidate's score are not scored
 
     @property
     def structured(self) -> bool:
@@ -198,7 +200,7 @@ class NameReading:
 
 
 READING_V1 = NameReading("v1")
-READING_V2 = NameReading("v2", extra_weight=0.25)
+READING_V2 = NameReading("v2", extra_weight=0.25, min_share=0.5)
 
 
 def _spans(tokens: tuple[str, ...]) -> dict[str, tuple[int, ...]]:
@@ -234,9 +236,13 @@ def _is_country(text: str) -> bool:
     return len(text) > 2 and country_code(text) is not None
 
 
-def _weak_tokens(tokens: tuple[str, ...], qualifier: tuple[bool, ...]) -> tuple[bool, ...]:
-    """Tokens that never make a match on their own: qualifiers, legal forms, countries, 1-2 letters."""
-    weak = [q or t in legal_forms() or (len(t) <= 2 and not t.isdigit()) for t, q in zip(tokens, qualifier)]
+def _weak_tokens(tokens: tuple[str, ...], qualifier: tuple[bool, ...], korean: bool) -> tuple[bool, ...]:
+    """Tokens that never make a match on their own: qualifiers, legal forms, countries, 1-2 letters.
+
+    In a Korean name short tokens are syllables of the name (CHO IL U), not initials or codes.
+    """
+    short = 0 if korean else 2
+    weak = [q or t in legal_forms() or (len(t) <= short and not t.isdigit()) for t, q in zip(tokens, qualifier)]
     for width in (3, 2, 1):  # "united arab emirates", "hong kong", "singapore"
         for start in range(len(tokens) - width + 1):
             if _is_country(" ".join(tokens[start : start + width])):
@@ -275,21 +281,29 @@ class CandidateIndex:
         postings: dict[str, list[int]] = defaultdict(list)  # token key -> name ids
         joined: dict[str, list[int]] = defaultdict(list)  # key of tokens written together -> name ids
         self._name_entity: list[int] = []
+        self._name_position: list[int] = []  # the name's place among its entity's prepared names
         self._name_weight: list[float] = []  # sum of the name's key weights, to rank by coverage
-        self._name_keys: list[frozenset[str]] = []
         names_of: list[list[PreparedName]] = [[] for _ in entities]
         for nid, (ei, text, kind, read) in enumerate(tokenised):
             prepared = self._prepared(text, kind, read)
             names_of[ei].append(prepared)
             self._name_entity.append(ei)
+            self._name_position.append(len(names_of[ei]) - 1)
             self._name_weight.append(sum(prepared.idf))
-            self._name_keys.append(prepared.keyset)
             for key in set(read.keys):
                 postings[key].append(nid)
             for key in self._joined_keys(_main_tokens(prepared)):
                 joined[key].append(nid)
         self._postings = dict(postings)
         self._joined = dict(joined)
+        self._tables = {"token": self._postings, "joined": self._joined}
+        if reading.structured:
+            # The same postings as arrays, for the vectorised ranking.
+            self._arrays = {
+                name: {k: np.asarray(v, dtype=np.int32) for k, v in table.items()} for name, table in self._tables.items()
+            }
+            self._name_entity_array = np.asarray(self._name_entity, dtype=np.int32)
+            self._name_weight_array = np.asarray(self._name_weight)
 
         deletes: dict[str, list[str]] = defaultdict(list)
         for key in self._postings:
@@ -359,12 +373,13 @@ class CandidateIndex:
             foreign = bool(_FOREIGN_ACCENT_RE.search(unicodedata.normalize("NFD", read.raw)))
             syllables = tuple(0 if foreign else korean_syllables(t) for t in tokens)
             main = [s for s, q in zip(syllables, read.qualifier) if not q]
+            korean = len(main) > 1 and all(0 < s <= 2 for s in main)
             structured = {
                 "qualifier": read.qualifier,
-                "weak": _weak_tokens(tokens, read.qualifier),
+                "weak": _weak_tokens(tokens, read.qualifier, korean),
                 "syllables": syllables,
                 "pieces": {i: tuple(phonetic_key(p) for p in pieces[t]) for i, t in enumerate(tokens) if t in pieces},
-                "korean": len(main) > 1 and all(0 < s <= 2 for s in main),
+                "korean": korean,
                 "typeable": tuple(
                     not q and not t.isdigit() and t not in legal_forms() for t, q in zip(tokens, read.qualifier)
                 ),
@@ -467,38 +482,84 @@ class CandidateIndex:
         for mmsi in query.mmsi:
             chosen.update(dict.fromkeys(self._mmsi_of.get(mmsi, ())))
         limit = self.settings.max_candidates
+        if not self.reading.structured:
+            for name in query.names:
+                chosen.update(dict.fromkeys(self._ranked_v1(name, limit)))
+            return [self.entities[ei] for ei in chosen]
+        # From v2 on an entity is scored on the names that were found for it (not
+        # all of a record's aliases); an identifier hit keeps them all.
+        found: dict[int, set[int] | None] = dict.fromkeys(chosen)
         for name in query.names:
-            scores: dict[int, float] = defaultdict(float)
-            lookups = list(self._lookups(name))
-            rare = [lk for lk in lookups if len(lk[0]) <= self.settings.max_postings]
-            for postings, weight in rare or lookups:
-                for nid in postings:
-                    scores[nid] += weight
-            if rare and self.reading.structured:
-                # Common keys are not walked, but they still count for the names found ("CHO IL U").
-                for key in {k for k in name.keys if len(self._postings.get(k, ())) > self.settings.max_postings}:
-                    weight = self.idf(key)
-                    for nid in scores:
-                        if key in self._name_keys[nid]:
-                            scores[nid] += weight
-            # Rank names by the share of both names' weight they have in common, so
-            # "KIM CHOL" ranks above "KIM CHOL SU" for the query "Chol Kim".
-            query_weight = sum(name.idf)
-            # From v2 on a list name's parts beyond the query's cost less (middle names may be left out).
-            extra = self.reading.extra_weight
-            by_entity: dict[int, float] = {}
-            for nid, shared in scores.items():
-                ei = self._name_entity[nid]
-                weight = self._name_weight[nid]
-                score = shared / (query_weight + (weight if extra is None else extra * max(0.0, weight - shared)))
-                if score > by_entity.get(ei, 0.0):
-                    by_entity[ei] = score
-            best = heapq.nsmallest(limit, by_entity.items(), key=lambda kv: (-kv[1], kv[0]))
-            chosen.update(dict.fromkeys(ei for ei, _ in best))
-        return [self.entities[ei] for ei in chosen]
+            for ei, positions in self._ranked(name, limit):
+                if ei not in found:
+                    found[ei] = set(positions)
+                elif found[ei] is not None:
+                    found[ei] |= positions  # type: ignore[operator]
+        return [self._view(ei, names) for ei, names in found.items()]
 
-    def _lookups(self, name: PreparedName) -> Iterable[tuple[list[int], float]]:
-        """(postings, weight) a query name is looked up by.
+    def _view(self, ei: int, positions: set[int] | None) -> IndexedEntity:
+        entity = self.entities[ei]
+        if positions is None or len(positions) == len(entity.names):
+            return entity
+        return replace(entity, names=tuple(n for i, n in enumerate(entity.names) if i in positions))
+
+    def _ranked_v1(self, name: PreparedName, limit: int) -> list[int]:
+        """The ``limit`` entities whose names share most weight with ``name`` (dprk-v1)."""
+        scores: dict[int, float] = defaultdict(float)
+        lookups = [(self._tables[table][key], weight) for table, key, weight in self._lookups(name)]
+        rare = [lk for lk in lookups if len(lk[0]) <= self.settings.max_postings]
+        for postings, weight in rare or lookups:
+            for nid in postings:
+                scores[nid] += weight
+        # Rank names by the share of both names' weight they have in common, so
+        # "KIM CHOL" ranks above "KIM CHOL SU" for the query "Chol Kim".
+        query_weight = sum(name.idf)
+        by_entity: dict[int, float] = {}
+        for nid, shared in scores.items():
+            ei = self._name_entity[nid]
+            score = shared / (query_weight + self._name_weight[nid])
+            if score > by_entity.get(ei, 0.0):
+                by_entity[ei] = score
+        best = heapq.nsmallest(limit, by_entity.items(), key=lambda kv: (-kv[1], kv[0]))
+        return [ei for ei, _ in best]
+
+    def _ranked(self, name: PreparedName, limit: int) -> list[tuple[int, set[int]]]:
+        """The ``limit`` entities whose names share most weight with ``name``, with those names (v2 on).
+
+        Vectorised. A list name's parts beyond the query's weigh ``extra_weight``
+        (middle names may be left out), common keys are not walked but still count
+        for the names found ("CHO IL U"), entities below ``min_share`` of the best
+        are left out, and so are an entity's names below ``min_share`` of its best.
+        """
+        lookups = [(self._arrays[table][key], weight) for table, key, weight in self._lookups(name)]
+        rare = [lk for lk in lookups if len(lk[0]) <= self.settings.max_postings]
+        walked = rare or lookups
+        if not walked:
+            return []
+        ids = np.concatenate([p for p, _ in walked])
+        weights = np.concatenate([np.full(len(p), w) for p, w in walked])
+        nids, inverse = np.unique(ids, return_inverse=True)
+        shared = np.bincount(inverse, weights=weights)
+        if rare:
+            for key in {k for k in name.keys if len(self._postings.get(k, ())) > self.settings.max_postings}:
+                shared += np.isin(nids, self._arrays["token"][key], assume_unique=True) * self.idf(key)
+        extra = np.maximum(0.0, self._name_weight_array[nids] - shared)
+        score = shared / (sum(name.idf) + self.reading.extra_weight * extra)
+        entity = self._name_entity_array[nids]
+        order = np.lexsort((entity, -score))  # best first, ties by entity position
+        firsts = np.unique(entity[order], return_index=True)[1]
+        best = order[np.sort(firsts)][:limit]
+        best = best[score[best] >= self.reading.min_share * score[best[0]]]
+        top = dict(zip(entity[best].tolist(), score[best].tolist()))
+        names: dict[int, set[int]] = {ei: set() for ei in top}
+        near = np.isin(entity, entity[best])
+        for nid, ei, sc in zip(nids[near].tolist(), entity[near].tolist(), score[near].tolist()):
+            if sc >= self.reading.min_share * top[ei]:
+                names[ei].add(self._name_position[nid])
+        return list(names.items())
+
+    def _lookups(self, name: PreparedName) -> Iterable[tuple[str, str, float]]:
+        """(postings table: ``token`` or ``joined``, key, weight) a query name is looked up by.
 
         Token keys meet token keys, and the other name's tokens written together
         (YUJONG = YU + JONG); the query's joined tokens meet token keys only, so
@@ -513,12 +574,12 @@ class CandidateIndex:
             seen.add(key)
             weight = self.idf(key)
             if key in self._postings:
-                yield self._postings[key], weight
+                yield "token", key, weight
             if key in self._joined:
-                yield self._joined[key], weight
+                yield "joined", key, weight
             if key not in self._postings and len(key) >= self.settings.fuzzy_min_length and not token.isdigit():
                 for other, sim in self._similar_keys(key):
-                    yield self._postings[other], self.idf(other) * sim
+                    yield "token", other, self.idf(other) * sim
         for key in self._joined_keys(main) - seen:
             if key in self._postings:
-                yield self._postings[key], self.idf(key)
+                yield "token", key, self.idf(key)
