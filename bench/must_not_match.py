@@ -173,10 +173,14 @@ def _russian_person(rng: random.Random, fk: _Fakers) -> tuple[str, str]:
     return (text if rng.random() < 0.35 else anyascii(text)), "Person"
 
 
+def _english(rng: random.Random, fk: _Fakers) -> str:
+    # nouns and adjectives only: Faker's plain word list has FOR, WOULD; other locales fall back to lorem ipsum
+    return fk("en_US").word(part_of_speech=rng.choice(("noun", "adjective")))
+
+
 def _word(rng: random.Random, fk: _Fakers, locales: Sequence[str]) -> str:
-    """A proper word for a company name: a surname or a Faker word of one of ``locales``."""
-    # Faker's word lists are English (other locales fall back to lorem ipsum)
-    word = fk(rng.choice(locales)).last_name() if rng.random() < 0.75 else fk("en_US").word().title()
+    """A proper word for a company name: a surname of one of ``locales``, or an English noun or adjective."""
+    word = fk(rng.choice(locales)).last_name() if rng.random() < 0.75 else _english(rng, fk).title()
     return re.sub(r"[^\w\-]", "", word)
 
 
@@ -286,7 +290,7 @@ def _vessel(rng: random.Random, fk: _Fakers) -> tuple[str, str]:
         f = fk("el_GR")
         text = rng.choice((f"AGIOS {anyascii(f.first_name_male())}", f"AGIA {anyascii(f.first_name_female())}"))
     elif style == 3:  # English word + vessel word
-        text = f"{fk('en_US').word()} {rng.choice(VESSEL_WORDS)}"
+        text = f"{_english(rng, fk)} {rng.choice(VESSEL_WORDS)}"
     elif style == 4:  # operator prefix + a first name
         text = f"{''.join(rng.choice('ABCDEFGHKLMNPRSTVW') for _ in range(3))} {anyascii(fk(rng.choice(_LATIN_PEOPLE)).first_name())}"
     else:  # a city name
