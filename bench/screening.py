@@ -257,7 +257,7 @@ def report(title: str, cases: Sequence[Case], runs: Sequence[Run], examples: int
         for run in runs:
             for kind in kinds:
                 for c in failures[(run.engine, kind)][:examples]:
-                    source = f" (from {c.source!r})" if c.source else ""
+                    source = f" (from {c.source!r}" + (f" {c.expected})" if c.expected else ")") if c.source else ""
                     print(
                         f"    {run.engine:<9} {kind:<22} {c.query.name!r}{source}: {_describe(run.results[c.query.id])}"
                     )
