@@ -19,7 +19,8 @@ A query is kept only when it is still a fair question:
 
 Operators are pure functions ``(rng, name) -> str | None`` (None: the operator
 does not apply to this name) so that tests can check each one alone. Records
-are drawn round-robin over programmes, so every programme of the list is used.
+are drawn round-robin over (programme, schema) groups, so every programme of
+the list is used and vessels are not drowned by people.
 """
 
 from __future__ import annotations
@@ -577,9 +578,11 @@ def korean_related(entity: Entity) -> bool:
 
 
 def _round_robin(rng: random.Random, entities: Iterable[Entity]) -> list[Entity]:
-    by_programme: dict[str, list[Entity]] = defaultdict(list)
+    """Records one from each (programme, schema) group in turn, so that small programmes
+    and the few vessels are drawn as well as the many people."""
+    by_programme: dict[tuple[str, str], list[Entity]] = defaultdict(list)
     for e in entities:
-        by_programme[e.programs[0] if e.programs else "-"].append(e)
+        by_programme[(e.programs[0] if e.programs else "-", e.schema)].append(e)
     groups = [by_programme[k] for k in sorted(by_programme)]
     for g in groups:
         rng.shuffle(g)
