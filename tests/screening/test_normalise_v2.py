@@ -49,10 +49,21 @@ def test_more_legal_forms_and_dotted_forms():
     assert name_tokens("ZR ENERGY DMCC") == ("zr", "energy", "dmcc")
 
 
-def test_short_legal_forms_only_end_a_name():
-    assert "ag" in legal_forms()
-    assert name_tokens_v2("AG HOLDING AG") == ("ag", "holding")
-    assert name_tokens_v2("KIM CHOL AE") == ("kim", "chol", "ae")
+def test_short_legal_forms_only_begin_or_end_a_company_name():
+    assert {"ag", "ao"} <= legal_forms()
+    assert name_tokens_v2("ACME AG") == ("acme",)
+    assert name_tokens_v2("AO ORLAN") == ("orlan",)
+    assert name_tokens_v2("ACME AG HOLDING") == ("acme", "ag", "holding")
+    assert name_tokens_v2("Ao Wei", person=True) == ("ao", "wei")
+
+
+def test_mistyped_and_split_legal_forms():
+    assert name_tokens_v2("WT MARINE PTE LTSD") == ("wt", "marine")
+    assert name_tokens_v2("GMI PROJECTS TLD") == ("gmi", "projects")
+    assert name_tokens_v2("T N K FABRICS LIMI TED") == ("t", "n", "k", "fabrics")
+    assert name_tokens_v2("DYNAPEX ENERGYLIMITED") == ("dynapex", "energy")
+    # a word that spells a Korean syllable is a name, not a mistyped form (SAM is not SAS)
+    assert name_tokens_v2("KIM CHOL SAM") == ("kim", "chol", "sam")
 
 
 def test_phrase_words_are_respelt_and_business_words_folded():

@@ -320,7 +320,9 @@ def _folds(q: PreparedName, c: PreparedName, i: int, j: int) -> bool:
     same = q.keys[i] == c.keys[j] or (
         q.script == "cyrillic" and c.keys[j] == q.keys[i] + "k" and q.keys[i].endswith("n")
     )
-    return same and (q.script in _ROMANISED_SCRIPTS or (q.syllables[i] > 0 and c.syllables[j] > 0))
+    # Weak tokens fold only inside Korean names (Ri = I), never onto an initial ("RUI" is not the I of "I&S").
+    korean = q.script in _ROMANISED_SCRIPTS or (q.syllables[i] > 0 and c.syllables[j] > 0)
+    return same and korean and not q.weak[i] and not c.weak[j]
 
 
 def _match_pieces(
@@ -362,14 +364,14 @@ def _typo_similarity(q: PreparedName, c: PreparedName, i: int, j: int, cutoff: f
 
 
 def _one_slip(q: PreparedName, c: PreparedName, i: int, j: int) -> bool:
-    """One letter dropped, added or swapped (SOK/SO, JIN/IN), or changed into a spelling no Korean syllable has.
+    """One letter dropped, added or swapped (SOK/SO, JIN/IN), or changed outside Korean names.
 
-    A changed letter that still spells a syllable (SAM/NAM, TONG/YONG) is another name, not a slip.
+    In a Korean name a changed letter spells another syllable (SAM/NAM, TONG/YONG): another name, not a slip.
     """
     a, b = q.tokens[i], c.tokens[j]
     if not (q.typeable[i] and c.typeable[j]) or min(len(a), len(b)) < 2 or OSA.distance(a, b) != 1:
         return False
-    return len(a) != len(b) or sorted(a) == sorted(b) or q.syllables[i] == 0
+    return len(a) != len(b) or sorted(a) == sorted(b) or not (q.korean or c.korean)
 
 
 def compare_names_v2(
@@ -477,6 +479,10 @@ def compare_names_v2(
     per_match = [sum(wq[i] for i in m.query) for m in matches]
     score *= sum(w * m.similarity for w, m in zip(per_match, matches)) / sum(per_match)
     score, cap = _held_down(q, c, free_q, free_c, matches, score, config)
+    telling = [m for m in matches if not any(q.generic[i] or q.weak[i] for i in m.query) and not all(c.weak[j] for j in m.candidate)]
+    if not telling and (free_q or free_c) and score > config["generic_only_cap"]:
+        # "RUI HOLDINGS (S)" is not "I&S HOLDING": generic words and short tokens prove little together.
+        score, cap = config["generic_only_cap"], "only generic words and short tokens match"
     return NameComparison(q, c, score, tuple(matches), tuple(free_q), tuple(free_c), cap)
 
 

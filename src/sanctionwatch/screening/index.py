@@ -220,6 +220,7 @@ class _Reading:
     raw: str  # the part the main tokens were read from (case is kept: case_pieces)
     tokens: tuple[str, ...]
     qualifier: tuple[bool, ...] = ()
+    person: bool = False  # a person's name: countries in it are names (MONTENEGRO), not places
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -236,14 +237,15 @@ def _is_country(text: str) -> bool:
     return len(text) > 2 and country_code(text) is not None
 
 
-def _weak_tokens(tokens: tuple[str, ...], qualifier: tuple[bool, ...], korean: bool) -> tuple[bool, ...]:
+def _weak_tokens(tokens: tuple[str, ...], qualifier: tuple[bool, ...], korean: bool, person: bool) -> tuple[bool, ...]:
     """Tokens that never make a match on their own: qualifiers, legal forms, countries, 1-2 letters.
 
-    In a Korean name short tokens are syllables of the name (CHO IL U), not initials or codes.
+    In a Korean name short tokens are syllables of the name (CHO IL U), not initials
+    or codes; in a person's name a country is a name (Luis MONTENEGRO).
     """
     short = 0 if korean else 2
     weak = [q or t in legal_forms() or (len(t) <= short and not t.isdigit()) for t, q in zip(tokens, qualifier)]
-    for width in (3, 2, 1):  # "united arab emirates", "hong kong", "singapore"
+    for width in () if person else (3, 2, 1):  # "united arab emirates", "hong kong", "singapore"
         for start in range(len(tokens) - width + 1):
             if _is_country(" ".join(tokens[start : start + width])):
                 weak[start : start + width] = [True] * width
@@ -305,12 +307,12 @@ class CandidateIndex:
             self._name_entity_array = np.asarray(self._name_entity, dtype=np.int32)
             self._name_weight_array = np.asarray(self._name_weight)
 
-        deletes: dict[str, list[str]] = defaultdict(list)
-        for key in self._postings:
-            if len(key) >= self.settings.fuzzy_min_length and not key.isdigit():
-                for d in _deletions(key):
-                    deletes[d].append(key)
-        self._deletes = dict(deletes)
+        self._deletes = self._deletion_table(self._postings)
+        # v2 also looks typos up by spelling: a key can spread a typo ("aiuyun" keys to "oyon", "xiuyun" to "xioyon").
+        self._spelling_key = (
+            {t: k for _, _, _, read in tokenised for t, k in zip(read.tokens, read.keys)} if reading.structured else {}
+        )
+        self._spelling_deletes = self._deletion_table(self._spelling_key)
 
         imo_of: dict[str, list[int]] = defaultdict(list)
         mmsi_of: dict[str, list[int]] = defaultdict(list)
@@ -357,11 +359,12 @@ class CandidateIndex:
         for written in [value, *_other_readings(value)] if query else [value]:
             for main, qualifiers in qualified_names(written):
                 # Company vocabulary for companies, ships and bodies: 해운 is also a given name.
-                tokens = name_tokens_v2(main if person else translate_korean_words(main))
+                tokens = name_tokens_v2(main if person else translate_korean_words(main), person)
                 extra = tuple(dict.fromkeys(t for t in name_tokens_v2(qualifiers) if t not in legal_forms()))
                 extra = tuple(t for t in extra if t not in tokens) if qualifiers else ()
                 text = written if qualifiers else main
-                out.append(_Reading(text, main, tokens + extra, (False,) * len(tokens) + (True,) * len(extra)))
+                flags = (False,) * len(tokens) + (True,) * len(extra)
+                out.append(_Reading(text, main, tokens + extra, flags, person))
         return out
 
     def _prepared(self, text: str, kind: str, read: _Reading) -> PreparedName:
@@ -370,13 +373,15 @@ class CandidateIndex:
         if self.reading.structured:
             pieces = case_pieces(read.raw)
             # Letters with accents other than the breve of McCune-Reischauer (Tùng Dương) write no Korean name.
-            foreign = bool(_FOREIGN_ACCENT_RE.search(unicodedata.normalize("NFD", read.raw)))
+            foreign = script_of(read.raw) == "other" and bool(
+                _FOREIGN_ACCENT_RE.search(unicodedata.normalize("NFD", read.raw))
+            )
             syllables = tuple(0 if foreign else korean_syllables(t) for t in tokens)
             main = [s for s, q in zip(syllables, read.qualifier) if not q]
             korean = len(main) > 1 and all(0 < s <= 2 for s in main)
             structured = {
                 "qualifier": read.qualifier,
-                "weak": _weak_tokens(tokens, read.qualifier, korean),
+                "weak": _weak_tokens(tokens, read.qualifier, korean, read.person),
                 "syllables": syllables,
                 "pieces": {i: tuple(phonetic_key(p) for p in pieces[t]) for i, t in enumerate(tokens) if t in pieces},
                 "korean": korean,
@@ -456,23 +461,42 @@ class CandidateIndex:
     def _joined_keys(self, tokens: tuple[str, ...]) -> set[str]:
         """Keys of a name's adjacent token pairs and of the whole name written together."""
         keys = {joined_key(tokens[i : i + 2]) for i in range(len(tokens) - 1)}
+        if self.reading.structured:  # three syllables run together: HAP JANG GANG = HAPJANGGANG
+            keys |= {joined_key(tokens[i : i + 3]) for i in range(len(tokens) - 2)}
         if 2 < len(tokens) <= self.settings.max_joined_tokens:
             keys.add(joined_key(tokens))
         return keys
 
-    def _similar_keys(self, key: str) -> list[tuple[str, float]]:
-        """Indexed keys within a typo or two of ``key`` (one-deletion neighbourhood), with similarity."""
-        found: set[str] = set(self._deletes.get(key, ()))
-        for d in _deletions(key):
-            if d in self._postings:
+    def _deletion_table(self, words: Mapping[str, object]) -> dict[str, list[str]]:
+        """One-deletion variant -> the words it comes from (words long enough for a typo lookup)."""
+        deletes: dict[str, list[str]] = defaultdict(list)
+        for word in words:
+            if len(word) >= self.settings.fuzzy_min_length and not word.isdigit():
+                for d in _deletions(word):
+                    deletes[d].append(word)
+        return dict(deletes)
+
+    def _near(self, word: str, deletes: Mapping[str, list[str]], known: Mapping[str, object]) -> list[tuple[str, float]]:
+        """Words of ``known`` within a typo or two of ``word`` (one-deletion neighbourhood), with similarity."""
+        found: set[str] = set(deletes.get(word, ()))
+        for d in _deletions(word):
+            if d in known:
                 found.add(d)
-            found.update(self._deletes.get(d, ()))
+            found.update(deletes.get(d, ()))
         out = []
         for other in found:
-            sim = OSA.normalized_similarity(key, other)
+            sim = OSA.normalized_similarity(word, other)
             if sim >= self.settings.fuzzy_min_similarity:
                 out.append((other, sim))
         return out
+
+    def _similar_keys(self, key: str, token: str = "") -> list[tuple[str, float]]:
+        """Indexed keys within a typo or two of ``key`` (and, from v2 on, of the spelling ``token``), with similarity."""
+        near = dict(self._near(key, self._deletes, self._postings))
+        for spelling, sim in self._near(token, self._spelling_deletes, self._spelling_key) if token else ():
+            other = self._spelling_key[spelling]
+            near[other] = max(sim, near.get(other, 0.0))
+        return list(near.items())
 
     def candidates(self, query: PreparedQuery) -> list[IndexedEntity]:
         """Entities worth scoring for ``query``: identifier hits first, then the best name hits."""
@@ -578,7 +602,7 @@ class CandidateIndex:
             if key in self._joined:
                 yield "joined", key, weight
             if key not in self._postings and len(key) >= self.settings.fuzzy_min_length and not token.isdigit():
-                for other, sim in self._similar_keys(key):
+                for other, sim in self._similar_keys(key, token if self.reading.structured else ""):
                     yield "token", other, self.idf(other) * sim
         for key in self._joined_keys(main) - seen:
             if key in self._postings:

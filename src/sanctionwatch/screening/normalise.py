@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib import resources
 
 import yaml
@@ -552,15 +552,26 @@ def _legal_form_table() -> tuple[frozenset[str], frozenset[str], tuple[tuple[str
     return frozenset(single - short), short, tuple(sorted(phrases, key=len, reverse=True))
 
 
+@lru_cache(maxsize=1)
+def _long_forms() -> tuple[str, ...]:
+    return tuple(sorted((f for f in _legal_form_table()[0] if len(f) >= 5), key=len, reverse=True))
+
+
 def legal_forms() -> frozenset[str]:
     """Every one-word legal form dprk-v2 knows (``screening/data/legal_forms.yaml`` and :data:`COMPANY_FORMS`)."""
     anywhere, final_only, _ = _legal_form_table()
     return anywhere | final_only
 
 
-def _drop_forms_v2(tokens: list[str]) -> list[str]:
-    """Tokens less legal forms: phrases (S.A. DE C.V.) and words anywhere, forms of 1-2 letters only at the end."""
-    anywhere, final_only, phrases = _legal_form_table()
+def _drop_forms_v2(tokens: list[str], *, person: bool = False) -> list[str]:
+    """Tokens less legal forms: phrases (S.A. DE C.V.) and words anywhere.
+
+    In the names of companies, forms of one or two letters go only at either end
+    (AO ORLAN, ACME AG), and so does a word one typo away from a form of three
+    letters or more that no Korean syllable spells (LTSD, TLD, NIC): forms
+    begin or end a company's name, and a clerk mistypes them as often as the rest.
+    """
+    anywhere, short, phrases = _legal_form_table()
     out: list[str] = []
     i = 0
     while i < len(tokens):
@@ -571,8 +582,32 @@ def _drop_forms_v2(tokens: list[str]) -> list[str]:
         if tokens[i] not in anywhere and tokens[i] not in STOPWORDS:
             out.append(tokens[i])
         i += 1
-    while out and out[-1] in final_only:
-        out.pop()
+    if not person:
+        while len(out) > 1 and (out[-1] in short or _mistyped_form(out[-1])):
+            out.pop()
+        while len(out) > 1 and out[0] in short:
+            out.pop(0)
+    return out
+
+
+@lru_cache(maxsize=65536)
+def _mistyped_form(token: str) -> bool:
+    anywhere, _, _ = _legal_form_table()
+    if not token.isalpha() or token in _KNOWN_WORDS_V2 or korean_syllables(token):
+        return False
+    return any(len(form) >= 3 and OSA.distance(token, form, score_cutoff=1) <= 1 for form in anywhere)
+
+
+def _split_forms(tokens: list[str]) -> list[str]:
+    """A long legal form split by a space (LIMI TED) or run into the word before it (ENERGYLIMITED) made whole."""
+    anywhere, _, _ = _legal_form_table()
+    out: list[str] = []
+    for tok in tokens:
+        if out and len(out[-1] + tok) >= 5 and out[-1] + tok in anywhere and out[-1] not in anywhere:
+            out[-1] += tok
+            continue
+        glued = next((f for f in _long_forms() if tok.endswith(f) and len(tok) - len(f) >= 3), None) if tok.isalpha() else None
+        out += [tok[: -len(glued)], glued] if glued and tok not in anywhere else [tok]
     return out
 
 
@@ -609,17 +644,21 @@ SYNONYMS_V2: dict[str, str] = {
 }
 
 
-@lru_cache(maxsize=65536)
-def name_tokens_v2(text: str) -> tuple[str, ...]:
+@lru_cache(maxsize=131072)
+def name_tokens_v2(text: str, person: bool = False) -> tuple[str, ...]:
     """:func:`name_tokens` as dprk-v2 reads a name: more legal forms, phrase words respelt, inflections folded.
+
+    ``person`` names keep one- and two-letter words and are not searched for legal forms run together.
 
     >>> name_tokens_v2("KORYO JOINT VENTUER CO")
     ('koryo', 'jv')
     >>> name_tokens_v2("KOREA KWANGSON BANKING CORP")
     ('korea', 'kwangson', 'bank')
     """
-    tokens = _join_letters([_canonical_number(t) for t in _split(text)])
-    return tuple(SYNONYMS_V2.get(t, t) for t in _fold_numbers(_fold_words(tokens, _respell_v2, _drop_forms_v2)))
+    tokens = [_canonical_number(t) for t in _split(text)]
+    tokens = _join_letters(tokens) if person else _split_forms(_join_letters(tokens))
+    folded = _fold_words(tokens, _respell_v2, partial(_drop_forms_v2, person=person))
+    return tuple(SYNONYMS_V2.get(t, t) for t in _fold_numbers(folded))
 
 
 # --- identifiers -----------------------------------------------------------------
