@@ -46,16 +46,18 @@ def test_letter_drop_removes_one_letter_of_one_token(name):
         assert any(old[:i] + old[i + 1 :] == new for i in range(len(old)))
 
 
+def _beside(word: str, i: int) -> set[str]:
+    """The letters next to position i and the keys near them."""
+    return {c for j in (i - 1, i + 1) if 0 <= j < len(word) for c in NEIGHBOURS[word[j].lower()] + word[j].lower()}
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_letter_insert_adds_one_neighbouring_or_doubled_letter(name):
     for seed in SEEDS:
         [(old, new)] = _changed(name, letter_insert(random.Random(seed), name))
         assert len(new) == len(old) + 1
         spots = [i for i in range(len(new)) if new[:i] + new[i + 1 :] == old]
-        assert spots
-        i = spots[0]
-        near = {c for j in (i - 1, i + 1) if 0 <= j < len(new) for c in NEIGHBOURS[new[j].lower()] + new[j].lower()}
-        assert any(new[i].lower() in near for i in spots)
+        assert any(new[i].lower() in _beside(new, i) for i in spots)
 
 
 @pytest.mark.parametrize("name", NAMES)
