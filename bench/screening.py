@@ -53,6 +53,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 import time
 from collections import defaultdict
 from collections.abc import Sequence
@@ -301,7 +302,8 @@ def check_targets(tallies: dict[tuple[str, str, str], Tally], runs: Sequence[Run
         _, cpu = run.qps(queries)  # per CPU second: the wall clock depends on what else the machine runs
         if cpu < TARGET_QPS:
             short.append(f"{cpu:,.0f} queries per CPU second")
-        print(f"    {run.engine:<9} " + (f"{len(short)} short: " + "; ".join(short) if short else "all met"))
+        text = f"{len(short)} short: " + "; ".join(short) if short else "all met"
+        print(textwrap.fill(text, width=118, initial_indent=f"    {run.engine:<9} ", subsequent_indent=" " * 14))
 
 
 def _as_cases(entities: Sequence[Entity], seed: int, positives: int, negatives: int) -> list[Case]:
