@@ -302,8 +302,10 @@ def check_targets(tallies: dict[tuple[str, str, str], Tally], runs: Sequence[Run
         _, cpu = run.qps(queries)  # per CPU second: the wall clock depends on what else the machine runs
         if cpu < TARGET_QPS:
             short.append(f"{cpu:,.0f} queries per CPU second")
-        text = f"{len(short)} short: " + "; ".join(short) if short else "all met"
-        print(textwrap.fill(text, width=118, initial_indent=f"    {run.engine:<9} ", subsequent_indent=" " * 14))
+        # no-break spaces inside an item, so that lines break only between items
+        text = f"{len(short)} short: " + "; ".join(i.replace(" ", "\xa0") for i in short) if short else "all met"
+        wrapped = textwrap.fill(text, width=118, initial_indent=f"    {run.engine:<9} ", subsequent_indent=" " * 14)
+        print(wrapped.replace("\xa0", " "))
 
 
 def _as_cases(entities: Sequence[Entity], seed: int, positives: int, negatives: int) -> list[Case]:
