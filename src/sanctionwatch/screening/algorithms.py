@@ -161,7 +161,7 @@ DPRK_V2 = Algorithm(
 )
 
 ALGORITHMS: dict[str, Algorithm] = {a.name: a for a in (DPRK_V1, DPRK_V2)}
-DEFAULT_ALGORITHM = DPRK_V1.name
+DEFAULT_ALGORITHM = DPRK_V2.name
 
 
 def get_algorithm(name: str) -> Algorithm:
