@@ -305,6 +305,10 @@ class CandidateIndex:
                 name: {k: np.asarray(v, dtype=np.int32) for k, v in table.items()} for name, table in self._tables.items()
             }
             self._name_entity_array = np.asarray(self._name_entity, dtype=np.int32)
+            by_entity: list[list[int]] = [[] for _ in entities]
+            for nid, ei in enumerate(self._name_entity):
+                by_entity[ei].append(nid)
+            self._entity_names = [np.asarray(ids, dtype=np.int32) for ids in by_entity]
             self._name_weight_array = np.asarray(self._name_weight)
 
         self._deletes = self._deletion_table(self._postings)
@@ -574,13 +578,13 @@ class CandidateIndex:
         firsts = np.unique(entity[order], return_index=True)[1]
         best = order[np.sort(firsts)][:limit]
         best = best[score[best] >= self.reading.min_share * score[best[0]]]
-        top = dict(zip(entity[best].tolist(), score[best].tolist()))
-        names: dict[int, set[int]] = {ei: set() for ei in top}
-        near = np.isin(entity, entity[best])
-        for nid, ei, sc in zip(nids[near].tolist(), entity[near].tolist(), score[near].tolist()):
-            if sc >= self.reading.min_share * top[ei]:
-                names[ei].add(self._name_position[nid])
-        return list(names.items())
+        out = []
+        for ei, top in zip(entity[best].tolist(), score[best].tolist()):
+            ids = self._entity_names[ei]
+            at = np.minimum(np.searchsorted(nids, ids), len(nids) - 1)  # nids is sorted (np.unique)
+            found = (nids[at] == ids) & (score[at] >= self.reading.min_share * top)
+            out.append((ei, {self._name_position[nid] for nid in ids[found].tolist()}))
+        return out
 
     def _lookups(self, name: PreparedName) -> Iterable[tuple[str, str, float]]:
         """(postings table: ``token`` or ``joined``, key, weight) a query name is looked up by.

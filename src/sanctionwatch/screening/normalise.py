@@ -557,6 +557,7 @@ def _long_forms() -> tuple[str, ...]:
     return tuple(sorted((f for f in _legal_form_table()[0] if len(f) >= 5), key=len, reverse=True))
 
 
+@lru_cache(maxsize=1)
 def legal_forms() -> frozenset[str]:
     """Every one-word legal form dprk-v2 knows (``screening/data/legal_forms.yaml`` and :data:`COMPANY_FORMS`)."""
     anywhere, final_only, _ = _legal_form_table()
@@ -590,12 +591,25 @@ def _drop_forms_v2(tokens: list[str], *, person: bool = False) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _forms_by_length() -> dict[int, tuple[str, ...]]:
+    by_length: dict[int, list[str]] = {}
+    for form in _legal_form_table()[0]:
+        if len(form) >= 3:
+            by_length.setdefault(len(form), []).append(form)
+    return {n: tuple(forms) for n, forms in by_length.items()}
+
+
 @lru_cache(maxsize=65536)
 def _mistyped_form(token: str) -> bool:
-    anywhere, _, _ = _legal_form_table()
     if not token.isalpha() or token in _KNOWN_WORDS_V2 or korean_syllables(token):
         return False
-    return any(len(form) >= 3 and OSA.distance(token, form, score_cutoff=1) <= 1 for form in anywhere)
+    by_length = _forms_by_length()
+    return any(
+        OSA.distance(token, form, score_cutoff=1) <= 1
+        for n in (len(token) - 1, len(token), len(token) + 1)
+        for form in by_length.get(n, ())
+    )
 
 
 def _split_forms(tokens: list[str]) -> list[str]:
