@@ -147,11 +147,7 @@ def compare_names(q: PreparedName, c: PreparedName, config: Mapping[str, float])
                 sim = OSA.normalized_similarity(q.tokens[i], c.tokens[j])
                 if sim >= config["typo_min_similarity"]:
                     pairs.append((sim, i, j))
-        for sim, i, j in sorted(pairs, reverse=True):
-            if i in free_q and j in free_c:
-                matches.append(TokenMatch((i,), (j,), "typo", sim))
-                free_q.remove(i)
-                free_c.remove(j)
+        _take_typos(pairs, free_q, free_c, matches)
 
     if not matches:
         return NameComparison(q, c, 0.0, (), tuple(free_q), tuple(free_c), None)
@@ -166,6 +162,17 @@ def compare_names(q: PreparedName, c: PreparedName, config: Mapping[str, float])
 
     score, cap = _held_down(q, c, free_q, free_c, matches, score, config)
     return NameComparison(q, c, score, tuple(matches), tuple(free_q), tuple(free_c), cap)
+
+
+def _take_typos(
+    pairs: list[tuple[float, int, int]], free_q: list[int], free_c: list[int], matches: list[TokenMatch]
+) -> None:
+    """Pair tokens as typos of each other, most similar (similarity, query token, list token) first."""
+    for sim, i, j in sorted(pairs, reverse=True):
+        if i in free_q and j in free_c:
+            matches.append(TokenMatch((i,), (j,), "typo", sim))
+            free_q.remove(i)
+            free_c.remove(j)
 
 
 def _match_joined(
@@ -326,7 +333,12 @@ def _folds(q: PreparedName, c: PreparedName, i: int, j: int) -> bool:
 
 
 def _match_pieces(
-    a: PreparedName, free_a: list[int], b: PreparedName, free_b: list[int], a_is_query: bool, config: Mapping[str, float]
+    a: PreparedName,
+    free_a: list[int],
+    b: PreparedName,
+    free_b: list[int],
+    a_is_query: bool,
+    config: Mapping[str, float],
 ) -> list[TokenMatch]:
     """A token written with a case change inside (NAMri) = tokens of the other name anywhere (NAM, RI)."""
     found = []
@@ -342,7 +354,11 @@ def _match_pieces(
         else:
             same = "".join(b.tokens[j] for j in taken) == a.tokens[i]
             sim = 1.0 if same else config["romanisation"]
-            found.append(TokenMatch((i,), tuple(taken), "joined", sim) if a_is_query else TokenMatch(tuple(taken), (i,), "joined", sim))
+            found.append(
+                TokenMatch((i,), tuple(taken), "joined", sim)
+                if a_is_query
+                else TokenMatch(tuple(taken), (i,), "joined", sim)
+            )
             free_a.remove(i)
             for j in taken:
                 free_b.remove(j)
@@ -442,11 +458,7 @@ def compare_names_v2(
                     sim = _typo_similarity(q, c, i, j, cutoff)
                     if sim:
                         pairs.append((sim, i, j))
-        for sim, i, j in sorted(pairs, reverse=True):
-            if i in free_q and j in free_c:
-                matches.append(TokenMatch((i,), (j,), "typo", sim))
-                free_q.remove(i)
-                free_c.remove(j)
+        _take_typos(pairs, free_q, free_c, matches)
 
     main_q = [i for i in free_q if not q.qualifier[i]]
     if (
@@ -479,7 +491,11 @@ def compare_names_v2(
     per_match = [sum(wq[i] for i in m.query) for m in matches]
     score *= sum(w * m.similarity for w, m in zip(per_match, matches)) / sum(per_match)
     score, cap = _held_down(q, c, free_q, free_c, matches, score, config)
-    telling = [m for m in matches if not any(q.generic[i] or q.weak[i] for i in m.query) and not all(c.weak[j] for j in m.candidate)]
+    telling = [
+        m
+        for m in matches
+        if not any(q.generic[i] or q.weak[i] for i in m.query) and not all(c.weak[j] for j in m.candidate)
+    ]
     if not telling and (free_q or free_c) and score > config["generic_only_cap"]:
         # "RUI HOLDINGS (S)" is not "I&S HOLDING": generic words and short tokens prove little together.
         score, cap = config["generic_only_cap"], "only generic words and short tokens match"
@@ -488,7 +504,11 @@ def compare_names_v2(
 
 def _weights_v2(name: PreparedName, config: Mapping[str, float]) -> tuple[list[float], list[float]]:
     """Token weights when matched and when left unmatched: rarity, less for generic words and qualifiers."""
-    generic, business, qualifier = config["generic_weight"], config["business_unmatched_weight"], config["qualifier_weight"]
+    generic, business, qualifier = (
+        config["generic_weight"],
+        config["business_unmatched_weight"],
+        config["qualifier_weight"],
+    )
     matched, unmatched = [], []
     for w, g, b, qual in zip(name.idf, name.generic, name.business, name.qualifier):
         if g:

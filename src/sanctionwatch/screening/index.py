@@ -20,10 +20,10 @@ import heapq
 import math
 import re
 import unicodedata
-from functools import lru_cache
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -170,7 +170,8 @@ def qualified_names(text: str) -> list[tuple[str, str]]:
     alone = [
         m
         for m in inner
-        if not m.isascii() or (len(m.split()) == 1 and len(m.replace(".", "")) >= 3 and _is_acronym(m.replace(".", "").casefold(), words))
+        if not m.isascii()
+        or (len(m.split()) == 1 and len(m.replace(".", "")) >= 3 and _is_acronym(m.replace(".", "").casefold(), words))
     ]
     qualifiers = " ".join(m for m in inner if m not in alone)
     return ([(outer, qualifiers)] if outer else []) + [(m, "") for m in alone]
@@ -260,7 +261,11 @@ class CandidateIndex:
     """Blocking index over entities; see the module docstring."""
 
     def __init__(
-        self, entities: Sequence[Entity], settings: ScreeningSettings | None = None, *, reading: NameReading = READING_V1
+        self,
+        entities: Sequence[Entity],
+        settings: ScreeningSettings | None = None,
+        *,
+        reading: NameReading = READING_V1,
     ) -> None:
         self.settings = settings or load_screening_settings()
         self.reading = reading
@@ -302,7 +307,8 @@ class CandidateIndex:
         if reading.structured:
             # The same postings as arrays, for the vectorised ranking.
             self._arrays = {
-                name: {k: np.asarray(v, dtype=np.int32) for k, v in table.items()} for name, table in self._tables.items()
+                name: {k: np.asarray(v, dtype=np.int32) for k, v in table.items()}
+                for name, table in self._tables.items()
             }
             self._name_entity_array = np.asarray(self._name_entity, dtype=np.int32)
             by_entity: list[list[int]] = [[] for _ in entities]
@@ -480,7 +486,9 @@ class CandidateIndex:
                     deletes[d].append(word)
         return dict(deletes)
 
-    def _near(self, word: str, deletes: Mapping[str, list[str]], known: Mapping[str, object]) -> list[tuple[str, float]]:
+    def _near(
+        self, word: str, deletes: Mapping[str, list[str]], known: Mapping[str, object]
+    ) -> list[tuple[str, float]]:
         """Words of ``known`` within a typo or two of ``word`` (one-deletion neighbourhood), with similarity."""
         found: set[str] = set(deletes.get(word, ()))
         for d in _deletions(word):

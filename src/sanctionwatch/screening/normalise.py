@@ -460,11 +460,11 @@ def joined_key(tokens: tuple[str, ...] | list[str]) -> str:
 # Revised, common practice): optional initial, vowel, optional final. Longest
 # alternatives first so the regex tries them first.
 _KOREAN_INITIALS = "tch kk gg kh tt th pp ph ss sh jj ch rh g k n d t r l m b p s j h".split()
-_KOREAN_VOWELS = "yeo yae wae weo eui you yoo woo ae ai ya eo ye wa oe oi yo wo we wi yu yi eu ui oo ee ou a e o u i".split()
-_KOREAN_FINALS = "ng kk k g n t d l m p b".split()
-_SYLLABLE = (
-    f"(?:{'|'.join(_KOREAN_INITIALS)})?(?:{'|'.join(_KOREAN_VOWELS)})(?:{'|'.join(_KOREAN_FINALS)})?"
+_KOREAN_VOWELS = (
+    "yeo yae wae weo eui you yoo woo ae ai ya eo ye wa oe oi yo wo we wi yu yi eu ui oo ee ou a e o u i".split()
 )
+_KOREAN_FINALS = "ng kk k g n t d l m p b".split()
+_SYLLABLE = f"(?:{'|'.join(_KOREAN_INITIALS)})?(?:{'|'.join(_KOREAN_VOWELS)})(?:{'|'.join(_KOREAN_FINALS)})?"
 _ONE_SYLLABLE_RE = re.compile(f"(?:{_SYLLABLE})(?:h|hn|rk)?")  # "Oh", "Ahn", "Park": word-final only
 _TWO_SYLLABLES_RE = re.compile(f"(?:{_SYLLABLE}){{2}}(?:h|hn|rk)?")
 _SYLLABLES_RE = re.compile(f"(?:{_SYLLABLE})+(?:h|hn|rk)?")
@@ -538,7 +538,9 @@ def translate_korean_words(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _legal_form_table() -> tuple[frozenset[str], frozenset[str], tuple[tuple[str, ...], ...]]:
-    raw = yaml.safe_load(resources.files("sanctionwatch.screening").joinpath("data/legal_forms.yaml").read_text("utf-8"))
+    raw = yaml.safe_load(
+        resources.files("sanctionwatch.screening").joinpath("data/legal_forms.yaml").read_text("utf-8")
+    )
     single: set[str] = set(COMPANY_FORMS)
     phrases: set[tuple[str, ...]] = set()
     for forms in raw["forms"].values():
@@ -620,7 +622,11 @@ def _split_forms(tokens: list[str]) -> list[str]:
         if out and len(out[-1] + tok) >= 5 and out[-1] + tok in anywhere and out[-1] not in anywhere:
             out[-1] += tok
             continue
-        glued = next((f for f in _long_forms() if tok.endswith(f) and len(tok) - len(f) >= 3), None) if tok.isalpha() else None
+        glued = (
+            next((f for f in _long_forms() if tok.endswith(f) and len(tok) - len(f) >= 3), None)
+            if tok.isalpha()
+            else None
+        )
         out += [tok[: -len(glued)], glued] if glued and tok not in anywhere else [tok]
     return out
 
