@@ -327,9 +327,11 @@ def _folds(q: PreparedName, c: PreparedName, i: int, j: int) -> bool:
     same = q.keys[i] == c.keys[j] or (
         q.script == "cyrillic" and c.keys[j] == q.keys[i] + "k" and q.keys[i].endswith("n")
     )
-    # Weak tokens fold only inside Korean names (Ri = I), never onto an initial ("RUI" is not the I of "I&S").
+    # Weak tokens fold only inside Korean names (Ri = I), never onto an initial ("RUI" is not the I of "I&S");
+    # a name of one short word is an acronym or a code more often than a Korean name (LAD is not RAD).
     korean = q.script in _ROMANISED_SCRIPTS or (q.syllables[i] > 0 and c.syllables[j] > 0)
-    return same and korean and not q.weak[i] and not c.weak[j]
+    acronym = (len(q.tokens) == 1 and len(q.tokens[i]) <= 4) or (len(c.tokens) == 1 and len(c.tokens[j]) <= 4)
+    return same and korean and not acronym and not q.weak[i] and not c.weak[j]
 
 
 def _match_pieces(
@@ -404,8 +406,8 @@ def compare_names_v2(
     (``typo``, optimal-string-alignment similarity of spellings or keys of at
     least ``typo_min_similarity``); and, as the whole name's typo budget, one
     edit in one short token (two to four letters, or one Korean syllable) when
-    every other token agrees exactly and spells at least ``short_typo_min_letters``
-    letters (``typo``, similarity ``short_typo``; a changed letter only when
+    every other token agrees exactly and those not generic spell at least
+    ``short_typo_min_letters`` letters (``typo``, similarity ``short_typo``; a changed letter only when
     the result spells no Korean syllable: SAM/NAM are two names).
 
     The score is the product of both names' coverages and the matches'
@@ -465,7 +467,8 @@ def compare_names_v2(
         len(main_q) == 1
         and matches
         and all(m.similarity == 1.0 for m in matches)
-        and sum(len(q.tokens[i]) for m in matches for i in m.query) >= config["short_typo_min_letters"]
+        and sum(len(q.tokens[i]) for m in matches for i in m.query if not q.generic[i])
+        >= config["short_typo_min_letters"]
     ):
         i = main_q[0]
         j = next((j for j in free_c if _one_slip(q, c, i, j)), None)

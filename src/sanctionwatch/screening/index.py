@@ -387,7 +387,7 @@ class CandidateIndex:
                 _FOREIGN_ACCENT_RE.search(unicodedata.normalize("NFD", read.raw))
             )
             syllables = tuple(0 if foreign else korean_syllables(t) for t in tokens)
-            main = [s for s, q in zip(syllables, read.qualifier) if not q]
+            main = [s for s, q, t in zip(syllables, read.qualifier, tokens) if not q and not t.isdigit()]
             korean = len(main) > 1 and all(0 < s <= 2 for s in main)
             structured = {
                 "qualifier": read.qualifier,
