@@ -13,8 +13,8 @@ def test_yente_match_shape(client):
     assert res.status_code == 200
     data = res.json()
     assert data["limit"] == 2
-    assert set(data["matcher"]) >= {"name_match", "identifier_match", "schema_mismatch"}
-    assert data["matcher"]["name_match"]["coefficient"] == 1.0
+    assert set(data["matcher"]) >= {"name_match_v2", "identifier_match", "schema_mismatch"}
+    assert data["matcher"]["name_match_v2"]["coefficient"] == 1.0
     q1 = data["responses"]["q1"]
     assert q1["status"] == 200 and q1["total"] == {"value": len(q1["results"]), "relation": "eq"}
     assert q1["query"]["schema"] == "Person"
@@ -22,7 +22,7 @@ def test_yente_match_shape(client):
     assert top["id"] == "un-KPi.024" and top["schema"] == "Person" and top["match"] is True
     assert top["datasets"] == ["un"] and top["properties"]["alias"] == ["Kim Young-Cheol"]
     assert top["properties"]["birthDate"] == ["1962-02-18"] and top["properties"]["nationality"] == ["kp"]
-    assert top["features"]["name_match"] > 0.9 and top["algorithm"] == "dprk-v1"
+    assert top["features"]["name_match_v2"] > 0.9 and top["algorithm"] == "dprk-v2"
     q2 = data["responses"]["q2"]["results"][0]
     assert q2["id"] == "ofac-23736" and q2["match"] and q2["features"] == {"identifier_match": 1.0}
     assert q2["properties"]["imoNumber"] == ["8604917"] and q2["properties"]["flag"] == ["kp"]
@@ -75,7 +75,7 @@ def test_screen(client):
     res = client.post("/screen", json={"name": "YUJONG NO.2", "schema": "Vessel"})
     assert res.status_code == 200
     data = res.json()
-    assert data["algorithm"] == "dprk-v1" and data["threshold"] == 0.7 and data["dataset"] == "default"
+    assert data["algorithm"] == "dprk-v2" and data["threshold"] == 0.7 and data["dataset"] == "default"
     top = data["results"][0]
     assert top["entity_id"] == "ofac-23736" and top["match"] and "joined" in top["explanation"]
     assert top["schema"] == "Vessel"

@@ -25,9 +25,10 @@ from .features import (
     identifier_match,
     identifier_mismatch,
     name_match,
+    name_match_v2,
     schema_mismatch,
 )
-from .index import IndexedEntity, PreparedQuery
+from .index import READING_V1, READING_V2, IndexedEntity, NameReading, PreparedQuery
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +67,7 @@ class Algorithm:
     features: tuple[Feature, ...]
     threshold: float
     config: Mapping[str, float] = field(default_factory=dict)
+    reading: NameReading = READING_V1  # how the index and queries read names for this algorithm
 
     def score(self, query: PreparedQuery, candidate: IndexedEntity) -> Scored:
         """Score one candidate: best weighted main feature plus weighted qualifiers, clipped to [0, 1]."""
@@ -131,8 +133,35 @@ DPRK_V1 = Algorithm(
     ),
 )
 
-ALGORITHMS: dict[str, Algorithm] = {a.name: a for a in (DPRK_V1,)}
-DEFAULT_ALGORITHM = DPRK_V1.name
+_V1_QUALIFIERS = DPRK_V1.features[1:]
+
+DPRK_V2 = Algorithm(
+    name="dprk-v2",
+    description=(
+        "dprk-v1 with names read for structure: bracketed qualifiers, legal forms and countries never match "
+        "on their own; a person's list name may carry middle names or a second surname the query omits; "
+        "romanisation folding only between words that can be Korean; one data-entry typo per name in short "
+        "syllables; case-marked run-together words split; Korean company words in Hangul and romanised."
+    ),
+    features=(Feature(name_match_v2, 1.0), *_V1_QUALIFIERS),
+    threshold=0.70,
+    config=MappingProxyType(
+        {
+            **DPRK_V1.config,
+            "romanisation": 0.97,  # below 1, so an exact spelling ranks above a folded one (Ryu over Yu)
+            "joined_min_length": 3,  # folding is Korean-only in v2, so three syllables may run together (JINDALLAE)
+            "qualifier_weight": 0.2,  # weight multiplier of a matching parenthesised qualifier; unmatched ones weigh 0
+            "omitted_weight": 0.1,  # ... of a person's list-name part the query leaves out, when all query names agree
+            "short_typo": 0.8,  # similarity credited to the one edit in a short token
+            "closest_share": 1.0,  # list names sharing less than this of the closest name's key weight are not aligned
+            "short_typo_min_letters": 5,  # letters the rest of the query must spell exactly before a short token may carry the name's one edit
+        }
+    ),
+    reading=READING_V2,
+)
+
+ALGORITHMS: dict[str, Algorithm] = {a.name: a for a in (DPRK_V1, DPRK_V2)}
+DEFAULT_ALGORITHM = DPRK_V2.name
 
 
 def get_algorithm(name: str) -> Algorithm:

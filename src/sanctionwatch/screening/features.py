@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 
 from rapidfuzz.distance import OSA
 
@@ -128,25 +129,7 @@ def compare_names(q: PreparedName, c: PreparedName, config: Mapping[str, float])
                 break
 
     # 2. one token = adjacent tokens of the other name written together
-    def _joined(a: PreparedName, free_a: list[int], b: PreparedName, free_b: list[int], a_is_query: bool) -> None:
-        for i in list(free_a):
-            span = b.spans.get(a.keys[i])
-            if span is None or len(a.keys[i]) < config["joined_min_length"] * (len(span) - 1):
-                continue
-            if not all(j in free_b for j in span):
-                continue
-            qi, cj = ((i,), span) if a_is_query else (span, (i,))
-            same = "".join(q.tokens[k] for k in qi) == "".join(c.tokens[k] for k in cj)
-            matches.append(TokenMatch(qi, cj, "joined", 1.0 if same else config["romanisation"]))
-            free_a.remove(i)
-            for j in span:
-                free_b.remove(j)
-
-    if free_q and free_c:
-        if c.spans:
-            _joined(q, free_q, c, free_c, True)
-        if q.spans:
-            _joined(c, free_c, q, free_q, False)
+    _match_joined(q, c, free_q, free_c, matches, config)
 
     # 3. typos: best remaining pairs first
     if free_q and free_c:
@@ -164,11 +147,7 @@ def compare_names(q: PreparedName, c: PreparedName, config: Mapping[str, float])
                 sim = OSA.normalized_similarity(q.tokens[i], c.tokens[j])
                 if sim >= config["typo_min_similarity"]:
                     pairs.append((sim, i, j))
-        for sim, i, j in sorted(pairs, reverse=True):
-            if i in free_q and j in free_c:
-                matches.append(TokenMatch((i,), (j,), "typo", sim))
-                free_q.remove(i)
-                free_c.remove(j)
+        _take_typos(pairs, free_q, free_c, matches)
 
     if not matches:
         return NameComparison(q, c, 0.0, (), tuple(free_q), tuple(free_c), None)
@@ -181,6 +160,69 @@ def compare_names(q: PreparedName, c: PreparedName, config: Mapping[str, float])
     per_match = [sum(wq[i] for i in m.query) for m in matches]
     score *= sum(w * m.similarity for w, m in zip(per_match, matches)) / sum(per_match)
 
+    score, cap = _held_down(q, c, free_q, free_c, matches, score, config)
+    return NameComparison(q, c, score, tuple(matches), tuple(free_q), tuple(free_c), cap)
+
+
+def _take_typos(
+    pairs: list[tuple[float, int, int]], free_q: list[int], free_c: list[int], matches: list[TokenMatch]
+) -> None:
+    """Pair tokens as typos of each other, most similar (similarity, query token, list token) first."""
+    for sim, i, j in sorted(pairs, reverse=True):
+        if i in free_q and j in free_c:
+            matches.append(TokenMatch((i,), (j,), "typo", sim))
+            free_q.remove(i)
+            free_c.remove(j)
+
+
+def _match_joined(
+    q: PreparedName,
+    c: PreparedName,
+    free_q: list[int],
+    free_c: list[int],
+    matches: list[TokenMatch],
+    config: Mapping[str, float],
+    fold: Callable[[PreparedName, int], bool] | None = None,
+) -> None:
+    """Pair one token with two or three adjacent tokens of the other name written together.
+
+    ``fold(name, i)``, when given, says whether token i of a name may be a
+    romanisation variant of the tokens it joins; else a join must be spelled alike.
+    """
+
+    def _joined(a: PreparedName, free_a: list[int], b: PreparedName, free_b: list[int], a_is_query: bool) -> None:
+        for i in list(free_a):
+            span = b.spans.get(a.keys[i])
+            if span is None or len(a.keys[i]) < config["joined_min_length"] * (len(span) - 1):
+                continue
+            if not all(j in free_b for j in span):
+                continue
+            qi, cj = ((i,), span) if a_is_query else (span, (i,))
+            same = "".join(q.tokens[k] for k in qi) == "".join(c.tokens[k] for k in cj)
+            if not same and fold is not None and not fold(a, i):
+                continue
+            matches.append(TokenMatch(qi, cj, "joined", 1.0 if same else config["romanisation"]))
+            free_a.remove(i)
+            for j in span:
+                free_b.remove(j)
+
+    if free_q and free_c:
+        if c.spans:
+            _joined(q, free_q, c, free_c, True)
+        if q.spans:
+            _joined(c, free_c, q, free_q, False)
+
+
+def _held_down(
+    q: PreparedName,
+    c: PreparedName,
+    free_q: list[int],
+    free_c: list[int],
+    matches: list[TokenMatch],
+    score: float,
+    config: Mapping[str, float],
+) -> tuple[float, str | None]:
+    """The score after the caps for differing numbers, generic-only matches and differing kinds, and why."""
     cap = None
     numbers_q = {q.tokens[i] for i in free_q if q.tokens[i].isdigit()}
     numbers_c = {c.tokens[j] for j in free_c if c.tokens[j].isdigit()}
@@ -199,23 +241,51 @@ def compare_names(q: PreparedName, c: PreparedName, config: Mapping[str, float])
             # "DAESONG BANK" is not "DAESONG TRADING": each name says a different line of business.
             score = max(0.0, score - config["kind_mismatch"])
             cap = f"different kinds ({' '.join(kinds_q)} vs {' '.join(kinds_c)})"
-    return NameComparison(q, c, score, tuple(matches), tuple(free_q), tuple(free_c), cap)
+    return score, cap
+
+
+NameComparer = Callable[[PreparedName, PreparedName, Mapping[str, float]], NameComparison]
+
+
+def _telling_keys(name: PreparedName) -> frozenset[str]:
+    """A name's keys less those of weak tokens (v2 marks them; "AL", "(PTY)" select no list name)."""
+    if not name.weak or not any(name.weak):
+        return name.keyset
+    return frozenset(k for k, weak in zip(name.keys, name.weak) if not weak)
+
+
+def _overlap(q: PreparedName, c: PreparedName) -> float:
+    """Weight of the query tokens whose key the list name has, alone or written together."""
+    return sum(w for k, w in zip(q.keys, q.idf) if k in c.keyset or k in c.spans)
 
 
 def best_name_comparison(
-    query: PreparedQuery, candidate: IndexedEntity, config: Mapping[str, float]
+    query: PreparedQuery,
+    candidate: IndexedEntity,
+    config: Mapping[str, float],
+    compare: NameComparer = compare_names,
+    *,
+    closest_share: float = 0.0,
 ) -> NameComparison | None:
     """The best-scoring (query name, list name) pair; primary names win ties.
 
     Only list names that share a key with a query name (or a key of tokens
     written together) are compared, unless none does: then all are, for typos.
+    With ``closest_share``, of those only the names whose shared weight is at
+    least that share of the closest name's (an entity's many aliases are not
+    all worth aligning).
     """
     best: NameComparison | None = None
-    keys = set().union(*(qn.keyset | qn.spans.keys() for qn in query.names)) if query.names else set()
+    keys = set().union(*(_telling_keys(qn) | qn.spans.keys() for qn in query.names)) if query.names else set()
     names = [cn for cn in candidate.names if not keys.isdisjoint(cn.keyset) or not keys.isdisjoint(cn.spans)]
     for qn in query.names:
-        for cn in names or candidate.names:
-            cmp = compare_names(qn, cn, config)
+        compared = names or candidate.names
+        if closest_share and len(compared) > 1:
+            overlaps = [_overlap(qn, cn) for cn in compared]
+            floor = closest_share * max(overlaps)
+            compared = [cn for cn, o in zip(compared, overlaps) if o >= floor]
+        for cn in compared:
+            cmp = compare(qn, cn, config)
             if best is None or cmp.score > best.score:
                 best = cmp
     return best
@@ -235,10 +305,243 @@ def name_match(query: PreparedQuery, candidate: IndexedEntity, config: Mapping[s
     capped, and different hull numbers (YU JONG 2 vs YU JONG 3) cost a fixed
     penalty.
     """
-    cmp = best_name_comparison(query, candidate, config)
+    return _name_result(best_name_comparison(query, candidate, config))
+
+
+def _name_result(cmp: NameComparison | None) -> FeatureResult:
     if cmp is None or cmp.score <= 0.0:
         return NO_MATCH
     return FeatureResult(cmp.score, cmp.describe(), cmp.query.text, cmp.candidate.text)
+
+
+# --- names, dprk-v2 -----------------------------------------------------------------
+
+
+# Scripts of Korean names that sanctionwatch romanises itself: the spelling is ours, not the writer's.
+# Not Han: its Mandarin reading is pinyin (the Korean reading is a variant of its own, in Latin).
+_ROMANISED_SCRIPTS = frozenset(("hangul", "cyrillic"))
+
+
+def _folds(q: PreparedName, c: PreparedName, i: int, j: int) -> bool:
+    """Tokens i, j share a romanisation key and folding applies: both can be Korean, or the query was transliterated."""
+    same = q.keys[i] == c.keys[j] or (
+        q.script == "cyrillic" and c.keys[j] == q.keys[i] + "k" and q.keys[i].endswith("n")
+    )
+    # Weak tokens fold only inside Korean names (Ri = I), never onto an initial ("RUI" is not the I of "I&S");
+    # a name of one short word is an acronym or a code more often than a Korean name (LAD is not RAD).
+    korean = q.script in _ROMANISED_SCRIPTS or (q.syllables[i] > 0 and c.syllables[j] > 0)
+    acronym = (len(q.tokens) == 1 and len(q.tokens[i]) <= 4) or (len(c.tokens) == 1 and len(c.tokens[j]) <= 4)
+    return same and korean and not acronym and not q.weak[i] and not c.weak[j]
+
+
+def _match_pieces(
+    a: PreparedName,
+    free_a: list[int],
+    b: PreparedName,
+    free_b: list[int],
+    a_is_query: bool,
+    config: Mapping[str, float],
+) -> list[TokenMatch]:
+    """A token written with a case change inside (NAMri) = tokens of the other name anywhere (NAM, RI)."""
+    found = []
+    for i, pieces in a.pieces.items():
+        if i not in free_a:
+            continue
+        taken: list[int] = []
+        for key in pieces:
+            j = next((j for j in free_b if b.keys[j] == key and j not in taken), None)
+            if j is None:
+                break
+            taken.append(j)
+        else:
+            same = "".join(b.tokens[j] for j in taken) == a.tokens[i]
+            sim = 1.0 if same else config["romanisation"]
+            found.append(
+                TokenMatch((i,), tuple(taken), "joined", sim)
+                if a_is_query
+                else TokenMatch(tuple(taken), (i,), "joined", sim)
+            )
+            free_a.remove(i)
+            for j in taken:
+                free_b.remove(j)
+    return found
+
+
+def _short(a: str, b: str, syllables_a: int, syllables_b: int) -> bool:
+    """A pair too short for a free typo: under four letters, both under five, or one Korean syllable each (Yon/Yong)."""
+    return len(a) < 4 or len(b) < 4 or (len(a) < 5 and len(b) < 5) or (syllables_a == 1 and syllables_b == 1)
+
+
+def _typo_similarity(q: PreparedName, c: PreparedName, i: int, j: int, cutoff: float) -> float:
+    """Similarity of two tokens as a typo of each other, 0 below ``cutoff``."""
+    sim = OSA.normalized_similarity(q.tokens[i], c.tokens[j], score_cutoff=cutoff)
+    if c.generic[j]:
+        # Keys too, so a typo in a word the tokeniser folds (KORAEN for KOREAN -> korea) is still one typo.
+        sim = max(sim, OSA.normalized_similarity(q.keys[i], c.keys[j], score_cutoff=cutoff))
+    return sim
+
+
+def _one_slip(q: PreparedName, c: PreparedName, i: int, j: int) -> bool:
+    """One letter dropped, added or swapped (SOK/SO, JIN/IN), or changed outside Korean names.
+
+    In a Korean name a changed letter spells another syllable (SAM/NAM, TONG/YONG): another name, not a slip.
+    """
+    a, b = q.tokens[i], c.tokens[j]
+    if not (q.typeable[i] and c.typeable[j]) or min(len(a), len(b)) < 2 or OSA.distance(a, b) != 1:
+        return False
+    return len(a) != len(b) or sorted(a) == sorted(b) or not (q.korean or c.korean)
+
+
+def compare_names_v2(
+    q: PreparedName, c: PreparedName, config: Mapping[str, float], *, omissible: bool = False
+) -> NameComparison:
+    """Align two names as dprk-v2 reads them and score the alignment.
+
+    Passes, each on the tokens earlier ones left: same spelling (``exact``); same
+    romanisation key when both tokens can be Korean or the query was
+    transliterated (``romanisation``: Jong/Chong, never Lower/Lowell); one token
+    = adjacent tokens of the other written together, or a token with a case
+    change inside = tokens anywhere in the other (``joined``: Jongun = Jong Un,
+    NAMri = Nam ... Ri); typos between tokens of five letters or more
+    (``typo``, optimal-string-alignment similarity of spellings or keys of at
+    least ``typo_min_similarity``); and, as the whole name's typo budget, one
+    edit in one short token (two to four letters, or one Korean syllable) when
+    every other token agrees exactly and those not generic spell at least
+    ``short_typo_min_letters`` letters (``typo``, similarity ``short_typo``; a changed letter only when
+    the result spells no Korean syllable: SAM/NAM are two names).
+
+    The score is the product of both names' coverages and the matches'
+    weighted mean similarity, as in dprk-v1, except that: parenthesised
+    qualifiers weigh ``qualifier_weight`` when they match and nothing when they
+    do not; a list name's extra parts (middle names, patronymics, a second
+    surname, a title) weigh ``omitted_weight`` when ``omissible`` (a person
+    compared with a person), two or more tokens of the query that are not
+    weak match, all its tokens match and none by a typo, and the list name is not a Korean name
+    (Korean names have no middle names: a missing syllable is another name);
+    a match made only of weak tokens (qualifiers, legal forms, countries, 1-2
+    letters) scores 0.
+    """
+    nq, nc = len(q.keys), len(c.keys)
+    free_q = list(range(nq))
+    free_c = list(range(nc))
+    matches: list[TokenMatch] = []
+
+    # Plain loops over short tuples: this runs for every candidate name, keep it lean.
+    qt, ct = q.tokens, c.tokens
+    for i in range(nq):
+        for j in free_c:
+            if qt[i] == ct[j]:
+                matches.append(TokenMatch((i,), (j,), "exact", 1.0))
+                free_q.remove(i)
+                free_c.remove(j)
+                break
+    if free_q and free_c:
+        for i in list(free_q):
+            for j in free_c:
+                if _folds(q, c, i, j):
+                    matches.append(TokenMatch((i,), (j,), "romanisation", config["romanisation"]))
+                    free_q.remove(i)
+                    free_c.remove(j)
+                    break
+
+    _match_joined(q, c, free_q, free_c, matches, config, lambda name, i: name.syllables[i] > 0)
+    if free_q and free_c and (q.pieces or c.pieces):
+        matches += _match_pieces(q, free_q, c, free_c, True, config)
+        matches += _match_pieces(c, free_c, q, free_q, False, config)
+
+    if free_q and free_c:
+        pairs = []
+        cutoff = config["typo_min_similarity"]
+        for i in free_q:
+            if not q.typeable[i]:
+                continue
+            for j in free_c:
+                if c.typeable[j] and not _short(q.tokens[i], c.tokens[j], q.syllables[i], c.syllables[j]):
+                    sim = _typo_similarity(q, c, i, j, cutoff)
+                    if sim:
+                        pairs.append((sim, i, j))
+        _take_typos(pairs, free_q, free_c, matches)
+
+    main_q = [i for i in free_q if not q.qualifier[i]]
+    if (
+        len(main_q) == 1
+        and matches
+        and all(m.similarity == 1.0 for m in matches)
+        and sum(len(q.tokens[i]) for m in matches for i in m.query if not q.generic[i])
+        >= config["short_typo_min_letters"]
+    ):
+        i = main_q[0]
+        j = next((j for j in free_c if _one_slip(q, c, i, j)), None)
+        if j is not None:
+            matches.append(TokenMatch((i,), (j,), "typo", config["short_typo"]))
+            free_q.remove(i)
+            free_c.remove(j)
+
+    matched_q = [i for m in matches for i in m.query]
+    if not matches or all(q.weak[i] for i in matched_q) or all(c.weak[j] for m in matches for j in m.candidate):
+        cap = "only qualifiers, legal forms, countries or short tokens match" if matches else None
+        return NameComparison(q, c, 0.0, tuple(matches), tuple(free_q), tuple(free_c), cap)
+
+    penalty = config["unmatched_penalty"]
+    wq, uq = _weights_v2(q, config)
+    wc, uc = _weights_v2(c, config)
+    strong = sum(1 for m in matches if not all(q.weak[i] for i in m.query))
+    agree = all(m.similarity >= config["romanisation"] for m in matches)
+    if omissible and agree and strong >= 2 and not c.korean and all(q.qualifier[i] for i in free_q):
+        uc = [w * config["omitted_weight"] if not c.tokens[j].isdigit() else w for j, w in enumerate(uc)]
+    score = _coverage(wq, uq, [m.query for m in matches], free_q, penalty)
+    score *= _coverage(wc, uc, [m.candidate for m in matches], free_c, penalty)
+    per_match = [sum(wq[i] for i in m.query) for m in matches]
+    score *= sum(w * m.similarity for w, m in zip(per_match, matches)) / sum(per_match)
+    score, cap = _held_down(q, c, free_q, free_c, matches, score, config)
+    telling = [
+        m
+        for m in matches
+        if not any(q.generic[i] or q.weak[i] for i in m.query) and not all(c.weak[j] for j in m.candidate)
+    ]
+    if not telling and (free_q or free_c) and score > config["generic_only_cap"]:
+        # "RUI HOLDINGS (S)" is not "I&S HOLDING": generic words and short tokens prove little together.
+        score, cap = config["generic_only_cap"], "only generic words and short tokens match"
+    return NameComparison(q, c, score, tuple(matches), tuple(free_q), tuple(free_c), cap)
+
+
+def _weights_v2(name: PreparedName, config: Mapping[str, float]) -> tuple[list[float], list[float]]:
+    """Token weights when matched and when left unmatched: rarity, less for generic words and qualifiers."""
+    generic, business, qualifier = (
+        config["generic_weight"],
+        config["business_unmatched_weight"],
+        config["qualifier_weight"],
+    )
+    matched, unmatched = [], []
+    for w, g, b, qual in zip(name.idf, name.generic, name.business, name.qualifier):
+        if g:
+            matched.append(w * generic * (qualifier if qual else 1.0))
+            unmatched.append(0.0 if qual else w * (business if b else generic))
+        else:
+            matched.append(w * qualifier if qual else w)
+            unmatched.append(0.0 if qual else w)
+    return matched, unmatched
+
+
+def name_match_v2(query: PreparedQuery, candidate: IndexedEntity, config: Mapping[str, float]) -> FeatureResult:
+    """How well the best query name matches the best of the entity's names and aliases (dprk-v2).
+
+    As dprk-v1's name match, and: parts in brackets ("(Pty)", "(Singapore)",
+    "(HK)") only qualify a name and never match on their own; a name made only
+    of legal forms, countries or one- or two-letter words never matches;
+    Korean romanisation variants (Jong/Chong, Ri/Lee) are only accepted between
+    words that can be Korean; a person's list name may carry parts the query
+    leaves out (a middle name, patronymic, second surname or title) at a small
+    cost when every name of the query agrees, while a query name the record
+    lacks counts in full; a single data-entry typo is allowed in a short
+    syllable when everything else agrees exactly; words run together with a
+    change of case (NAMri) are split; Korean company words in Hangul or
+    romanised (조선 Chosun = Korea, 무역 muyok = trading) are read in English.
+    An exact spelling scores above a romanisation variant.
+    """
+    omissible = candidate.entity.schema == "Person" and query.schema in (None, "Person", "LegalEntity")
+    compare = partial(compare_names_v2, omissible=omissible)
+    return _name_result(best_name_comparison(query, candidate, config, compare, closest_share=config["closest_share"]))
 
 
 # --- identifiers ----------------------------------------------------------------------

@@ -19,11 +19,14 @@ from __future__ import annotations
 import heapq
 import math
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
+import numpy as np
 from rapidfuzz.distance import OSA
 
 from ..identifiers import imo_check_digit_ok, imo_number, mmsi_number
@@ -33,13 +36,18 @@ from .config import ScreeningConfig
 from .normalise import (
     BUSINESS_WORDS,
     GENERIC_WORDS,
+    case_pieces,
     country_code,
     cyrillic_traditional_variant,
     joined_key,
     korean_reading,
+    korean_syllables,
+    legal_forms,
     name_tokens,
+    name_tokens_v2,
     phonetic_key,
     script_of,
+    translate_korean_words,
 )
 
 if TYPE_CHECKING:
@@ -63,6 +71,13 @@ class PreparedName:
     business: tuple[bool, ...]  # ... and among them a business word (normalise.BUSINESS_WORDS)
     script: str  # latin, hangul, han, cyrillic, other (normalise.script_of)
     spans: Mapping[str, tuple[int, ...]]  # key of 2-3 adjacent tokens written together -> their positions
+    # Read by dprk-v2 only (empty under v1):
+    qualifier: tuple[bool, ...] = ()  # token came from a parenthesis: "(PTY)", "(HONG KONG)"
+    weak: tuple[bool, ...] = ()  # qualifier, legal form, country or 1-2 letters: never a match on its own
+    syllables: tuple[int, ...] = ()  # Korean syllables the token can be read as (normalise.korean_syllables)
+    pieces: Mapping[int, tuple[str, ...]] = field(default_factory=dict)  # token -> keys of its case pieces
+    korean: bool = False  # every token reads as one or two Korean syllables: a Korean name, no middle names
+    typeable: tuple[bool, ...] = ()  # token may carry a typo: not a qualifier, number or legal form
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +107,9 @@ class PreparedQuery:
 
 
 _PARENTHESIS_RE = re.compile(r"\s*\(([^()]*)\)\s*")
+_WORD_RE = re.compile(r"[^\W_]+")
+# Combining marks other than the breve (U+0306, Ch'ŏl) and the apostrophe-like ones.
+_FOREIGN_ACCENT_RE = re.compile("[\u0300-\u0305\u0307-\u036f]")
 
 
 def name_variants(text: str) -> list[str]:
@@ -109,6 +127,10 @@ def name_variants(text: str) -> list[str]:
     return [text, *([outer] if outer else []), *inner]
 
 
+def _other_readings(text: str) -> list[str]:
+    return [v for v in (korean_reading(text), cyrillic_traditional_variant(text)) if v]
+
+
 def query_name_variants(text: str) -> list[str]:
     """:func:`name_variants` plus readings of other scripts a query may need.
 
@@ -116,8 +138,69 @@ def query_name_variants(text: str) -> list[str]:
     in the traditional Russian spelling of Korean vowels.
     """
     out = name_variants(text)
-    extra = [v for v in (korean_reading(text), cyrillic_traditional_variant(text)) if v]
-    return out + [v for v in extra if v not in out]
+    return out + [v for v in _other_readings(text) if v not in out]
+
+
+@lru_cache(maxsize=8192)
+def _is_acronym(acronym: str, words: tuple[str, ...]) -> bool:
+    """``acronym`` is made of word beginnings of ``words`` in order (GBAE, KOMID = KOrea MIning Development)."""
+    if not acronym:
+        return True
+    return any(
+        acronym[:k] == word[:k] and _is_acronym(acronym[k:], words[j + 1 :])
+        for j, word in enumerate(words)
+        for k in range(min(len(acronym), len(word)), 0, -1)
+    )
+
+
+def qualified_names(text: str) -> list[tuple[str, str]]:
+    """(name, qualifiers) pairs for a name: the parenthesised parts are qualifiers of the rest.
+
+    "ONE CLASS PROPERTIES (PTY) LTD." -> ("ONE CLASS PROPERTIES LTD.", "PTY"): a
+    parenthesis says which branch, country or form, never who. It stands as a
+    name of its own only when it is the name in another script ("Jin Tiesan
+    (金铁三)") or an acronym of the rest ("GENERAL BUREAU OF ATOMIC ENERGY (GBAE)").
+    """
+    inner = [m.strip() for m in _PARENTHESIS_RE.findall(text) if m.strip()]
+    if not inner:
+        return [(text, "")]
+    outer = " ".join(_PARENTHESIS_RE.sub(" ", text).split())
+    words = tuple(w.casefold() for w in _WORD_RE.findall(outer))
+    alone = [
+        m
+        for m in inner
+        if not m.isascii()
+        or (len(m.split()) == 1 and len(m.replace(".", "")) >= 3 and _is_acronym(m.replace(".", "").casefold(), words))
+    ]
+    qualifiers = " ".join(m for m in inner if m not in alone)
+    return ([(outer, qualifiers)] if outer else []) + [(m, "") for m in alone]
+
+
+@dataclass(frozen=True, slots=True)
+class NameReading:
+    """How an algorithm version reads names into tokens; the index and queries follow it.
+
+    ``v1``: parenthesised parts are names of their own, every token carries the
+    same kind of weight. ``v2``: parentheses are qualifiers
+    (:func:`qualified_names`), tokens are marked weak, Korean or split by case,
+    and the names of companies, ships and bodies go through the Korean company
+    vocabulary (:func:`~sanctionwatch.screening.normalise.translate_korean_words`).
+    """
+
+    version: str
+    # Candidate ranking from v2 on: a list name's weight beyond what it shares with the
+    # query counts this many times (v1 counts a list name's whole weight).
+    extra_weight: float = 1.0
+    min_share: float = 0.0  # candidates below this share of the best candidate's score are not scored
+
+    @property
+    def structured(self) -> bool:
+        """True from v2 on: names carry qualifiers, weak tokens and Korean syllables."""
+        return self.version != "v1"
+
+
+READING_V1 = NameReading("v1")
+READING_V2 = NameReading("v2", extra_weight=0.25, min_share=0.5)
 
 
 def _spans(tokens: tuple[str, ...]) -> dict[str, tuple[int, ...]]:
@@ -129,6 +212,46 @@ def _spans(tokens: tuple[str, ...]) -> dict[str, tuple[int, ...]]:
     return spans
 
 
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """One way of reading a written name: display text, the text the tokens came from, tokens."""
+
+    text: str  # as shown to the analyst
+    raw: str  # the part the main tokens were read from (case is kept: case_pieces)
+    tokens: tuple[str, ...]
+    qualifier: tuple[bool, ...] = ()
+    person: bool = False  # a person's name: countries in it are names (MONTENEGRO), not places
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(phonetic_key(t) for t in self.tokens)
+
+
+def _main_tokens(name: PreparedName) -> tuple[str, ...]:
+    """The tokens of a name less its qualifiers (they come last)."""
+    return name.tokens[: len(name.tokens) - sum(name.qualifier)]
+
+
+@lru_cache(maxsize=65536)
+def _is_country(text: str) -> bool:
+    return len(text) > 2 and country_code(text) is not None
+
+
+def _weak_tokens(tokens: tuple[str, ...], qualifier: tuple[bool, ...], korean: bool, person: bool) -> tuple[bool, ...]:
+    """Tokens that never make a match on their own: qualifiers, legal forms, countries, 1-2 letters.
+
+    In a Korean name short tokens are syllables of the name (CHO IL U), not initials
+    or codes; in a person's name a country is a name (Luis MONTENEGRO).
+    """
+    short = 0 if korean else 2
+    weak = [q or t in legal_forms() or (len(t) <= short and not t.isdigit()) for t, q in zip(tokens, qualifier)]
+    for width in () if person else (3, 2, 1):  # "united arab emirates", "hong kong", "singapore"
+        for start in range(len(tokens) - width + 1):
+            if _is_country(" ".join(tokens[start : start + width])):
+                weak[start : start + width] = [True] * width
+    return tuple(weak)
+
+
 def _deletions(key: str) -> set[str]:
     return {key[:i] + key[i + 1 :] for i in range(len(key))}
 
@@ -136,21 +259,26 @@ def _deletions(key: str) -> set[str]:
 class CandidateIndex:
     """Blocking index over entities; see the module docstring."""
 
-    def __init__(self, entities: Sequence[Entity], settings: ScreeningConfig | None = None) -> None:
+    def __init__(
+        self,
+        entities: Sequence[Entity],
+        settings: ScreeningConfig | None = None,
+        *,
+        reading: NameReading = READING_V1,
+    ) -> None:
         self.settings = settings or load_config(ScreeningConfig)
-        tokenised: list[tuple[int, str, str, tuple[str, ...], tuple[str, ...]]] = []
+        self.reading = reading
+        tokenised: list[tuple[int, str, str, _Reading]] = []
         df: dict[str, int] = defaultdict(int)
         for ei, entity in enumerate(entities):
-            seen: set[tuple[str, ...]] = set()
+            seen: set[tuple[tuple[str, ...], tuple[bool, ...]]] = set()
             for name in entity.names:
-                for text in name_variants(name.value):
-                    tokens = name_tokens(text)
-                    if not tokens or tokens in seen:
+                for read in self._read(name.value, person=entity.schema == "Person"):
+                    if not read.tokens or (read.tokens, read.qualifier) in seen:
                         continue
-                    seen.add(tokens)
-                    keys = tuple(phonetic_key(t) for t in tokens)
-                    tokenised.append((ei, text, name.kind, tokens, keys))
-                    for key in set(keys):
+                    seen.add((read.tokens, read.qualifier))
+                    tokenised.append((ei, read.text, name.kind, read))
+                    for key in set(read.keys):
                         df[key] += 1
         self.name_count = len(tokenised)
         self._df = dict(df)
@@ -159,26 +287,41 @@ class CandidateIndex:
         postings: dict[str, list[int]] = defaultdict(list)  # token key -> name ids
         joined: dict[str, list[int]] = defaultdict(list)  # key of tokens written together -> name ids
         self._name_entity: list[int] = []
+        self._name_position: list[int] = []  # the name's place among its entity's prepared names
         self._name_weight: list[float] = []  # sum of the name's key weights, to rank by coverage
         names_of: list[list[PreparedName]] = [[] for _ in entities]
-        for nid, (ei, text, kind, tokens, keys) in enumerate(tokenised):
-            prepared = self._prepared(text, kind, tokens, keys)
+        for nid, (ei, text, kind, read) in enumerate(tokenised):
+            prepared = self._prepared(text, kind, read)
             names_of[ei].append(prepared)
             self._name_entity.append(ei)
+            self._name_position.append(len(names_of[ei]) - 1)
             self._name_weight.append(sum(prepared.idf))
-            for key in set(keys):
+            for key in set(read.keys):
                 postings[key].append(nid)
-            for key in self._joined_keys(tokens):
+            for key in self._joined_keys(_main_tokens(prepared)):
                 joined[key].append(nid)
         self._postings = dict(postings)
         self._joined = dict(joined)
+        self._tables = {"token": self._postings, "joined": self._joined}
+        if reading.structured:
+            # The same postings as arrays, for the vectorised ranking.
+            self._arrays = {
+                name: {k: np.asarray(v, dtype=np.int32) for k, v in table.items()}
+                for name, table in self._tables.items()
+            }
+            self._name_entity_array = np.asarray(self._name_entity, dtype=np.int32)
+            by_entity: list[list[int]] = [[] for _ in entities]
+            for nid, ei in enumerate(self._name_entity):
+                by_entity[ei].append(nid)
+            self._entity_names = [np.asarray(ids, dtype=np.int32) for ids in by_entity]
+            self._name_weight_array = np.asarray(self._name_weight)
 
-        deletes: dict[str, list[str]] = defaultdict(list)
-        for key in self._postings:
-            if len(key) >= self.settings.fuzzy_min_length and not key.isdigit():
-                for d in _deletions(key):
-                    deletes[d].append(key)
-        self._deletes = dict(deletes)
+        self._deletes = self._deletion_table(self._postings)
+        # v2 also looks typos up by spelling: a key can spread a typo ("aiuyun" keys to "oyon", "xiuyun" to "xioyon").
+        self._spelling_key = (
+            {t: k for _, _, _, read in tokenised for t, k in zip(read.tokens, read.keys)} if reading.structured else {}
+        )
+        self._spelling_deletes = self._deletion_table(self._spelling_key)
 
         imo_of: dict[str, list[int]] = defaultdict(list)
         mmsi_of: dict[str, list[int]] = defaultdict(list)
@@ -216,7 +359,45 @@ class CandidateIndex:
             return self._unseen_idf
         return math.log((self.name_count + 1) / (df + 1)) + 1.0
 
-    def _prepared(self, text: str, kind: str, tokens: tuple[str, ...], keys: tuple[str, ...]) -> PreparedName:
+    def _read(self, value: str, *, person: bool, query: bool = False) -> list[_Reading]:
+        """The token readings of one written name under this index's :class:`NameReading`."""
+        if not self.reading.structured:
+            variants = query_name_variants(value) if query else name_variants(value)
+            return [_Reading(text, text, name_tokens(text)) for text in variants]
+        out = []
+        for written in [value, *_other_readings(value)] if query else [value]:
+            for main, qualifiers in qualified_names(written):
+                # Company vocabulary for companies, ships and bodies: 해운 is also a given name.
+                tokens = name_tokens_v2(main if person else translate_korean_words(main), person)
+                extra = tuple(dict.fromkeys(t for t in name_tokens_v2(qualifiers) if t not in legal_forms()))
+                extra = tuple(t for t in extra if t not in tokens) if qualifiers else ()
+                text = written if qualifiers else main
+                flags = (False,) * len(tokens) + (True,) * len(extra)
+                out.append(_Reading(text, main, tokens + extra, flags, person))
+        return out
+
+    def _prepared(self, text: str, kind: str, read: _Reading) -> PreparedName:
+        tokens, keys = read.tokens, read.keys
+        structured = {}
+        if self.reading.structured:
+            pieces = case_pieces(read.raw)
+            # Letters with accents other than the breve of McCune-Reischauer (Tùng Dương) write no Korean name.
+            foreign = script_of(read.raw) == "other" and bool(
+                _FOREIGN_ACCENT_RE.search(unicodedata.normalize("NFD", read.raw))
+            )
+            syllables = tuple(0 if foreign else korean_syllables(t) for t in tokens)
+            main = [s for s, q, t in zip(syllables, read.qualifier, tokens) if not q and not t.isdigit()]
+            korean = len(main) > 1 and all(0 < s <= 2 for s in main)
+            structured = {
+                "qualifier": read.qualifier,
+                "weak": _weak_tokens(tokens, read.qualifier, korean, read.person),
+                "syllables": syllables,
+                "pieces": {i: tuple(phonetic_key(p) for p in pieces[t]) for i, t in enumerate(tokens) if t in pieces},
+                "korean": korean,
+                "typeable": tuple(
+                    not q and not t.isdigit() and t not in legal_forms() for t, q in zip(tokens, read.qualifier)
+                ),
+            }
         return PreparedName(
             text=text,
             kind=kind,
@@ -227,25 +408,29 @@ class CandidateIndex:
             generic=tuple(t in GENERIC_WORDS or k in GENERIC_KEYS for t, k in zip(tokens, keys)),
             business=tuple(t in BUSINESS_WORDS or k in BUSINESS_KEYS for t, k in zip(tokens, keys)),
             script=script_of(text),
-            spans=_spans(tokens),
+            spans=_spans(tokens[: len(tokens) - sum(read.qualifier)]),
+            **structured,  # type: ignore[arg-type]
         )
 
-    def prepare_name(self, text: str, kind: str = "query") -> PreparedName | None:
+    def prepare_name(self, text: str, kind: str = "query", *, person: bool = False) -> PreparedName | None:
         """A query name prepared with this index's weights; None when nothing is left of it."""
-        tokens = name_tokens(text)
-        if not tokens:
-            return None
-        return self._prepared(text, kind, tokens, tuple(phonetic_key(t) for t in tokens))
+        found = self.prepare_names(text, kind, person=person, variants=False)
+        return found[0] if found else None
+
+    def prepare_names(
+        self, text: str, kind: str = "query", *, person: bool = False, variants: bool = True
+    ) -> list[PreparedName]:
+        """Every reading of a query name (parenthesis, other scripts) prepared with this index's weights."""
+        reads = self._read(text, person=person, query=True) if variants else self._read(text, person=person)[:1]
+        return [self._prepared(r.text, kind, r) for r in reads if r.tokens]
 
     def prepare(self, query: Query) -> PreparedQuery:
         """Normalise a query: names, identifiers (IMO check digit), dates, country."""
         notes: list[str] = []
         names = []
         for given in (query.name, *query.aliases):
-            for text in query_name_variants(given) if given else ():
-                prepared = self.prepare_name(text)
-                if prepared is not None:
-                    names.append(prepared)
+            if given:
+                names += self.prepare_names(given, person=query.schema == "Person")
         imos: set[str] = set()
         if query.imo:
             imo = imo_number(query.imo)
@@ -285,23 +470,44 @@ class CandidateIndex:
     def _joined_keys(self, tokens: tuple[str, ...]) -> set[str]:
         """Keys of a name's adjacent token pairs and of the whole name written together."""
         keys = {joined_key(tokens[i : i + 2]) for i in range(len(tokens) - 1)}
+        if self.reading.structured:  # three syllables run together: HAP JANG GANG = HAPJANGGANG
+            keys |= {joined_key(tokens[i : i + 3]) for i in range(len(tokens) - 2)}
         if 2 < len(tokens) <= self.settings.max_joined_tokens:
             keys.add(joined_key(tokens))
         return keys
 
-    def _similar_keys(self, key: str) -> list[tuple[str, float]]:
-        """Indexed keys within a typo or two of ``key`` (one-deletion neighbourhood), with similarity."""
-        found: set[str] = set(self._deletes.get(key, ()))
-        for d in _deletions(key):
-            if d in self._postings:
+    def _deletion_table(self, words: Mapping[str, object]) -> dict[str, list[str]]:
+        """One-deletion variant -> the words it comes from (words long enough for a typo lookup)."""
+        deletes: dict[str, list[str]] = defaultdict(list)
+        for word in words:
+            if len(word) >= self.settings.fuzzy_min_length and not word.isdigit():
+                for d in _deletions(word):
+                    deletes[d].append(word)
+        return dict(deletes)
+
+    def _near(
+        self, word: str, deletes: Mapping[str, list[str]], known: Mapping[str, object]
+    ) -> list[tuple[str, float]]:
+        """Words of ``known`` within a typo or two of ``word`` (one-deletion neighbourhood), with similarity."""
+        found: set[str] = set(deletes.get(word, ()))
+        for d in _deletions(word):
+            if d in known:
                 found.add(d)
-            found.update(self._deletes.get(d, ()))
+            found.update(deletes.get(d, ()))
         out = []
         for other in found:
-            sim = OSA.normalized_similarity(key, other)
+            sim = OSA.normalized_similarity(word, other)
             if sim >= self.settings.fuzzy_min_similarity:
                 out.append((other, sim))
         return out
+
+    def _similar_keys(self, key: str, token: str = "") -> list[tuple[str, float]]:
+        """Indexed keys within a typo or two of ``key`` (and, from v2 on, of the spelling ``token``), with similarity."""
+        near = dict(self._near(key, self._deletes, self._postings))
+        for spelling, sim in self._near(token, self._spelling_deletes, self._spelling_key) if token else ():
+            other = self._spelling_key[spelling]
+            near[other] = max(sim, near.get(other, 0.0))
+        return list(near.items())
 
     def candidates(self, query: PreparedQuery) -> list[IndexedEntity]:
         """Entities worth scoring for ``query``: identifier hits first, then the best name hits."""
@@ -311,28 +517,84 @@ class CandidateIndex:
         for mmsi in query.mmsi:
             chosen.update(dict.fromkeys(self._mmsi_of.get(mmsi, ())))
         limit = self.settings.max_candidates
+        if not self.reading.structured:
+            for name in query.names:
+                chosen.update(dict.fromkeys(self._ranked_v1(name, limit)))
+            return [self.entities[ei] for ei in chosen]
+        # From v2 on an entity is scored on the names that were found for it (not
+        # all of a record's aliases); an identifier hit keeps them all.
+        found: dict[int, set[int] | None] = dict.fromkeys(chosen)
         for name in query.names:
-            scores: dict[int, float] = defaultdict(float)
-            lookups = list(self._lookups(name))
-            rare = [lk for lk in lookups if len(lk[0]) <= self.settings.max_postings]
-            for postings, weight in rare or lookups:
-                for nid in postings:
-                    scores[nid] += weight
-            # Rank names by the share of both names' weight they have in common, so
-            # "KIM CHOL" ranks above "KIM CHOL SU" for the query "Chol Kim".
-            query_weight = sum(name.idf)
-            by_entity: dict[int, float] = {}
-            for nid, shared in scores.items():
-                ei = self._name_entity[nid]
-                score = shared / (query_weight + self._name_weight[nid])
-                if score > by_entity.get(ei, 0.0):
-                    by_entity[ei] = score
-            best = heapq.nsmallest(limit, by_entity.items(), key=lambda kv: (-kv[1], kv[0]))
-            chosen.update(dict.fromkeys(ei for ei, _ in best))
-        return [self.entities[ei] for ei in chosen]
+            for ei, positions in self._ranked(name, limit):
+                if ei not in found:
+                    found[ei] = set(positions)
+                elif found[ei] is not None:
+                    found[ei] |= positions  # type: ignore[operator]
+        return [self._view(ei, names) for ei, names in found.items()]
 
-    def _lookups(self, name: PreparedName) -> Iterable[tuple[list[int], float]]:
-        """(postings, weight) a query name is looked up by.
+    def _view(self, ei: int, positions: set[int] | None) -> IndexedEntity:
+        entity = self.entities[ei]
+        if positions is None or len(positions) == len(entity.names):
+            return entity
+        return replace(entity, names=tuple(n for i, n in enumerate(entity.names) if i in positions))
+
+    def _ranked_v1(self, name: PreparedName, limit: int) -> list[int]:
+        """The ``limit`` entities whose names share most weight with ``name`` (dprk-v1)."""
+        scores: dict[int, float] = defaultdict(float)
+        lookups = [(self._tables[table][key], weight) for table, key, weight in self._lookups(name)]
+        rare = [lk for lk in lookups if len(lk[0]) <= self.settings.max_postings]
+        for postings, weight in rare or lookups:
+            for nid in postings:
+                scores[nid] += weight
+        # Rank names by the share of both names' weight they have in common, so
+        # "KIM CHOL" ranks above "KIM CHOL SU" for the query "Chol Kim".
+        query_weight = sum(name.idf)
+        by_entity: dict[int, float] = {}
+        for nid, shared in scores.items():
+            ei = self._name_entity[nid]
+            score = shared / (query_weight + self._name_weight[nid])
+            if score > by_entity.get(ei, 0.0):
+                by_entity[ei] = score
+        best = heapq.nsmallest(limit, by_entity.items(), key=lambda kv: (-kv[1], kv[0]))
+        return [ei for ei, _ in best]
+
+    def _ranked(self, name: PreparedName, limit: int) -> list[tuple[int, set[int]]]:
+        """The ``limit`` entities whose names share most weight with ``name``, with those names (v2 on).
+
+        Vectorised. A list name's parts beyond the query's weigh ``extra_weight``
+        (middle names may be left out), common keys are not walked but still count
+        for the names found ("CHO IL U"), entities below ``min_share`` of the best
+        are left out, and so are an entity's names below ``min_share`` of its best.
+        """
+        lookups = [(self._arrays[table][key], weight) for table, key, weight in self._lookups(name)]
+        rare = [lk for lk in lookups if len(lk[0]) <= self.settings.max_postings]
+        walked = rare or lookups
+        if not walked:
+            return []
+        ids = np.concatenate([p for p, _ in walked])
+        weights = np.concatenate([np.full(len(p), w) for p, w in walked])
+        nids, inverse = np.unique(ids, return_inverse=True)
+        shared = np.bincount(inverse, weights=weights)
+        if rare:
+            for key in {k for k in name.keys if len(self._postings.get(k, ())) > self.settings.max_postings}:
+                shared += np.isin(nids, self._arrays["token"][key], assume_unique=True) * self.idf(key)
+        extra = np.maximum(0.0, self._name_weight_array[nids] - shared)
+        score = shared / (sum(name.idf) + self.reading.extra_weight * extra)
+        entity = self._name_entity_array[nids]
+        order = np.lexsort((entity, -score))  # best first, ties by entity position
+        firsts = np.unique(entity[order], return_index=True)[1]
+        best = order[np.sort(firsts)][:limit]
+        best = best[score[best] >= self.reading.min_share * score[best[0]]]
+        out = []
+        for ei, top in zip(entity[best].tolist(), score[best].tolist()):
+            ids = self._entity_names[ei]
+            at = np.minimum(np.searchsorted(nids, ids), len(nids) - 1)  # nids is sorted (np.unique)
+            found = (nids[at] == ids) & (score[at] >= self.reading.min_share * top)
+            out.append((ei, {self._name_position[nid] for nid in ids[found].tolist()}))
+        return out
+
+    def _lookups(self, name: PreparedName) -> Iterable[tuple[str, str, float]]:
+        """(postings table: ``token`` or ``joined``, key, weight) a query name is looked up by.
 
         Token keys meet token keys, and the other name's tokens written together
         (YUJONG = YU + JONG); the query's joined tokens meet token keys only, so
@@ -340,18 +602,19 @@ class CandidateIndex:
         up through its typo neighbourhood.
         """
         seen: set[str] = set()
-        for token, key in zip(name.tokens, name.keys):
+        main = _main_tokens(name)
+        for token, key in zip(main, name.keys):
             if key in seen:
                 continue
             seen.add(key)
             weight = self.idf(key)
             if key in self._postings:
-                yield self._postings[key], weight
+                yield "token", key, weight
             if key in self._joined:
-                yield self._joined[key], weight
+                yield "joined", key, weight
             if key not in self._postings and len(key) >= self.settings.fuzzy_min_length and not token.isdigit():
-                for other, sim in self._similar_keys(key):
-                    yield self._postings[other], self.idf(other) * sim
-        for key in self._joined_keys(name.tokens) - seen:
+                for other, sim in self._similar_keys(key, token if self.reading.structured else ""):
+                    yield "token", other, self.idf(other) * sim
+        for key in self._joined_keys(main) - seen:
             if key in self._postings:
-                yield self._postings[key], self.idf(key)
+                yield "token", key, self.idf(key)

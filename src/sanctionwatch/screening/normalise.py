@@ -25,8 +25,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from collections.abc import Callable
+from functools import lru_cache, partial
+from importlib import resources
 
+import yaml
 from anyascii import anyascii
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -283,16 +286,42 @@ _KNOWN_WORDS = frozenset((*COMPANY_FORMS, *GENERIC_WORDS, *SYNONYMS, *SYNONYMS.v
 _KNOWN_LONG_WORDS = tuple(sorted(w for w in _KNOWN_WORDS if len(w) >= 7 and w.isalpha()))
 
 
-@lru_cache(maxsize=65536)
-def _respell(token: str) -> str:
-    """The long business word ``token`` is one typo away from, else ``token``."""
-    if len(token) < 6 or not token.isalpha() or token in _KNOWN_WORDS:
+def _nearest_word(token: str, known: frozenset[str], long_words: tuple[str, ...]) -> str:
+    if len(token) < 6 or not token.isalpha() or token in known:
         return token
-    found = process.extractOne(token, _KNOWN_LONG_WORDS, scorer=OSA.normalized_similarity, score_cutoff=0.8)
+    found = process.extractOne(token, long_words, scorer=OSA.normalized_similarity, score_cutoff=0.8)
     return str(found[0]) if found else token
 
 
-def _fold_words(tokens: list[str]) -> list[str]:
+@lru_cache(maxsize=65536)
+def _respell(token: str) -> str:
+    """The long business word ``token`` is one typo away from, else ``token``."""
+    return _nearest_word(token, _KNOWN_WORDS, _KNOWN_LONG_WORDS)
+
+
+# dprk-v2 also knows the words of two-word phrases, so "JOINT VENTUER" is still a JV.
+_PHRASE_WORDS = frozenset(w for pair in PHRASES for w in pair)
+_KNOWN_WORDS_V2 = _KNOWN_WORDS | _PHRASE_WORDS
+_KNOWN_LONG_WORDS_V2 = tuple(sorted(w for w in _KNOWN_WORDS_V2 if len(w) >= 7 and w.isalpha()))
+
+
+@lru_cache(maxsize=65536)
+def _respell_v2(token: str) -> str:
+    """:func:`_respell`, with the words of :data:`PHRASES` among the known words."""
+    return _nearest_word(token, _KNOWN_WORDS_V2, _KNOWN_LONG_WORDS_V2)
+
+
+def _drop_forms(tokens: list[str]) -> list[str]:
+    return [t for t in tokens if t not in COMPANY_FORMS and t not in STOPWORDS]
+
+
+def _fold_words(
+    tokens: list[str],
+    respell: Callable[[str], str] = _respell,
+    drop_forms: Callable[[list[str]], list[str]] = _drop_forms,
+) -> list[str]:
+    # Respelling first cannot make a phrase for v1 (no phrase word is a long known word).
+    tokens = [respell(t) for t in tokens]
     out: list[str] = []
     i = 0
     while i < len(tokens):
@@ -301,12 +330,10 @@ def _fold_words(tokens: list[str]) -> list[str]:
             out.append(phrase)
             i += 2
             continue
-        word = _respell(tokens[i])
-        out.append(SYNONYMS.get(word, word))
+        out.append(SYNONYMS.get(tokens[i], tokens[i]))
         i += 1
-    kept = [t for t in out if t not in COMPANY_FORMS and t not in STOPWORDS]
     # A name made only of form words ("COMPANY LIMITED") keeps them: it is all there is.
-    return kept or out
+    return drop_forms(out) or out
 
 
 @lru_cache(maxsize=65536)
@@ -425,6 +452,233 @@ def phonetic_key(token: str) -> str:
 def joined_key(tokens: tuple[str, ...] | list[str]) -> str:
     """Phonetic key of tokens written together (``YU JONG`` = ``YUJONG``)."""
     return phonetic_key("".join(tokens))
+
+
+# --- name structure (dprk-v2) -----------------------------------------------------
+
+# One Korean syllable in any romanisation in use (McCune-Reischauer without breves,
+# Revised, common practice): optional initial, vowel, optional final. Longest
+# alternatives first so the regex tries them first.
+_KOREAN_INITIALS = "tch kk gg kh tt th pp ph ss sh jj ch rh g k n d t r l m b p s j h".split()
+_KOREAN_VOWELS = (
+    "yeo yae wae weo eui you yoo woo ae ai ya eo ye wa oe oi yo wo we wi yu yi eu ui oo ee ou a e o u i".split()
+)
+_KOREAN_FINALS = "ng kk k g n t d l m p b".split()
+_SYLLABLE = f"(?:{'|'.join(_KOREAN_INITIALS)})?(?:{'|'.join(_KOREAN_VOWELS)})(?:{'|'.join(_KOREAN_FINALS)})?"
+_ONE_SYLLABLE_RE = re.compile(f"(?:{_SYLLABLE})(?:h|hn|rk)?")  # "Oh", "Ahn", "Park": word-final only
+_TWO_SYLLABLES_RE = re.compile(f"(?:{_SYLLABLE}){{2}}(?:h|hn|rk)?")
+_SYLLABLES_RE = re.compile(f"(?:{_SYLLABLE})+(?:h|hn|rk)?")
+
+
+@lru_cache(maxsize=131072)
+def korean_syllables(token: str) -> int:
+    """How many Korean syllables a spelling token can be read as: 1, 2, 3 (three or more) or 0 (none).
+
+    ``chol`` 1, ``jongun`` 2, ``maduro`` 3, ``lowell``, ``hmm`` and ``nicolas`` 0:
+    no romanisation of Korean writes them. Romanisation folding (Jong/Chong,
+    Ri/Lee) is only applied between tokens that can be Korean.
+    """
+    if not token.isascii() or not token.isalpha():
+        return 0
+    if _ONE_SYLLABLE_RE.fullmatch(token):
+        return 1
+    if _TWO_SYLLABLES_RE.fullmatch(token):
+        return 2
+    return 3 if _SYLLABLES_RE.fullmatch(token) else 0
+
+
+_CASE_BOUNDARY_RE = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z]{2})(?=[a-z])")
+_WORD_RE = re.compile(r"[A-Za-z]+")
+
+
+def case_pieces(text: str) -> dict[str, tuple[str, ...]]:
+    """Words of ``text`` written together with a change of case, and their pieces.
+
+    A clerk who types the surname in capitals and runs it into a given name
+    leaves the boundary in the case: ``Chol NAMri`` -> ``{"namri": ("nam", "ri")}``,
+    ``CholNam`` -> ``{"cholnam": ("chol", "nam")}``. Keys and pieces are casefolded.
+    """
+    out: dict[str, tuple[str, ...]] = {}
+    for word in _WORD_RE.findall(text):
+        pieces = tuple(p.casefold() for p in _CASE_BOUNDARY_RE.split(word) if p)
+        if len(pieces) > 1:
+            out[word.casefold()] = pieces
+    return out
+
+
+@lru_cache(maxsize=1)
+def _korean_words() -> tuple[dict[str, str], dict[str, str], re.Pattern[str]]:
+    raw = yaml.safe_load(
+        resources.files("sanctionwatch.screening").joinpath("data/korean_company_words.yaml").read_text("utf-8")
+    )
+    hangul: dict[str, str] = {}
+    romanised: dict[str, str] = {}
+    for entry in raw["words"]:
+        for word in entry["hangul"]:
+            hangul[word] = entry["english"]
+        for word in entry["romanised"]:
+            romanised[word] = entry["english"]
+    pattern = re.compile("|".join(sorted(hangul, key=len, reverse=True)))
+    return hangul, romanised, pattern
+
+
+def translate_korean_words(text: str) -> str:
+    """Korean company words in ``text`` put into English, in Hangul and romanised.
+
+    ``조선광선은행`` -> ``korea 광선 bank``, ``Chosun Kwangson Unhaeng`` ->
+    ``korea Kwangson bank``; the vocabulary and its sources are in
+    ``screening/data/korean_company_words.yaml``. Meant for the names of companies,
+    ships and bodies, not of people (해운 is a company word and a given name).
+    """
+    hangul, romanised, pattern = _korean_words()
+    if script_of(text) == "hangul":
+        text = pattern.sub(lambda m: f" {hangul[m.group(0)]} ", text)
+    return " ".join(romanised.get(w.casefold(), w) for w in text.split())
+
+
+@lru_cache(maxsize=1)
+def _legal_form_table() -> tuple[frozenset[str], frozenset[str], tuple[tuple[str, ...], ...]]:
+    raw = yaml.safe_load(
+        resources.files("sanctionwatch.screening").joinpath("data/legal_forms.yaml").read_text("utf-8")
+    )
+    single: set[str] = set(COMPANY_FORMS)
+    phrases: set[tuple[str, ...]] = set()
+    for forms in raw["forms"].values():
+        for form in forms:
+            words = tuple(_split(form))
+            if len(words) == 1:
+                single.add(words[0])
+            else:
+                phrases.add(words)
+    short = frozenset(w for w in single if len(w) <= 2)
+    return frozenset(single - short), short, tuple(sorted(phrases, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _long_forms() -> tuple[str, ...]:
+    return tuple(sorted((f for f in _legal_form_table()[0] if len(f) >= 5), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def legal_forms() -> frozenset[str]:
+    """Every one-word legal form dprk-v2 knows (``screening/data/legal_forms.yaml`` and :data:`COMPANY_FORMS`)."""
+    anywhere, final_only, _ = _legal_form_table()
+    return anywhere | final_only
+
+
+def _drop_forms_v2(tokens: list[str], *, person: bool = False) -> list[str]:
+    """Tokens less legal forms: phrases (S.A. DE C.V.) and words anywhere.
+
+    In the names of companies, forms of one or two letters go only at either end
+    (AO ORLAN, ACME AG), and so does a word one typo away from a form of three
+    letters or more that no Korean syllable spells (LTSD, TLD, NIC): forms
+    begin or end a company's name, and a clerk mistypes them as often as the rest.
+    """
+    anywhere, short, phrases = _legal_form_table()
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        phrase = next((p for p in phrases if tuple(tokens[i : i + len(p)]) == p), None)
+        if phrase is not None:
+            i += len(phrase)
+            continue
+        if tokens[i] not in anywhere and tokens[i] not in STOPWORDS:
+            out.append(tokens[i])
+        i += 1
+    if not person:
+        while len(out) > 1 and (out[-1] in short or _mistyped_form(out[-1])):
+            out.pop()
+        while len(out) > 1 and out[0] in short:
+            out.pop(0)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _forms_by_length() -> dict[int, tuple[str, ...]]:
+    by_length: dict[int, list[str]] = {}
+    for form in _legal_form_table()[0]:
+        if len(form) >= 3:
+            by_length.setdefault(len(form), []).append(form)
+    return {n: tuple(forms) for n, forms in by_length.items()}
+
+
+@lru_cache(maxsize=65536)
+def _mistyped_form(token: str) -> bool:
+    if not token.isalpha() or token in _KNOWN_WORDS_V2 or korean_syllables(token):
+        return False
+    by_length = _forms_by_length()
+    return any(
+        OSA.distance(token, form, score_cutoff=1) <= 1
+        for n in (len(token) - 1, len(token), len(token) + 1)
+        for form in by_length.get(n, ())
+    )
+
+
+def _split_forms(tokens: list[str]) -> list[str]:
+    """A long legal form split by a space (LIMI TED) or run into the word before it (ENERGYLIMITED) made whole."""
+    anywhere, _, _ = _legal_form_table()
+    out: list[str] = []
+    for tok in tokens:
+        if out and len(out[-1] + tok) >= 5 and out[-1] + tok in anywhere and out[-1] not in anywhere:
+            out[-1] += tok
+            continue
+        glued = (
+            next((f for f in _long_forms() if tok.endswith(f) and len(tok) - len(f) >= 3), None)
+            if tok.isalpha()
+            else None
+        )
+        out += [tok[: -len(glued)], glued] if glued and tok not in anywhere else [tok]
+    return out
+
+
+def _join_letters(tokens: list[str]) -> list[str]:
+    """Single letters that spell a legal form written with dots ("S.A.", "D.O.O.") as that form."""
+    forms = legal_forms()
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        j = i
+        while j < len(tokens) and len(tokens[j]) == 1 and tokens[j].isalpha():
+            j += 1
+        if j - i > 1 and "".join(tokens[i:j]) in forms:
+            out.append("".join(tokens[i:j]))
+            i = j
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
+
+
+#: dprk-v2 folds the inflections of business words too (BANKING = BANK), so that
+#: they are not taken for two lines of business.
+SYNONYMS_V2: dict[str, str] = {
+    "banking": "bank",
+    "banks": "bank",
+    "industrial": "industry",
+    "industries": "industry",
+    "technologies": "technology",
+    "holdings": "holding",
+    "enterprises": "enterprise",
+    "services": "service",
+    "lines": "line",
+}
+
+
+@lru_cache(maxsize=131072)
+def name_tokens_v2(text: str, person: bool = False) -> tuple[str, ...]:
+    """:func:`name_tokens` as dprk-v2 reads a name: more legal forms, phrase words respelt, inflections folded.
+
+    ``person`` names keep one- and two-letter words and are not searched for legal forms run together.
+
+    >>> name_tokens_v2("KORYO JOINT VENTUER CO")
+    ('koryo', 'jv')
+    >>> name_tokens_v2("KOREA KWANGSON BANKING CORP")
+    ('korea', 'kwangson', 'bank')
+    """
+    tokens = [_canonical_number(t) for t in _split(text)]
+    tokens = _join_letters(tokens) if person else _split_forms(_join_letters(tokens))
+    folded = _fold_words(tokens, _respell_v2, partial(_drop_forms_v2, person=person))
+    return tuple(SYNONYMS_V2.get(t, t) for t in _fold_numbers(folded))
 
 
 # --- countries -------------------------------------------------------------------

@@ -92,7 +92,7 @@ class Screener:
     ) -> None:
         self.algorithm: Algorithm = get_algorithm(algorithm)
         self.threshold = resolve_threshold(self.algorithm, threshold)
-        self.index = CandidateIndex(entities, settings)
+        self.index = CandidateIndex(entities, settings, reading=self.algorithm.reading)
 
     def __len__(self) -> int:
         return len(self.index)

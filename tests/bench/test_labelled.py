@@ -1,20 +1,22 @@
-from sanctionwatch.screening.labelled import (
+import pytest
+from labelled import (
     LabelledQuery,
     build_labelled_set,
     evaluate,
     key_signature,
 )
+
 from sanctionwatch.screening.screen import Query
 
-from .factory import e
+from .records import record
 
 SMALL = [
-    e("Person", "KPi.024", "KIM YONG CHOL", "Kim Young-Cheol", country="kp", source="un"),
-    e("Person", "12211", "Yong Chol KIM", country="kp", source="ofac"),
-    e("Vessel", "23736", "YU JONG 2", imoNumber="8604917", country="kp", source="ofac"),
-    e("Organization", "KPe.066", "KOREA YUJONG SHIPPING CO LTD", country="kp", source="un"),
-    e("Organization", "KPe.004", "NAMCHONGANG TRADING CORPORATION", country="kp", source="un"),
-    e("Person", "x", "JOHN SMITH", country="gb", source="ofac"),
+    record("Person", "KPi.024", "KIM YONG CHOL", "Kim Young-Cheol", countries=("kp",), source="un"),
+    record("Person", "12211", "Yong Chol KIM", countries=("kp",), source="ofac"),
+    record("Vessel", "23736", "YU JONG 2", imo="8604917", countries=("kp",), source="ofac"),
+    record("Organization", "KPe.066", "KOREA YUJONG SHIPPING CO LTD", countries=("kp",), source="un"),
+    record("Organization", "KPe.004", "NAMCHONGANG TRADING CORPORATION", countries=("kp",), source="un"),
+    record("Person", "x", "JOHN SMITH", countries=("gb",), source="ofac"),
 ]
 
 
@@ -41,8 +43,9 @@ def test_labels():
     assert len({lq.query.id for lq in labelled}) == len(labelled)
 
 
-def test_real_lists_give_the_benchmark_size(real_entities):
-    labelled = build_labelled_set(real_entities)
+@pytest.mark.shared_data
+def test_real_lists_give_the_benchmark_size(real_lists):
+    labelled = build_labelled_set(real_lists["un"] + real_lists["ofac"])
     kinds = {lq.kind for lq in labelled}
     assert len(labelled) >= 500
     assert sum(not lq.positive for lq in labelled) >= 100

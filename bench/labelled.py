@@ -25,10 +25,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ..model.entity import Entity
-from .index import name_variants
-from .normalise import name_tokens, phonetic_key
-from .screen import Query
+from sanctionwatch.model.entity import Entity
+from sanctionwatch.screening.index import name_variants
+from sanctionwatch.screening.normalise import name_tokens, phonetic_key
+from sanctionwatch.screening.screen import Query
 
 # Korean romanisation variants a clerk, a ship register or another list may use.
 ROMANISATION_VARIANTS: dict[str, tuple[str, ...]] = {
