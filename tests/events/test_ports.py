@@ -57,14 +57,11 @@ def test_shipped_dprk_waters_entry():
     assert np.all(np.array(ev.column("duration_h")) >= 0)
 
 
-def _sparse_crossing():
-    """A ship at 12 kn eastwards, reported every 40 min, through a 6 km wide area no report falls in."""
+def _grid_of(tracks):
+    """The tracks on the 10-minute grid, bridging reporting gaps of up to 1 h."""
     from sanctionwatch.ais.tracks import resample_arrays
 
-    # 12 kn = 22.2 km/h: reports at 0, 14.8, 29.6, ... km east; the area spans 16-22 km.
-    rows = track(1, 0, 4, 40, 0, lambda t: 22.224 * t, speed=12.0)
-    tracks = segment(table(rows))
-    grid = resample_arrays(
+    return resample_arrays(
         tracks.column("track").to_numpy(),
         tracks.column("mmsi").to_numpy(),
         tracks.column("ts").cast("int64").to_numpy(),
@@ -73,6 +70,15 @@ def _sparse_crossing():
         grid_min=10,
         max_gap_h=1.0,
     )
+
+
+def _sparse_crossing():
+    """A ship at 12 kn eastwards, reported every 40 min, through a 6 km wide area no report falls in."""
+
+    # 12 kn = 22.2 km/h: reports at 0, 14.8, 29.6, ... km east; the area spans 16-22 km.
+    rows = track(1, 0, 4, 40, 0, lambda t: 22.224 * t, speed=12.0)
+    tracks = segment(table(rows))
+    grid = _grid_of(tracks)
     return tracks, grid
 
 
@@ -93,15 +99,6 @@ def test_a_port_passed_between_sparse_reports_at_anchor_speed_is_not_invented():
     # The grid never bridges a gap longer than max_interp_gap_h: two reports 3 h apart stay apart.
     rows = track(1, 0, 0, 60, 0, -10) + track(1, 3, 3, 60, 0, 10)
     tracks = segment(table(rows))
-    from sanctionwatch.ais.tracks import resample_arrays
 
-    grid = resample_arrays(
-        tracks.column("track").to_numpy(),
-        tracks.column("mmsi").to_numpy(),
-        tracks.column("ts").cast("int64").to_numpy(),
-        tracks.column("lat").to_numpy(),
-        tracks.column("lon").to_numpy(),
-        grid_min=10,
-        max_gap_h=1.0,
-    )
+    grid = _grid_of(tracks)
     assert detect_port_visits(tracks, ports=PortIndex.from_ports([PORT]), grid=grid).num_rows == 0

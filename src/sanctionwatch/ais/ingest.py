@@ -175,74 +175,62 @@ def _cleaned_chunks(
     settings: clean.CleanConfig,
     progress: Progress | None,
 ) -> Iterator[clean.Cleaned]:
-    """Validated chunks of one file, in file order."""
+    """Validated chunks of one file, in file order; a reader's failure is an InputError naming the file."""
     con = clean.connect()
     try:
         with reading(path, fmt):
-            yield from _validated(con, path, fmt, dialect, chunk_rows, workers, default_time, settings, progress)
-    finally:
-        con.close()
-
-
-def _validated(
-    con: duckdb.DuckDBPyConnection,
-    path: Path,
-    fmt: str,
-    dialect: formats.Dialect | None,
-    chunk_rows: int,
-    workers: int,
-    default_time: datetime | None,
-    settings: clean.CleanConfig,
-    progress: Progress | None,
-) -> Iterator[clean.Cleaned]:
-    if fmt == "parquet":
-        assert dialect is not None
-        total = pq.ParquetFile(path).metadata.num_rows
-        done = 0
-        for table in _prefetched(formats.iter_parquet(path, dialect, chunk_rows=chunk_rows)):
-            yield clean.validate(con, _with_line_numbers(table, done + 1), dialect, settings=settings)
-            done += table.num_rows
-            if progress:
-                progress(done, total)
-        return
-    total = path.stat().st_size
-    with formats.open_binary(path) as src:
-        if fmt == "nmea":
-            # Small blocks keep every core busy; validation runs on chunks of chunk_rows.
-            block_lines = min(chunk_rows, DECODE_BLOCK_LINES)
-            pending: list[pa.Table] = []
-            rows = 0
-            blocks = decode_stream(
-                src.fh,
-                block_lines=block_lines,
-                workers=workers,
-                default_time=default_time,
-                in_flight=2 * -(-chunk_rows // block_lines),  # decoding runs on while a chunk is validated
-            )
-            for table in blocks:
-                pending.append(table)
-                rows += table.num_rows
-                if rows >= chunk_rows:
-                    yield clean.validate(con, pa.concat_tables(pending), clean.CANONICAL_DIALECT, settings=settings)
-                    pending, rows = [], 0
+            if fmt == "parquet":
+                assert dialect is not None
+                total = pq.ParquetFile(path).metadata.num_rows
+                done = 0
+                for table in _prefetched(formats.iter_parquet(path, dialect, chunk_rows=chunk_rows)):
+                    yield clean.validate(con, _with_line_numbers(table, done + 1), dialect, settings=settings)
+                    done += table.num_rows
+                    if progress:
+                        progress(done, total)
+                return
+            total = path.stat().st_size
+            with formats.open_binary(path) as src:
+                if fmt == "nmea":
+                    # Small blocks keep every core busy; validation runs on chunks of chunk_rows.
+                    block_lines = min(chunk_rows, DECODE_BLOCK_LINES)
+                    pending: list[pa.Table] = []
+                    rows = 0
+                    blocks = decode_stream(
+                        src.fh,
+                        block_lines=block_lines,
+                        workers=workers,
+                        default_time=default_time,
+                        in_flight=2 * -(-chunk_rows // block_lines),  # decoding runs on while a chunk is validated
+                    )
+                    for table in blocks:
+                        pending.append(table)
+                        rows += table.num_rows
+                        if rows >= chunk_rows:
+                            yield clean.validate(
+                                con, pa.concat_tables(pending), clean.CANONICAL_DIALECT, settings=settings
+                            )
+                            pending, rows = [], 0
+                            if progress:
+                                progress(src.consumed(), total)
+                    if pending:
+                        yield clean.validate(con, pa.concat_tables(pending), clean.CANONICAL_DIALECT, settings=settings)
                     if progress:
                         progress(src.consumed(), total)
-            if pending:
-                yield clean.validate(con, pa.concat_tables(pending), clean.CANONICAL_DIALECT, settings=settings)
-            if progress:
-                progress(src.consumed(), total)
-            return
-        assert dialect is not None
-        for chunk in _prefetched(formats.iter_csv(src, dialect, chunk_rows=chunk_rows)):
-            table = chunk.table.append_column("_line_no", pa.array(chunk.line_no))
-            cleaned = clean.validate(con, table, dialect, settings=settings)
-            if chunk.malformed:
-                cleaned = dataclasses.replace(
-                    cleaned, quarantine=pa.concat_tables([cleaned.quarantine, _malformed(chunk.malformed)])
-                )
-            yield dataclasses.replace(cleaned, recoded=chunk.recoded) if chunk.recoded else cleaned
-            if progress:
-                progress(src.consumed(), total)
+                    return
+                assert dialect is not None
+                for chunk in _prefetched(formats.iter_csv(src, dialect, chunk_rows=chunk_rows)):
+                    table = chunk.table.append_column("_line_no", pa.array(chunk.line_no))
+                    cleaned = clean.validate(con, table, dialect, settings=settings)
+                    if chunk.malformed:
+                        cleaned = dataclasses.replace(
+                            cleaned, quarantine=pa.concat_tables([cleaned.quarantine, _malformed(chunk.malformed)])
+                        )
+                    yield dataclasses.replace(cleaned, recoded=chunk.recoded) if chunk.recoded else cleaned
+                    if progress:
+                        progress(src.consumed(), total)
+    finally:
+        con.close()
 
 
 # What a reader raises on a damaged or foreign file: each becomes an InputError naming the file.

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -18,24 +17,10 @@ from ..ids import content_id
 from ..regime.areas import read_geofences
 from ..settings import load_config
 from ..store import Store
+from ..store.events import DetectionRun
 from .config import EngineConfig
 
 ENGINES = ("local", "dask")
-
-
-@dataclass(frozen=True, slots=True)
-class DetectionReport:
-    """What one detection run read, found and stored (``events_removed``: stored events it replaced)."""
-
-    run_id: str
-    engine: str
-    positions: int
-    vessels: int
-    events_found: int
-    events_new: int
-    events_removed: int
-    seconds: float
-    by_type: dict[str, int] = field(default_factory=dict)
 
 
 def detect_events(
@@ -74,7 +59,7 @@ def run_detection(
     config: DetectionConfig | None = None,
     scheduler: str | None = None,
     geofences: Sequence[str | Path] = (),
-) -> DetectionReport:
+) -> DetectionRun:
     """Run every detector over the stored positions and static data; the events replace the stored ones.
 
     The run reads the whole store, so its events replace every stored event in one
@@ -83,7 +68,7 @@ def run_detection(
     The run is recorded with the settings it used (``store.events.latest_run``).
     ``geofences`` are GeoJSON files of user areas, checked beside the shipped ones.
     """
-    from ..store.events import DetectionRun, replace_events
+    from ..store.events import replace_events
     from ..store.positions import read_positions, read_static
 
     config = load_config(DetectionConfig) if config is None else config
@@ -112,16 +97,8 @@ def run_detection(
         seconds=0.0,
         config=settings,
     )
-    run = replace_events(store, events, dataclasses.replace(run, seconds=time.perf_counter() - t0))
     types, counts = np.unique(events.column("type").to_numpy(zero_copy_only=False), return_counts=True)
-    return DetectionReport(
-        run_id=run.run_id,
-        engine=engine,
-        positions=run.positions,
-        vessels=run.vessels,
-        events_found=run.events_found,
-        events_new=run.events_new,
-        events_removed=run.events_removed,
-        seconds=run.seconds,
-        by_type={str(t): int(c) for t, c in zip(types, counts)},
+    run = dataclasses.replace(
+        run, seconds=time.perf_counter() - t0, by_type={str(t): int(c) for t, c in zip(types, counts)}
     )
+    return replace_events(store, events, run)

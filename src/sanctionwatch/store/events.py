@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -32,6 +32,7 @@ class DetectionRun:
     span_start: datetime | None = None
     span_end: datetime | None = None
     run_at: datetime | None = None
+    by_type: dict[str, int] = field(default_factory=dict)  # events found by type (not stored: the events are)
 
 
 def replace_events(
