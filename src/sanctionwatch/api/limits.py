@@ -61,19 +61,26 @@ class BodySizeLimit:
             await self._refuse(send, too_large_body(int(declared), limit, setting))
             return
         seen = 0
-        started = False
+        started = refused = False
 
         async def counting_receive() -> Message:
-            nonlocal seen
+            nonlocal seen, refused
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > limit:
+                    # Answer now: the framework turns errors while reading a body into its own 400,
+                    # so the 413 goes out first and whatever the route would send is dropped.
+                    if not started and not refused:
+                        refused = True
+                        await self._refuse(send, too_large_body(None, limit, setting))
                     raise BodyTooLarge
             return message
 
         async def tracking_send(message: Message) -> None:
             nonlocal started
+            if refused:
+                return
             if message["type"] == "http.response.start":
                 started = True
             await send(message)
@@ -81,8 +88,7 @@ class BodySizeLimit:
         try:
             await self.app(scope, counting_receive, tracking_send)
         except BodyTooLarge:
-            if not started:
-                await self._refuse(send, too_large_body(None, limit, setting))
+            pass
 
     @staticmethod
     async def _refuse(send: Send, body: bytes) -> None:
