@@ -14,6 +14,23 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..model.entity import SCHEMAS
+
+#: Schemata a query may name (FtM names; ``Company`` is read as ``Organization``).
+QUERY_SCHEMAS: tuple[str, ...] = (*SCHEMAS, "Company")
+_NOT_BLANK = r"\S"
+
+
+def _some_of(*props: str) -> list[dict[str, Any]]:
+    """JSON Schema: at least one of ``props`` present with a non-blank value (a string or a list holding one)."""
+    value = {
+        "anyOf": [
+            {"type": "string", "pattern": _NOT_BLANK},
+            {"type": "array", "contains": {"type": "string", "pattern": _NOT_BLANK}},
+        ]
+    }
+    return [{"required": [p], "properties": {p: value}} for p in props]
+
 
 class HealthResponse(BaseModel):
     status: str = "ok"
@@ -36,8 +53,13 @@ class EntityExample(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
     id: str | None = None
-    schema_: str = Field(..., alias="schema", examples=["Person"])
-    properties: dict[str, str | list[Any]] = Field(..., examples=[{"name": ["Kim Jong Un"], "birthDate": ["1984"]}])
+    schema_: str = Field(..., alias="schema", examples=["Person"], json_schema_extra={"enum": list(QUERY_SCHEMAS)})
+    properties: dict[str, str | list[Any]] = Field(
+        ...,
+        examples=[{"name": ["Kim Jong Un"], "birthDate": ["1984"]}],
+        description="FtM properties; at least one of name, imoNumber, mmsi",
+        json_schema_extra={"anyOf": _some_of("name", "imoNumber", "mmsi")},
+    )
 
 
 class EntityMatchQuery(BaseModel):
@@ -174,8 +196,12 @@ class AlgorithmResponse(BaseModel):
 
 
 class ScreenRequest(BaseModel):
+    """One subject to screen: a name, an IMO or an MMSI at least, and whatever else is known."""
+
+    model_config = ConfigDict(populate_by_name=True, json_schema_extra={"anyOf": _some_of("name", "imo", "mmsi")})
+
     name: str = Field("", examples=["Kim Jong-un"])
-    schema_: str | None = Field(None, alias="schema", examples=["Person"])
+    schema_: str | None = Field(None, alias="schema", examples=["Person"], json_schema_extra={"enum": list(QUERY_SCHEMAS)})
     birth_date: str | None = None
     nationality: str | None = None
     imo: str | None = None
@@ -183,8 +209,6 @@ class ScreenRequest(BaseModel):
     dataset: str = "default"
     limit: int = Field(5, ge=1, le=100)
     threshold: float | None = Field(None, ge=0.0, le=1.0)
-
-    model_config = ConfigDict(populate_by_name=True)
 
 
 class ScreenResult(BaseModel):

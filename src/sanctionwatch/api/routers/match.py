@@ -267,7 +267,7 @@ def match(
     "/screen",
     response_model=ScreenResponse,
     response_model_by_alias=True,
-    responses={400: {"model": ErrorResponse}, 503: {"model": ErrorResponse}},
+    responses={400: {"model": ErrorResponse}, 404: {"model": ErrorResponse}, 503: {"model": ErrorResponse}},
 )
 def screen(body: ScreenRequest, request: Request) -> ScreenResponse:
     """Screen one name (with optional schema, birth date, nationality, IMO, MMSI); results carry their explanation."""

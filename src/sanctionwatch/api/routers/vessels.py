@@ -35,6 +35,9 @@ from .events import event_models
 
 router = APIRouter(tags=["vessels"])
 
+#: An MMSI (9 digits) or an IMO number (7 digits, optionally written ``IMO 1234567``).
+VESSEL_ID_PATTERN = r"^(?:\d{9}|(?:IMO|imo)? ?\d{7})$"
+
 
 def _access(request: Request) -> StoreAccess:
     return request.app.state.store  # type: ignore[no-any-return]
@@ -168,7 +171,12 @@ def vessel_case(access: StoreAccess, vessel_id: str) -> VesselCase:
 )
 def vessel(
     request: Request,
-    vessel_id: str = PathParam(..., description="MMSI (9 digits) or IMO number (7 digits, `IMO` prefix allowed)"),
+    vessel_id: str = PathParam(
+        ...,
+        pattern=VESSEL_ID_PATTERN,
+        description="MMSI (9 digits) or IMO number (7 digits, `IMO` prefix allowed)",
+        examples=["445839104", "IMO8604917"],
+    ),
 ) -> VesselCase:
     """One vessel's case: identity history, list hits, risk reasons, events and the vessels it met."""
     return vessel_case(_access(request), vessel_id)

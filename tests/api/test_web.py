@@ -1,0 +1,65 @@
+"""The web page and the docs are served from installed packages: no URL points off the server."""
+
+import re
+
+import pytest
+
+pytest.importorskip("fastapi", reason="the API tests need the [api] extra")
+
+URL_ATTR = re.compile(r"""(?:src|href)\s*=\s*["']([^"']+)["']""")
+
+
+def _local_urls(client, html):
+    urls = URL_ATTR.findall(html)
+    assert urls
+    for url in urls:
+        assert not re.match(r"^(https?:)?//", url), f"{url} is not served by the app"
+        if url.startswith("/"):
+            assert client.get(url).status_code == 200, url
+    return urls
+
+
+@pytest.mark.parametrize("path", ["/docs", "/redoc"])
+def test_docs_offline(client, path):
+    res = client.get(path)
+    assert res.status_code == 200
+    assert "cdn" not in res.text.lower() and "fonts.googleapis" not in res.text
+    urls = _local_urls(client, res.text)
+    assert any(u.endswith((".js",)) for u in urls)
+    assert "/openapi.json" in res.text
+
+
+def test_page_offline(client):
+    res = client.get("/")
+    assert res.status_code == 200 and "<title>sanctionwatch</title>" in res.text
+    urls = _local_urls(client, res.text)
+    assert {"/static/leaflet/leaflet.js", "/static/leaflet/leaflet.css", "/static/app.js"} <= set(urls)
+    script = client.get("/static/app.js").text
+    for called in re.findall(r"""api\(\s*[`"'](/[a-z/.]+)""", script):
+        assert not called.startswith("//")
+    assert "http://" not in script and "https://" not in script
+
+
+def test_map_layers(client):
+    land = client.get("/map/land.geojson")
+    assert land.headers["content-type"].startswith("application/geo+json")
+    doc = land.json()
+    assert doc["type"] == "FeatureCollection" and doc["features"]
+    areas = client.get("/map/areas.geojson").json()
+    assert {"dprk_waters", "korea_bay"} <= {f["properties"]["id"] for f in areas["features"]}
+
+
+def test_cap_and_states_are_not_ready(client):
+    for path in ("/cap", "/states"):
+        res = client.get(path)
+        assert res.status_code == 503 and path in res.json()["detail"]
+
+
+def test_static_assets_ship_with_the_package():
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    data = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["sanctionwatch"]
+    assert "api/static/*" in data
+    assert {p.name for p in (root / "src/sanctionwatch/api/static").iterdir()} >= {"index.html", "app.js", "app.css"}
