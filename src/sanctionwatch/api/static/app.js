@@ -69,6 +69,8 @@ async function drawMap() {
     markers.set(p.event_id, marker);
   }
   eventLayer.addTo(map);
+  // Ship-to-ship meetings are what an investigator looks for: keep them above the loitering they coincide with.
+  eventLayer.eachLayer((m) => { if (m.options.className.includes("event-encounter")) m.bringToFront(); });
   L.control.layers(null, { "events": eventLayer, "DPRK waters and STS areas": layers.areas }).addTo(map);
   const legend = L.control({ position: "bottomright" });
   legend.onAdd = () => el("div", { class: "legend" },
@@ -176,7 +178,7 @@ async function showCase(id) {
     el("table", { class: "events" }, c.events.map((e) => el("tr", {},
       el("td", {}, el("a", { href: "#", onclick: (ev) => { ev.preventDefault(); focus(e.event_id); } }, e.type)),
       el("td", {}, e.start.slice(0, 16)), el("td", {}, `${e.duration_h} h`),
-      el("td", {}, e.other_mmsi ? `with ${e.other_mmsi}` : "")))),
+      el("td", {}, e.other_mmsi ? `with ${e.mmsi === v.mmsi ? e.other_mmsi : e.mmsi}` : "")))),
   );
   const own = c.events.map((e) => markers.get(e.event_id)).filter(Boolean);
   if (own.length) map.fitBounds(L.featureGroup(own).getBounds().pad(0.3), { maxZoom: 9 });
