@@ -71,7 +71,9 @@ def page(chromium_page, server):
 
 
 def _map_bounds(page) -> list[float]:
-    return page.evaluate("(() => { const b = map.getBounds(); return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]; })()")
+    return page.evaluate(
+        "(() => { const b = map.getBounds(); return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]; })()"
+    )
 
 
 def test_map_draws_land_and_events_and_zooms(page, tmp_path):

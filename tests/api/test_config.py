@@ -1,6 +1,5 @@
 """``SANCTIONWATCH_API_*`` settings."""
 
-
 from sanctionwatch.api.config import ApiConfig
 from sanctionwatch.settings import load_config
 

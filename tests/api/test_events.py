@@ -38,8 +38,7 @@ def test_bbox_filter(demo_client, all_events):
     box = (123.5, 37.5, 126.0, 39.5)  # Korea Bay and the approaches to Nampo
     inside = demo_client.get("/events", params={"bbox": ",".join(map(str, box)), "limit": 500}).json()["results"]
     expected = [
-        e for e in all_events
-        if e["lat"] is not None and box[0] <= e["lon"] <= box[2] and box[1] <= e["lat"] <= box[3]
+        e for e in all_events if e["lat"] is not None and box[0] <= e["lon"] <= box[2] and box[1] <= e["lat"] <= box[3]
     ]
     assert inside == expected and 0 < len(inside) < len(all_events)
     upside_down = demo_client.get("/events", params={"bbox": "123.5,39.5,126,37.5"}).json()

@@ -5,6 +5,7 @@ pytest.importorskip("fastapi", reason="the API tests need the [api] extra")
 from sanctionwatch.api import create_app  # noqa: E402
 from sanctionwatch.settings import AppConfig  # noqa: E402
 
+
 def test_yente_match_shape(client):
     body = {
         "queries": {
@@ -122,8 +123,21 @@ def test_yente_response_shape(client):
     assert set(matches) == {"status", "results", "total", "query"}
     assert matches["query"] == {"id": "my-1", "schema": "Person", "properties": {"name": ["Kim Yong Chol"]}}
     (top,) = matches["results"]
-    yente_fields = {"id", "caption", "schema", "properties", "datasets", "referents", "target", "first_seen",
-                    "last_seen", "last_change", "score", "explanations", "match"}
+    yente_fields = {
+        "id",
+        "caption",
+        "schema",
+        "properties",
+        "datasets",
+        "referents",
+        "target",
+        "first_seen",
+        "last_seen",
+        "last_change",
+        "score",
+        "explanations",
+        "match",
+    }
     assert yente_fields <= set(top)
     assert top["id"] == "un-KPi.024" and top["match"] is True and isinstance(top["properties"]["name"], list)
     name = top["explanations"]["name_match"]
@@ -152,9 +166,12 @@ def test_exclude_schema_topics_changed_since(client):
     peps = client.post("/match/default", json=body, params={"topics": "role.pep"}).json()
     assert peps["responses"]["q"]["results"] == []
     # No entity of the fixture has a listing date: changed_since keeps none.
-    assert client.post("/match/default", json=body, params={"changed_since": "2020-01-01"}).json()["responses"]["q"][
-        "results"
-    ] == []
+    assert (
+        client.post("/match/default", json=body, params={"changed_since": "2020-01-01"}).json()["responses"]["q"][
+            "results"
+        ]
+        == []
+    )
     assert client.post("/match/default", json=body, params={"changed_since": "yesterday"}).status_code == 422
 
 

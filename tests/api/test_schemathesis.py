@@ -10,10 +10,7 @@ import pytest
 schemathesis = pytest.importorskip("schemathesis", reason="schemathesis is not installed")
 pytest.importorskip("fastapi", reason="the API tests need the [api] extra")
 
-from hypothesis import HealthCheck, settings  # noqa: E402
-
-
-from hypothesis import given  # noqa: E402
+from hypothesis import HealthCheck, given, settings  # noqa: E402
 
 #: Generated requests per operation: enough to reach every parameter's edges, few enough for CI.
 EXAMPLES = 25

@@ -55,14 +55,18 @@ def test_key_comparison_is_constant_time(monkeypatch):
 
 def test_list_load_then_screen(keyed):
     assert keyed.post("/screen", json={"name": "YU JONG 2"}).status_code == 503
-    res = keyed.post("/lists/load?filename=sample_dprk.yaml", content=SAMPLE_LIST.read_bytes(), headers={"X-API-Key": KEY})
+    res = keyed.post(
+        "/lists/load?filename=sample_dprk.yaml", content=SAMPLE_LIST.read_bytes(), headers={"X-API-Key": KEY}
+    )
     assert res.status_code == 200, res.text
     (loaded,) = res.json()["results"]
     assert loaded["loaded"] and loaded["record_count"] == 14 and len(loaded["sha256"]) == 64
     top = keyed.post("/screen", json={"name": "YU JONG 2"}).json()["results"][0]
     assert top["entity_id"] == "ofac-23736" and top["match"]
     again = keyed.post(
-        "/lists/load?filename=sample_dprk.yaml", content=SAMPLE_LIST.read_bytes(), headers={"Authorization": f"Bearer {KEY}"}
+        "/lists/load?filename=sample_dprk.yaml",
+        content=SAMPLE_LIST.read_bytes(),
+        headers={"Authorization": f"Bearer {KEY}"},
     )
     assert again.status_code == 200 and again.json()["results"][0]["loaded"] is False
 
@@ -76,7 +80,9 @@ def test_list_load_rejects_unknown_files(keyed):
 
 def test_ingest_then_vessels(keyed):
     data = (FIXTURES / "ais" / "marinecadastre.csv").read_bytes()
-    res = keyed.post("/ais/ingest", params={"filename": "../../marinecadastre.csv"}, content=data, headers={"X-API-Key": KEY})
+    res = keyed.post(
+        "/ais/ingest", params={"filename": "../../marinecadastre.csv"}, content=data, headers={"X-API-Key": KEY}
+    )
     assert res.status_code == 200, res.text
     report = res.json()
     assert report["filename"] == "marinecadastre.csv" and report["accepted"] > 0 and report["detected"]

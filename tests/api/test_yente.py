@@ -4,8 +4,18 @@ import pytest
 
 pytest.importorskip("fastapi", reason="the API tests need the [api] extra")
 
-ENTITY_FIELDS = {"id", "caption", "schema", "properties", "datasets", "referents", "target", "first_seen",
-                 "last_seen", "last_change"}
+ENTITY_FIELDS = {
+    "id",
+    "caption",
+    "schema",
+    "properties",
+    "datasets",
+    "referents",
+    "target",
+    "first_seen",
+    "last_seen",
+    "last_change",
+}
 
 
 def test_search_shape_and_ranking(client):

@@ -31,4 +31,3 @@ def test_serve_get_page_and_data(tmp_path, capsys):
     # No positions yet: the vessels route says what to run.
     assert main(["--db", str(db), "serve", "--get", "/vessels"]) == 1
     assert "ais ingest" in json.loads(capsys.readouterr().out)["detail"]
-

@@ -10,9 +10,9 @@ from data the library has already validated.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
 from ..model.entity import SCHEMAS
 
@@ -21,7 +21,7 @@ QUERY_SCHEMAS: tuple[str, ...] = (*SCHEMAS, "Company")
 _NOT_BLANK = r"\S"
 
 
-def _some_of(*props: str) -> list[dict[str, Any]]:
+def _some_of(*props: str) -> list[JsonValue]:
     """JSON Schema: at least one of ``props`` present with a non-blank value (a string or a list holding one)."""
     value = {
         "anyOf": [
@@ -29,7 +29,7 @@ def _some_of(*props: str) -> list[dict[str, Any]]:
             {"type": "array", "contains": {"type": "string", "pattern": _NOT_BLANK}},
         ]
     }
-    return [{"required": [p], "properties": {p: value}} for p in props]
+    return cast(list[JsonValue], [{"required": [p], "properties": {p: value}} for p in props])
 
 
 class HealthResponse(BaseModel):
@@ -201,7 +201,9 @@ class ScreenRequest(BaseModel):
     model_config = ConfigDict(populate_by_name=True, json_schema_extra={"anyOf": _some_of("name", "imo", "mmsi")})
 
     name: str = Field("", examples=["Kim Jong-un"])
-    schema_: str | None = Field(None, alias="schema", examples=["Person"], json_schema_extra={"enum": list(QUERY_SCHEMAS)})
+    schema_: str | None = Field(
+        None, alias="schema", examples=["Person"], json_schema_extra={"enum": list(QUERY_SCHEMAS)}
+    )
     birth_date: str | None = None
     nationality: str | None = None
     imo: str | None = None

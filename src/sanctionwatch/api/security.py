@@ -50,4 +50,6 @@ def check_api_key(request: Request, header_key: str | None, credentials: HTTPAut
     given = header_key if header_key is not None else (credentials.credentials if credentials else None)
     if not key_matches(given, expected):
         what = "no API key sent" if given is None else "wrong API key"
-        raise Unauthorized(f"{what}: send the key set in {KEY_VARIABLE} as an X-API-Key header (or Authorization: Bearer KEY)")
+        raise Unauthorized(
+            f"{what}: send the key set in {KEY_VARIABLE} as an X-API-Key header (or Authorization: Bearer KEY)"
+        )

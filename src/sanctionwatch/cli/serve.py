@@ -44,7 +44,9 @@ def serve(
     import uvicorn
 
     key = "on (SANCTIONWATCH_API_KEY set)" if app.state.api_config.writes_enabled else "off (set SANCTIONWATCH_API_KEY)"
-    err_console.print(f"sanctionwatch on http://{host}:{port}/ — docs at /docs; routes that change data: {key}", style="dim")
+    err_console.print(
+        f"sanctionwatch on http://{host}:{port}/ — docs at /docs; routes that change data: {key}", style="dim"
+    )
     uvicorn.run(app, host=host, port=port)
 
 

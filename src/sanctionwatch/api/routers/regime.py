@@ -8,6 +8,8 @@ rows through a model in ``api/schemas.py``; the paths and parameters stay.
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter
 from fastapi import Query as QueryParam
 
@@ -16,7 +18,9 @@ from ..schemas import ErrorResponse
 
 router = APIRouter(tags=["regime"])
 
-_PENDING = {503: {"model": ErrorResponse, "description": "not available in this version yet"}}
+_PENDING: dict[int | str, dict[str, Any]] = {
+    503: {"model": ErrorResponse, "description": "not available in this version yet"}
+}
 
 
 @router.get("/cap", responses=_PENDING)
@@ -28,4 +32,6 @@ def cap(year: int | None = QueryParam(None, ge=2017, le=2100, description="one y
 @router.get("/states", responses=_PENDING)
 def states(state: str | None = QueryParam(None, min_length=2, max_length=3, description="ISO country code")) -> None:
     """Member-state scorecard: votes, implementation reports, evidence."""
-    raise NotReady("the member-state scorecard (/states) is not in this version yet; it arrives with `sanctionwatch states`")
+    raise NotReady(
+        "the member-state scorecard (/states) is not in this version yet; it arrives with `sanctionwatch states`"
+    )

@@ -12,8 +12,8 @@ from collections import Counter
 
 import pyarrow as pa
 from fastapi import APIRouter, Request
-from fastapi import Query as QueryParam
 from fastapi import Path as PathParam
+from fastapi import Query as QueryParam
 
 from ...exc import InputError, NotFound
 from ...risk.assess import Assessment, identity_history

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path, PurePath
+from typing import Any
 
 from fastapi import APIRouter, Request, Security
 from fastapi import Query as QueryParam
@@ -30,7 +31,7 @@ _FILE_BODY = {
         "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
     }
 }
-_ERRORS = {code: {"model": ErrorResponse} for code in (400, 401, 403, 409, 413, 503)}
+_ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorResponse} for code in (400, 401, 403, 409, 413, 503)}
 
 
 def require_api_key(
@@ -48,7 +49,9 @@ router = APIRouter(tags=["data"], dependencies=[Security(require_api_key)])
 def _safe_name(filename: str) -> str:
     name = PurePath(filename.replace("\\", "/")).name
     if not name or name in (".", ".."):
-        raise InputError(f"filename={filename!r} has no file name; give one such as positions.csv", errors={"filename": filename})
+        raise InputError(
+            f"filename={filename!r} has no file name; give one such as positions.csv", errors={"filename": filename}
+        )
     return name
 
 
@@ -61,15 +64,21 @@ async def _spool(request: Request, folder: Path, filename: str) -> Path:
             size += len(chunk)
             fh.write(chunk)
     if size == 0:
-        raise InputError("the request body is empty: send the file as the body (curl --data-binary @FILE)", errors={"body": 0})
+        raise InputError(
+            "the request body is empty: send the file as the body (curl --data-binary @FILE)", errors={"body": 0}
+        )
     return path
 
 
 @router.post("/ais/ingest", response_model=IngestResponse, responses=_ERRORS, openapi_extra=_FILE_BODY)
 async def ingest(
     request: Request,
-    filename: str = QueryParam(..., min_length=1, description="the file's name; its suffix says format and compression"),
-    format: str | None = QueryParam(None, pattern="^(nmea|csv|parquet)$", description="nmea, csv or parquet [default: sniffed]"),
+    filename: str = QueryParam(
+        ..., min_length=1, description="the file's name; its suffix says format and compression"
+    ),
+    format: str | None = QueryParam(
+        None, pattern="^(nmea|csv|parquet)$", description="nmea, csv or parquet [default: sniffed]"
+    ),
     detect: bool = QueryParam(True, description="run every detector over the store afterwards"),
 ) -> IngestResponse:
     """Ingest one AIS file (NMEA, CSV or Parquet; gzip/bz2/zip ok), then (by default) run detection."""
@@ -106,7 +115,9 @@ async def ingest(
 async def load_list(
     request: Request,
     filename: str = QueryParam(..., min_length=1, description="the file's name (e.g. consolidated.xml, sdn.csv)"),
-    source: str | None = QueryParam(None, description=f"the list format, one of {', '.join(FORMATS)} [default: sniffed]"),
+    source: str | None = QueryParam(
+        None, description=f"the list format, one of {', '.join(FORMATS)} [default: sniffed]"
+    ),
 ) -> ListLoadResponse:
     """Load one official list file (format sniffed) as a new version of its list."""
     access: StoreAccess = request.app.state.store
@@ -122,7 +133,11 @@ async def load_list(
             return ListLoadResponse(
                 results=[
                     ListLoadResult(
-                        source=r.source, version=r.version, sha256=r.sha256, record_count=r.record_count, loaded=r.loaded
+                        source=r.source,
+                        version=r.version,
+                        sha256=r.sha256,
+                        record_count=r.record_count,
+                        loaded=r.loaded,
                     )
                     for r in results
                 ]

@@ -101,7 +101,9 @@ def search(
     """Search the loaded lists by text, in yente's shape: scored by the screening algorithm, best first."""
     datasets = _datasets(request)
     entities = datasets.of(dataset)
-    flt = EntityFilter(tuple(include_dataset), tuple(exclude_dataset), tuple(exclude_schema), tuple(topics), changed_since)
+    flt = EntityFilter(
+        tuple(include_dataset), tuple(exclude_dataset), tuple(exclude_schema), tuple(topics), changed_since
+    )
     text = q.strip()
     if text:
         digits = "".join(c for c in text if c.isdigit())
@@ -117,7 +119,9 @@ def search(
     found = [
         e
         for e in found
-        if flt.keep(e) and (schema is None or e.schema == schema) and (not countries or set(countries) & set(e.countries))
+        if flt.keep(e)
+        and (schema is None or e.schema == schema)
+        and (not countries or set(countries) & set(e.countries))
     ]
     page = found[offset : offset + limit]
     return SearchResponse.model_construct(
