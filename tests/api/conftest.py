@@ -7,6 +7,22 @@ import pytest
 from sanctionwatch.model.entity import Entity, Identifier, Name
 from sanctionwatch.settings import AppConfig
 
+#: The fields of yente's EntityResponse (yente/data/common.py), which every entity we answer carries.
+ENTITY_FIELDS = frozenset(
+    {
+        "id",
+        "caption",
+        "schema",
+        "properties",
+        "datasets",
+        "referents",
+        "target",
+        "first_seen",
+        "last_seen",
+        "last_change",
+    }
+)
+
 
 def entities() -> list[Entity]:
     return [

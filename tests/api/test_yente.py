@@ -4,18 +4,7 @@ import pytest
 
 pytest.importorskip("fastapi", reason="the API tests need the [api] extra")
 
-ENTITY_FIELDS = {
-    "id",
-    "caption",
-    "schema",
-    "properties",
-    "datasets",
-    "referents",
-    "target",
-    "first_seen",
-    "last_seen",
-    "last_change",
-}
+from .conftest import ENTITY_FIELDS  # noqa: E402
 
 
 def test_search_shape_and_ranking(client):

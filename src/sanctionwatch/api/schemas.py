@@ -249,6 +249,9 @@ class ReasonModel(BaseModel):
 
 
 class ListHitModel(BaseModel):
+    """A vessel's match on a sanctions list; ``by_identifier``: its IMO or MMSI agreed with the list entry."""
+
+    mmsi: int
     entity_id: str
     caption: str
     source: str

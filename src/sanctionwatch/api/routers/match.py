@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi import Query as QueryParam
@@ -117,19 +118,25 @@ def feature_explanations(result: MatchResult) -> dict[str, FeatureResultModel]:
     }
 
 
+def entity_fields(entity: Entity) -> dict[str, Any]:
+    """The fields of yente's ``EntityResponse`` for one list entity (one source for every yente route)."""
+    return {
+        "id": entity.id,
+        "caption": entity.caption,
+        "schema_": entity.schema,
+        "properties": ftm_properties(entity),
+        "datasets": [entity.source],
+        "referents": [],
+        "target": True,
+        "first_seen": None,
+        "last_seen": None,
+        "last_change": entity.listed_on,
+    }
+
+
 def _scored(result: MatchResult) -> ScoredEntityResponse:
-    e = result.entity
     return ScoredEntityResponse.model_construct(
-        id=e.id,
-        caption=e.caption,
-        schema_=e.schema,
-        properties=ftm_properties(e),
-        datasets=[e.source],
-        referents=[],
-        target=True,
-        first_seen=None,
-        last_seen=None,
-        last_change=e.listed_on,
+        **entity_fields(result.entity),
         score=result.score,
         match=result.match,
         explanations=feature_explanations(result),

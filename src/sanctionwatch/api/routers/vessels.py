@@ -9,6 +9,7 @@ and fill them there; the route and its other fields stay.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import asdict
 
 import pyarrow as pa
 from fastapi import APIRouter, Request
@@ -54,22 +55,8 @@ def vessel_summary(rank: int, risk: VesselRisk) -> VesselSummary:
         risk_score=round(risk.score, 1),
         risk_level=risk.level,
         designated=risk.designated,
-        list_hits=[
-            ListHitModel.model_construct(
-                entity_id=h.entity_id,
-                caption=h.caption,
-                source=h.source,
-                source_id=h.source_id,
-                score=h.score,
-                by_identifier=h.by_identifier,
-                explanation=h.explanation,
-            )
-            for h in risk.list_hits
-        ],
-        reasons=[
-            ReasonModel.model_construct(code=r.code, points=r.points, text=r.text, event_ids=list(r.event_ids))
-            for r in risk.reasons
-        ],
+        list_hits=[ListHitModel.model_construct(**asdict(h)) for h in risk.list_hits],
+        reasons=[ReasonModel.model_construct(**{**asdict(r), "event_ids": list(r.event_ids)}) for r in risk.reasons],
         event_counts=dict(risk.event_counts),
     )
 

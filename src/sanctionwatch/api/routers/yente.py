@@ -29,7 +29,7 @@ from ..schemas import (
     SearchResponse,
     TotalSpec,
 )
-from .match import TS_PATTERN, YENTE_ALGORITHMS, EntityFilter, _matcher, ftm_properties
+from .match import TS_PATTERN, YENTE_ALGORITHMS, EntityFilter, _matcher, entity_fields
 
 router = APIRouter(tags=["yente"])
 
@@ -43,18 +43,7 @@ def _datasets(request: Request) -> Datasets:
 
 def entity_response(entity: Entity) -> EntityResponse:
     """One list entity in yente's ``EntityResponse`` shape."""
-    return EntityResponse.model_construct(
-        id=entity.id,
-        caption=entity.caption,
-        schema_=entity.schema,
-        properties=ftm_properties(entity),
-        datasets=[entity.source],
-        referents=[],
-        target=True,
-        first_seen=None,
-        last_seen=None,
-        last_change=entity.listed_on,
-    )
+    return EntityResponse.model_construct(**entity_fields(entity))
 
 
 def _facet_values(entity: Entity, facet: str) -> Iterable[str]:
