@@ -47,27 +47,37 @@ def server(demo_app):
 
 
 @pytest.fixture
-def page(chromium_page, server):
-    """The page opened at ``/`` with every non-local request refused and recorded."""
+def browse(chromium_page, server):
+    """Open a path of the app with every non-local request refused; the test fails if any was made."""
     outside: list[str] = []
+    errors: list[str] = []
 
     def guard(route):  # type: ignore[no-untyped-def]
-        url = route.request.url
-        parsed = urlparse(url)
-        if parsed.scheme in ("data", "blob") or (parsed.hostname in LOCAL_HOSTS):
+        parsed = urlparse(route.request.url)
+        if parsed.scheme in ("data", "blob") or parsed.hostname in LOCAL_HOSTS:
             route.continue_()
         else:
-            outside.append(url)
+            outside.append(route.request.url)
             route.abort()
 
     chromium_page.route("**/*", guard)
-    errors: list[str] = []
     chromium_page.on("pageerror", lambda err: errors.append(str(err)))
-    chromium_page.goto(f"{server}/", wait_until="networkidle")
-    chromium_page.wait_for_function("document.getElementById('status').textContent.includes('vessels')")
-    yield chromium_page
+
+    def open_path(path: str):  # type: ignore[no-untyped-def]
+        chromium_page.goto(f"{server}{path}", wait_until="networkidle")
+        return chromium_page
+
+    yield open_path
     assert outside == [], f"the page asked the network for {outside}"
     assert errors == [], f"JavaScript errors: {errors}"
+
+
+@pytest.fixture
+def page(browse):
+    """The web page at ``/``, loaded (its status line counts vessels and events)."""
+    p = browse("/")
+    p.wait_for_function("document.getElementById('status').textContent.includes('vessels')")
+    return p
 
 
 def _map_bounds(page) -> list[float]:
@@ -146,3 +156,14 @@ def test_clicking_a_row_shows_the_case(page, tmp_path):
     met = case.locator("table.events tr", has_text="with ")
     assert met.count() > 0 and all(mmsi not in met.nth(i).inner_text() for i in range(met.count())), "the other vessel"
     page.screenshot(path=str(tmp_path / "06-case.png"), full_page=True)
+
+
+def test_docs_render_offline(browse, tmp_path):
+    swagger = browse("/docs")
+    swagger.locator(".opblock").first.wait_for()
+    assert swagger.locator(".opblock").count() >= 14
+    assert swagger.locator(".opblock-summary-path", has_text="/match/{dataset}").count() == 1
+    swagger.screenshot(path=str(tmp_path / "07-swagger.png"))
+    redoc = browse("/redoc")
+    redoc.get_by_text("Match query entities against", exact=False).first.wait_for()
+    redoc.screenshot(path=str(tmp_path / "08-redoc.png"))

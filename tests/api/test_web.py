@@ -29,6 +29,13 @@ def test_docs_offline(client, path):
     assert "/openapi.json" in res.text
 
 
+@pytest.mark.parametrize("path", ["/", "/docs", "/redoc"])
+def test_pages_may_load_only_from_the_server(client, path):
+    policy = client.get(path).headers["content-security-policy"]
+    assert "default-src 'self'" in policy and "img-src 'self' data:" in policy
+    assert "http" not in policy and "*" not in policy
+
+
 def test_page_offline(client):
     res = client.get("/")
     assert res.status_code == 200 and "<title>sanctionwatch</title>" in res.text

@@ -37,7 +37,7 @@ def test_off_without_a_key(tmp_path):
 )
 def test_wrong_or_missing_key_is_401(keyed, headers):
     res = keyed.post("/lists/load?filename=l.yaml", content=SAMPLE_LIST.read_bytes(), headers=headers)
-    assert res.status_code == 401
+    assert res.status_code == 401 and res.headers["www-authenticate"] == "Bearer"
     assert "X-API-Key" in res.json()["detail"]
 
 

@@ -51,7 +51,9 @@ def _handler(cls: type[exc.SanctionwatchError]):  # type: ignore[no-untyped-def]
         body: dict[str, object] = {"detail": err.detail}
         if isinstance(err, exc.InputError):
             body["errors"] = err.errors
-        return JSONResponse(body, status_code=err.status)
+        # RFC 9110: a 401 names the scheme the client should use.
+        headers = {"WWW-Authenticate": "Bearer"} if err.status == 401 else None
+        return JSONResponse(body, status_code=err.status, headers=headers)
 
     return handle
 

@@ -21,15 +21,32 @@ QUERY_SCHEMAS: tuple[str, ...] = (*SCHEMAS, "Company")
 _NOT_BLANK = r"\S"
 
 
-def _some_of(*props: str) -> list[JsonValue]:
-    """JSON Schema: at least one of ``props`` present with a non-blank value (a string or a list holding one)."""
-    value = {
-        "anyOf": [
-            {"type": "string", "pattern": _NOT_BLANK},
-            {"type": "array", "contains": {"type": "string", "pattern": _NOT_BLANK}},
-        ]
-    }
+def _some_of(*props: str, lists: bool = True) -> list[JsonValue]:
+    """JSON Schema: at least one of ``props`` present with a non-blank value.
+
+    With ``lists`` a value may also be a list holding one (FtM properties are lists).
+    """
+    text: dict[str, Any] = {"type": "string", "pattern": _NOT_BLANK}
+    value = {"anyOf": [text, {"type": "array", "contains": text}]} if lists else text
     return cast(list[JsonValue], [{"required": [p], "properties": {p: value}} for p in props])
+
+
+def inline_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """``model``'s JSON Schema with its ``$defs`` written in place, for OpenAPI spots that take no references."""
+    schema = model.model_json_schema()
+    defs = schema.pop("$defs", {})
+
+    def resolve(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref", "")
+            if ref.startswith("#/$defs/"):
+                return resolve(defs[ref.removeprefix("#/$defs/")])
+            return {k: resolve(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [resolve(v) for v in node]
+        return node
+
+    return cast(dict[str, Any], resolve(schema))
 
 
 class HealthResponse(BaseModel):
@@ -198,7 +215,9 @@ class AlgorithmResponse(BaseModel):
 class ScreenRequest(BaseModel):
     """One subject to screen: a name, an IMO or an MMSI at least, and whatever else is known."""
 
-    model_config = ConfigDict(populate_by_name=True, json_schema_extra={"anyOf": _some_of("name", "imo", "mmsi")})
+    model_config = ConfigDict(
+        populate_by_name=True, json_schema_extra={"anyOf": _some_of("name", "imo", "mmsi", lists=False)}
+    )
 
     name: str = Field("", examples=["Kim Jong-un"])
     schema_: str | None = Field(

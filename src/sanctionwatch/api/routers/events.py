@@ -18,7 +18,7 @@ from ...model.events import EVENT_TYPES
 from ...report.export import events_geojson
 from ...store.events import read_events
 from ..data import StoreAccess
-from ..schemas import ErrorResponse, EventModel, EventPage, GeoJSONFeatureCollection
+from ..schemas import ErrorResponse, EventModel, EventPage, GeoJSONFeatureCollection, inline_schema
 
 # A longitude in [-180, 180] and a latitude in [-90, 90], as the bbox pattern documents them.
 _LON = r"-?(?:180(?:\.0+)?|(?:1[0-7]\d|\d{1,2})(?:\.\d+)?)"
@@ -77,7 +77,7 @@ def in_bbox(events: pa.Table, box: tuple[float, float, float, float]) -> pa.Tabl
     response_model=EventPage,
     responses={
         200: {
-            "content": {"application/geo+json": {"schema": GeoJSONFeatureCollection.model_json_schema()}},
+            "content": {"application/geo+json": {"schema": inline_schema(GeoJSONFeatureCollection)}},
             "description": "events as JSON (EventPage) or, with format=geojson, a GeoJSON FeatureCollection",
         },
         400: {"model": ErrorResponse},

@@ -18,6 +18,17 @@ from ...regime.geography import read_data_text
 
 router = APIRouter(include_in_schema=False)
 
+#: The pages may load nothing from anywhere but this server. Besides keeping the page
+#: safe, it holds the docs to it: ReDoc's sidebar fetches its vendor's logo from a CDN
+#: with no option to turn that off, and this makes the browser refuse it unasked.
+#: ('unsafe-inline': Swagger UI starts from an inline script, ReDoc styles inline.)
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
+    "frame-ancestors 'self'; base-uri 'self'; form-action 'self'"
+)
+_HEADERS = {"Content-Security-Policy": CONTENT_SECURITY_POLICY}
+
 #: URL prefixes of the mounted asset folders (see ``app.mount_static``).
 STATIC_URL = "/static"
 LEAFLET_URL = "/static/leaflet"
@@ -28,7 +39,7 @@ DOCS_ASSETS_URL = "/static/docs"
 def index() -> HTMLResponse:
     """The web page: vessel table, screening box, vessel case and the events map."""
     html = resources.files(__package__.rsplit(".", 1)[0]).joinpath("static/index.html").read_text(encoding="utf-8")
-    return HTMLResponse(html)
+    return HTMLResponse(html, headers=_HEADERS)
 
 
 @router.get("/map/land.geojson")
@@ -46,22 +57,26 @@ def areas() -> Response:
 @router.get("/docs", response_class=HTMLResponse)
 def swagger(request: Request) -> HTMLResponse:
     """Swagger UI from the installed package."""
-    return get_swagger_ui_html(
+    page = get_swagger_ui_html(
         openapi_url=request.app.openapi_url,
         title=f"{request.app.title} API",
         swagger_js_url=f"{DOCS_ASSETS_URL}/swagger-ui-bundle.js",
         swagger_css_url=f"{DOCS_ASSETS_URL}/swagger-ui.css",
         swagger_favicon_url=f"{DOCS_ASSETS_URL}/favicon.png",
     )
+    page.headers.update(_HEADERS)
+    return page
 
 
 @router.get("/redoc", response_class=HTMLResponse)
 def redoc(request: Request) -> HTMLResponse:
     """ReDoc from the installed package (no web fonts: they would come from Google)."""
-    return get_redoc_html(
+    page = get_redoc_html(
         openapi_url=request.app.openapi_url,
         title=f"{request.app.title} API",
         redoc_js_url=f"{DOCS_ASSETS_URL}/redoc.standalone.js",
         redoc_favicon_url=f"{DOCS_ASSETS_URL}/favicon.png",
         with_google_fonts=False,
     )
+    page.headers.update(_HEADERS)
+    return page
