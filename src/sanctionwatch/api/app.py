@@ -7,6 +7,10 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
+# Asset packages of the [api] extra, imported here so a missing one fails where
+# `sanctionwatch serve` turns ImportError into "install the [api] extra".
+import fastapi_offline
+import xstatic.pkg.leaflet as leaflet
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
@@ -60,9 +64,6 @@ def _handler(cls: type[exc.SanctionwatchError]):  # type: ignore[no-untyped-def]
 
 def mount_static(app: FastAPI) -> None:
     """Serve the page's assets, Leaflet and the docs' assets from installed packages (never a CDN)."""
-    import fastapi_offline
-    import xstatic.pkg.leaflet as leaflet
-
     here = Path(__file__).resolve().parent
     app.mount(LEAFLET_URL, StaticFiles(directory=leaflet.BASE_DIR), name="leaflet")
     app.mount(DOCS_ASSETS_URL, StaticFiles(directory=Path(fastapi_offline.__file__).parent / "static"), name="docs")
