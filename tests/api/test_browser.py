@@ -72,11 +72,15 @@ def browse(chromium_page, server):
     assert errors == [], f"JavaScript errors: {errors}"
 
 
+# Waits are written as functions ("() => ..."): Playwright polls an expression string with
+# eval, which the page's Content-Security-Policy (rightly) forbids.
+
+
 @pytest.fixture
 def page(browse):
     """The web page at ``/``, loaded (its status line counts vessels and events)."""
     p = browse("/")
-    p.wait_for_function("document.getElementById('status').textContent.includes('vessels')")
+    p.wait_for_function("() => document.getElementById('status').textContent.includes('vessels')")
     return p
 
 
@@ -98,22 +102,27 @@ def test_map_draws_land_and_events_and_zooms(page, tmp_path):
     n_markers = markers.count()
     assert n_markers > 10
     assert page.locator("#map path.event-encounter").count() > 0
+    page.wait_for_function("() => !document.querySelector('#map .leaflet-zoom-anim')")  # the opening fit has landed
     before = _map_bounds(page)
     zoom_before = page.evaluate("map.getZoom()")
     page.locator(".leaflet-control-zoom-in").click()
-    page.wait_for_function(f"map.getZoom() > {zoom_before}")
-    page.wait_for_timeout(400)  # the zoom animation
+    # Leaflet marks the map pane while a zoom animates: wait for the zoom to have landed.
+    page.wait_for_function(f"() => map.getZoom() > {zoom_before} && !document.querySelector('#map .leaflet-zoom-anim')")
     after = _map_bounds(page)
     assert (after[2] - after[0]) < (before[2] - before[0]) * 0.75, "zooming in shows a smaller area"
     page.screenshot(path=str(tmp_path / "02-zoomed.png"))
     # A click on an event marker opens its popup with the event's details.
-    page.evaluate("map.fitBounds(eventLayer.getBounds())")
-    page.wait_for_timeout(400)
+    page.evaluate("map.fitBounds(eventLayer.getBounds(), {animate: false})")
     page.locator("#map path.event-encounter").first.click(force=True)
     popup = page.locator(".leaflet-popup-content")
     popup.wait_for()
     assert "encounter" in popup.inner_text() and "open vessel case" in popup.inner_text()
     page.screenshot(path=str(tmp_path / "03-popup.png"))
+    # The popup leads to the case of the vessel behind the event.
+    mmsi = popup.inner_text().split("vessels")[1].split()[0]
+    popup.get_by_text("open vessel case").click()
+    page.locator("#case-title").wait_for()
+    assert f"MMSI {mmsi}" in page.locator("#case-title").inner_text()
 
 
 def test_vessel_table_sorts_and_filters(page, tmp_path):
@@ -126,7 +135,7 @@ def test_vessel_table_sorts_and_filters(page, tmp_path):
     names = [rows.nth(i).locator("td").nth(1).inner_text() for i in range(rows.count())]
     assert names == sorted(names, key=str.lower) or names == sorted(names)
     page.locator("#vessel-filter").fill("YU JONG")
-    page.wait_for_function("document.querySelectorAll('#vessels tbody tr').length === 1")
+    page.wait_for_function("() => document.querySelectorAll('#vessels tbody tr').length === 1")
     assert "YU JONG 2" in rows.first.inner_text()
     page.screenshot(path=str(tmp_path / "04-filtered.png"))
 
@@ -135,7 +144,7 @@ def test_screening_box_shows_match_and_explanation(page, tmp_path):
     page.locator("#screen-input").press_sequentially("yujong no 2", delay=30)
     first = page.locator("#screen-results li.screen-result").first
     first.wait_for()
-    page.wait_for_function("document.querySelector('#screen-results li')?.textContent.includes('YU JONG 2')")
+    page.wait_for_function("() => document.querySelector('#screen-results li')?.textContent.includes('YU JONG 2')")
     text = first.inner_text()
     assert "MATCH" in text and "ofac:23736" in text
     assert "name_match" in first.locator(".explanation").inner_text()
