@@ -8,7 +8,9 @@ tile server, so the page and the docs work on a machine with no network.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib import resources
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
@@ -54,29 +56,32 @@ def areas() -> Response:
     return Response(read_data_text("areas.geojson"), media_type="application/geo+json")
 
 
+def _docs_page(request: Request, render: Callable[..., HTMLResponse], **assets: Any) -> HTMLResponse:
+    """A docs page of FastAPI's (``render``) over this app's OpenAPI, its assets local, under the policy."""
+    page = render(openapi_url=request.app.openapi_url, title=f"{request.app.title} API", **assets)
+    page.headers.update(_HEADERS)
+    return page
+
+
 @router.get("/docs", response_class=HTMLResponse)
 def swagger(request: Request) -> HTMLResponse:
     """Swagger UI from the installed package."""
-    page = get_swagger_ui_html(
-        openapi_url=request.app.openapi_url,
-        title=f"{request.app.title} API",
+    return _docs_page(
+        request,
+        get_swagger_ui_html,
         swagger_js_url=f"{DOCS_ASSETS_URL}/swagger-ui-bundle.js",
         swagger_css_url=f"{DOCS_ASSETS_URL}/swagger-ui.css",
         swagger_favicon_url=f"{DOCS_ASSETS_URL}/favicon.png",
     )
-    page.headers.update(_HEADERS)
-    return page
 
 
 @router.get("/redoc", response_class=HTMLResponse)
 def redoc(request: Request) -> HTMLResponse:
     """ReDoc from the installed package (no web fonts: they would come from Google)."""
-    page = get_redoc_html(
-        openapi_url=request.app.openapi_url,
-        title=f"{request.app.title} API",
+    return _docs_page(
+        request,
+        get_redoc_html,
         redoc_js_url=f"{DOCS_ASSETS_URL}/redoc.standalone.js",
         redoc_favicon_url=f"{DOCS_ASSETS_URL}/favicon.png",
         with_google_fonts=False,
     )
-    page.headers.update(_HEADERS)
-    return page
