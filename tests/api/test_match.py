@@ -1,3 +1,13 @@
+import pytest
+
+pytest.importorskip("fastapi", reason="the API tests need the [api] extra")
+
+from sanctionwatch.api import create_app  # noqa: E402
+from sanctionwatch.settings import AppConfig  # noqa: E402
+
+from .conftest import ENTITY_FIELDS  # noqa: E402
+
+
 def test_yente_match_shape(client):
     body = {
         "queries": {
@@ -83,3 +93,96 @@ def test_screen(client):
 
 def test_screen_needs_something(client):
     assert client.post("/screen", json={"name": ""}).status_code == 400
+
+
+# --- yente compatibility: request bodies and parameters as a yente client sends them ------
+
+
+def _vessel_query(name="YU JONG 2"):
+    return {"queries": {"v1": {"schema": "Vessel", "properties": {"name": [name]}}}}
+
+
+@pytest.mark.parametrize("name", ["logic-v2", "logic-v1", "name-based", "name-qualified", "regression-v1", "best"])
+def test_yente_algorithm_names_are_answered_by_ours(client, name):
+    res = client.post("/match/default", json=_vessel_query(), params={"algorithm": name})
+    assert res.status_code == 200
+    data = res.json()
+    assert data["algorithm"] == "dprk-v2" and data["requested_algorithm"] == name
+    assert data["responses"]["v1"]["results"][0]["algorithm"] == "dprk-v2"
+    assert res.headers["x-batch-size"] == "1"
+
+
+def test_yente_response_shape(client):
+    """Field for field what yente's EntityMatchResponse / ScoredEntityResponse documents."""
+    body = {
+        "weights": {"name_literal": 0.8},
+        "config": {},
+        "queries": {"entity1": {"id": "my-1", "schema": "Person", "properties": {"name": ["Kim Yong Chol"]}}},
+    }
+    data = client.post("/match/default?algorithm=logic-v2&limit=1&threshold=0.7", json=body).json()
+    assert {"responses", "limit"} <= set(data) and data["limit"] == 1
+    matches = data["responses"]["entity1"]
+    assert set(matches) == {"status", "results", "total", "query"}
+    assert matches["query"] == {"id": "my-1", "schema": "Person", "properties": {"name": ["Kim Yong Chol"]}}
+    (top,) = matches["results"]
+    yente_fields = ENTITY_FIELDS | {"score", "explanations", "match"}
+    assert yente_fields <= set(top)
+    assert top["id"] == "un-KPi.024" and top["match"] is True and isinstance(top["properties"]["name"], list)
+    name = top["explanations"]["name_match_v2"]
+    assert name["score"] == top["features"]["name_match_v2"]
+    assert "KIM YONG CHOL" in name["detail"] and not name["detail"].startswith("name_match_v2")
+
+
+def test_include_and_exclude_dataset(client):
+    body = {"queries": {"q": {"schema": "Organization", "properties": {"name": ["Korea Yujong Shipping"]}}}}
+    included = client.post("/match/default", json=body, params={"include_dataset": "ofac"}).json()
+    assert {d for r in included["responses"]["q"]["results"] for d in r["datasets"]} <= {"ofac"}
+    excluded = client.post("/match/default", json=body, params=[("exclude_dataset", "un")]).json()
+    assert all(r["datasets"] != ["un"] for r in excluded["responses"]["q"]["results"])
+    plain = client.post("/match/default", json=body).json()["responses"]["q"]["results"]
+    assert plain[0]["id"] == "un-KPe.066"
+
+
+def test_exclude_schema_topics_changed_since(client):
+    body = {"queries": {"q": {"schema": "Organization", "properties": {"name": ["YUJONG"]}}}}
+    base = client.post("/match/default", json=body).json()["responses"]["q"]["results"]
+    assert {r["schema"] for r in base} >= {"Organization"}
+    no_orgs = client.post("/match/default", json=body, params={"exclude_schema": "Organization"}).json()
+    assert all(r["schema"] != "Organization" for r in no_orgs["responses"]["q"]["results"])
+    sanctions = client.post("/match/default", json=body, params={"topics": "sanction"}).json()
+    assert sanctions["responses"]["q"]["results"] == base
+    peps = client.post("/match/default", json=body, params={"topics": "role.pep"}).json()
+    assert peps["responses"]["q"]["results"] == []
+    # No entity of the fixture has a listing date: changed_since keeps none.
+    assert (
+        client.post("/match/default", json=body, params={"changed_since": "2020-01-01"}).json()["responses"]["q"][
+            "results"
+        ]
+        == []
+    )
+    assert client.post("/match/default", json=body, params={"changed_since": "yesterday"}).status_code == 422
+
+
+def test_cutoff_drops_low_scores(client):
+    body = {"queries": {"q": {"schema": "Organization", "properties": {"name": ["KOREA SHIPPING CORPORATION"]}}}}
+    low = client.post("/match/default", json=body).json()["responses"]["q"]["results"]
+    assert low and max(r["score"] for r in low) < 0.7
+    cut = client.post("/match/default", json=body, params={"cutoff": 0.7}).json()["responses"]["q"]["results"]
+    assert cut == []
+
+
+def test_batch_limit_says_what_to_change(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from sanctionwatch.api.config import ApiConfig
+
+    from .conftest import entities
+
+    app = create_app(AppConfig(db=tmp_path / "none.duckdb"), entities=entities(), api=ApiConfig(max_queries=2))
+    queries = {f"q{i}": {"schema": "Person", "properties": {"name": ["Kim"]}} for i in range(3)}
+    with TestClient(app) as c:
+        res = c.post("/match/default", json={"queries": queries})
+        assert res.status_code == 400
+        assert "SANCTIONWATCH_API_MAX_QUERIES" in res.json()["detail"]
+        assert res.json()["errors"] == {"queries": 3, "max_queries": 2}
+        assert c.post("/match/default", json={"queries": dict(list(queries.items())[:2])}).status_code == 200

@@ -24,19 +24,6 @@ class StatesFormat(StrEnum):
     json = "json"
 
 
-def state_json(c: StateCard) -> dict[str, object]:
-    """A card with every figure's sources: decision sources, report sources, entity and event ids."""
-    return {
-        **c.record(),
-        "vote_records": [
-            {"decision": v.decision, "date": v.date.isoformat(), "vote": v.vote, "source": v.source} for v in c.votes
-        ],
-        "petroleum_sources": sorted({r.source for r in c.petroleum_reported}),
-        "worker_sources": sorted({w.source for w in c.worker_reports} | {s for *_, s in c.workers_estimated}),
-        **{f"{k}_ids": list(getattr(c, k).ids) for k, _ in EVIDENCE if getattr(c, k).count},
-    }
-
-
 def print_card(c: StateCard) -> None:
     """One state in full, each figure with its source."""
     regime = load_regime()
@@ -139,7 +126,7 @@ def states(
     fh = open(out_path(output), "w", newline="", encoding="utf-8") if output else sys.stdout
     try:
         if fmt is StatesFormat.json:
-            write_json_lines((state_json(c) for c in cards), fh)
+            write_json_lines((c.sourced_record() for c in cards), fh)
         else:
             write_csv((c.record() for c in cards), STATE_COLUMNS, fh)
     finally:

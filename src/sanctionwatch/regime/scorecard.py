@@ -135,6 +135,19 @@ class StateCard:
         parts += [f"estimated {n:,} workers there as of {as_of} ({by})" for as_of, n, by, _ in self.workers_estimated]
         return "; ".join(parts)
 
+    def sourced_record(self) -> dict[str, object]:
+        """:meth:`record` with every figure's sources: decision sources, report sources, entity and event ids."""
+        return {
+            **self.record(),
+            "vote_records": [
+                {"decision": v.decision, "date": v.date.isoformat(), "vote": v.vote, "source": v.source}
+                for v in self.votes
+            ],
+            "petroleum_sources": sorted({r.source for r in self.petroleum_reported}),
+            "worker_sources": sorted({w.source for w in self.worker_reports} | {s for *_, s in self.workers_estimated}),
+            **{f"{k}_ids": list(getattr(self, k).ids) for k, _ in EVIDENCE if getattr(self, k).count},
+        }
+
     def record(self) -> dict[str, object]:
         """The card as one flat record with :data:`STATE_COLUMNS` (counts; ids are on the fields)."""
         row: dict[str, object] = {

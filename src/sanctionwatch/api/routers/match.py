@@ -1,21 +1,26 @@
-"""``POST /match/{dataset}`` (yente's matching shape) and ``POST /screen`` (ours)."""
+"""``POST /match/{dataset}`` (yente's matching shape, its query parameters and algorithm names) and ``POST /screen`` (ours)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
 from fastapi import Query as QueryParam
 
 from ...exc import InputError
 from ...model.entity import Entity
 from ...screening.algorithms import DEFAULT_ALGORITHM, get_algorithm
-from ...screening.screen import MatchResult, Query
+from ...screening.screen import MatchResult, Query, Screener
 from ..datasets import Datasets
 from ..schemas import (
     EntityExample,
     EntityMatches,
     EntityMatchQuery,
     EntityMatchResponse,
+    ErrorResponse,
     FeatureDoc,
+    FeatureResultModel,
     ScoredEntityResponse,
     ScreenRequest,
     ScreenResponse,
@@ -91,55 +96,188 @@ def query_from_example(qid: str, example: EntityExample) -> Query:
     )
 
 
+def feature_explanations(result: MatchResult) -> dict[str, FeatureResultModel]:
+    """yente's ``explanations``: each fired feature's score with the part of the explanation it wrote.
+
+    The algorithm writes one ``name score xweight: detail`` clause per fired feature,
+    joined with ``"; "``; a clause that starts with no feature name (a note on how the
+    query was read) belongs to the one before it.
+    """
+    details: dict[str, list[str]] = {}
+    current: str | None = None
+    for clause in result.explanation.split("; "):
+        head = clause.split(" ", 1)[0]
+        if head in result.features:
+            current = head
+            clause = clause.split(": ", 1)[1] if ": " in clause else clause
+        if current is not None:
+            details.setdefault(current, []).append(clause)
+    return {
+        name: FeatureResultModel.model_construct(score=score, detail="; ".join(details.get(name, [])) or None)
+        for name, score in result.features.items()
+    }
+
+
+def entity_fields(entity: Entity) -> dict[str, Any]:
+    """The fields of yente's ``EntityResponse`` for one list entity (one source for every yente route)."""
+    return {
+        "id": entity.id,
+        "caption": entity.caption,
+        "schema_": entity.schema,
+        "properties": ftm_properties(entity),
+        "datasets": [entity.source],
+        "referents": [],
+        "target": True,
+        "first_seen": None,
+        "last_seen": None,
+        "last_change": entity.listed_on,
+    }
+
+
 def _scored(result: MatchResult) -> ScoredEntityResponse:
-    e = result.entity
-    return ScoredEntityResponse(
-        id=e.id,
-        caption=e.caption,
-        schema=e.schema,
-        properties=ftm_properties(e),
-        datasets=[e.source],
-        referents=[],
-        last_change=e.listed_on,
+    return ScoredEntityResponse.model_construct(
+        **entity_fields(result.entity),
         score=result.score,
         match=result.match,
+        explanations=feature_explanations(result),
         features=result.features,
         algorithm=result.algorithm,
         explanation=result.explanation,
     )
 
 
-@router.post("/match/{dataset}", response_model=EntityMatchResponse, response_model_by_alias=True)
+#: yente's algorithm names. Its clients send them (``logic-v2`` is yente's default);
+#: sanctionwatch answers each with its own default algorithm and says so in the response.
+YENTE_ALGORITHMS: tuple[str, ...] = ("best", "logic-v2", "logic-v1", "name-based", "name-qualified", "regression-v1")
+#: Every entity sanctionwatch holds comes from a sanctions list: FtM's topic for that.
+SANCTION_TOPIC = "sanction"
+# yente's accepted timestamp forms for ``changed_since``.
+TS_PATTERN = r"^\d{4}-\d{2}-\d{2}(T\d{2}(:\d{2}(:\d{2})?)?)?$"
+
+
+def resolve_algorithm(name: str) -> str:
+    """Our algorithm for a requested name: our own names as they are, yente's answered by the default."""
+    return DEFAULT_ALGORITHM if name in YENTE_ALGORITHMS else get_algorithm(name).name
+
+
+@dataclass(frozen=True, slots=True)
+class EntityFilter:
+    """yente's result filters (``include_dataset``, ``exclude_dataset``, ``exclude_schema``, ``topics``, ``changed_since``)."""
+
+    include_dataset: tuple[str, ...] = ()
+    exclude_dataset: tuple[str, ...] = ()
+    exclude_schema: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    changed_since: str | None = None
+
+    @property
+    def active(self) -> bool:
+        """Whether any filter is set (then more candidates are scored before the limit)."""
+        return bool(
+            self.include_dataset or self.exclude_dataset or self.exclude_schema or self.topics or self.changed_since
+        )
+
+    def keep(self, entity: Entity) -> bool:
+        """Whether ``entity`` passes every filter (an entity with no listing date fails ``changed_since``)."""
+        if self.include_dataset and entity.source not in self.include_dataset:
+            return False
+        if entity.source in self.exclude_dataset or entity.schema in self.exclude_schema:
+            return False
+        if self.topics and SANCTION_TOPIC not in self.topics:
+            return False
+        if self.changed_since is not None:
+            return entity.listed_on is not None and entity.listed_on[: len(self.changed_since)] >= self.changed_since
+        return True
+
+
+def _filtered(
+    screener: Screener, query: Query, flt: EntityFilter, *, limit: int, threshold: float | None
+) -> list[MatchResult]:
+    # Filters apply after scoring, so score enough candidates that ``limit`` survive them.
+    fetch = max(limit * 10, 200) if flt.active else limit
+    results = screener.match(query, limit=fetch, threshold=threshold)
+    return [r for r in results if flt.keep(r.entity)][:limit]
+
+
+def _matcher(algorithm: str) -> dict[str, FeatureDoc]:
+    return {
+        f.name: FeatureDoc(description=f.description, coefficient=f.weight, url=f"{f.func.__module__}.{f.name}")
+        for f in get_algorithm(algorithm).features
+    }
+
+
+@router.post(
+    "/match/{dataset}",
+    response_model=EntityMatchResponse,
+    response_model_by_alias=True,
+    responses={400: {"model": ErrorResponse}, 404: {"model": ErrorResponse}, 503: {"model": ErrorResponse}},
+)
 def match(
     dataset: str,
     body: EntityMatchQuery,
     request: Request,
+    response: Response,
     limit: int = QueryParam(5, ge=1, le=500, description="results per query"),
     threshold: float | None = QueryParam(None, ge=0.0, le=1.0, description="match threshold [default: setting]"),
-    algorithm: str = QueryParam(DEFAULT_ALGORITHM, description="scoring algorithm name and version"),
+    cutoff: float = QueryParam(
+        0.0, ge=0.0, le=1.0, description="lowest score returned at all (yente's; never above the threshold)"
+    ),
+    algorithm: str = QueryParam(
+        DEFAULT_ALGORITHM,
+        description=f"scoring algorithm name and version; yente's names ({', '.join(YENTE_ALGORITHMS)}) "
+        f"are answered by {DEFAULT_ALGORITHM}",
+    ),
+    include_dataset: list[str] = QueryParam([], description="only results from these datasets"),
+    exclude_dataset: list[str] = QueryParam([], description="no results from these datasets"),
+    exclude_schema: list[str] = QueryParam([], description="no results of these schemata"),
+    topics: list[str] = QueryParam([], description="only results with one of these topics (every entry is `sanction`)"),
+    changed_since: str | None = QueryParam(
+        None, pattern=TS_PATTERN, description="only entities listed on or after this date (YYYY-MM-DD...)"
+    ),
 ) -> EntityMatchResponse:
     """Match query entities against ``dataset`` (``default`` = every loaded list), in yente's shape."""
-    screener = _datasets(request).screener(dataset, algorithm)
+    max_queries = request.app.state.api_config.max_queries
+    if len(body.queries) > max_queries:
+        raise InputError(
+            f"too many queries in one batch: {len(body.queries)}; the limit is {max_queries} "
+            "(split the batch, or raise SANCTIONWATCH_API_MAX_QUERIES)",
+            errors={"queries": len(body.queries), "max_queries": max_queries},
+        )
+    answered = resolve_algorithm(algorithm)
+    screener = _datasets(request).screener(dataset, answered)
+    flt = EntityFilter(
+        tuple(include_dataset), tuple(exclude_dataset), tuple(exclude_schema), tuple(topics), changed_since
+    )
+    cut = threshold if threshold is not None else screener.threshold
+    lowest = min(cutoff, cut)
     queries = {qid: query_from_example(qid, ex) for qid, ex in body.queries.items()}
     responses = {}
     for qid, query in queries.items():
-        results = screener.match(query, limit=limit, threshold=threshold)
-        responses[qid] = EntityMatches(
+        results = [r for r in _filtered(screener, query, flt, limit=limit, threshold=threshold) if r.score >= lowest]
+        responses[qid] = EntityMatches.model_construct(
+            status=200,
             results=[_scored(r) for r in results],
             total=TotalSpec(value=len(results)),
             query=body.queries[qid],
         )
-    algo = get_algorithm(algorithm)
-    matcher = {
-        f.name: FeatureDoc(description=f.description, coefficient=f.weight, url=f"{f.func.__module__}.{f.name}")
-        for f in algo.features
-    }
-    return EntityMatchResponse(responses=responses, matcher=matcher, limit=limit)
+    response.headers["x-batch-size"] = str(len(responses))
+    return EntityMatchResponse.model_construct(
+        responses=responses,
+        matcher=_matcher(answered),
+        limit=limit,
+        algorithm=answered,
+        requested_algorithm=algorithm,
+    )
 
 
-@router.post("/screen", response_model=ScreenResponse, response_model_by_alias=True)
+@router.post(
+    "/screen",
+    response_model=ScreenResponse,
+    response_model_by_alias=True,
+    responses={400: {"model": ErrorResponse}, 404: {"model": ErrorResponse}, 503: {"model": ErrorResponse}},
+)
 def screen(body: ScreenRequest, request: Request) -> ScreenResponse:
-    """Screen one name (with optional schema, birth date, nationality, IMO, MMSI)."""
+    """Screen one name (with optional schema, birth date, nationality, IMO, MMSI); results carry their explanation."""
     screener = _datasets(request).screener(body.dataset)
     query = Query(
         id="screen",
@@ -150,12 +288,12 @@ def screen(body: ScreenRequest, request: Request) -> ScreenResponse:
         imo=body.imo,
         mmsi=body.mmsi,
     )
-    if not (query.name or query.imo or query.mmsi):
+    if not (query.name.strip() or query.imo or query.mmsi):
         raise InputError("give a name, imo or mmsi", errors={"name": "missing"})
     results = [
-        ScreenResult(
+        ScreenResult.model_construct(
             entity_id=r.entity.id,
-            schema=r.entity.schema,
+            schema_=r.entity.schema,
             source=r.entity.source,
             source_id=r.entity.source_id,
             caption=r.entity.caption,
@@ -169,4 +307,6 @@ def screen(body: ScreenRequest, request: Request) -> ScreenResponse:
         for r in screener.match(query, limit=body.limit, threshold=body.threshold)
     ]
     threshold = screener.threshold if body.threshold is None else body.threshold
-    return ScreenResponse(algorithm=screener.algorithm.name, threshold=threshold, dataset=body.dataset, results=results)
+    return ScreenResponse.model_construct(
+        algorithm=screener.algorithm.name, threshold=threshold, dataset=body.dataset, results=results
+    )

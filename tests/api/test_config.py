@@ -1,0 +1,14 @@
+"""``SANCTIONWATCH_API_*`` settings."""
+
+from sanctionwatch.api.config import ApiConfig
+from sanctionwatch.settings import load_config
+
+
+def test_key_and_limits_from_the_environment(monkeypatch):
+    monkeypatch.delenv("SANCTIONWATCH_API_KEY", raising=False)
+
+    assert not load_config(ApiConfig).writes_enabled
+    monkeypatch.setenv("SANCTIONWATCH_API_KEY", "k")
+    monkeypatch.setenv("SANCTIONWATCH_API_MAX_QUERIES", "7")
+    cfg = load_config(ApiConfig)
+    assert cfg.writes_enabled and cfg.key == "k" and cfg.max_queries == 7
