@@ -48,3 +48,11 @@ def test_console_script_runs_as_a_process(tmp_path):
         timeout=60,
     )
     assert proc.returncode == 0 and "sanctionwatch" in proc.stdout
+
+
+def test_error_messages_keep_square_brackets(tmp_path, capsys):
+    """A file named weird[api].nmea is shown as written: user text is never rich markup."""
+    missing = tmp_path / "weird[api].nmea"
+    assert main(["--db", str(tmp_path / "s.duckdb"), "ais", "ingest", str(missing)]) == 2
+    err = capsys.readouterr().err
+    assert "weird[api].nmea" in err.replace("\n", "")

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from .. import __version__
 from ..exc import SanctionwatchError
@@ -75,7 +76,8 @@ def main(argv: list[str] | None = None) -> int:
     except SanctionwatchError as err:
         if err.status >= 500:
             logging.getLogger("sanctionwatch").debug("error", exc_info=True)
-        err_console.print(f"[bold red]Error:[/] {err.detail}", highlight=False)
+        # The detail may name a user's file ("weird[api].nmea"): never read it as markup.
+        err_console.print(f"[bold red]Error:[/] {escape(err.detail)}", highlight=False)
         return 2 if err.status < 500 else 1
     except (typer.Abort, KeyboardInterrupt):
         err_console.print("Aborted.")
