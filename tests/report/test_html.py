@@ -132,3 +132,16 @@ def test_user_geofences_get_their_own_layer(report_data, tmp_path):
     (area,) = data["areas"]
     assert area["properties"]["kind"] == "user" and area["properties"]["name"] == "<my box>"
     assert "&lt;my box&gt;" in area["properties"]["popup"]
+
+
+def test_cap_chart_draws_the_cap_and_marks_the_years_past_it():
+    from sanctionwatch.report.svg import cap_chart_svg
+
+    svg = cap_chart_svg(
+        {2018: {"reported": 400_000.0, "+ estimated 90%": 1_300_000.0}, 2019: {"reported": 100_000.0}},
+        cap_bbl={2018: 500_000.0, 2019: 500_000.0},
+        title="t",
+    )
+    assert svg.count('stroke-dasharray="6 3"><title>cap 500,000 bbl') == 2  # one cap line per year
+    assert svg.count('fill="#d62728"') == 1  # only 2018's estimate is past the cap
+    assert "2018 + estimated 90%: 1,300,000 bbl" in svg and ">2019<" in svg

@@ -6,15 +6,18 @@ escaped, from ``templates/accounting.html.j2``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import jinja2
 
-from ..regime.caps import headline
+from ..regime.caps import YearLedger, headline
 from ..risk.accounting import store_ledger, store_scorecard
 from ..risk.assess import Assessment
 from ..risk.casefile import case_file
 from ..store import Store
 from .casefile import case_map_svg
 from .html import ReportSection
+from .svg import cap_chart_svg
 
 STATES_SHOWN = 25  # the scorecard's rows in the report, most evidence first
 CASE_FILES = 5  # case files with a map, riskiest vessels first
@@ -44,7 +47,9 @@ def accounting_sections(store: Store, assessment: Assessment) -> list[ReportSect
             for d in y.deliveries
         ]
         lines = [headline(y, accounts.config.factor) for y in accounts.years]
-        sections.append(ReportSection("ledger", "Petroleum cap ledger", str(macros.ledger(lines, deliveries))))
+        chart = ledger_chart(accounts.years, accounts.config.factor)
+        body = chart + str(macros.ledger(lines, deliveries))
+        sections.append(ReportSection("ledger", "Petroleum cap ledger", body))
     cards = store_scorecard(store, high_risk_mmsis=[r.mmsi for r in assessment.risks if r.level == "high"])
     shown = [c.record() for c in cards if c.evidence_items][:STATES_SHOWN]
     if shown:
@@ -53,6 +58,22 @@ def accounting_sections(store: Store, assessment: Assessment) -> list[ReportSect
     if pages:
         sections.append(ReportSection("case-files", "Case files of the top vessels", str(macros.case_files(pages))))
     return sections
+
+
+def ledger_chart(years: Sequence[YearLedger], factor: str) -> str:
+    """Reported barrels and reported + estimated under each load-factor scenario, per year, against the cap."""
+    rows: dict[int, dict[str, float]] = {}
+    for y in years:
+        row = {"reported": y.reported_bbl[factor]}
+        for s in y.scenarios:
+            if s.factor == factor:
+                row[f"+ estimated {s.scenario}"] = s.total_bbl
+        rows[y.year] = row
+    return cap_chart_svg(
+        rows,
+        cap_bbl={y.year: y.cap_bbl for y in years},
+        title=f"Refined petroleum to the DPRK per year, barrels at {factor} (red: past the cap)",
+    )
 
 
 def case_pages(store: Store, assessment: Assessment, *, n: int = CASE_FILES) -> list[dict[str, object]]:

@@ -123,3 +123,66 @@ def timeline_svg(
         parts.append(f'<text x="{pad_l + i * bw + 1:.1f}" y="{y0 + 16:.0f}" class="tick">{escape(periods[i])}</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def cap_chart_svg(
+    years: Mapping[int, Mapping[str, float]], *, cap_bbl: Mapping[int, float], title: str, width: float = 900.0
+) -> str:
+    """Grouped bars per year (barrels by series: reported, reported + each scenario), the cap drawn as a line.
+
+    A bar past its year's cap is drawn in red, so the years the cap was breached read at a glance.
+    """
+    series = list(dict.fromkeys(s for v in years.values() for s in v))
+    palette = ("#1f77b4", "#aec7e8", "#ffbb78", "#ff7f0e", "#d62728", "#9467bd")
+    colours = {s: palette[i % len(palette)] for i, s in enumerate(series)}
+    h, left, bottom, top_pad = 260.0, 70.0, 40.0, 40.0
+    plot_h = h - bottom - top_pad
+    peak = max([v for row in years.values() for v in row.values()] + list(cap_bbl.values()) + [1.0])
+    group_w = (width - left - 10) / max(len(years), 1)
+    bar_w = group_w * 0.8 / max(len(series), 1)
+
+    def y_of(bbl: float) -> float:
+        return top_pad + plot_h * (1 - bbl / peak)
+
+    parts = [_open(width, h, title)]
+    for frac in (0.0, 0.5, 1.0):
+        v = peak * frac
+        parts.append(
+            f'<line x1="{left:.0f}" x2="{width - 10:.0f}" y1="{y_of(v):.1f}" y2="{y_of(v):.1f}" class="grid"/>'
+            f'<text x="{left - 5:.0f}" y="{y_of(v) + 4:.1f}" text-anchor="end" class="tick">{v / 1e6:.1f} M</text>'
+        )
+    for g, (year, row) in enumerate(years.items()):
+        x0 = left + g * group_w + group_w * 0.1
+        cap = cap_bbl.get(year)
+        for i, name in enumerate(series):
+            if name not in row:
+                continue
+            bbl = row[name]
+            fill = "#d62728" if cap is not None and bbl > cap else colours[name]
+            x = x0 + i * bar_w
+            parts.append(
+                f'<rect x="{x:.1f}" y="{y_of(bbl):.1f}" width="{bar_w - 1:.1f}" height="{y_of(0) - y_of(bbl):.1f}" '
+                f'fill="{fill}"><title>{year} {escape(name)}: {bbl:,.0f} bbl</title></rect>'
+            )
+        if cap is not None:
+            parts.append(
+                f'<line x1="{x0:.1f}" x2="{x0 + group_w * 0.8:.1f}" y1="{y_of(cap):.1f}" y2="{y_of(cap):.1f}" '
+                f'stroke="#000" stroke-width="2" stroke-dasharray="6 3"><title>cap {cap:,.0f} bbl</title></line>'
+            )
+        parts.append(
+            f'<text x="{x0 + group_w * 0.4:.1f}" y="{h - bottom + 16:.0f}" text-anchor="middle" class="tick">{year}</text>'
+        )
+    legend_y = h - 8
+    x = left
+    for name in series:
+        parts.append(
+            f'<rect x="{x:.0f}" y="{legend_y - 9:.0f}" width="10" height="10" fill="{colours[name]}"/>'
+            f'<text x="{x + 14:.0f}" y="{legend_y:.0f}" class="tick">{escape(name)}</text>'
+        )
+        x += 24 + 8.5 * len(name)
+    parts.append(
+        f'<line x1="{x:.0f}" x2="{x + 20:.0f}" y1="{legend_y - 4:.0f}" y2="{legend_y - 4:.0f}" stroke="#000" '
+        f'stroke-width="2" stroke-dasharray="6 3"/><text x="{x + 24:.0f}" y="{legend_y:.0f}" class="tick">cap</text>'
+    )
+    parts.append("</svg>")
+    return "".join(parts)
