@@ -14,8 +14,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from ..settings import AppConfig
 from ..store import Store, open_store
 
-console = Console()
-err_console = Console(stderr=True)
+# Messages are not broken at 80 columns when piped: a path stays one piece of text.
+console = Console(soft_wrap=True)
+err_console = Console(stderr=True, soft_wrap=True)
 
 
 @dataclass
