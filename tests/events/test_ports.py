@@ -5,7 +5,7 @@ import shapely
 
 from sanctionwatch.ais.tracks import segment
 from sanctionwatch.events.places import PortIndex
-from sanctionwatch.events.ports import detect_geofences, detect_port_visits
+from sanctionwatch.events.ports import TrackPoints, detect_geofences, detect_port_visits
 from sanctionwatch.regime.areas import Area
 from sanctionwatch.regime.geography import Port
 
@@ -18,7 +18,7 @@ def test_visit_with_hysteresis():
     # Approach from 10 km, stay at 2.5-3.8 km (swinging across 3 km), leave.
     km = [10, 6, 2.5, 3.5, 2.8, 3.8, 2.9, 3.9, 6, 10]
     rows = [r for h, d in enumerate(km) for r in track(1, h, h, 60, 0, d)]
-    ev = detect_port_visits(segment(table(rows)), ports=PortIndex.from_ports([PORT]))
+    ev = detect_port_visits(TrackPoints.from_tracks(segment(table(rows))), ports=PortIndex.from_ports([PORT]))
     assert ev.num_rows == 1
     row = ev.to_pylist()[0]
     assert row["duration_h"] == 5.0
@@ -32,7 +32,10 @@ def test_visit_with_hysteresis():
 
 def test_no_visit_when_never_within_entry():
     rows = [r for h, d in enumerate([10, 3.5, 3.2, 10]) for r in track(1, h, h, 60, 0, d)]
-    assert detect_port_visits(segment(table(rows)), ports=PortIndex.from_ports([PORT])).num_rows == 0
+    assert (
+        detect_port_visits(TrackPoints.from_tracks(segment(table(rows))), ports=PortIndex.from_ports([PORT])).num_rows
+        == 0
+    )
 
 
 def test_geofence_stays_and_overlapping_areas():
@@ -41,7 +44,7 @@ def test_geofence_stays_and_overlapping_areas():
     a = Area("box", "Box", "user", box, {"is_box": True})
     b = Area("box2", "Box 2", "user", box, {"is_box": True})
     rows = track(1, 0, 10, 30, 0, lambda t: 10 * t)  # crosses 123.05 E at ~4.6 km
-    ev = detect_geofences(segment(table(rows)), areas=[a, b])
+    ev = detect_geofences(TrackPoints.from_tracks(segment(table(rows))), areas=[a, b])
     assert ev.num_rows == 2
     assert len(set(ev.column("event_id").to_pylist())) == 2
     assert {json.loads(d)["area"] for d in ev.column("details").to_pylist()} == {"box", "box2"}
@@ -51,7 +54,7 @@ def test_shipped_dprk_waters_entry():
     rows = track(1, 0, 10, 30, 0, 0)
     for i, r in enumerate(rows):
         r["lat"], r["lon"] = 38.65, 124.0 + 0.1 * i  # sailing east into the Nampo approaches
-    ev = detect_geofences(segment(table(rows)), areas=shipped().areas)
+    ev = detect_geofences(TrackPoints.from_tracks(segment(table(rows))), areas=shipped().areas)
     areas = [json.loads(d)["area"] for d in ev.column("details").to_pylist()]
     assert "dprk_waters" in areas and "korea_bay" in areas
     assert np.all(np.array(ev.column("duration_h")) >= 0)
@@ -88,8 +91,8 @@ def test_a_crossing_between_two_sparse_reports_is_found_on_the_grid():
     shapely.prepare(box)
     area = Area("narrow", "Narrow", "user", box, {"is_box": True})
     tracks, grid = _sparse_crossing()
-    assert detect_geofences(tracks, areas=[area]).num_rows == 0  # no report inside
-    ev = detect_geofences(tracks, areas=[area], grid=grid)
+    assert detect_geofences(TrackPoints.from_tracks(tracks), areas=[area]).num_rows == 0  # no report inside
+    ev = detect_geofences(TrackPoints.from_tracks(tracks, grid), areas=[area])
     assert ev.num_rows == 1
     # The grid tick at 50 min (18.5 km) is inside; the stay is dated to it.
     assert ev.column("start")[0].as_py().minute == 50
@@ -101,4 +104,4 @@ def test_a_port_passed_between_sparse_reports_at_anchor_speed_is_not_invented():
     tracks = segment(table(rows))
 
     grid = _grid_of(tracks)
-    assert detect_port_visits(tracks, ports=PortIndex.from_ports([PORT]), grid=grid).num_rows == 0
+    assert detect_port_visits(TrackPoints.from_tracks(tracks, grid), ports=PortIndex.from_ports([PORT])).num_rows == 0

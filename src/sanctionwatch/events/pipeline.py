@@ -34,7 +34,7 @@ from .identity import detect_identity_changes, detect_shared_mmsi
 from .land import LandMask
 from .loitering import detect_loitering
 from .places import PortIndex
-from .ports import detect_geofences, detect_port_visits
+from .ports import TrackPoints, detect_geofences, detect_port_visits
 from .spoofing import detect_spoofing
 
 
@@ -96,14 +96,16 @@ def detect_vessel_events(
         grid_min=config.encounter.grid_min,
         max_gap_h=config.encounter.max_interp_gap_h,
     )
+    # Reports and the grid points between them, merged once for port visits and geofences.
+    points = TrackPoints.from_tracks(real, grid)
     events = concat_events(
         [
             detect_gaps(
                 real, ports=context.ports, land=context.land, dprk_waters=context.dprk_waters, config=config.gap
             ),
             detect_loitering(grid, ports=context.ports, config=config.loitering, tracks=real),
-            detect_port_visits(real, ports=context.ports, config=config.port, grid=grid),
-            detect_geofences(real, areas=context.areas, config=config.port, grid=grid),
+            detect_port_visits(points, ports=context.ports, config=config.port),
+            detect_geofences(points, areas=context.areas, config=config.port),
             spoofing.events,
             # One MMSI broadcast by two ships at once: the segmenter's tracks show it.
             detect_shared_mmsi(tracks, config=config.identity),

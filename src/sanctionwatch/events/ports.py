@@ -20,6 +20,7 @@ area between two reports, and the grid points between them show it.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
@@ -38,44 +39,51 @@ GEOFENCE_VERSION = "geofence-v1"
 _HOLD = -2
 
 
-def _arrays(tracks: pa.Table, grid: Grid | None) -> dict[str, np.ndarray]:
-    """Reported positions, plus the grid's interpolated points when given, in (track, ts) order."""
-    tracks = drop_outliers(tracks)
-    arrays = {
-        "track": tracks.column("track").to_numpy(),
-        "ts": tracks.column("ts").cast(pa.int64()).to_numpy(),
-        "mmsi": tracks.column("mmsi").to_numpy(),
-        "lat": tracks.column("lat").to_numpy(),
-        "lon": tracks.column("lon").to_numpy(),
-    }
-    if grid is not None and len(grid):
-        extra = {"track": grid.track, "ts": grid.ts_us(), "mmsi": grid.mmsi, "lat": grid.lat, "lon": grid.lon}
-        arrays = {k: np.concatenate((v, extra[k])) for k, v in arrays.items()}
-        order = np.lexsort((arrays["ts"], arrays["track"]))
-        arrays = {k: v[order] for k, v in arrays.items()}
-        return arrays
-    # One track per MMSI (the usual case): segment order is already (track, ts).
-    order = track_order(arrays["track"], arrays["ts"])
-    if order is not None:
-        arrays = {k: v[order] for k, v in arrays.items()}
-    return arrays
+@dataclass(frozen=True)
+class TrackPoints:
+    """Track points in (track, ts) order as arrays: the reports, and the grid's points between them when given.
 
-
-def detect_port_visits(
-    tracks: pa.Table, *, ports: PortIndex, config: PortConfig = PortConfig(), grid: Grid | None = None
-) -> pa.Table:
-    """Visits to ``ports`` in segmented positions (``ais.tracks.segment`` output) as an ``EVENTS`` table.
-
-    ``grid`` (the tracks resampled) adds the points between sparse reports.
+    Built once per partition and read by both port visits and geofences.
     """
-    a = _arrays(tracks, grid)
-    n = len(a["ts"])
+
+    track: np.ndarray
+    ts: np.ndarray
+    mmsi: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+
+    @classmethod
+    def from_tracks(cls, tracks: pa.Table, grid: Grid | None = None) -> TrackPoints:
+        """Segmented positions (outliers left out), plus ``grid``'s points (the tracks resampled) when given."""
+        tracks = drop_outliers(tracks)
+        arrays = {
+            "track": tracks.column("track").to_numpy(),
+            "ts": tracks.column("ts").cast(pa.int64()).to_numpy(),
+            "mmsi": tracks.column("mmsi").to_numpy(),
+            "lat": tracks.column("lat").to_numpy(),
+            "lon": tracks.column("lon").to_numpy(),
+        }
+        if grid is not None and len(grid):
+            extra = {"track": grid.track, "ts": grid.ts_us(), "mmsi": grid.mmsi, "lat": grid.lat, "lon": grid.lon}
+            arrays = {k: np.concatenate((v, extra[k])) for k, v in arrays.items()}
+            order: np.ndarray | None = np.lexsort((arrays["ts"], arrays["track"]))
+        else:
+            # One track per MMSI (the usual case): segment order is already (track, ts).
+            order = track_order(arrays["track"], arrays["ts"])
+        if order is not None:
+            arrays = {k: v[order] for k, v in arrays.items()}
+        return cls(**arrays)
+
+
+def detect_port_visits(points: TrackPoints, *, ports: PortIndex, config: PortConfig = PortConfig()) -> pa.Table:
+    """Visits to ``ports`` along track points (:meth:`TrackPoints.from_tracks`) as an ``EVENTS`` table."""
+    n = len(points.ts)
     if n == 0:
         return empty_events()
-    idx, dist_km = ports.nearest(a["lat"], a["lon"], max_km=config.exit_km)
+    idx, dist_km = ports.nearest(points.lat, points.lon, max_km=config.exit_km)
     state = np.where(dist_km <= config.entry_km, idx, np.where(idx < 0, -1, _HOLD))
     # A new track, or a reporting gap longer than max_gap_h, starts outside.
-    fresh = np.r_[True, (a["track"][1:] != a["track"][:-1]) | (np.diff(a["ts"]) > config.max_gap_h * US_PER_HOUR)]
+    fresh = np.r_[True, (points.track[1:] != points.track[:-1]) | (np.diff(points.ts) > config.max_gap_h * US_PER_HOUR)]
     state = np.where(fresh & (state == _HOLD), -1, state)
     defined = state != _HOLD
     last = np.maximum.accumulate(np.where(defined, np.arange(n), 0))
@@ -83,8 +91,8 @@ def detect_port_visits(
     run = run_ids(fresh | np.r_[True, state[1:] != state[:-1]])
     starts, ends = group_bounds(run)
     port = state[starts]
-    start_us = a["ts"][starts]
-    end_us = a["ts"][ends - 1]
+    start_us = points.ts[starts]
+    end_us = points.ts[ends - 1]
     sel = np.flatnonzero((port >= 0) & (end_us - start_us >= config.min_duration_h * US_PER_HOUR))
     if len(sel) == 0:
         return empty_events()
@@ -93,7 +101,7 @@ def detect_port_visits(
     return make_events(
         "port_visit",
         version=VERSION,
-        mmsi=a["mmsi"][starts[sel]],
+        mmsi=points.mmsi[starts[sel]],
         start_us=start_us[sel],
         end_us=end_us[sel],
         lat=ports.lat[p],
@@ -102,18 +110,15 @@ def detect_port_visits(
     )
 
 
-def detect_geofences(
-    tracks: pa.Table, *, areas: Sequence[Area], config: PortConfig = PortConfig(), grid: Grid | None = None
-) -> pa.Table:
-    """Stays inside each of ``areas`` as ``geofence`` events; ``grid`` adds the points between sparse reports."""
-    a = _arrays(tracks, grid)
-    n = len(a["ts"])
+def detect_geofences(points: TrackPoints, *, areas: Sequence[Area], config: PortConfig = PortConfig()) -> pa.Table:
+    """Stays inside each of ``areas`` along track points (:meth:`TrackPoints.from_tracks`) as ``geofence`` events."""
+    n = len(points.ts)
     if n == 0:
         return empty_events()
-    fresh = np.r_[True, a["track"][1:] != a["track"][:-1]]
+    fresh = np.r_[True, points.track[1:] != points.track[:-1]]
     out = []
     for area in areas:
-        state = area.state(a["lat"], a["lon"], margin_m=config.geofence_margin_m)
+        state = area.state(points.lat, points.lon, margin_m=config.geofence_margin_m)
         if not (state == 1).any():
             continue
         # Near the edge (-1) keeps the previous state; a track starts outside.
@@ -128,11 +133,11 @@ def detect_geofences(
             make_events(
                 "geofence",
                 version=GEOFENCE_VERSION,
-                mmsi=a["mmsi"][first],
-                start_us=a["ts"][first],
-                end_us=a["ts"][last],
-                lat=a["lat"][first],
-                lon=a["lon"][first],
+                mmsi=points.mmsi[first],
+                start_us=points.ts[first],
+                end_us=points.ts[last],
+                lat=points.lat[first],
+                lon=points.lon[first],
                 details=details,
                 keys=[area.id] * len(first),
             )

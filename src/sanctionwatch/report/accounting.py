@@ -8,29 +8,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import jinja2
-
 from ..regime.caps import YearLedger, headline
 from ..risk.accounting import store_ledger, store_scorecard
 from ..risk.assess import Assessment
 from ..risk.casefile import case_file
 from ..store import Store
 from .casefile import case_map_svg
-from .html import ReportSection
+from .html import ReportSection, templates
 from .svg import cap_chart_svg
 
 STATES_SHOWN = 25  # the scorecard's rows in the report, most evidence first
 CASE_FILES = 5  # case files with a map, riskiest vessels first
 
 
-def _macros() -> jinja2.runtime.TemplateModule:
-    env = jinja2.Environment(loader=jinja2.PackageLoader("sanctionwatch.report", "templates"), autoescape=True)
-    return env.get_template("accounting.html.j2").module  # type: ignore[return-value]
-
-
 def accounting_sections(store: Store, assessment: Assessment) -> list[ReportSection]:
     """The ledger for the years the events cover, the scorecard (the assessment's high-risk vessels) and case files."""
-    macros = _macros()
+    macros = templates().get_template("accounting.html.j2").module
     sections = []
     years = sorted({t.year for t in assessment.events["start"].to_pylist()})
     if years:

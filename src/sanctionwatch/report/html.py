@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from importlib import resources
 from typing import Any
 
@@ -195,6 +196,12 @@ def report_cases(data: ReportData, records: Sequence[dict[str, Any]] | None = No
     return build_cases(data.risks, records, data.identities, data.entities)
 
 
+@lru_cache(maxsize=1)
+def templates() -> jinja2.Environment:
+    """The report's templates (``report/templates``), autoescaped: everything from data is text."""
+    return jinja2.Environment(loader=jinja2.PackageLoader("sanctionwatch.report", "templates"), autoescape=True)
+
+
 def render_report(data: ReportData) -> str:
     """The report as one HTML string that needs no network to display."""
     records = list(event_records(data.events))
@@ -225,51 +232,57 @@ def render_report(data: ReportData) -> str:
     for script in (lib.js, map_js):
         if "</script" in script.lower():  # pragma: no cover - a library update would have to add one
             raise ValueError("an inlined script contains '</script'")
-    env = jinja2.Environment(loader=jinja2.PackageLoader("sanctionwatch.report", "templates"), autoescape=True)
-    return env.get_template("report.html.j2").render(
-        title=data.title,
-        version=__version__,
-        report_id=report_id,
-        generated_at=data.generated_at.strftime("%Y-%m-%d %H:%M UTC"),
-        period=_period(data.positions, data.events),
-        cards=[
-            ("vessels", len(data.risks)),
-            ("high-risk vessels", sum(r.level == "high" for r in data.risks)),
-            ("vessels on a list", len({h.mmsi for h in data.list_hits})),
-            ("events", len(records)),
-            ("encounters (STS candidates)", types.get("encounter", 0)),
-            ("AIS gaps", types.get("gap", 0)),
-            ("DPRK port calls", sum(1 for r in records if r["type"] == "port_visit" and r["details"].get("dprk_port"))),
-        ],
-        findings=high,
-        designated=designated,
-        leaflet=lib,
-        map_js=map_js,
-        map_json=script_json(map_payload(data, records, names)),
-        type_chart=bar_chart_svg({t: types[t] for t in EVENT_TYPES if types.get(t)}, title="Events by type"),
-        timeline=timeline_svg(
-            periods,
-            per_period,
-            title="Events per day (UTC, by start)"
-            if periods and len(periods[0]) == 10
-            else "Events per month (UTC, by start)",
+    return (
+        templates()
+        .get_template("report.html.j2")
+        .render(
+            title=data.title,
+            version=__version__,
+            report_id=report_id,
+            generated_at=data.generated_at.strftime("%Y-%m-%d %H:%M UTC"),
+            period=_period(data.positions, data.events),
+            cards=[
+                ("vessels", len(data.risks)),
+                ("high-risk vessels", sum(r.level == "high" for r in data.risks)),
+                ("vessels on a list", len({h.mmsi for h in data.list_hits})),
+                ("events", len(records)),
+                ("encounters (STS candidates)", types.get("encounter", 0)),
+                ("AIS gaps", types.get("gap", 0)),
+                (
+                    "DPRK port calls",
+                    sum(1 for r in records if r["type"] == "port_visit" and r["details"].get("dprk_port")),
+                ),
+            ],
+            findings=high,
+            designated=designated,
+            leaflet=lib,
+            map_js=map_js,
+            map_json=script_json(map_payload(data, records, names)),
+            type_chart=bar_chart_svg({t: types[t] for t in EVENT_TYPES if types.get(t)}, title="Events by type"),
+            timeline=timeline_svg(
+                periods,
+                per_period,
+                title="Events per day (UTC, by start)"
+                if periods and len(periods[0]) == 10
+                else "Events per month (UTC, by start)",
+            )
+            if periods
+            else "",
+            hits_chart=hits_chart,
+            vessels=data.risks,
+            names=names,
+            risk_model=RISK_MODEL,
+            hits=data.list_hits,
+            linked=linked,
+            cases=[case_view(c, names) for c in cases],
+            sections=list(data.sections),
+            lists_text=", ".join(f"{s.upper()} {v} ({n} entities)" for s, v, n in data.lists) or "none loaded",
+            algorithm=data.algorithm or "n/a",
+            events=_event_rows(records, names),
+            events_total=len(records),
+            events_truncated=len(records) > MAX_EVENT_ROWS,
+            colours=EVENT_COLOURS,
+            method=list(data.method),
+            provenance=data.provenance,
         )
-        if periods
-        else "",
-        hits_chart=hits_chart,
-        vessels=data.risks,
-        names=names,
-        risk_model=RISK_MODEL,
-        hits=data.list_hits,
-        linked=linked,
-        cases=[case_view(c, names) for c in cases],
-        sections=list(data.sections),
-        lists_text=", ".join(f"{s.upper()} {v} ({n} entities)" for s, v, n in data.lists) or "none loaded",
-        algorithm=data.algorithm or "n/a",
-        events=_event_rows(records, names),
-        events_total=len(records),
-        events_truncated=len(records) > MAX_EVENT_ROWS,
-        colours=EVENT_COLOURS,
-        method=list(data.method),
-        provenance=data.provenance,
     )
