@@ -179,25 +179,35 @@ LISTING_FORMATS = ("table", *RECORD_FORMATS)
 FORMAT_HELP = (
     f"{' | '.join(LISTING_FORMATS)} [default: table on a terminal; else from the --output suffix, or tsv when piped]."
 )
+DOCUMENT_FORMAT_HELP = (
+    f"{' | '.join(LISTING_FORMATS)} [default: table (text, at full width when piped); with --output, from its suffix]."
+)
 # A table printed where no one reads it at 80 columns (a pipe, a file) is drawn this wide, never cut.
 PIPED_TABLE_WIDTH = 10_000
 
 
-def resolve_format(fmt: str | None, output: Path | None, allowed: tuple[str, ...] = LISTING_FORMATS) -> str:
-    """The format of a listing: as given, else from the output file's suffix, else table or TSV.
+def resolve_format(
+    fmt: str | None, output: Path | None, allowed: tuple[str, ...] = LISTING_FORMATS, *, piped: str = "tsv"
+) -> str:
+    """The format of a listing: as given, else from the output file's suffix, else table or ``piped``.
 
     Without ``--format``, a terminal gets a table and a pipe gets TSV, the full
     rows (as the GitHub CLI does), so piping a listing never loses columns.
+    Commands whose table is a document (``cap``, ``states``) pass ``piped="table"``:
+    the same text, drawn at full width.
     """
     if fmt is not None:
         fmt = fmt.strip().lower()
         if fmt not in allowed:
             raise InputError(f"unknown format {fmt!r}; choose one of {', '.join(allowed)}")
+        if fmt == "table" and output is not None:
+            others = ", ".join(f for f in allowed if f != "table")
+            raise InputError(f"--format table is for a terminal; with --output give --format {others}")
         return fmt
     if output is not None:
         suffix = output.suffix.lower().lstrip(".")
         return suffix if suffix in allowed and suffix != "table" else "csv"
-    return "table" if console.is_terminal else "tsv"
+    return "table" if console.is_terminal else piped
 
 
 def plain(*values: object) -> list[Text]:

@@ -74,8 +74,6 @@ def events(
     fmt = resolve_format(fmt, output, EVENT_FORMATS)
     table = read_events(state(ctx).store(), type=type_, mmsi=mmsi)
     if fmt == "table":
-        if output is not None:
-            raise InputError("--format table is for a terminal; give --format csv, json, jsonl, parquet or geojson")
         _print_table(table)
         return
     if fmt == "geojson":

@@ -65,10 +65,10 @@ def update_cmd(
         list(DEFAULT_SOURCES), "--source", "-s", help=f"List to fetch ({', '.join(OFFICIAL_URLS)}); repeatable."
     ),
     timeout_s: float | None = typer.Option(
-        None, "--timeout-s", help="Seconds per try [default: SANCTIONWATCH_LISTS_TIMEOUT_S or 60]."
+        None, "--timeout-s", help="Seconds per try [default: SANCTIONWATCH_LISTS_TIMEOUT_S, else 60]."
     ),
     retries: int | None = typer.Option(
-        None, "--retries", help="Tries per file [default: SANCTIONWATCH_LISTS_RETRIES or 3]."
+        None, "--retries", help="Tries per file [default: SANCTIONWATCH_LISTS_RETRIES, else 3]."
     ),
 ) -> None:
     """Download the current lists from their publishers, check them and store them."""
@@ -155,8 +155,6 @@ def stats(
                 rows.append({"kind": "program", **base, "name": name, "dprk": name in dprk, "records": n})
         write_listing(rows, STATS_COLUMNS, fmt, output)
         return
-    if output is not None:
-        raise InputError("--format table is for a terminal; give --format csv, json, jsonl or parquet with --output")
     if not versions:
         console.print("No lists loaded. Run `sanctionwatch lists load FILE...` or `sanctionwatch lists update`.")
         return

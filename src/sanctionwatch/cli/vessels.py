@@ -7,7 +7,6 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from ..exc import InputError
 from ..regime.areas import read_geofences
 from ..report.build import collect, write_report, write_report_exports
 from ..report.export import VESSEL_COLUMNS, vessel_rows, vessels_table
@@ -45,10 +44,6 @@ def vessels(
     risks = assessment.risks[:top]
     rows = vessel_rows(risks)
     if fmt == "table":
-        if output is not None:
-            raise InputError(
-                "--format table is for a terminal; give --format csv, json, jsonl or parquet with --output"
-            )
         table = Table(title=f"Vessels by risk (top {min(top, len(rows))} of {len(assessment.risks)})")
         shown = {"rank": "#", "mmsi": "MMSI", "imo": "IMO", "name": "name", "flag": "flag", "risk_score": "score"}
         for title in shown.values():

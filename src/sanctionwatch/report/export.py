@@ -242,7 +242,7 @@ def vessel_rows(risks: Sequence[VesselRisk]) -> list[dict[str, Any]]:
             "imo": r.imo,
             "name": r.name,
             "flag": r.flag,
-            "risk_score": round(r.score, 1),
+            "risk_score": round(float(r.score), 1),  # a number of points, always a float (0.0, not 0)
             "risk_level": r.level,
             "designated": bool(r.designated),
             "list_matches": "; ".join(f"{h.source}:{h.source_id} {h.caption}" for h in r.list_hits),
