@@ -101,3 +101,21 @@ def test_readme_says_what_the_skipped_tests_need():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "SANCTIONWATCH_SHARED_DATA" in readme
     assert "-m shared_data" in readme and "-m browser" in readme and "chromium" in readme
+
+
+def test_shared_data_folder_is_taken_from_the_environment(tmp_path):
+    """SANCTIONWATCH_SHARED_DATA, as the README says, moves the real data: a missing folder skips, with its name."""
+    import os
+
+    env = {**os.environ, "SANCTIONWATCH_SHARED_DATA": str(tmp_path / "elsewhere")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", "-m", "shared_data", "tests/regime"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stdout[-2000:]
+    assert f"{tmp_path / 'elsewhere'} is not present" in proc.stdout
+    assert " passed" not in proc.stdout.splitlines()[-1]  # every real-data test skipped, none run on nothing
