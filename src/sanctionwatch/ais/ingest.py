@@ -8,7 +8,9 @@ recorded in ``ingested_files``, then the transaction commits. Any failure before
 that rolls everything back and deletes the staging folder, so the store is either
 unchanged or holds the whole file.
 
-The same content (sha256) ingested twice adds nothing the second time; see
+The same content ingested twice adds nothing the second time, whether under another
+name or in another container (a ``.gz`` of a plain file: the hash of the decompressed
+content is recorded with the file); see
 :mod:`sanctionwatch.store.positions` for how positions repeated across different
 files are deduplicated.
 """
@@ -259,13 +261,13 @@ def reading(path: Path, fmt: str | None) -> Iterator[None]:
         ) from err
 
 
-def _already(store: Store, sha: str, path: Path) -> IngestReport | None:
-    done = find_ingested_file(store, sha)
+def _already(store: Store, sha: str, content: str, path: Path) -> IngestReport | None:
+    done = find_ingested_file(store, sha, content)
     if done is None:
         return None
     return IngestReport(
         path=path,
-        sha256=sha,
+        sha256=done.sha256,
         format=done.format,
         rows_in=done.rows_in,
         accepted=done.rows_accepted,
@@ -290,9 +292,13 @@ def forget_file(store: Store, path: str | Path) -> Forgotten | None:
 
 
 def ingested_as(store: Store, path: str | Path) -> list[str]:
-    """The paths the content of the file at ``path`` was ingested from (empty when it was not)."""
+    """The paths the content of the file at ``path`` (in any container) was ingested from (empty when it was not)."""
     path = Path(path)
-    return ingested_paths(store, file_sha256(path)) if path.is_file() else []
+    if not path.is_file():
+        return []
+    with reading(path, None):
+        done = find_ingested_file(store, file_sha256(path), formats.content_sha256(path))
+    return ingested_paths(store, done.sha256) if done else []
 
 
 def ingest_file(
@@ -321,9 +327,12 @@ def ingest_file(
     if not path.is_file():
         raise NotFound(f"no such file: {path}")
     sha = file_sha256(path)
-    previous = _already(store, sha, path)
+    with reading(path, fmt):
+        content = formats.content_sha256(path) or sha
+    previous = _already(store, sha, content, path)
     if previous is not None:
-        add_ingested_path(store, sha, str(path.resolve()))  # the same bytes under another name
+        # The same content under another name or in another container: the path is noted, nothing added.
+        add_ingested_path(store, previous.sha256, str(path.resolve()))
         return previous
     ingest = load_config(IngestConfig, chunk_rows=chunk_rows, workers=workers)
     if ingest.chunk_rows < 1:
@@ -387,6 +396,7 @@ def ingest_file(
                 rows_in=report.rows_in,
                 rows_accepted=report.accepted,
                 rows_quarantined=report.quarantined_total,
+                content_sha256=content,
             )
             publish_parts(staging, store.positions_dir)
     except BaseException:
