@@ -34,6 +34,7 @@ from typing import TypeVar
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ..exc import InputError, NotFound
@@ -91,6 +92,7 @@ class IngestReport:
     static_rows: int = 0
     skipped: bool = False  # the same content was ingested before; nothing added
     recoded: int = 0  # accepted lines that were not UTF-8, read as Windows-1252
+    default_timed: int = 0  # positions stored at the one ``default_time`` instant (NMEA lines with no time)
 
     @property
     def quarantined_total(self) -> int:
@@ -137,6 +139,14 @@ def _prefetched(items: Iterator[T]) -> Iterator[T]:
 
 def _with_line_numbers(table: pa.Table, first: int) -> pa.Table:
     return table.append_column("_line_no", pa.array(np.arange(first, first + table.num_rows, dtype=np.int64)))
+
+
+def _at_instant(positions: pa.Table, when: datetime) -> int:
+    """How many positions carry exactly the instant ``when``."""
+    if positions.num_rows == 0:
+        return 0
+    instant = pa.scalar(when, positions.schema.field("ts").type)
+    return int(pc.sum(pc.equal(positions.column("ts"), instant)).as_py() or 0)
 
 
 def _malformed(rows: list[tuple[int, str]]) -> pa.Table:
@@ -320,7 +330,9 @@ def ingest_file(
     ``fmt`` and ``dialect`` are sniffed when not given; ``columns`` is a custom
     mapping (``mmsi=ID,ts=time,lat=y,lon=x``, see :func:`formats.parse_columns`).
     ``default_time`` is the time of NMEA records that carry none (otherwise they
-    are quarantined as ``no_timestamp``). With ``strict`` any quarantined record
+    are quarantined as ``no_timestamp``); ``IngestReport.default_timed`` counts the
+    positions stamped with it, which the track detectors skip where one vessel has
+    several at that instant (``events.pipeline.SKIPS_SYNTHETIC_INSTANTS``). With ``strict`` any quarantined record
     aborts the file (nothing stored) with :class:`InputError`.
     """
     path = Path(path)
@@ -374,6 +386,8 @@ def ingest_file(
                 report.positions += cleaned.positions.num_rows
                 report.static_rows += cleaned.static.num_rows
                 report.recoded += cleaned.recoded
+                if default_time is not None:
+                    report.default_timed += _at_instant(cleaned.positions, default_time)
                 if strict and report.quarantined:
                     raise InputError(
                         f"{path}: --strict and {report.quarantined_total} record(s) quarantined "
