@@ -13,7 +13,6 @@ from ...model.entity import Entity
 from ...screening.algorithms import DEFAULT_ALGORITHM, get_algorithm
 from ...screening.screen import MatchResult, Query, Screener
 from ..datasets import Datasets
-from ..scoring import run_scoring
 from ..schemas import (
     EntityExample,
     EntityMatches,
@@ -28,6 +27,7 @@ from ..schemas import (
     ScreenResult,
     TotalSpec,
 )
+from ..scoring import run_scoring
 
 router = APIRouter(tags=["screening"])
 
