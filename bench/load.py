@@ -150,7 +150,9 @@ def _request(i: int, route: str, names: Sequence[tuple[str, str]]) -> bytes:
     else:
         path, body = "/match/default", {"queries": {"q": {"schema": schema, "properties": {"name": [name]}}}}
     data = json.dumps(body).encode()
-    head = f"POST {path} HTTP/1.1\r\nHost: load\r\nContent-Type: application/json\r\nContent-Length: {len(data)}\r\n\r\n"
+    head = (
+        f"POST {path} HTTP/1.1\r\nHost: load\r\nContent-Type: application/json\r\nContent-Length: {len(data)}\r\n\r\n"
+    )
     return head.encode() + data
 
 
@@ -179,7 +181,7 @@ async def _client(
             t0 = time.perf_counter()
             try:
                 ok = await asyncio.wait_for(_exchange(reader, writer, request), timeout=30) == 200
-            except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, asyncio.TimeoutError, StopIteration):
+            except (TimeoutError, OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, StopIteration):
                 ok = False
                 writer.close()
                 reader, writer = await asyncio.open_connection("127.0.0.1", port)
@@ -262,7 +264,9 @@ def main(argv: Sequence[str] | None = None) -> list[Outcome]:
     worst = max(loaded, key=lambda o: o.p99_ms)
     errors = sum(o.errors for o in outcomes)
     verdict = "met" if errors == 0 and worst.p99_ms < 1000 else "NOT met"
-    print(f"target (0 errors, p99 < 1000 ms at {clients} clients): {verdict}; worst p99 {worst.p99_ms:.1f} ms ({worst.name})")
+    print(
+        f"target (0 errors, p99 < 1000 ms at {clients} clients): {verdict}; worst p99 {worst.p99_ms:.1f} ms ({worst.name})"
+    )
     return outcomes
 
 

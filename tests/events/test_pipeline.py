@@ -17,8 +17,10 @@ def _types(events) -> list[str]:
 
 def _teleport() -> list[dict]:
     """A ship that jumps 400 km and back: a spoofing event when its times are real."""
-    return track(1, 0, 3, 20, 0, lambda t: 20 * t) + track(1, 3 + 1 / 3, 4, 20, -300, 300) + track(
-        1, 4 + 1 / 3, 6, 20, 0, lambda t: 20 * t
+    return (
+        track(1, 0, 3, 20, 0, lambda t: 20 * t)
+        + track(1, 3 + 1 / 3, 4, 20, -300, 300)
+        + track(1, 4 + 1 / 3, 6, 20, 0, lambda t: 20 * t)
     )
 
 

@@ -106,7 +106,9 @@ def byte_damage(draw: st.DrawFn, data: bytes) -> bytes:
 
 # Text XML can hold: any Unicode but the control characters XML 1.0 forbids and lone surrogates.
 _XML_TEXT = st.text(
-    st.characters(blacklist_categories=("Cs",), blacklist_characters=[chr(c) for c in range(32) if c not in (9, 10, 13)]),
+    st.characters(
+        blacklist_categories=("Cs",), blacklist_characters=[chr(c) for c in range(32) if c not in (9, 10, 13)]
+    ),
     max_size=40,
 )
 
