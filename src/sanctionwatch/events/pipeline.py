@@ -37,7 +37,6 @@ from .places import PortIndex
 from .ports import TrackPoints, detect_geofences, detect_port_visits
 from .spoofing import detect_spoofing
 
-
 #: The detectors that skip positions sharing one synthetic instant (all but identity changes).
 SKIPS_SYNTHETIC_INSTANTS: tuple[str, ...] = (
     "spoofing",
