@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 _CHUNK = 1 << 20
 
@@ -21,10 +21,15 @@ def content_id(prefix: str, *parts: Any, length: int = 16) -> str:
     return f"{prefix}-{digest}"
 
 
-def file_sha256(path: str | Path) -> str:
-    """Hex sha256 of a file's bytes, read in 1 MiB chunks."""
+def stream_sha256(fh: BinaryIO) -> str:
+    """Hex sha256 of the bytes left in a binary stream, read in 1 MiB chunks."""
     h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(_CHUNK):
-            h.update(chunk)
+    while chunk := fh.read(_CHUNK):
+        h.update(chunk)
     return h.hexdigest()
+
+
+def file_sha256(path: str | Path) -> str:
+    """Hex sha256 of a file's bytes."""
+    with open(path, "rb") as fh:
+        return stream_sha256(fh)

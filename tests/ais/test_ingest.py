@@ -81,19 +81,59 @@ def test_fixture_nmea(store):
 
 
 @pytest.mark.parametrize("kind", ["gzip", "bz2", "zip"])
-def test_compressed_files_ingest_like_plain(tmp_path, store, kind):
+def test_compressed_files_ingest_like_plain(tmp_path, kind):
     from tests.ais.test_formats import compress
 
-    plain_report = ingest_file(store, FIXTURES / "marinecadastre.csv")
-    packed = compress(FIXTURES / "marinecadastre.csv", tmp_path, kind)
-    report = ingest_file(store, packed)
-    assert not report.skipped  # different bytes on disk
-    assert (report.rows_in, report.accepted, report.positions) == (
-        plain_report.rows_in,
-        plain_report.accepted,
-        plain_report.positions,
-    )
-    assert positions_summary(store)["positions"] == plain_report.positions  # same positions: read once
+    with open_store(tmp_path / "plain.duckdb") as plain_store:
+        plain = ingest_file(plain_store, FIXTURES / "marinecadastre.csv")
+        plain_static = read_static(plain_store)
+    with open_store(tmp_path / "packed.duckdb") as packed_store:
+        packed = ingest_file(packed_store, compress(FIXTURES / "marinecadastre.csv", tmp_path, kind))
+        assert (packed.rows_in, packed.accepted, packed.positions, packed.static_rows, packed.quarantined) == (
+            plain.rows_in,
+            plain.accepted,
+            plain.positions,
+            plain.static_rows,
+            plain.quarantined,
+        )
+        assert read_static(packed_store).equals(plain_static)
+
+
+@pytest.mark.parametrize("kind", ["gzip", "bz2", "zip"])
+@pytest.mark.parametrize("plain_first", [True, False], ids=["plain-then-packed", "packed-then-plain"])
+@pytest.mark.parametrize("fixture", ["marinecadastre.csv", "tagblock.nm4"])
+def test_same_content_in_another_container_adds_nothing(store, tmp_path, kind, plain_first, fixture):
+    from sanctionwatch.ais.ingest import forget_file, ingested_as
+    from tests.ais.test_formats import compress
+
+    plain = tmp_path / fixture
+    shutil.copy(FIXTURES / fixture, plain)
+    packed = compress(plain, tmp_path, kind)
+    first_path, second_path = (plain, packed) if plain_first else (packed, plain)
+    first = ingest_file(store, first_path)
+    assert first.static_rows > 0 and first.positions > 0
+    before = store_state(store)
+    static_before = store.con.execute("SELECT count(*) FROM vessel_static").fetchall()[0][0]
+    again = ingest_file(store, second_path)
+    assert again.skipped and again.sha256 == first.sha256 and again.quarantined == first.quarantined
+    assert store_state(store) == before  # no part, no static row, no quarantine row, no file record
+    assert store.con.execute("SELECT count(*) FROM vessel_static").fetchall()[0][0] == static_before
+    assert ingested_as(store, second_path) == sorted([str(plain.resolve()), str(packed.resolve())])
+    # Forgetting one container keeps the content the other one still has.
+    kept = forget_file(store, first_path)
+    assert kept is not None and not kept.removed and store_state(store) == before
+
+
+def test_static_summary_counts_an_observation_once(store, tmp_path):
+    from sanctionwatch.store.positions import static_summary
+
+    ingest_file(store, FIXTURES / "marinecadastre.csv")
+    once = static_summary(store)
+    # Another file with the same rows and one more line: different content, the same static observations.
+    other = tmp_path / "longer.csv"
+    other.write_text((FIXTURES / "marinecadastre.csv").read_text() + "\n")
+    assert not ingest_file(store, other).skipped
+    assert static_summary(store) == once == {"static_observations": 2, "static_vessels": 2}
 
 
 def test_same_file_twice_adds_nothing(store, tmp_path):

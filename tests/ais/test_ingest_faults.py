@@ -100,6 +100,14 @@ def test_a_two_mebibyte_header_is_refused_with_a_short_message(store, tmp_path):
     assert len(str(err.value)) < 1000
 
 
+def test_a_row_over_four_mebibytes_among_small_rows_is_read(store, tmp_path):
+    # pyarrow's reader once failed the whole file on it ("straddles two block boundaries").
+    rows = [row(i) for i in range(10)] + [row(10, name="V" * (5 << 20))] + [row(i) for i in range(11, 21)]
+    report = ingest_file(store, write(tmp_path / "wide.csv", "\n".join([HEADER, *rows]) + "\n"))
+    assert accounted(report) and report.rows_in == 21
+    assert positions_summary(store)["positions"] == report.positions == 21
+
+
 def test_numbers_out_of_range_and_not_finite_are_no_reading(store, tmp_path):
     rows = [row(0, sog="1e39"), row(1, length="1e39"), row(2, sog="inf"), row(3, sog="nan"), row(4, sog="-inf")]
     report = ingest_file(store, write(tmp_path / "n.csv", "\n".join([HEADER, *rows]) + "\n"))

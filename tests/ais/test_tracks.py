@@ -261,3 +261,47 @@ def test_many_ships_on_one_mmsi_score_alike_one_by_one_and_with_numpy(monkeypatc
     assert segment(table(rows)).equals(expected)
     monkeypatch.setattr(tracks, "_VECTOR_SEGMENTS", 10**9)
     assert segment(table(rows)).equals(expected)
+
+
+def test_synthetic_instants_marks_three_places_of_one_mmsi_at_one_instant():
+    t = table(
+        [
+            (1, 0, 0, 0),
+            (1, 0, 5, 0),
+            (1, 0, 10, 0),  # three places of MMSI 1 at one instant: given, not measured
+            (1, 1, 0, 0),  # the same MMSI an hour later: a real report
+            (2, 0, 0, 0),
+            (2, 0, 400, 0),  # two ships sharing MMSI 2: two places at once is possible
+            (3, 0, 0, 0),
+            (3, 0, 0, 0),
+            (3, 0, 0, 0),  # one place three times is a duplicate, not three places
+        ]
+    )
+    marked = tracks.synthetic_instants(t, min_positions=3)
+    assert marked.tolist() == [True, True, True, False, False, False, False, False, False]
+    assert not tracks.synthetic_instants(t, min_positions=0).any()  # 0 turns it off
+    assert tracks.synthetic_instants(t, min_positions=2)[4:6].all()
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(1, 3), st.integers(0, 3), st.sampled_from([0.0, 5.0, 10.0, 20.0])),
+        min_size=0,
+        max_size=40,
+    ),
+    st.integers(0, 5),
+    st.randoms(use_true_random=False),
+)
+def test_synthetic_instants_counts_distinct_places_whatever_the_row_order(points, min_positions, random):
+    t = table([(m, h, n, 0.0) for m, h, n in points])
+    order = list(range(t.num_rows))
+    random.shuffle(order)
+    marked = tracks.synthetic_instants(t, min_positions=min_positions)
+    shuffled = tracks.synthetic_instants(t.take(pa.array(order, pa.int64())), min_positions=min_positions)
+    assert shuffled.tolist() == marked[order].tolist()
+    places: dict[tuple[int, int], set[float]] = {}
+    for m, h, n in points:
+        places.setdefault((m, h), set()).add(n)
+    expected = [min_positions >= 2 and len(places[(m, h)]) >= min_positions for m, h, _ in points]
+    assert marked.tolist() == expected

@@ -186,3 +186,29 @@ def test_batch_limit_says_what_to_change(tmp_path):
         assert "SANCTIONWATCH_API_MAX_QUERIES" in res.json()["detail"]
         assert res.json()["errors"] == {"queries": 3, "max_queries": 2}
         assert c.post("/match/default", json={"queries": dict(list(queries.items())[:2])}).status_code == 200
+
+
+@pytest.mark.parametrize("raw", ["NaN", "Infinity", "-Infinity"])
+def test_a_non_finite_threshold_is_422(client, raw):
+    body = f'{{"name": "KIM", "threshold": {raw}}}'
+    res = client.post("/screen", content=body, headers={"content-type": "application/json"})
+    assert res.status_code == 422
+    assert res.json()["detail"][0]["loc"] == ["body", "threshold"]
+
+
+def test_a_non_finite_property_value_is_422(client):
+    body = '{"queries": {"q": {"schema": "Person", "properties": {"name": ["KIM"], "weight": [NaN]}}}}'
+    res = client.post("/match/default", content=body, headers={"content-type": "application/json"})
+    assert res.status_code == 422 and "weight" in res.text
+
+
+def test_names_longer_than_the_limit_are_422(client):
+    from sanctionwatch.api.schemas import MAX_NAME_CHARS
+
+    long = "김" * (MAX_NAME_CHARS + 1)
+    assert client.post("/screen", json={"name": long}).status_code == 422
+    assert client.post("/screen", json={"name": long[:-1]}).status_code == 200
+    query = {"queries": {"q": {"schema": "Person", "properties": {"name": ["KIM", long]}}}}
+    res = client.post("/match/default", json=query)
+    assert res.status_code == 422 and f"the limit is {MAX_NAME_CHARS}" in res.text
+    assert client.get("/search/default", params={"q": long}).status_code == 422

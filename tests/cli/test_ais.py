@@ -65,3 +65,37 @@ def test_reingest_is_recognised_by_its_hash_before_decoding(tmp_path, capsys):
     out = capsys.readouterr().out
     assert out.startswith("Already in the store, nothing added:") and "dma.csv" in out
     assert "AIS ingest" not in out  # no table of the earlier counts before it
+
+
+def _untimed_nmea(path: Path) -> Path:
+    """An NMEA log without tag blocks: three ships, twelve position reports each, no times."""
+    from pyais.encode import encode_dict
+
+    lines: list[str] = []
+    for i in range(12):
+        ships = (
+            (445112000, 37.5 + i * 0.01, 124.0 + i * 0.02),
+            (636019825, 37.501 + i * 0.01, 124.0 + i * 0.02),  # beside the first: an encounter if times were real
+            (477123400, 30.0 + i, 125.0),  # a degree of latitude per report
+        )
+        for mmsi, lat, lon in ships:
+            msg = {"type": 1, "mmsi": mmsi, "lat": lat, "lon": lon, "speed": 0.5, "course": 45.0, "heading": 45}
+            lines += encode_dict(msg, radio_channel="A", talker_id="AI")
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_default_time_warns_and_detection_skips_the_one_instant(db, tmp_path, capsys):
+    nmea = str(_untimed_nmea(tmp_path / "untimed.nmea"))
+    assert main([*db, "ais", "ingest", "--json", "--default-time", "2024-01-01T00:00:00Z", nmea]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["default_timed"] == 36
+    warning = " ".join(captured.err.split())
+    assert "36 position(s)" in warning and "2024-01-01T00:00:00+00:00" in warning
+    assert "spoofing, gaps, loitering, encounters" in warning
+    assert main([*db, "detect"]) == 0
+    capsys.readouterr()
+    assert main([*db, "events", "--format", "json"]) == 0
+    out = capsys.readouterr().out.strip()
+    events = json.loads(out) if out.startswith("[") else [json.loads(line) for line in out.splitlines() if line]
+    assert not [e for e in events if e.get("type") in ("spoofing", "encounter")]

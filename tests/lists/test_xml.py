@@ -43,3 +43,12 @@ def test_namespaces_are_stripped(tmp_path: Path):
     assert root.tag == "export"
     assert root[0].tag == "sanctionEntity" and root[0].get("logicalId") == "1"
     assert text(root, "sanctionEntity/x") == "a b"
+
+
+@pytest.mark.parametrize("encoding", ["atf-8", "utf-32", "x-mac-korean"])
+def test_an_encoding_that_cannot_be_read_is_an_input_error(tmp_path: Path, encoding: str):
+    # Found by tests/lists/test_fuzz.py: one flipped byte in the declaration gave a LookupError.
+    path = tmp_path / "list.xml"
+    path.write_text(f'<?xml version="1.0" encoding="{encoding}"?>\n<a/>', encoding="ascii")
+    with pytest.raises(InputError, match="encoding that cannot be read"):
+        read_xml(path)

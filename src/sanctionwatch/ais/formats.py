@@ -30,6 +30,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from ..exc import InputError
+from ..ids import stream_sha256
 from ..model.ais import CANONICAL, POSITIONS, STATIC
 
 REQUIRED = ("mmsi", "ts")
@@ -341,25 +342,44 @@ def _as_utf8(fh: BinaryIO) -> BinaryIO:
 
 
 @contextmanager
-def open_binary(path: Path) -> Iterator[Opened]:
-    """The decompressed bytes of ``path`` (gzip, bz2, single-member zip, or plain), as UTF-8 when text was UTF-16."""
+def _decompressed(path: Path) -> Iterator[tuple[BinaryIO, BinaryIO]]:
+    """The decompressed bytes of ``path`` (gzip, bz2, single-member zip, or plain) and the file on disk."""
     kind = compression_of(path)
     with open(path, "rb") as raw:
         if kind == "gzip":
             with gzip.GzipFile(fileobj=raw, mode="rb") as fh:
-                yield Opened(_as_utf8(fh), raw)  # type: ignore[arg-type]
+                yield fh, raw  # type: ignore[misc]
         elif kind == "bz2":
             with bz2.BZ2File(raw, "rb") as fh:
-                yield Opened(_as_utf8(fh), raw)  # type: ignore[arg-type]
+                yield fh, raw  # type: ignore[misc]
         elif kind == "zip":
             with zipfile.ZipFile(raw) as zf:
                 members = [m for m in zf.infolist() if not m.is_dir()]
                 if len(members) != 1:
                     raise InputError(f"{path}: zip archives must hold exactly one file, found {len(members)}")
                 with zf.open(members[0]) as fh:
-                    yield Opened(_as_utf8(fh), raw)  # type: ignore[arg-type]
+                    yield fh, raw  # type: ignore[misc]
         else:
-            yield Opened(_as_utf8(raw), raw)
+            yield raw, raw
+
+
+@contextmanager
+def open_binary(path: Path) -> Iterator[Opened]:
+    """The decompressed bytes of ``path`` (gzip, bz2, single-member zip, or plain), as UTF-8 when text was UTF-16."""
+    with _decompressed(path) as (fh, raw):
+        yield Opened(_as_utf8(fh), raw)
+
+
+def content_sha256(path: Path) -> str | None:
+    """The sha256 of the decompressed content of a compressed ``path``; None when it is not compressed.
+
+    The same CSV or NMEA plain and in a ``.gz``, ``.bz2`` or ``.zip`` has one content
+    hash, so ingest recognises it in either container.
+    """
+    if compression_of(path) is None:
+        return None
+    with _decompressed(path) as (fh, _raw):
+        return stream_sha256(fh)
 
 
 # Magic numbers of files people are sent that are not AIS, with what to do about them.

@@ -8,7 +8,9 @@ recorded in ``ingested_files``, then the transaction commits. Any failure before
 that rolls everything back and deletes the staging folder, so the store is either
 unchanged or holds the whole file.
 
-The same content (sha256) ingested twice adds nothing the second time; see
+The same content ingested twice adds nothing the second time, whether under another
+name or in another container (a ``.gz`` of a plain file: the hash of the decompressed
+content is recorded with the file); see
 :mod:`sanctionwatch.store.positions` for how positions repeated across different
 files are deduplicated.
 """
@@ -32,6 +34,7 @@ from typing import TypeVar
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ..exc import InputError, NotFound
@@ -89,6 +92,7 @@ class IngestReport:
     static_rows: int = 0
     skipped: bool = False  # the same content was ingested before; nothing added
     recoded: int = 0  # accepted lines that were not UTF-8, read as Windows-1252
+    default_timed: int = 0  # positions stored at the one ``default_time`` instant (NMEA lines with no time)
 
     @property
     def quarantined_total(self) -> int:
@@ -135,6 +139,14 @@ def _prefetched(items: Iterator[T]) -> Iterator[T]:
 
 def _with_line_numbers(table: pa.Table, first: int) -> pa.Table:
     return table.append_column("_line_no", pa.array(np.arange(first, first + table.num_rows, dtype=np.int64)))
+
+
+def _at_instant(positions: pa.Table, when: datetime) -> int:
+    """How many positions carry exactly the instant ``when``."""
+    if positions.num_rows == 0:
+        return 0
+    instant = pa.scalar(when, positions.schema.field("ts").type)
+    return int(pc.sum(pc.equal(positions.column("ts"), instant)).as_py() or 0)
 
 
 def _malformed(rows: list[tuple[int, str]]) -> pa.Table:
@@ -259,13 +271,13 @@ def reading(path: Path, fmt: str | None) -> Iterator[None]:
         ) from err
 
 
-def _already(store: Store, sha: str, path: Path) -> IngestReport | None:
-    done = find_ingested_file(store, sha)
+def _already(store: Store, sha: str, content: str, path: Path) -> IngestReport | None:
+    done = find_ingested_file(store, sha, content)
     if done is None:
         return None
     return IngestReport(
         path=path,
-        sha256=sha,
+        sha256=done.sha256,
         format=done.format,
         rows_in=done.rows_in,
         accepted=done.rows_accepted,
@@ -290,9 +302,13 @@ def forget_file(store: Store, path: str | Path) -> Forgotten | None:
 
 
 def ingested_as(store: Store, path: str | Path) -> list[str]:
-    """The paths the content of the file at ``path`` was ingested from (empty when it was not)."""
+    """The paths the content of the file at ``path`` (in any container) was ingested from (empty when it was not)."""
     path = Path(path)
-    return ingested_paths(store, file_sha256(path)) if path.is_file() else []
+    if not path.is_file():
+        return []
+    with reading(path, None):
+        done = find_ingested_file(store, file_sha256(path), formats.content_sha256(path))
+    return ingested_paths(store, done.sha256) if done else []
 
 
 def ingest_file(
@@ -314,16 +330,21 @@ def ingest_file(
     ``fmt`` and ``dialect`` are sniffed when not given; ``columns`` is a custom
     mapping (``mmsi=ID,ts=time,lat=y,lon=x``, see :func:`formats.parse_columns`).
     ``default_time`` is the time of NMEA records that carry none (otherwise they
-    are quarantined as ``no_timestamp``). With ``strict`` any quarantined record
+    are quarantined as ``no_timestamp``); ``IngestReport.default_timed`` counts the
+    positions stamped with it, which the track detectors skip where one vessel has
+    several at that instant (``events.pipeline.SKIPS_SYNTHETIC_INSTANTS``). With ``strict`` any quarantined record
     aborts the file (nothing stored) with :class:`InputError`.
     """
     path = Path(path)
     if not path.is_file():
         raise NotFound(f"no such file: {path}")
     sha = file_sha256(path)
-    previous = _already(store, sha, path)
+    with reading(path, fmt):
+        content = formats.content_sha256(path) or sha
+    previous = _already(store, sha, content, path)
     if previous is not None:
-        add_ingested_path(store, sha, str(path.resolve()))  # the same bytes under another name
+        # The same content under another name or in another container: the path is noted, nothing added.
+        add_ingested_path(store, previous.sha256, str(path.resolve()))
         return previous
     ingest = load_config(IngestConfig, chunk_rows=chunk_rows, workers=workers)
     if ingest.chunk_rows < 1:
@@ -365,6 +386,8 @@ def ingest_file(
                 report.positions += cleaned.positions.num_rows
                 report.static_rows += cleaned.static.num_rows
                 report.recoded += cleaned.recoded
+                if default_time is not None:
+                    report.default_timed += _at_instant(cleaned.positions, default_time)
                 if strict and report.quarantined:
                     raise InputError(
                         f"{path}: --strict and {report.quarantined_total} record(s) quarantined "
@@ -387,6 +410,7 @@ def ingest_file(
                 rows_in=report.rows_in,
                 rows_accepted=report.accepted,
                 rows_quarantined=report.quarantined_total,
+                content_sha256=content,
             )
             publish_parts(staging, store.positions_dir)
     except BaseException:

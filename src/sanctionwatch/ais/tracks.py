@@ -118,6 +118,14 @@ class TrackConfig:
             "MMSI, is only continued within this many hours (wild positions days apart are not a track)"
         },
     )
+    synthetic_instant_min_positions: int = field(
+        default=3,
+        metadata={
+            "help": "this many positions of one MMSI at one identical instant, at different places, carry a "
+            "synthetic time (ingest --default-time): the track detectors skip them (0 = never; two ships "
+            "sharing an MMSI give two)"
+        },
+    )
 
 
 _DEFAULT = TrackConfig()
@@ -168,6 +176,33 @@ def _tie_order(mmsi: np.ndarray, ts: np.ndarray, lat: np.ndarray, lon: np.ndarra
     order = np.arange(len(mmsi))
     order[rows] = placed
     return order
+
+
+def synthetic_instants(positions: pa.Table, *, min_positions: int) -> np.ndarray:
+    """Which positions (bool mask, input order) share one instant with other positions of their MMSI.
+
+    True where at least ``min_positions`` distinct places of one MMSI carry the
+    identical timestamp: no ship is in three places at once, so that instant was
+    not measured but given (``ingest --default-time`` stamps every untimed NMEA
+    line with one). Speeds and durations between such positions mean nothing.
+    ``min_positions`` below 2 marks nothing.
+    """
+    n = positions.num_rows
+    if n == 0 or min_positions < 2:
+        return np.zeros(n, dtype=bool)
+    mmsi = positions.column("mmsi").to_numpy()
+    ts = _ts_us(positions)
+    lat = positions.column("lat").to_numpy()
+    lon = positions.column("lon").to_numpy()
+    order = np.lexsort((lon, lat, ts, mmsi))
+    m, t, y, x = mmsi[order], ts[order], lat[order], lon[order]
+    new_instant = np.r_[True, (m[1:] != m[:-1]) | (t[1:] != t[:-1])]
+    new_place = new_instant | np.r_[True, (y[1:] != y[:-1]) | (x[1:] != x[:-1])]
+    group = np.cumsum(new_instant) - 1
+    places = np.bincount(group, weights=new_place)
+    marked = np.empty(n, dtype=bool)
+    marked[order] = places[group] >= min_positions
+    return marked
 
 
 def _ts_us(table: pa.Table, name: str = "ts") -> np.ndarray:

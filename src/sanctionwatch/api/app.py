@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import importlib
 import logging
+import math
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 # Asset packages of the [api] extra, imported here so a missing one fails where
 # `sanctionwatch serve` turns ImportError into "install the [api] extra".
 import fastapi_offline
 import xstatic.pkg.leaflet as leaflet
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
@@ -62,6 +66,27 @@ def _handler(cls: type[exc.SanctionwatchError]):  # type: ignore[no-untyped-def]
     return handle
 
 
+def _json_safe(value: Any) -> Any:
+    """``value`` with non-finite floats written as text: JSON has no NaN or Infinity."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    return value
+
+
+async def invalid_request(request: Request, err: Exception) -> JSONResponse:
+    """422 for a request that fails validation, as FastAPI answers it, even when its input held NaN or Infinity.
+
+    FastAPI's own handler echoes the input and cannot encode a non-finite number,
+    so a raw ``NaN`` threshold gave 500.
+    """
+    assert isinstance(err, RequestValidationError)
+    return JSONResponse({"detail": _json_safe(jsonable_encoder(err.errors()))}, status_code=422)
+
+
 def mount_static(app: FastAPI) -> None:
     """Serve the page's assets, Leaflet and the docs' assets from installed packages (never a CDN)."""
     here = Path(__file__).resolve().parent
@@ -102,6 +127,7 @@ def create_app(
     app.state.datasets = Datasets(settings, entities, app.state.store)
     for cls in ERROR_CLASSES:
         app.add_exception_handler(cls, _handler(cls))
+    app.add_exception_handler(RequestValidationError, invalid_request)
     for name in ROUTERS:
         app.include_router(importlib.import_module(f"{__package__}.routers.{name}").router)
     mount_static(app)

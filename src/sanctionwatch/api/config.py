@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from ..exc import ConfigError
 from ..settings import PREFIX, setting, settings_group
 
 API_PREFIX = f"{PREFIX}API_"
@@ -29,6 +30,15 @@ class ApiConfig:
     )
     max_queries: int = setting(100, "most queries in one `/match` batch (400 above it)")
     max_page: int = setting(500, "most rows one `/vessels`, `/events` or `/search` page returns")
+    scoring_threads: int = setting(
+        4,
+        "requests scored at once (`/match`, `/screen`); the rest queue in arrival order. "
+        "Only rapidfuzz's loops release the GIL, so a few threads overlap and more only lengthen the tail",
+    )
+
+    def __post_init__(self) -> None:
+        if self.scoring_threads < 1:
+            raise ConfigError(f"{API_PREFIX}SCORING_THREADS must be at least 1, got {self.scoring_threads}")
 
     @property
     def writes_enabled(self) -> bool:

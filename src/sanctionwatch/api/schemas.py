@@ -10,12 +10,17 @@ from data the library has already validated.
 
 from __future__ import annotations
 
+import math
 from typing import Any, cast
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator
 
 from ..model.entity import SCHEMAS
 
+#: The longest text one query value may be (a name, an alias, an address), in characters.
+#: The longest name on the UN, OFAC, EU and UK lists is a few hundred; screening cost
+#: grows with the name (a 300,000-character Hangul name took 18 s and answered 7 MB).
+MAX_NAME_CHARS = 1000
 #: Schemata a query may name (FtM names; ``Company`` is read as ``Organization``).
 QUERY_SCHEMAS: tuple[str, ...] = (*SCHEMAS, "Company")
 _NOT_BLANK = r"\S"
@@ -74,9 +79,22 @@ class EntityExample(BaseModel):
     properties: dict[str, str | list[Any]] = Field(
         ...,
         examples=[{"name": ["Kim Jong Un"], "birthDate": ["1984"]}],
-        description="FtM properties; at least one of name, imoNumber, mmsi",
+        description=(
+            f"FtM properties; at least one of name, imoNumber, mmsi; texts of at most {MAX_NAME_CHARS} characters"
+        ),
         json_schema_extra={"anyOf": _some_of("name", "imoNumber", "mmsi")},
     )
+
+    @field_validator("properties")
+    @classmethod
+    def _short_texts(cls, properties: dict[str, str | list[Any]]) -> dict[str, str | list[Any]]:
+        for prop, raw in properties.items():
+            for value in [raw] if isinstance(raw, str) else raw:
+                if isinstance(value, str) and len(value) > MAX_NAME_CHARS:
+                    raise ValueError(f"{prop}: a value of {len(value)} characters; the limit is {MAX_NAME_CHARS}")
+                if isinstance(value, float) and not math.isfinite(value):
+                    raise ValueError(f"{prop}: {value} is not a number a property can hold")
+        return properties
 
 
 class EntityMatchQuery(BaseModel):
@@ -219,7 +237,7 @@ class ScreenRequest(BaseModel):
         populate_by_name=True, json_schema_extra={"anyOf": _some_of("name", "imo", "mmsi", lists=False)}
     )
 
-    name: str = Field("", examples=["Kim Jong-un"])
+    name: str = Field("", examples=["Kim Jong-un"], max_length=MAX_NAME_CHARS)
     schema_: str | None = Field(
         None, alias="schema", examples=["Person"], json_schema_extra={"enum": list(QUERY_SCHEMAS)}
     )
@@ -229,7 +247,7 @@ class ScreenRequest(BaseModel):
     mmsi: str | None = None
     dataset: str = "default"
     limit: int = Field(5, ge=1, le=100)
-    threshold: float | None = Field(None, ge=0.0, le=1.0)
+    threshold: float | None = Field(None, ge=0.0, le=1.0, allow_inf_nan=False)
 
 
 class ScreenResult(BaseModel):

@@ -14,6 +14,7 @@ from rich.table import Table
 from ..ais.clean import REASONS
 from ..ais.formats import DIALECTS, FORMATS
 from ..ais.ingest import IngestReport, forget_file, ingest_file, ingested_as
+from ..events.pipeline import SKIPS_SYNTHETIC_INSTANTS
 from ..exc import InputError
 from ..store.positions import (
     positions_summary,
@@ -21,7 +22,17 @@ from ..store.positions import (
     read_quarantine,
     static_summary,
 )
-from .context import FORMAT_HELP, console, plain, print_table, progress, resolve_format, state, write_listing
+from .context import (
+    FORMAT_HELP,
+    console,
+    err_console,
+    plain,
+    print_table,
+    progress,
+    resolve_format,
+    state,
+    write_listing,
+)
 
 ais_app = typer.Typer(help="AIS positions: ingest NMEA/CSV/Parquet, stats, quarantine.", no_args_is_help=True)
 
@@ -34,6 +45,16 @@ def _parse_time(value: str | None) -> datetime | None:
     except ValueError as err:
         raise InputError(f"--default-time {value!r} is not an ISO 8601 time (e.g. 2021-11-01T00:00:00Z)") from err
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def default_time_warning(positions: int, when: datetime) -> str:
+    """The warning after an ingest gave ``positions`` the one synthetic instant ``when``."""
+    return (
+        f"warning: {positions:,} position(s) carry no time of their own and got the one instant "
+        f"{when.isoformat()} (--default-time). Where one vessel has several positions at that instant, "
+        f"detection skips them in: {', '.join(SKIPS_SYNTHETIC_INSTANTS)} (they need real time between "
+        "positions); identity changes still use the static data."
+    )
 
 
 def _report_table(reports: list[IngestReport]) -> Table:
@@ -72,6 +93,7 @@ def _report_json(r: IngestReport) -> dict[str, object]:
         "static_rows": r.static_rows,
         "skipped": r.skipped,
         "recoded_lines": r.recoded,
+        "default_timed": r.default_timed,
     }
 
 
@@ -146,6 +168,9 @@ def ingest_cmd(
                     markup=False,
                     highlight=False,
                 )
+    timed = sum(r.default_timed for r in reports)
+    if timed and when is not None:
+        err_console.print(default_time_warning(timed, when), style="yellow", markup=False, highlight=False)
     if as_json:
         for r in reports:
             typer.echo(json.dumps(_report_json(r)))

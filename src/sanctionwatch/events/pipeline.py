@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
-from ..ais.tracks import Grid, drop_outliers, resample_arrays, segment
+from ..ais.tracks import Grid, drop_outliers, resample_arrays, segment, synthetic_instants
 from ..regime.areas import DPRK_WATERS, Area, area_by_id, load_areas
 from ..regime.flags import FlagTable, load_flag_table
 from ..regime.geography import load_land, load_ports
@@ -36,6 +36,17 @@ from .loitering import detect_loitering
 from .places import PortIndex
 from .ports import TrackPoints, detect_geofences, detect_port_visits
 from .spoofing import detect_spoofing
+
+#: The detectors that skip positions sharing one synthetic instant (all but identity changes).
+SKIPS_SYNTHETIC_INSTANTS: tuple[str, ...] = (
+    "spoofing",
+    "gaps",
+    "loitering",
+    "encounters",
+    "port visits",
+    "geofences",
+    "shared MMSI",
+)
 
 
 @dataclass(frozen=True)
@@ -72,8 +83,13 @@ def detect_vessel_events(
     """Single-vessel events of ``positions`` (whole MMSIs, sorted by mmsi, ts) and their resampled grid.
 
     ``track_offset`` is added to the segmenter's track numbers so that tracks of
-    different slices never share a number.
+    different slices never share a number. Positions of one MMSI that share one
+    synthetic instant (:func:`~sanctionwatch.ais.tracks.synthetic_instants`) are left
+    out: every detector here (:data:`SKIPS_SYNTHETIC_INSTANTS`) needs real time between positions.
     """
+    synthetic = synthetic_instants(positions, min_positions=config.tracks.synthetic_instant_min_positions)
+    if synthetic.any():
+        positions = positions.filter(pa.array(~synthetic))
     tracks = segment(positions, config=config.tracks)
     tracks = tracks.set_column(
         tracks.schema.get_field_index("track"),

@@ -40,6 +40,14 @@ def read_xml(path: Path, *, strip_namespaces: bool = True) -> ET.Element:
             f"{path}: refused XML feature ({err}); list files never need entity declarations or external references",
             errors={"file": str(path)},
         ) from err
+    except (LookupError, ValueError) as err:
+        # After DefusedXmlException, which is a ValueError too. The XML declaration's encoding
+        # goes to Python's codecs: an unknown name is a LookupError, one expat cannot decode
+        # (UTF-32, multi-byte CJK) a ValueError.
+        raise InputError(
+            f"{path}: the XML declares an encoding that cannot be read ({err}); save it as UTF-8",
+            errors={"file": str(path)},
+        ) from err
     if strip_namespaces:
         for el in root.iter():
             if isinstance(el.tag, str) and el.tag.startswith("{"):

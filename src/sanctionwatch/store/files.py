@@ -30,14 +30,23 @@ class IngestedFile:
     ingested_at: str = ""  # ISO 8601 UTC
 
 
-def find_ingested_file(store: Store, sha256: str) -> IngestedFile | None:
-    """The record of the file with this content, with its quarantine counts by reason; None if never ingested."""
+def find_ingested_file(store: Store, sha256: str, content_sha256: str | None = None) -> IngestedFile | None:
+    """The record of the file with these bytes or this decompressed content, with its quarantine counts by reason.
+
+    ``content_sha256`` is the hash of the decompressed content (the file's own for a
+    plain file), matched against both hashes of every record: a plain file then its
+    ``.gz`` and a ``.gz`` then the plain file are each one ingest. None if never ingested.
+    """
+    shas = list(dict.fromkeys((sha256, content_sha256 or sha256)))
     rows = store.con.execute(
-        "SELECT format, rows_in, rows_accepted FROM ingested_files WHERE sha256 = ?", [sha256]
+        "SELECT sha256, format, rows_in, rows_accepted FROM ingested_files"
+        " WHERE sha256 IN (SELECT UNNEST(?::VARCHAR[])) OR content_sha256 IN (SELECT UNNEST(?::VARCHAR[]))"
+        " ORDER BY sha256 <> ?, ingested_at LIMIT 1",
+        [shas, shas, sha256],
     ).fetchall()
     if not rows:
         return None
-    fmt, rows_in, accepted = rows[0]
+    sha256, fmt, rows_in, accepted = rows[0]
     reasons = store.con.execute(
         "SELECT reason, count(*) FROM quarantine WHERE file_sha256 = ? GROUP BY reason", [sha256]
     ).fetchall()
@@ -88,13 +97,26 @@ def add_quarantine_rows(store: Store, sha256: str, path: str, quarantine: pa.Tab
 
 
 def record_ingested_file(
-    store: Store, sha256: str, *, path: str, fmt: str, rows_in: int, rows_accepted: int, rows_quarantined: int
+    store: Store,
+    sha256: str,
+    *,
+    path: str,
+    fmt: str,
+    rows_in: int,
+    rows_accepted: int,
+    rows_quarantined: int,
+    content_sha256: str | None = None,
 ) -> None:
-    """Record an AIS file as ingested (the last step of its ingest transaction)."""
+    """Record an AIS file as ingested (the last step of its ingest transaction).
+
+    ``content_sha256`` is the hash of its decompressed content (defaults to ``sha256``,
+    right for a file that is not compressed).
+    """
     store.con.execute(
-        "INSERT INTO ingested_files (sha256, kind, path, format, rows_in, rows_accepted, rows_quarantined)"
-        " VALUES (?, 'ais', ?, ?, ?, ?, ?)",
-        [sha256, path, fmt, rows_in, rows_accepted, rows_quarantined],
+        "INSERT INTO ingested_files"
+        " (sha256, kind, path, format, rows_in, rows_accepted, rows_quarantined, content_sha256)"
+        " VALUES (?, 'ais', ?, ?, ?, ?, ?, ?)",
+        [sha256, path, fmt, rows_in, rows_accepted, rows_quarantined, content_sha256 or sha256],
     )
 
 

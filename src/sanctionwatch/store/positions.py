@@ -227,8 +227,10 @@ def read_static(store: Store, *, mmsis: Sequence[int] | None = None) -> pa.Table
 
 
 def static_summary(store: Store) -> dict[str, int]:
-    """Stored static/voyage observations and the vessels they describe."""
-    rows, vessels = store.con.execute("SELECT count(*), count(DISTINCT mmsi) FROM vessel_static").fetchall()[0]
+    """Distinct stored static/voyage observations (as :func:`read_static` gives them) and the vessels they describe."""
+    rows, vessels = store.con.execute(
+        f"SELECT count(*), count(DISTINCT mmsi) FROM (SELECT DISTINCT {_STATIC_COLUMNS} FROM vessel_static)"
+    ).fetchall()[0]
     return {"static_observations": int(rows), "static_vessels": int(vessels)}
 
 

@@ -11,6 +11,7 @@ router = APIRouter(tags=["system"])
 
 
 @router.get("/health", response_model=HealthResponse)
-def health() -> HealthResponse:
+async def health() -> HealthResponse:
     """The service is up."""
+    # async: answered on the event loop, never queued behind scoring in the threadpool.
     return HealthResponse(version=__version__)

@@ -27,6 +27,7 @@ from ..schemas import (
     ScreenResult,
     TotalSpec,
 )
+from ..scoring import run_scoring
 
 router = APIRouter(tags=["screening"])
 
@@ -212,7 +213,7 @@ def _matcher(algorithm: str) -> dict[str, FeatureDoc]:
     response_model_by_alias=True,
     responses={400: {"model": ErrorResponse}, 404: {"model": ErrorResponse}, 503: {"model": ErrorResponse}},
 )
-def match(
+async def match(
     dataset: str,
     body: EntityMatchQuery,
     request: Request,
@@ -244,22 +245,23 @@ def match(
             errors={"queries": len(body.queries), "max_queries": max_queries},
         )
     answered = resolve_algorithm(algorithm)
-    screener = _datasets(request).screener(dataset, answered)
     flt = EntityFilter(
         tuple(include_dataset), tuple(exclude_dataset), tuple(exclude_schema), tuple(topics), changed_since
     )
-    cut = threshold if threshold is not None else screener.threshold
-    lowest = min(cutoff, cut)
     queries = {qid: query_from_example(qid, ex) for qid, ex in body.queries.items()}
-    responses = {}
-    for qid, query in queries.items():
-        results = [r for r in _filtered(screener, query, flt, limit=limit, threshold=threshold) if r.score >= lowest]
-        responses[qid] = EntityMatches.model_construct(
-            status=200,
-            results=[_scored(r) for r in results],
-            total=TotalSpec(value=len(results)),
-            query=body.queries[qid],
-        )
+    responses = await run_scoring(
+        request,
+        _match_batch,
+        _datasets(request),
+        dataset,
+        answered,
+        queries,
+        body,
+        flt,
+        limit=limit,
+        threshold=threshold,
+        cutoff=cutoff,
+    )
     response.headers["x-batch-size"] = str(len(responses))
     return EntityMatchResponse.model_construct(
         responses=responses,
@@ -270,15 +272,47 @@ def match(
     )
 
 
+def _match_batch(
+    datasets: Datasets,
+    dataset: str,
+    algorithm: str,
+    queries: dict[str, Query],
+    body: EntityMatchQuery,
+    flt: EntityFilter,
+    *,
+    limit: int,
+    threshold: float | None,
+    cutoff: float,
+) -> dict[str, EntityMatches]:
+    """Every query of one ``/match`` batch scored (on a scoring thread: it is CPU-bound)."""
+    screener = datasets.screener(dataset, algorithm)
+    lowest = min(cutoff, threshold if threshold is not None else screener.threshold)
+    responses = {}
+    for qid, query in queries.items():
+        results = [r for r in _filtered(screener, query, flt, limit=limit, threshold=threshold) if r.score >= lowest]
+        responses[qid] = EntityMatches.model_construct(
+            status=200,
+            results=[_scored(r) for r in results],
+            total=TotalSpec(value=len(results)),
+            query=body.queries[qid],
+        )
+    return responses
+
+
 @router.post(
     "/screen",
     response_model=ScreenResponse,
     response_model_by_alias=True,
     responses={400: {"model": ErrorResponse}, 404: {"model": ErrorResponse}, 503: {"model": ErrorResponse}},
 )
-def screen(body: ScreenRequest, request: Request) -> ScreenResponse:
+async def screen(body: ScreenRequest, request: Request) -> ScreenResponse:
     """Screen one name (with optional schema, birth date, nationality, IMO, MMSI); results carry their explanation."""
-    screener = _datasets(request).screener(body.dataset)
+    return await run_scoring(request, _screen_one, _datasets(request), body)
+
+
+def _screen_one(datasets: Datasets, body: ScreenRequest) -> ScreenResponse:
+    """One ``/screen`` request answered (on a scoring thread: it is CPU-bound)."""
+    screener = datasets.screener(body.dataset)
     query = Query(
         id="screen",
         name=body.name,

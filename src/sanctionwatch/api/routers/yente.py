@@ -17,6 +17,7 @@ from ...screening.algorithms import ALGORITHMS, DEFAULT_ALGORITHM
 from ...screening.screen import Query
 from ..datasets import DEFAULT_DATASET, Datasets
 from ..schemas import (
+    MAX_NAME_CHARS,
     AlgorithmDocs,
     AlgorithmModel,
     AlgorithmResponse,
@@ -75,7 +76,11 @@ def facets(entities: list[Entity], names: Iterable[str]) -> dict[str, SearchFace
 def search(
     dataset: str,
     request: Request,
-    q: str = QueryParam("", description="query text (a name, an IMO or MMSI number); empty lists every entity"),
+    q: str = QueryParam(
+        "",
+        max_length=MAX_NAME_CHARS,
+        description="query text (a name, an IMO or MMSI number); empty lists every entity",
+    ),
     schema: str | None = QueryParam(None, description="only entities of this schema"),
     include_dataset: list[str] = QueryParam([], description="only results from these datasets"),
     exclude_dataset: list[str] = QueryParam([], description="no results from these datasets"),
