@@ -20,6 +20,7 @@ import heapq
 import math
 import re
 import unicodedata
+import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -37,6 +38,7 @@ from .normalise import (
     BUSINESS_WORDS,
     GENERIC_WORDS,
     case_pieces,
+    compact_name,
     country_code,
     cyrillic_traditional_variant,
     joined_key,
@@ -78,6 +80,8 @@ class PreparedName:
     pieces: Mapping[int, tuple[str, ...]] = field(default_factory=dict)  # token -> keys of its case pieces
     korean: bool = False  # every token reads as one or two Korean syllables: a Korean name, no middle names
     typeable: tuple[bool, ...] = ()  # token may carry a typo: not a qualifier, number or legal form
+    # Read by dprk-v3 only (empty before):
+    compact: str = ""  # the main part's letters and digits run together (normalise.compact_name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +196,12 @@ class NameReading:
     # query counts this many times (v1 counts a list name's whole weight).
     extra_weight: float = 1.0
     min_share: float = 0.0  # candidates below this share of the best candidate's score are not scored
+    # From v3 on: names are also read run together (normalise.compact_name) and looked up within one edit.
+    compact: bool = False
+    compact_min_letters: int = 5  # shorter compact names are not indexed run together
+    # From v3 on: a Korean name has at most this many syllables in all (KIM JONG UN: 3), so that
+    # MALEK REUBEN RIAK RENGU, short words every one, may still carry a middle name. 0: no limit.
+    korean_max_syllables: int = 0
 
     @property
     def structured(self) -> bool:
@@ -201,6 +211,7 @@ class NameReading:
 
 READING_V1 = NameReading("v1")
 READING_V2 = NameReading("v2", extra_weight=0.25, min_share=0.5)
+READING_V3 = NameReading("v3", extra_weight=0.25, min_share=0.5, compact=True, korean_max_syllables=5)
 
 
 def _spans(tokens: tuple[str, ...]) -> dict[str, tuple[int, ...]]:
@@ -254,6 +265,14 @@ def _weak_tokens(tokens: tuple[str, ...], qualifier: tuple[bool, ...], korean: b
 
 def _deletions(key: str) -> set[str]:
     return {key[:i] + key[i + 1 :] for i in range(len(key))}
+
+
+def _compact_hashes(compact: str) -> list[int]:
+    """CRC-32 of a compact name and of its one-deletion variants: two names within one edit share one.
+
+    A content hash (not Python's per-process ``hash``), so a pickled index answers alike in any process.
+    """
+    return [zlib.crc32(v.encode()) for v in {compact, *_deletions(compact)}]
 
 
 class CandidateIndex:
@@ -316,6 +335,17 @@ class CandidateIndex:
             self._entity_names = [np.asarray(ids, dtype=np.int32) for ids in by_entity]
             self._name_weight_array = np.asarray(self._name_weight)
 
+        if reading.compact:
+            # Sorted (hash, name id) arrays: names within one edit of each other run together.
+            pairs: list[tuple[int, int]] = []
+            for nid, ei in enumerate(self._name_entity):
+                compact = names_of[ei][self._name_position[nid]].compact
+                if len(compact) >= reading.compact_min_letters:
+                    pairs += [(h, nid) for h in _compact_hashes(compact)]
+            table = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+            order = np.argsort(table[:, 0], kind="stable")
+            self._compact_hash = table[order, 0]
+            self._compact_name = table[order, 1].astype(np.int32)
         self._deletes = self._deletion_table(self._postings)
         # v2 also looks typos up by spelling: a key can spread a typo ("aiuyun" keys to "oyon", "xiuyun" to "xioyon").
         self._spelling_key = (
@@ -388,6 +418,8 @@ class CandidateIndex:
             syllables = tuple(0 if foreign else korean_syllables(t) for t in tokens)
             main = [s for s, q, t in zip(syllables, read.qualifier, tokens) if not q and not t.isdigit()]
             korean = len(main) > 1 and all(0 < s <= 2 for s in main)
+            if self.reading.korean_max_syllables:
+                korean = korean and sum(main) <= self.reading.korean_max_syllables
             structured = {
                 "qualifier": read.qualifier,
                 "weak": _weak_tokens(tokens, read.qualifier, korean, read.person),
@@ -398,6 +430,8 @@ class CandidateIndex:
                     not q and not t.isdigit() and t not in legal_forms() for t, q in zip(tokens, read.qualifier)
                 ),
             }
+            if self.reading.compact:
+                structured["compact"] = compact_name(read.raw)
         return PreparedName(
             text=text,
             kind=kind,
@@ -525,12 +559,33 @@ class CandidateIndex:
         # all of a record's aliases); an identifier hit keeps them all.
         found: dict[int, set[int] | None] = dict.fromkeys(chosen)
         for name in query.names:
-            for ei, positions in self._ranked(name, limit):
+            ranked = self._ranked(name, limit)
+            if self.reading.compact:
+                ranked += self._compact_ranked(name, limit)
+            for ei, positions in ranked:
                 if ei not in found:
                     found[ei] = set(positions)
                 elif found[ei] is not None:
                     found[ei] |= positions  # type: ignore[operator]
         return [self._view(ei, names) for ei, names in found.items()]
+
+    def _compact_ranked(self, name: PreparedName, limit: int) -> list[tuple[int, set[int]]]:
+        """Entities with a name within one edit of ``name`` run together (v3 on), with those names.
+
+        Finds what spacing hides from the token keys: TRADINGHOUSE, SER VICES, VERSORS.R.O.
+        """
+        if len(name.compact) < self.reading.compact_min_letters:
+            return []
+        hashes = np.asarray(_compact_hashes(name.compact), dtype=np.int64)
+        lo = np.searchsorted(self._compact_hash, hashes, side="left")
+        hi = np.searchsorted(self._compact_hash, hashes, side="right")
+        hits = [self._compact_name[a:b] for a, b in zip(lo.tolist(), hi.tolist()) if b > a]
+        if not hits:
+            return []
+        by_entity: dict[int, set[int]] = {}
+        for nid in np.unique(np.concatenate(hits)).tolist():
+            by_entity.setdefault(self._name_entity[nid], set()).add(self._name_position[nid])
+        return sorted(by_entity.items())[:limit]
 
     def _view(self, ei: int, positions: set[int] | None) -> IndexedEntity:
         entity = self.entities[ei]

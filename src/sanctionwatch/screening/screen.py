@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 from ..exc import InputError, NotReady
 from ..model.entity import SCHEMAS, Entity
 from ..settings import AppConfig, load_config
-from .algorithms import DEFAULT_ALGORITHM, Algorithm, get_algorithm
+from .algorithms import DEFAULT_ALGORITHM, Algorithm, Scored, get_algorithm
+from .features import NO_MATCH, FeatureResult
 from .config import ScreeningConfig
 from .index import CandidateIndex
 
@@ -110,22 +111,35 @@ class Screener:
         prepared = self.index.prepare(query)
         scored = [(self.algorithm.score(prepared, c), c) for c in self.index.candidates(prepared)]
         best = sorted(((s, c) for s, c in scored if s.score > 0.0), key=lambda sc: (-sc[0].score, sc[1].entity.id))
+        exact = self.algorithm.exact_precedence and any(
+            s.score >= cut and _name_result(s).full for s, _ in best
+        )
         results = []
         for verdict, candidate in best[:limit]:
-            name_res = verdict.results.get("name_match")
+            name_res = _name_result(verdict)
             explanation = "; ".join((self.algorithm.explain(verdict), *prepared.notes))
+            score = verdict.score
+            if exact and score >= cut and not name_res.full and "identifier_match" not in verdict.results:
+                # A record named exactly as the query answers it; a near name is then another record.
+                score = min(score, round(cut, 4) - 0.0001)
+                explanation += "; not flagged: another record is named exactly as the query"
             results.append(
                 MatchResult(
                     entity=candidate.entity,
-                    score=round(verdict.score, 4),
-                    match=verdict.score >= cut,
-                    matched_name=(name_res.candidate or "") if name_res else candidate.entity.caption,
+                    score=round(score, 4),
+                    match=score >= cut,
+                    matched_name=name_res.candidate or candidate.entity.caption,
                     algorithm=self.algorithm.name,
                     explanation=explanation,
                     features={k: round(v.score, 4) for k, v in verdict.results.items()},
                 )
             )
         return results
+
+
+def _name_result(verdict: Scored) -> FeatureResult:
+    """The verdict's name feature (``name_match``, ``name_match_v2``, ...), or no match."""
+    return next((r for k, r in verdict.results.items() if k.startswith("name_match")), NO_MATCH)
 
 
 def screener_from_store(
