@@ -99,7 +99,7 @@ class Algorithm:
         """One line per fired feature: name, score x weight, detail."""
         weights = {f.name: f.weight for f in self.features}
         return "; ".join(
-            f"{name} {res.score:.2f}x{weights[name]:+.2f}: {res.detail}" for name, res in scored.results.items()
+            f"{name} {res.score:.2f}x{weights[name]:+.2f}: {res.explanation()}" for name, res in scored.results.items()
         )
 
 

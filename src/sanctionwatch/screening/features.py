@@ -28,6 +28,13 @@ class FeatureResult:
     query: str | None = None  # the query value the feature used
     candidate: str | None = None  # the list value it was compared with
     full: bool = False  # a name match with every word of both names spelled alike (NameComparison.full)
+    comparison: NameComparison | None = None  # for name features: the alignment, described on demand
+
+    def explanation(self) -> str:
+        """``detail``, or the alignment described (written only for the results that are shown)."""
+        if self.detail is None and self.comparison is not None:
+            return self.comparison.describe()
+        return self.detail or ""
 
 
 NO_MATCH = FeatureResult(0.0)
@@ -329,7 +336,7 @@ def name_match(query: PreparedQuery, candidate: IndexedEntity, config: Mapping[s
 def _name_result(cmp: NameComparison | None) -> FeatureResult:
     if cmp is None or cmp.score <= 0.0:
         return NO_MATCH
-    return FeatureResult(cmp.score, cmp.describe(), cmp.query.text, cmp.candidate.text, cmp.full)
+    return FeatureResult(cmp.score, None, cmp.query.text, cmp.candidate.text, cmp.full, cmp)
 
 
 # --- names, dprk-v2 -----------------------------------------------------------------
@@ -473,9 +480,10 @@ def compare_names_v2(
                 free_c.remove(j)
                 break
     if free_q and free_c:
+        qk, ck, cyrillic = q.keys, c.keys, q.script == "cyrillic"
         for i in list(free_q):
             for j in free_c:
-                if _folds(q, c, i, j):
+                if (qk[i] == ck[j] or cyrillic) and _folds(q, c, i, j):
                     matches.append(TokenMatch((i,), (j,), "romanisation", config["romanisation"]))
                     free_q.remove(i)
                     free_c.remove(j)

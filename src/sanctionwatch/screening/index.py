@@ -23,7 +23,7 @@ import unicodedata
 import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -334,6 +334,12 @@ class CandidateIndex:
                 by_entity[ei].append(nid)
             self._entity_names = [np.asarray(ids, dtype=np.int32) for ids in by_entity]
             self._name_weight_array = np.asarray(self._name_weight)
+            # Keys too common to walk, as masks over names: a lookup per query instead of a set operation.
+            self._common = {
+                key: np.isin(np.arange(self.name_count), ids)
+                for key, ids in self._arrays["token"].items()
+                if len(ids) > self.settings.max_postings
+            }
 
         if reading.compact:
             # Sorted (hash, name id) arrays: names within one edit of each other run together.
@@ -591,7 +597,8 @@ class CandidateIndex:
         entity = self.entities[ei]
         if positions is None or len(positions) == len(entity.names):
             return entity
-        return replace(entity, names=tuple(n for i, n in enumerate(entity.names) if i in positions))
+        names = tuple(n for i, n in enumerate(entity.names) if i in positions)
+        return IndexedEntity(entity.entity, names, entity.imo, entity.mmsi, entity.birth_dates, entity.countries)
 
     def _ranked_v1(self, name: PreparedName, limit: int) -> list[int]:
         """The ``limit`` entities whose names share most weight with ``name`` (dprk-v1)."""
@@ -627,12 +634,12 @@ class CandidateIndex:
         if not walked:
             return []
         ids = np.concatenate([p for p, _ in walked])
-        weights = np.concatenate([np.full(len(p), w) for p, w in walked])
+        weights = np.repeat([w for _, w in walked], [len(p) for p, _ in walked])
         nids, inverse = np.unique(ids, return_inverse=True)
         shared = np.bincount(inverse, weights=weights)
         if rare:
-            for key in {k for k in name.keys if len(self._postings.get(k, ())) > self.settings.max_postings}:
-                shared += np.isin(nids, self._arrays["token"][key], assume_unique=True) * self.idf(key)
+            for key in {k for k in name.keys if k in self._common}:
+                shared += self._common[key][nids] * self.idf(key)
         extra = np.maximum(0.0, self._name_weight_array[nids] - shared)
         score = shared / (sum(name.idf) + self.reading.extra_weight * extra)
         entity = self._name_entity_array[nids]
@@ -640,13 +647,14 @@ class CandidateIndex:
         firsts = np.unique(entity[order], return_index=True)[1]
         best = order[np.sort(firsts)][:limit]
         best = best[score[best] >= self.reading.min_share * score[best[0]]]
-        out = []
-        for ei, top in zip(entity[best].tolist(), score[best].tolist()):
-            ids = self._entity_names[ei]
-            at = np.minimum(np.searchsorted(nids, ids), len(nids) - 1)  # nids is sorted (np.unique)
-            found = (nids[at] == ids) & (score[at] >= self.reading.min_share * top)
-            out.append((ei, {self._name_position[nid] for nid in ids[found].tolist()}))
-        return out
+        # The chosen entities' names found, each at least min_share of its entity's best.
+        top = dict(zip(entity[best].tolist(), score[best].tolist()))
+        chosen = np.isin(entity, entity[best])
+        out: dict[int, set[int]] = {ei: set() for ei in top}
+        for nid, ei, sc in zip(nids[chosen].tolist(), entity[chosen].tolist(), score[chosen].tolist()):
+            if sc >= self.reading.min_share * top[ei]:
+                out[ei].add(self._name_position[nid])
+        return list(out.items())
 
     def _lookups(self, name: PreparedName) -> Iterable[tuple[str, str, float]]:
         """(postings table: ``token`` or ``joined``, key, weight) a query name is looked up by.
