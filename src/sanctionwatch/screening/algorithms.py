@@ -69,8 +69,9 @@ class Algorithm:
     threshold: float
     config: Mapping[str, float] = field(default_factory=dict)
     reading: NameReading = READING_V1  # how the index and queries read names for this algorithm
-    # From dprk-v3 on: when a record's name is the query's, spelled alike, candidates that only come
-    # near it (a typo, a folded spelling, a name part more or less) are shown but not flagged as matches.
+    # From dprk-v3 on: when a record's name is the query's spelled alike (or has every query word so
+    # spelled), candidates that agree less (a typo, a folded spelling, a word more or less) are shown
+    # but not flagged as matches.
     exact_precedence: bool = False
 
     def score(self, query: PreparedQuery, candidate: IndexedEntity) -> Scored:

@@ -27,7 +27,7 @@ class FeatureResult:
     detail: str | None = None
     query: str | None = None  # the query value the feature used
     candidate: str | None = None  # the list value it was compared with
-    full: bool = False  # a name match with every word of both names spelled alike (NameComparison.full)
+    agreement: int = 0  # for name features: NameComparison.agreement (2 both names spelled alike, 1 the query's)
     comparison: NameComparison | None = None  # for name features: the alignment, described on demand
 
     def explanation(self) -> str:
@@ -69,17 +69,21 @@ class NameComparison:
     @property
     def full(self) -> bool:
         """Every word of both names (qualifiers aside) is matched and spelled alike, or only the spacing differs."""
+        return self.agreement == 2
+
+    @property
+    def agreement(self) -> int:
+        """2 when both names are spelled alike word for word (qualifiers aside; spacing may differ), 1 when
+        every word of the query is spelled alike in the list name and the list name has more, else 0."""
 
         def left(name: PreparedName, free: tuple[int, ...]) -> bool:
             return any(not (name.qualifier and name.qualifier[i]) for i in free)
 
-        return (
-            self.score > 0.0
-            and bool(self.matches)
-            and all(m.rule in ("exact", "joined", "spacing") and m.similarity == 1.0 for m in self.matches)
-            and not left(self.query, self.unmatched_query)
-            and not left(self.candidate, self.unmatched_candidate)
-        )
+        if self.score <= 0.0 or not self.matches or left(self.query, self.unmatched_query):
+            return 0
+        if not all(m.rule in ("exact", "joined", "spacing") and m.similarity == 1.0 for m in self.matches):
+            return 0
+        return 1 if left(self.candidate, self.unmatched_candidate) else 2
 
     def describe(self) -> str:
         """Human-readable account: which token matched which, by which rule."""
@@ -336,7 +340,7 @@ def name_match(query: PreparedQuery, candidate: IndexedEntity, config: Mapping[s
 def _name_result(cmp: NameComparison | None) -> FeatureResult:
     if cmp is None or cmp.score <= 0.0:
         return NO_MATCH
-    return FeatureResult(cmp.score, None, cmp.query.text, cmp.candidate.text, cmp.full, cmp)
+    return FeatureResult(cmp.score, None, cmp.query.text, cmp.candidate.text, cmp.agreement, cmp)
 
 
 # --- names, dprk-v2 -----------------------------------------------------------------

@@ -248,14 +248,20 @@ def _is_country(text: str) -> bool:
     return len(text) > 2 and country_code(text) is not None
 
 
-def _weak_tokens(tokens: tuple[str, ...], qualifier: tuple[bool, ...], korean: bool, person: bool) -> tuple[bool, ...]:
+def _weak_tokens(
+    tokens: tuple[str, ...], qualifier: tuple[bool, ...], korean: bool, person: bool, *, forms: bool = True
+) -> tuple[bool, ...]:
     """Tokens that never make a match on their own: qualifiers, legal forms, countries, 1-2 letters.
 
     In a Korean name short tokens are syllables of the name (CHO IL U), not initials
-    or codes; in a person's name a country is a name (Luis MONTENEGRO).
+    or codes; in a person's name a country is a name (Luis MONTENEGRO). With
+    ``forms=False`` (dprk-v3, for people's names) a legal-form word is a name too
+    (UG is the German UG and the Korean syllable 욱).
     """
     short = 0 if korean else 2
-    weak = [q or t in legal_forms() or (len(t) <= short and not t.isdigit()) for t, q in zip(tokens, qualifier)]
+    weak = [
+        q or (forms and t in legal_forms()) or (len(t) <= short and not t.isdigit()) for t, q in zip(tokens, qualifier)
+    ]
     for width in () if person else (3, 2, 1):  # "united arab emirates", "hong kong", "singapore"
         for start in range(len(tokens) - width + 1):
             if _is_country(" ".join(tokens[start : start + width])):
@@ -290,12 +296,14 @@ class CandidateIndex:
         tokenised: list[tuple[int, str, str, _Reading]] = []
         df: dict[str, int] = defaultdict(int)
         for ei, entity in enumerate(entities):
-            seen: set[tuple[tuple[str, ...], tuple[bool, ...]]] = set()
+            seen: set[tuple[tuple[str, ...], tuple[bool, ...], str]] = set()
             for name in entity.names:
                 for read in self._read(name.value, person=entity.schema == "Person"):
-                    if not read.tokens or (read.tokens, read.qualifier) in seen:
+                    # From v3 on names are also compared written together: same tokens, other letters, other name.
+                    same = (read.tokens, read.qualifier, compact_name(read.raw) if reading.compact else "")
+                    if not read.tokens or same in seen:
                         continue
-                    seen.add((read.tokens, read.qualifier))
+                    seen.add(same)
                     tokenised.append((ei, read.text, name.kind, read))
                     for key in set(read.keys):
                         df[key] += 1
@@ -428,7 +436,9 @@ class CandidateIndex:
                 korean = korean and sum(main) <= self.reading.korean_max_syllables
             structured = {
                 "qualifier": read.qualifier,
-                "weak": _weak_tokens(tokens, read.qualifier, korean, read.person),
+                "weak": _weak_tokens(
+                    tokens, read.qualifier, korean, read.person, forms=not (read.person and self.reading.compact)
+                ),
                 "syllables": syllables,
                 "pieces": {i: tuple(phonetic_key(p) for p in pieces[t]) for i, t in enumerate(tokens) if t in pieces},
                 "korean": korean,

@@ -110,25 +110,30 @@ class Screener:
             )
         prepared = self.index.prepare(query)
         scored = [(self.algorithm.score(prepared, c), c) for c in self.index.candidates(prepared)]
-        best = sorted(((s, c) for s, c in scored if s.score > 0.0), key=lambda sc: (-sc[0].score, sc[1].entity.id))
-        exact = self.algorithm.exact_precedence and any(
-            s.score >= cut and _name_result(s).full for s, _ in best
-        )
+        # A record named exactly as the query (or with every query word spelled alike) answers it;
+        # a near name, which needs a typo, a folded spelling or a missing word, is then another record.
+        level = max((_name_result(s).agreement for s, _ in scored if s.score >= cut), default=0)
+        level = level if self.algorithm.exact_precedence else 0
+        ranked = []
+        for verdict, candidate in scored:
+            score, note = verdict.score, ""
+            if level and score >= cut and _name_result(verdict).agreement < level:
+                if "identifier_match" not in verdict.results:
+                    score = min(score, round(cut, 4) - 0.0001)
+                    spelled = "named exactly as the query" if level == 2 else "spelled as every word of the query"
+                    note = f"not flagged: another record is {spelled}"
+            if score > 0.0:
+                ranked.append((score, note, verdict, candidate))
+        ranked.sort(key=lambda r: (-r[0], r[3].entity.id))
         results = []
-        for verdict, candidate in best[:limit]:
-            name_res = _name_result(verdict)
-            explanation = "; ".join((self.algorithm.explain(verdict), *prepared.notes))
-            score = verdict.score
-            if exact and score >= cut and not name_res.full and "identifier_match" not in verdict.results:
-                # A record named exactly as the query answers it; a near name is then another record.
-                score = min(score, round(cut, 4) - 0.0001)
-                explanation += "; not flagged: another record is named exactly as the query"
+        for score, note, verdict, candidate in ranked[:limit]:
+            explanation = "; ".join((self.algorithm.explain(verdict), *prepared.notes, *([note] if note else [])))
             results.append(
                 MatchResult(
                     entity=candidate.entity,
                     score=round(score, 4),
                     match=score >= cut,
-                    matched_name=name_res.candidate or candidate.entity.caption,
+                    matched_name=_name_result(verdict).candidate or candidate.entity.caption,
                     algorithm=self.algorithm.name,
                     explanation=explanation,
                     features={k: round(v.score, 4) for k, v in verdict.results.items()},
