@@ -27,7 +27,7 @@ class FeatureResult:
     detail: str | None = None
     query: str | None = None  # the query value the feature used
     candidate: str | None = None  # the list value it was compared with
-    agreement: int = 0  # for name features: NameComparison.agreement (2 both names spelled alike, 1 the query's)
+    agreement: int = 0  # for name features: NameComparison.agreement (3 spelled alike ... 0 near)
     comparison: NameComparison | None = None  # for name features: the alignment, described on demand
 
     def explanation(self) -> str:
@@ -69,21 +69,29 @@ class NameComparison:
     @property
     def full(self) -> bool:
         """Every word of both names (qualifiers aside) is matched and spelled alike, or only the spacing differs."""
-        return self.agreement == 2
+        return self.agreement == 3
 
     @property
     def agreement(self) -> int:
-        """2 when both names are spelled alike word for word (qualifiers aside; spacing may differ), 1 when
-        every word of the query is spelled alike in the list name and the list name has more, else 0."""
+        """How closely the names agree, for ranking records against each other (dprk-v3).
+
+        3: both names spelled alike word for word (qualifiers aside; the spacing may
+        differ); 2: every word of both matched, some as a romanisation variant;
+        1: every word of the query spelled alike in the list name, which has more;
+        0: anything nearer to a guess (a typo, a word of the query missing).
+        """
 
         def left(name: PreparedName, free: tuple[int, ...]) -> bool:
             return any(not (name.qualifier and name.qualifier[i]) for i in free)
 
         if self.score <= 0.0 or not self.matches or left(self.query, self.unmatched_query):
             return 0
-        if not all(m.rule in ("exact", "joined", "spacing") and m.similarity == 1.0 for m in self.matches):
-            return 0
-        return 1 if left(self.candidate, self.unmatched_candidate) else 2
+        alike = all(m.rule == "spacing" or (m.rule in ("exact", "joined") and m.similarity == 1.0) for m in self.matches)
+        whole = not left(self.candidate, self.unmatched_candidate)
+        if whole:
+            folded = all(m.rule in ("exact", "joined", "spacing", "romanisation") for m in self.matches)
+            return 3 if alike else 2 if folded else 0
+        return 1 if alike else 0
 
     def describe(self) -> str:
         """Human-readable account: which token matched which, by which rule."""
@@ -466,7 +474,9 @@ def compare_names_v2(
     dprk-v3 passes ``first_names``: when ``omissible`` and neither name is Korean, a
     first name that either name lacks (SADDAM HUSSEIN vs ALI SADDAM HUSSEIN: a son
     carries his father's names after his own) earns no omitted-part allowance and
-    caps the score at ``first_name_cap``; and ``changed``, a changed letter in a
+    caps the score at ``first_name_cap``, while a matched first name counts
+    towards the allowance however short it is (Bi Souleymane for Bi Sidi
+    SOULEYMANE); and ``changed``, a changed letter in a
     Korean name's short syllable is the name's one slip (see :func:`_one_slip`).
     """
     nq, nc = len(q.keys), len(c.keys)
@@ -534,7 +544,8 @@ def compare_names_v2(
     penalty = config["unmatched_penalty"]
     wq, uq = _weights_v2(q, config)
     wc, uc = _weights_v2(c, config)
-    strong = sum(1 for m in matches if not all(q.weak[i] for i in m.query))
+    # With first_names, a matched first name counts however short (BI SIDI SOULEMAN: Bi is a name, not an initial).
+    strong = sum(1 for m in matches if not all(q.weak[i] for i in m.query) or (first_names and 0 in m.query))
     agree = all(m.similarity >= config["romanisation"] for m in matches)
     other_person = (
         first_names

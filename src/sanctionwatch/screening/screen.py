@@ -110,8 +110,8 @@ class Screener:
             )
         prepared = self.index.prepare(query)
         scored = [(self.algorithm.score(prepared, c), c) for c in self.index.candidates(prepared)]
-        # A record named exactly as the query (or with every query word spelled alike) answers it;
-        # a near name, which needs a typo, a folded spelling or a missing word, is then another record.
+        # A record named as the query answers it; a record whose name agrees less (a folded spelling,
+        # a word more, a typo: NameComparison.agreement) is then another one, shown but not flagged.
         level = max((_name_result(s).agreement for s, _ in scored if s.score >= cut), default=0)
         level = level if self.algorithm.exact_precedence else 0
         ranked = []
@@ -120,8 +120,7 @@ class Screener:
             if level and score >= cut and _name_result(verdict).agreement < level:
                 if "identifier_match" not in verdict.results:
                     score = min(score, round(cut, 4) - 0.0001)
-                    spelled = "named exactly as the query" if level == 2 else "spelled as every word of the query"
-                    note = f"not flagged: another record is {spelled}"
+                    note = f"not flagged: another record's name agrees more ({_AGREEMENT[level]})"
             if score > 0.0:
                 ranked.append((score, note, verdict, candidate))
         ranked.sort(key=lambda r: (-r[0], r[3].entity.id))
@@ -140,6 +139,9 @@ class Screener:
                 )
             )
         return results
+
+
+_AGREEMENT = {3: "spelled as the query", 2: "the query's up to romanisation", 1: "has every query word as spelled"}
 
 
 def _name_result(verdict: Scored) -> FeatureResult:
