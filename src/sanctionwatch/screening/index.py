@@ -653,17 +653,21 @@ class CandidateIndex:
         extra = np.maximum(0.0, self._name_weight_array[nids] - shared)
         score = shared / (sum(name.idf) + self.reading.extra_weight * extra)
         entity = self._name_entity_array[nids]
-        order = np.lexsort((entity, -score))  # best first, ties by entity position
-        firsts = np.unique(entity[order], return_index=True)[1]
-        best = order[np.sort(firsts)][:limit]
-        best = best[score[best] >= self.reading.min_share * score[best[0]]]
+        # Each entity's best name, then the best entities (ties by entity position: a stable sort of ascending ids).
+        tops = np.zeros(len(self.entities))
+        np.maximum.at(tops, entity, score)
+        found = np.flatnonzero(tops)
+        if not found.size:
+            return []
+        best = found[np.argsort(-tops[found], kind="stable")[:limit]]
+        best = best[tops[best] >= self.reading.min_share * tops[best[0]]]
         # The chosen entities' names found, each at least min_share of its entity's best.
-        top = dict(zip(entity[best].tolist(), score[best].tolist()))
-        chosen = np.isin(entity, entity[best])
-        out: dict[int, set[int]] = {ei: set() for ei in top}
-        for nid, ei, sc in zip(nids[chosen].tolist(), entity[chosen].tolist(), score[chosen].tolist()):
-            if sc >= self.reading.min_share * top[ei]:
-                out[ei].add(self._name_position[nid])
+        chosen = np.zeros(len(self.entities), dtype=bool)
+        chosen[best] = True
+        keep = chosen[entity] & (score >= self.reading.min_share * tops[entity])
+        out: dict[int, set[int]] = {ei: set() for ei in best.tolist()}
+        for nid, ei in zip(nids[keep].tolist(), entity[keep].tolist()):
+            out[ei].add(self._name_position[nid])
         return list(out.items())
 
     def _lookups(self, name: PreparedName) -> Iterable[tuple[str, str, float]]:
