@@ -325,6 +325,8 @@ def best_name_comparison(
             cmp = compare(qn, cn, config)
             if best is None or cmp.score > best.score:
                 best = cmp
+                if best.score >= 1.0:  # nothing later can beat it (ties go to the earlier name)
+                    return best
     return best
 
 
