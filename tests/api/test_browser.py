@@ -147,7 +147,7 @@ def test_screening_box_shows_match_and_explanation(page, tmp_path):
     page.wait_for_function("() => document.querySelector('#screen-results li')?.textContent.includes('YU JONG 2')")
     text = first.inner_text()
     assert "MATCH" in text and "ofac:23736" in text
-    assert "name_match_v2" in first.locator(".explanation").inner_text()
+    assert "name_match_v3" in first.locator(".explanation").inner_text()
     page.screenshot(path=str(tmp_path / "05-screening.png"))
 
 

@@ -23,8 +23,8 @@ def test_yente_match_shape(client):
     assert res.status_code == 200
     data = res.json()
     assert data["limit"] == 2
-    assert set(data["matcher"]) >= {"name_match_v2", "identifier_match", "schema_mismatch"}
-    assert data["matcher"]["name_match_v2"]["coefficient"] == 1.0
+    assert set(data["matcher"]) >= {"name_match_v3", "identifier_match", "schema_mismatch"}
+    assert data["matcher"]["name_match_v3"]["coefficient"] == 1.0
     q1 = data["responses"]["q1"]
     assert q1["status"] == 200 and q1["total"] == {"value": len(q1["results"]), "relation": "eq"}
     assert q1["query"]["schema"] == "Person"
@@ -32,7 +32,7 @@ def test_yente_match_shape(client):
     assert top["id"] == "un-KPi.024" and top["schema"] == "Person" and top["match"] is True
     assert top["datasets"] == ["un"] and top["properties"]["alias"] == ["Kim Young-Cheol"]
     assert top["properties"]["birthDate"] == ["1962-02-18"] and top["properties"]["nationality"] == ["kp"]
-    assert top["features"]["name_match_v2"] > 0.9 and top["algorithm"] == "dprk-v2"
+    assert top["features"]["name_match_v3"] > 0.9 and top["algorithm"] == "dprk-v3"
     q2 = data["responses"]["q2"]["results"][0]
     assert q2["id"] == "ofac-23736" and q2["match"] and q2["features"] == {"identifier_match": 1.0}
     assert q2["properties"]["imoNumber"] == ["8604917"] and q2["properties"]["flag"] == ["kp"]
@@ -85,7 +85,7 @@ def test_screen(client):
     res = client.post("/screen", json={"name": "YUJONG NO.2", "schema": "Vessel"})
     assert res.status_code == 200
     data = res.json()
-    assert data["algorithm"] == "dprk-v2" and data["threshold"] == 0.7 and data["dataset"] == "default"
+    assert data["algorithm"] == "dprk-v3" and data["threshold"] == 0.7 and data["dataset"] == "default"
     top = data["results"][0]
     assert top["entity_id"] == "ofac-23736" and top["match"] and "joined" in top["explanation"]
     assert top["schema"] == "Vessel"
@@ -107,8 +107,8 @@ def test_yente_algorithm_names_are_answered_by_ours(client, name):
     res = client.post("/match/default", json=_vessel_query(), params={"algorithm": name})
     assert res.status_code == 200
     data = res.json()
-    assert data["algorithm"] == "dprk-v2" and data["requested_algorithm"] == name
-    assert data["responses"]["v1"]["results"][0]["algorithm"] == "dprk-v2"
+    assert data["algorithm"] == "dprk-v3" and data["requested_algorithm"] == name
+    assert data["responses"]["v1"]["results"][0]["algorithm"] == "dprk-v3"
     assert res.headers["x-batch-size"] == "1"
 
 
@@ -128,9 +128,9 @@ def test_yente_response_shape(client):
     yente_fields = ENTITY_FIELDS | {"score", "explanations", "match"}
     assert yente_fields <= set(top)
     assert top["id"] == "un-KPi.024" and top["match"] is True and isinstance(top["properties"]["name"], list)
-    name = top["explanations"]["name_match_v2"]
-    assert name["score"] == top["features"]["name_match_v2"]
-    assert "KIM YONG CHOL" in name["detail"] and not name["detail"].startswith("name_match_v2")
+    name = top["explanations"]["name_match_v3"]
+    assert name["score"] == top["features"]["name_match_v3"]
+    assert "KIM YONG CHOL" in name["detail"] and not name["detail"].startswith("name_match_v3")
 
 
 def test_include_and_exclude_dataset(client):

@@ -101,9 +101,9 @@ def test_explanation_names_query_alias_and_rule(index):
     q = index.prepare(Query("q", "김영철"))
     res = name_match(q, index.entities[0], CONFIG)
     assert res.score > 0.9
-    assert "romanised from hangul 'gim yeong cheol'" in res.detail
-    assert "alias 'Kim Young-Cheol'" in res.detail or "primary 'KIM YONG CHOL'" in res.detail
-    assert "romanisation" in res.detail
+    assert "romanised from hangul 'gim yeong cheol'" in res.explanation()
+    assert "alias 'Kim Young-Cheol'" in res.explanation() or "primary 'KIM YONG CHOL'" in res.explanation()
+    assert "romanisation" in res.explanation()
 
 
 def test_identifier_match_and_mismatch(index):

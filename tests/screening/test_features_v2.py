@@ -117,6 +117,6 @@ def test_name_match_v2_explains_and_scores_people_with_omitted_parts(index):
     maduro = next(ie for ie in index.entities if ie.entity.source_id == "22790")
     res = name_match_v2(index.prepare(Query("q", "Nicolas Maduro", schema="Person")), maduro, CONFIG)
     assert res.score >= THRESHOLD
-    assert "moros: list only" in res.detail
+    assert "moros: list only" in res.explanation()
     vessel_query = index.prepare(Query("q", "Nicolas Maduro", schema="Vessel"))
     assert name_match_v2(vessel_query, maduro, CONFIG).score < THRESHOLD

@@ -26,9 +26,10 @@ from .features import (
     identifier_mismatch,
     name_match,
     name_match_v2,
+    name_match_v3,
     schema_mismatch,
 )
-from .index import READING_V1, READING_V2, IndexedEntity, NameReading, PreparedQuery
+from .index import READING_V1, READING_V2, READING_V3, IndexedEntity, NameReading, PreparedQuery
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +69,10 @@ class Algorithm:
     threshold: float
     config: Mapping[str, float] = field(default_factory=dict)
     reading: NameReading = READING_V1  # how the index and queries read names for this algorithm
+    # From dprk-v3 on: when a record's name is the query's spelled alike (or has every query word so
+    # spelled), candidates that agree less (a typo, a folded spelling, a word more or less) are shown
+    # but not flagged as matches.
+    exact_precedence: bool = False
 
     def score(self, query: PreparedQuery, candidate: IndexedEntity) -> Scored:
         """Score one candidate: best weighted main feature plus weighted qualifiers, clipped to [0, 1]."""
@@ -95,7 +100,7 @@ class Algorithm:
         """One line per fired feature: name, score x weight, detail."""
         weights = {f.name: f.weight for f in self.features}
         return "; ".join(
-            f"{name} {res.score:.2f}x{weights[name]:+.2f}: {res.detail}" for name, res in scored.results.items()
+            f"{name} {res.score:.2f}x{weights[name]:+.2f}: {res.explanation()}" for name, res in scored.results.items()
         )
 
 
@@ -160,8 +165,31 @@ DPRK_V2 = Algorithm(
     reading=READING_V2,
 )
 
-ALGORITHMS: dict[str, Algorithm] = {a.name: a for a in (DPRK_V1, DPRK_V2)}
-DEFAULT_ALGORITHM = DPRK_V2.name
+DPRK_V3 = Algorithm(
+    name="dprk-v3",
+    description=(
+        "dprk-v2 with names also compared written together (a space added or left out, one mistyped letter "
+        "anywhere in a name of eight letters or more, never across numbers); a first name one of two people "
+        "lacks is another person; a mistyped Korean syllable that spells none is a slip; and a record named "
+        "exactly as the query outranks the near ones, which are then not flagged."
+    ),
+    features=(Feature(name_match_v3, 1.0), *_V1_QUALIFIERS),
+    threshold=0.70,
+    config=MappingProxyType(
+        {
+            **DPRK_V2.config,
+            "compact_equal": 0.99,  # names equal written together: below 1, as spelled alike word for word ranks first
+            "compact_typo": 0.9,  # ... one edit apart written together
+            "compact_typo_min_letters": 8,  # letters both names need before one edit between them is a typo
+            "first_name_cap": 0.6,  # name score ceiling when a person's first name is missing on one side
+        }
+    ),
+    reading=READING_V3,
+    exact_precedence=True,
+)
+
+ALGORITHMS: dict[str, Algorithm] = {a.name: a for a in (DPRK_V1, DPRK_V2, DPRK_V3)}
+DEFAULT_ALGORITHM = DPRK_V3.name
 
 
 def get_algorithm(name: str) -> Algorithm:

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+import re
 from functools import partial
 
 from rapidfuzz.distance import OSA
 
 from .index import IndexedEntity, PreparedName, PreparedQuery
+from .normalise import TITLES
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +27,14 @@ class FeatureResult:
     detail: str | None = None
     query: str | None = None  # the query value the feature used
     candidate: str | None = None  # the list value it was compared with
-    comparison: NameComparison | None = None  # name features: the token alignment the detail describes
+    agreement: int = 0  # for name features: NameComparison.agreement (3 spelled alike ... 0 near)
+    comparison: NameComparison | None = None  # for name features: the alignment, described on demand
+
+    def explanation(self) -> str:
+        """``detail``, or the alignment described (written only for the results that are shown)."""
+        if self.detail is None and self.comparison is not None:
+            return self.comparison.describe()
+        return self.detail or ""
 
 
 NO_MATCH = FeatureResult(0.0)
@@ -57,13 +66,40 @@ class NameComparison:
     unmatched_candidate: tuple[int, ...]
     cap: str | None  # why the score was held down, if it was
 
+    @property
+    def full(self) -> bool:
+        """Every word of both names (qualifiers aside) is matched and spelled alike, or only the spacing differs."""
+        return self.agreement == 3
+
+    @property
+    def agreement(self) -> int:
+        """How closely the names agree, for ranking records against each other (dprk-v3).
+
+        3: both names spelled alike word for word (qualifiers aside; the spacing may
+        differ); 2: every word of both matched, some as a romanisation variant;
+        1: every word of the query spelled alike in the list name, which has more;
+        0: anything nearer to a guess (a typo, a word of the query missing).
+        """
+
+        def left(name: PreparedName, free: tuple[int, ...]) -> bool:
+            return any(not (name.qualifier and name.qualifier[i]) for i in free)
+
+        if self.score <= 0.0 or not self.matches or left(self.query, self.unmatched_query):
+            return 0
+        alike = all(m.rule == "spacing" or (m.rule in ("exact", "joined") and m.similarity == 1.0) for m in self.matches)
+        whole = not left(self.candidate, self.unmatched_candidate)
+        if whole:
+            folded = all(m.rule in ("exact", "joined", "spacing", "romanisation") for m in self.matches)
+            return 3 if alike else 2 if folded else 0
+        return 1 if alike else 0
+
     def describe(self) -> str:
         """Human-readable account: which token matched which, by which rule."""
         parts = []
         for m in self.matches:
             q = "+".join(self.query.tokens[i] for i in m.query)
             c = "+".join(self.candidate.tokens[j] for j in m.candidate)
-            parts.append(f"{q}={c} {m.rule}" + (f" {m.similarity:.2f}" if m.rule == "typo" else ""))
+            parts.append(f"{q}={c} {m.rule}" + (f" {m.similarity:.2f}" if m.rule in ("typo", "spelling") else ""))
         parts += [f"{self.query.tokens[i]}: query only" for i in self.unmatched_query]
         parts += [f"{self.candidate.tokens[j]}: list only" for j in self.unmatched_candidate]
         text = f"{self.query.text!r}"
@@ -289,6 +325,8 @@ def best_name_comparison(
             cmp = compare(qn, cn, config)
             if best is None or cmp.score > best.score:
                 best = cmp
+                if best.score >= 1.0:  # nothing later can beat it (ties go to the earlier name)
+                    return best
     return best
 
 
@@ -312,7 +350,7 @@ def name_match(query: PreparedQuery, candidate: IndexedEntity, config: Mapping[s
 def _name_result(cmp: NameComparison | None) -> FeatureResult:
     if cmp is None or cmp.score <= 0.0:
         return NO_MATCH
-    return FeatureResult(cmp.score, cmp.describe(), cmp.query.text, cmp.candidate.text, cmp)
+    return FeatureResult(cmp.score, None, cmp.query.text, cmp.candidate.text, cmp.agreement, cmp)
 
 
 # --- names, dprk-v2 -----------------------------------------------------------------
@@ -382,19 +420,32 @@ def _typo_similarity(q: PreparedName, c: PreparedName, i: int, j: int, cutoff: f
     return sim
 
 
-def _one_slip(q: PreparedName, c: PreparedName, i: int, j: int) -> bool:
+def _one_slip(q: PreparedName, c: PreparedName, i: int, j: int, *, changed: bool = False) -> bool:
     """One letter dropped, added or swapped (SOK/SO, JIN/IN), or changed outside Korean names.
 
-    In a Korean name a changed letter spells another syllable (SAM/NAM, TONG/YONG): another name, not a slip.
+    In a Korean name a changed letter may spell another syllable (SAM/NAM, TONG/YONG); dprk-v2 takes it
+    for another name. With ``changed`` (dprk-v3) it is a slip too: the rest of the name agrees exactly,
+    and a record named exactly as the query still outranks it (``Algorithm.exact_precedence``).
     """
     a, b = q.tokens[i], c.tokens[j]
     if not (q.typeable[i] and c.typeable[j]) or min(len(a), len(b)) < 2 or OSA.distance(a, b) != 1:
         return False
-    return len(a) != len(b) or sorted(a) == sorted(b) or not (q.korean or c.korean)
+    return changed or len(a) != len(b) or sorted(a) == sorted(b) or not (q.korean or c.korean)
+
+
+def _first_name_left(name: PreparedName, free: list[int]) -> bool:
+    """The name's first word is left unmatched and is a name (not a title, initial or qualifier)."""
+    return 0 in free and not name.weak[0] and name.tokens[0] not in TITLES
 
 
 def compare_names_v2(
-    q: PreparedName, c: PreparedName, config: Mapping[str, float], *, omissible: bool = False
+    q: PreparedName,
+    c: PreparedName,
+    config: Mapping[str, float],
+    *,
+    omissible: bool = False,
+    first_names: bool = False,
+    changed: bool = False,
 ) -> NameComparison:
     """Align two names as dprk-v2 reads them and score the alignment.
 
@@ -421,6 +472,14 @@ def compare_names_v2(
     (Korean names have no middle names: a missing syllable is another name);
     a match made only of weak tokens (qualifiers, legal forms, countries, 1-2
     letters) scores 0.
+
+    dprk-v3 passes ``first_names``: when ``omissible`` and neither name is Korean, a
+    first name that either name lacks (SADDAM HUSSEIN vs ALI SADDAM HUSSEIN: a son
+    carries his father's names after his own) earns no omitted-part allowance and
+    caps the score at ``first_name_cap``, while a matched first name counts
+    towards the allowance however short it is (Bi Souleymane for Bi Sidi
+    SOULEYMANE); and ``changed``, a changed letter in a
+    Korean name's short syllable is the name's one slip (see :func:`_one_slip`).
     """
     nq, nc = len(q.keys), len(c.keys)
     free_q = list(range(nq))
@@ -437,9 +496,10 @@ def compare_names_v2(
                 free_c.remove(j)
                 break
     if free_q and free_c:
+        qk, ck, cyrillic = q.keys, c.keys, q.script == "cyrillic"
         for i in list(free_q):
             for j in free_c:
-                if _folds(q, c, i, j):
+                if (qk[i] == ck[j] or cyrillic) and _folds(q, c, i, j):
                     matches.append(TokenMatch((i,), (j,), "romanisation", config["romanisation"]))
                     free_q.remove(i)
                     free_c.remove(j)
@@ -472,7 +532,7 @@ def compare_names_v2(
         >= config["short_typo_min_letters"]
     ):
         i = main_q[0]
-        j = next((j for j in free_c if _one_slip(q, c, i, j)), None)
+        j = next((j for j in free_c if _one_slip(q, c, i, j, changed=changed)), None)
         if j is not None:
             matches.append(TokenMatch((i,), (j,), "typo", config["short_typo"]))
             free_q.remove(i)
@@ -486,9 +546,23 @@ def compare_names_v2(
     penalty = config["unmatched_penalty"]
     wq, uq = _weights_v2(q, config)
     wc, uc = _weights_v2(c, config)
-    strong = sum(1 for m in matches if not all(q.weak[i] for i in m.query))
+    # With first_names, a matched first name counts however short (BI SIDI SOULEMAN: Bi is a name, not an initial).
+    strong = sum(1 for m in matches if not all(q.weak[i] for i in m.query) or (first_names and 0 in m.query))
     agree = all(m.similarity >= config["romanisation"] for m in matches)
-    if omissible and agree and strong >= 2 and not c.korean and all(q.qualifier[i] for i in free_q):
+    other_person = (
+        first_names
+        and omissible
+        and not (q.korean or c.korean)
+        and (_first_name_left(q, free_q) or _first_name_left(c, free_c))
+    )
+    if (
+        omissible
+        and agree
+        and strong >= 2
+        and not c.korean
+        and all(q.qualifier[i] for i in free_q)
+        and not other_person
+    ):
         uc = [w * config["omitted_weight"] if not c.tokens[j].isdigit() else w for j, w in enumerate(uc)]
     score = _coverage(wq, uq, [m.query for m in matches], free_q, penalty)
     score *= _coverage(wc, uc, [m.candidate for m in matches], free_c, penalty)
@@ -503,7 +577,51 @@ def compare_names_v2(
     if not telling and (free_q or free_c) and score > config["generic_only_cap"]:
         # "RUI HOLDINGS (S)" is not "I&S HOLDING": generic words and short tokens prove little together.
         score, cap = config["generic_only_cap"], "only generic words and short tokens match"
+    if other_person and score > config["first_name_cap"]:
+        score, cap = config["first_name_cap"], "first names differ"
     return NameComparison(q, c, score, tuple(matches), tuple(free_q), tuple(free_c), cap)
+
+
+_DIGITS_RE = re.compile(r"\D+")
+
+
+def compare_compact(q: PreparedName, c: PreparedName, config: Mapping[str, float]) -> NameComparison | None:
+    """The two names written together (``compact``) compared as wholes; None when that rule does not apply.
+
+    Same letters and digits in the same order (``spacing``: TRADINGHOUSE = TRADING
+    HOUSE, VERSORS.R.O. = VERSOR S.R.O.) scores ``compact_equal``; one edit between
+    them, a transposition counting as one (``spelling``: CKO. for CO., SER VICES
+    for SERVICES), scores ``compact_typo`` when both have at least
+    ``compact_typo_min_letters``. Never when the numbers differ (ASIA BRIDGE 1 vs
+    2), nor when either name is only weak words.
+    """
+    a, b = q.compact, c.compact
+    if not a or not b or all(q.weak) or all(c.weak) or _DIGITS_RE.sub("", a) != _DIGITS_RE.sub("", b):
+        return None
+    if a == b:
+        rule, sim = "spacing", config["compact_equal"]
+    else:
+        if min(len(a), len(b)) < config["compact_typo_min_letters"] or OSA.distance(a, b, score_cutoff=1) > 1:
+            return None
+        rule, sim = "spelling", config["compact_typo"]
+    main_q = tuple(i for i in range(len(q.tokens)) if not q.qualifier[i])
+    main_c = tuple(j for j in range(len(c.tokens)) if not c.qualifier[j])
+    match = TokenMatch(main_q, main_c, rule, sim)
+    free_q = tuple(i for i in range(len(q.tokens)) if q.qualifier[i])
+    free_c = tuple(j for j in range(len(c.tokens)) if c.qualifier[j])
+    return NameComparison(q, c, sim, (match,), free_q, free_c, None)
+
+
+def compare_names_v3(
+    q: PreparedName, c: PreparedName, config: Mapping[str, float], *, omissible: bool = False
+) -> NameComparison:
+    """dprk-v3: the better of :func:`compare_names_v2` (with ``first_names`` and ``changed``) and
+    :func:`compare_compact`."""
+    cmp = compare_names_v2(q, c, config, omissible=omissible, first_names=True, changed=True)
+    if cmp.full:
+        return cmp
+    whole = compare_compact(q, c, config)
+    return whole if whole is not None and whole.score > cmp.score else cmp
 
 
 def _weights_v2(name: PreparedName, config: Mapping[str, float]) -> tuple[list[float], list[float]]:
@@ -542,6 +660,23 @@ def name_match_v2(query: PreparedQuery, candidate: IndexedEntity, config: Mappin
     """
     omissible = candidate.entity.schema == "Person" and query.schema in (None, "Person", "LegalEntity")
     compare = partial(compare_names_v2, omissible=omissible)
+    return _name_result(best_name_comparison(query, candidate, config, compare, closest_share=config["closest_share"]))
+
+
+def name_match_v3(query: PreparedQuery, candidate: IndexedEntity, config: Mapping[str, float]) -> FeatureResult:
+    """How well the best query name matches the best of the entity's names and aliases (dprk-v3).
+
+    As dprk-v2's name match, and: the names are also compared written together,
+    so that a space added or left out (TRADINGHOUSE, SER VICES) or one mistyped
+    letter anywhere in a name of eight letters or more, legal forms and short
+    words included (CKO. for CO., OOF for OF), still matches, but never across
+    different numbers; a changed letter in a Korean name counts as a slip when
+    the rest agrees exactly (KAMG or JIM for KIM); and a first name that one of
+    two people's names lacks is another person (ALI SADDAM HUSSEIN is the son of
+    SADDAM HUSSEIN), whatever else they share.
+    """
+    omissible = candidate.entity.schema == "Person" and query.schema in (None, "Person", "LegalEntity")
+    compare = partial(compare_names_v3, omissible=omissible)
     return _name_result(best_name_comparison(query, candidate, config, compare, closest_share=config["closest_share"]))
 
 

@@ -20,9 +20,10 @@ import heapq
 import math
 import re
 import unicodedata
+import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -37,6 +38,7 @@ from .normalise import (
     BUSINESS_WORDS,
     GENERIC_WORDS,
     case_pieces,
+    compact_name,
     country_code,
     cyrillic_traditional_variant,
     joined_key,
@@ -78,6 +80,8 @@ class PreparedName:
     pieces: Mapping[int, tuple[str, ...]] = field(default_factory=dict)  # token -> keys of its case pieces
     korean: bool = False  # every token reads as one or two Korean syllables: a Korean name, no middle names
     typeable: tuple[bool, ...] = ()  # token may carry a typo: not a qualifier, number or legal form
+    # Read by dprk-v3 only (empty before):
+    compact: str = ""  # the main part's letters and digits run together (normalise.compact_name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +196,12 @@ class NameReading:
     # query counts this many times (v1 counts a list name's whole weight).
     extra_weight: float = 1.0
     min_share: float = 0.0  # candidates below this share of the best candidate's score are not scored
+    # From v3 on: names are also read run together (normalise.compact_name) and looked up within one edit.
+    compact: bool = False
+    compact_min_letters: int = 5  # shorter compact names are not indexed run together
+    # From v3 on: a Korean name has at most this many syllables in all (KIM JONG UN: 3), so that
+    # MALEK REUBEN RIAK RENGU, short words every one, may still carry a middle name. 0: no limit.
+    korean_max_syllables: int = 0
 
     @property
     def structured(self) -> bool:
@@ -201,6 +211,7 @@ class NameReading:
 
 READING_V1 = NameReading("v1")
 READING_V2 = NameReading("v2", extra_weight=0.25, min_share=0.5)
+READING_V3 = NameReading("v3", extra_weight=0.25, min_share=0.5, compact=True, korean_max_syllables=5)
 
 
 def _spans(tokens: tuple[str, ...]) -> dict[str, tuple[int, ...]]:
@@ -237,14 +248,20 @@ def _is_country(text: str) -> bool:
     return len(text) > 2 and country_code(text) is not None
 
 
-def _weak_tokens(tokens: tuple[str, ...], qualifier: tuple[bool, ...], korean: bool, person: bool) -> tuple[bool, ...]:
+def _weak_tokens(
+    tokens: tuple[str, ...], qualifier: tuple[bool, ...], korean: bool, person: bool, *, forms: bool = True
+) -> tuple[bool, ...]:
     """Tokens that never make a match on their own: qualifiers, legal forms, countries, 1-2 letters.
 
     In a Korean name short tokens are syllables of the name (CHO IL U), not initials
-    or codes; in a person's name a country is a name (Luis MONTENEGRO).
+    or codes; in a person's name a country is a name (Luis MONTENEGRO). With
+    ``forms=False`` (dprk-v3, for people's names) a legal-form word is a name too
+    (UG is the German UG and the Korean syllable 욱).
     """
     short = 0 if korean else 2
-    weak = [q or t in legal_forms() or (len(t) <= short and not t.isdigit()) for t, q in zip(tokens, qualifier)]
+    weak = [
+        q or (forms and t in legal_forms()) or (len(t) <= short and not t.isdigit()) for t, q in zip(tokens, qualifier)
+    ]
     for width in () if person else (3, 2, 1):  # "united arab emirates", "hong kong", "singapore"
         for start in range(len(tokens) - width + 1):
             if _is_country(" ".join(tokens[start : start + width])):
@@ -254,6 +271,14 @@ def _weak_tokens(tokens: tuple[str, ...], qualifier: tuple[bool, ...], korean: b
 
 def _deletions(key: str) -> set[str]:
     return {key[:i] + key[i + 1 :] for i in range(len(key))}
+
+
+def _compact_hashes(compact: str) -> list[int]:
+    """CRC-32 of a compact name and of its one-deletion variants: two names within one edit share one.
+
+    A content hash (not Python's per-process ``hash``), so a pickled index answers alike in any process.
+    """
+    return [zlib.crc32(v.encode()) for v in {compact, *_deletions(compact)}]
 
 
 class CandidateIndex:
@@ -271,12 +296,14 @@ class CandidateIndex:
         tokenised: list[tuple[int, str, str, _Reading]] = []
         df: dict[str, int] = defaultdict(int)
         for ei, entity in enumerate(entities):
-            seen: set[tuple[tuple[str, ...], tuple[bool, ...]]] = set()
+            seen: set[tuple[tuple[str, ...], tuple[bool, ...], str]] = set()
             for name in entity.names:
                 for read in self._read(name.value, person=entity.schema == "Person"):
-                    if not read.tokens or (read.tokens, read.qualifier) in seen:
+                    # From v3 on names are also compared written together: same tokens, other letters, other name.
+                    same = (read.tokens, read.qualifier, compact_name(read.raw) if reading.compact else "")
+                    if not read.tokens or same in seen:
                         continue
-                    seen.add((read.tokens, read.qualifier))
+                    seen.add(same)
                     tokenised.append((ei, read.text, name.kind, read))
                     for key in set(read.keys):
                         df[key] += 1
@@ -315,7 +342,24 @@ class CandidateIndex:
                 by_entity[ei].append(nid)
             self._entity_names = [np.asarray(ids, dtype=np.int32) for ids in by_entity]
             self._name_weight_array = np.asarray(self._name_weight)
+            # Keys too common to walk, as masks over names: a lookup per query instead of a set operation.
+            self._common = {
+                key: np.isin(np.arange(self.name_count), ids)
+                for key, ids in self._arrays["token"].items()
+                if len(ids) > self.settings.max_postings
+            }
 
+        if reading.compact:
+            # Sorted (hash, name id) arrays: names within one edit of each other run together.
+            pairs: list[tuple[int, int]] = []
+            for nid, ei in enumerate(self._name_entity):
+                compact = names_of[ei][self._name_position[nid]].compact
+                if len(compact) >= reading.compact_min_letters:
+                    pairs += [(h, nid) for h in _compact_hashes(compact)]
+            table = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+            order = np.argsort(table[:, 0], kind="stable")
+            self._compact_hash = table[order, 0]
+            self._compact_name = table[order, 1].astype(np.int32)
         self._deletes = self._deletion_table(self._postings)
         # v2 also looks typos up by spelling: a key can spread a typo ("aiuyun" keys to "oyon", "xiuyun" to "xioyon").
         self._spelling_key = (
@@ -388,9 +432,13 @@ class CandidateIndex:
             syllables = tuple(0 if foreign else korean_syllables(t) for t in tokens)
             main = [s for s, q, t in zip(syllables, read.qualifier, tokens) if not q and not t.isdigit()]
             korean = len(main) > 1 and all(0 < s <= 2 for s in main)
+            if self.reading.korean_max_syllables:
+                korean = korean and sum(main) <= self.reading.korean_max_syllables
             structured = {
                 "qualifier": read.qualifier,
-                "weak": _weak_tokens(tokens, read.qualifier, korean, read.person),
+                "weak": _weak_tokens(
+                    tokens, read.qualifier, korean, read.person, forms=not (read.person and self.reading.compact)
+                ),
                 "syllables": syllables,
                 "pieces": {i: tuple(phonetic_key(p) for p in pieces[t]) for i, t in enumerate(tokens) if t in pieces},
                 "korean": korean,
@@ -398,6 +446,8 @@ class CandidateIndex:
                     not q and not t.isdigit() and t not in legal_forms() for t, q in zip(tokens, read.qualifier)
                 ),
             }
+            if self.reading.compact:
+                structured["compact"] = compact_name(read.raw)
         return PreparedName(
             text=text,
             kind=kind,
@@ -525,18 +575,40 @@ class CandidateIndex:
         # all of a record's aliases); an identifier hit keeps them all.
         found: dict[int, set[int] | None] = dict.fromkeys(chosen)
         for name in query.names:
-            for ei, positions in self._ranked(name, limit):
+            ranked = self._ranked(name, limit)
+            if self.reading.compact:
+                ranked += self._compact_ranked(name, limit)
+            for ei, positions in ranked:
                 if ei not in found:
                     found[ei] = set(positions)
                 elif found[ei] is not None:
                     found[ei] |= positions  # type: ignore[operator]
         return [self._view(ei, names) for ei, names in found.items()]
 
+    def _compact_ranked(self, name: PreparedName, limit: int) -> list[tuple[int, set[int]]]:
+        """Entities with a name within one edit of ``name`` run together (v3 on), with those names.
+
+        Finds what spacing hides from the token keys: TRADINGHOUSE, SER VICES, VERSORS.R.O.
+        """
+        if len(name.compact) < self.reading.compact_min_letters:
+            return []
+        hashes = np.asarray(_compact_hashes(name.compact), dtype=np.int64)
+        lo = np.searchsorted(self._compact_hash, hashes, side="left")
+        hi = np.searchsorted(self._compact_hash, hashes, side="right")
+        hits = [self._compact_name[a:b] for a, b in zip(lo.tolist(), hi.tolist()) if b > a]
+        if not hits:
+            return []
+        by_entity: dict[int, set[int]] = {}
+        for nid in np.unique(np.concatenate(hits)).tolist():
+            by_entity.setdefault(self._name_entity[nid], set()).add(self._name_position[nid])
+        return sorted(by_entity.items())[:limit]
+
     def _view(self, ei: int, positions: set[int] | None) -> IndexedEntity:
         entity = self.entities[ei]
         if positions is None or len(positions) == len(entity.names):
             return entity
-        return replace(entity, names=tuple(n for i, n in enumerate(entity.names) if i in positions))
+        names = tuple(n for i, n in enumerate(entity.names) if i in positions)
+        return IndexedEntity(entity.entity, names, entity.imo, entity.mmsi, entity.birth_dates, entity.countries)
 
     def _ranked_v1(self, name: PreparedName, limit: int) -> list[int]:
         """The ``limit`` entities whose names share most weight with ``name`` (dprk-v1)."""
@@ -572,26 +644,31 @@ class CandidateIndex:
         if not walked:
             return []
         ids = np.concatenate([p for p, _ in walked])
-        weights = np.concatenate([np.full(len(p), w) for p, w in walked])
+        weights = np.repeat([w for _, w in walked], [len(p) for p, _ in walked])
         nids, inverse = np.unique(ids, return_inverse=True)
         shared = np.bincount(inverse, weights=weights)
         if rare:
-            for key in {k for k in name.keys if len(self._postings.get(k, ())) > self.settings.max_postings}:
-                shared += np.isin(nids, self._arrays["token"][key], assume_unique=True) * self.idf(key)
+            for key in {k for k in name.keys if k in self._common}:
+                shared += self._common[key][nids] * self.idf(key)
         extra = np.maximum(0.0, self._name_weight_array[nids] - shared)
         score = shared / (sum(name.idf) + self.reading.extra_weight * extra)
         entity = self._name_entity_array[nids]
-        order = np.lexsort((entity, -score))  # best first, ties by entity position
-        firsts = np.unique(entity[order], return_index=True)[1]
-        best = order[np.sort(firsts)][:limit]
-        best = best[score[best] >= self.reading.min_share * score[best[0]]]
-        out = []
-        for ei, top in zip(entity[best].tolist(), score[best].tolist()):
-            ids = self._entity_names[ei]
-            at = np.minimum(np.searchsorted(nids, ids), len(nids) - 1)  # nids is sorted (np.unique)
-            found = (nids[at] == ids) & (score[at] >= self.reading.min_share * top)
-            out.append((ei, {self._name_position[nid] for nid in ids[found].tolist()}))
-        return out
+        # Each entity's best name, then the best entities (ties by entity position: a stable sort of ascending ids).
+        tops = np.zeros(len(self.entities))
+        np.maximum.at(tops, entity, score)
+        found = np.flatnonzero(tops)
+        if not found.size:
+            return []
+        best = found[np.argsort(-tops[found], kind="stable")[:limit]]
+        best = best[tops[best] >= self.reading.min_share * tops[best[0]]]
+        # The chosen entities' names found, each at least min_share of its entity's best.
+        chosen = np.zeros(len(self.entities), dtype=bool)
+        chosen[best] = True
+        keep = chosen[entity] & (score >= self.reading.min_share * tops[entity])
+        out: dict[int, set[int]] = {ei: set() for ei in best.tolist()}
+        for nid, ei in zip(nids[keep].tolist(), entity[keep].tolist()):
+            out[ei].add(self._name_position[nid])
+        return list(out.items())
 
     def _lookups(self, name: PreparedName) -> Iterable[tuple[str, str, float]]:
         """(postings table: ``token`` or ``joined``, key, weight) a query name is looked up by.

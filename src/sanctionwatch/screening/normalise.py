@@ -506,6 +506,30 @@ def case_pieces(text: str) -> dict[str, tuple[str, ...]]:
     return out
 
 
+#: Titles and ranks written before a person's name: no given name of their own (dprk-v3 lets a
+#: record's first name go unmatched only when it is one of these).
+TITLES = frozenset(
+    """
+    dr colonel col general gen major maj captain capt brigadier lieutenant sheikh shaykh mullah mulla maulvi
+    mawlawi qari haji hajji imam mufti sayyid mr mrs ms eng engineer professor prof admiral marshal commander
+    """.split()
+)
+
+
+@lru_cache(maxsize=131072)
+def compact_name(text: str) -> str:
+    """A name's letters and digits run together, transliterated and casefolded (dprk-v3).
+
+    Spacing, case and punctuation aside, this is the name as typed:
+    ``"Trading House"``, ``"TRADINGHOUSE"`` and ``"Trad ing-House"`` are all
+    ``"tradinghouse"``. Legal forms and stop words stay: it is compared as a whole.
+
+    >>> compact_name("VERSOR S.R.O.")
+    'versorsro'
+    """
+    return "".join(_split(text))
+
+
 @lru_cache(maxsize=1)
 def _korean_words() -> tuple[dict[str, str], dict[str, str], re.Pattern[str]]:
     raw = yaml.safe_load(

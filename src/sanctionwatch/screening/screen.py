@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 from ..exc import InputError, NotReady
 from ..model.entity import SCHEMAS, Entity
 from ..settings import AppConfig, load_config
-from .algorithms import DEFAULT_ALGORITHM, Algorithm, get_algorithm
+from .algorithms import DEFAULT_ALGORITHM, Algorithm, Scored, get_algorithm
+from .features import NO_MATCH, FeatureResult
 from .config import ScreeningConfig
 from .features import FeatureResult
 from .index import CandidateIndex
@@ -111,17 +112,29 @@ class Screener:
             )
         prepared = self.index.prepare(query)
         scored = [(self.algorithm.score(prepared, c), c) for c in self.index.candidates(prepared)]
-        best = sorted(((s, c) for s, c in scored if s.score > 0.0), key=lambda sc: (-sc[0].score, sc[1].entity.id))
+        # A record named as the query answers it; a record whose name agrees less (a folded spelling,
+        # a word more, a typo: NameComparison.agreement) is then another one, shown but not flagged.
+        level = max((_name_result(s).agreement for s, _ in scored if s.score >= cut), default=0)
+        level = level if self.algorithm.exact_precedence else 0
+        ranked = []
+        for verdict, candidate in scored:
+            score, note = verdict.score, ""
+            if level and score >= cut and _name_result(verdict).agreement < level:
+                if "identifier_match" not in verdict.results:
+                    score = min(score, round(cut, 4) - 0.0001)
+                    note = f"not flagged: another record's name agrees more ({_AGREEMENT[level]})"
+            if score > 0.0:
+                ranked.append((score, note, verdict, candidate))
+        ranked.sort(key=lambda r: (-r[0], r[3].entity.id))
         results = []
-        for verdict, candidate in best[:limit]:
-            name_res = verdict.results.get("name_match")
-            explanation = "; ".join((self.algorithm.explain(verdict), *prepared.notes))
+        for score, note, verdict, candidate in ranked[:limit]:
+            explanation = "; ".join((self.algorithm.explain(verdict), *prepared.notes, *([note] if note else [])))
             results.append(
                 MatchResult(
                     entity=candidate.entity,
-                    score=round(verdict.score, 4),
-                    match=verdict.score >= cut,
-                    matched_name=(name_res.candidate or "") if name_res else candidate.entity.caption,
+                    score=round(score, 4),
+                    match=score >= cut,
+                    matched_name=_name_result(verdict).candidate or candidate.entity.caption,
                     algorithm=self.algorithm.name,
                     explanation=explanation,
                     features={k: round(v.score, 4) for k, v in verdict.results.items()},
@@ -129,6 +142,14 @@ class Screener:
                 )
             )
         return results
+
+
+_AGREEMENT = {3: "spelled as the query", 2: "the query's up to romanisation", 1: "has every query word as spelled"}
+
+
+def _name_result(verdict: Scored) -> FeatureResult:
+    """The verdict's name feature (``name_match``, ``name_match_v2``, ...), or no match."""
+    return next((r for k, r in verdict.results.items() if k.startswith("name_match")), NO_MATCH)
 
 
 def screener_from_store(
