@@ -9,6 +9,8 @@ from __future__ import annotations
 import importlib
 import logging
 import sys
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from pathlib import Path
 
 import typer
@@ -33,22 +35,12 @@ COMMANDS: tuple[str, ...] = (
     "serve",
 )
 
-app = typer.Typer(
-    name="sanctionwatch",
-    help="Monitor UN Security Council sanctions on the DPRK: screening, AIS behaviour, petroleum cap ledger.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-)
-
-
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"sanctionwatch {__version__}")
         raise typer.Exit()
 
 
-@app.callback()
 def _global(
     ctx: typer.Context,
     db: Path | None = typer.Option(
@@ -64,15 +56,62 @@ def _global(
     ctx.call_on_close(st.close)
 
 
-for _name in COMMANDS:
-    importlib.import_module(f"{__package__}.{_name}").register(app)
+# Commands registered by a module not named after them; any other command loads every module.
+COMMAND_MODULES = {"report": "vessels", "detect": "events"}
+
+
+def build_app(modules: Iterable[str] = COMMANDS) -> typer.Typer:
+    """The Typer app with the commands of ``modules`` (every command group by default)."""
+    built = typer.Typer(
+        name="sanctionwatch",
+        help="Monitor UN Security Council sanctions on the DPRK: screening, AIS behaviour, petroleum cap ledger.",
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        add_completion=False,
+    )
+    built.callback()(_global)
+    for name in modules:
+        importlib.import_module(f"{__package__}.{name}").register(built)
+    return built
+
+
+@lru_cache(maxsize=1)
+def _full_app() -> typer.Typer:
+    return build_app()
+
+
+def __getattr__(name: str) -> typer.Typer:
+    # ``app`` (every command) is made on first use, so ``main`` can load one command's module only.
+    if name == "app":
+        return _full_app()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _command_module(argv: Sequence[str]) -> str | None:
+    """The one module that defines the command ``argv`` runs; None for help, a typo or an option error."""
+    args = iter(argv)
+    for arg in args:
+        if arg == "--db":
+            next(args, None)  # its value
+        elif arg in ("--help", "--version"):
+            return None
+        elif not arg.startswith("-"):
+            module = COMMAND_MODULES.get(arg, arg)
+            return module if module in COMMANDS else None
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; SanctionwatchError becomes a one-line message and a non-zero exit."""
+    """Run the CLI; SanctionwatchError becomes a one-line message and a non-zero exit.
+
+    Only the invoked command's module is imported (the others pull in simulation,
+    AIS decoding, reports): ``screen NAME`` starts in a fraction of a second.
+    """
+    args = sys.argv[1:] if argv is None else argv
+    module = _command_module(args)
     try:
         # standalone_mode=False hands exits back to us: Exit codes are returned.
-        rv = app(args=argv, standalone_mode=False)
+        rv = (build_app([module]) if module else _full_app())(args=args, standalone_mode=False)
     except SanctionwatchError as err:
         if err.status >= 500:
             logging.getLogger("sanctionwatch").debug("error", exc_info=True)
