@@ -16,10 +16,11 @@ import pyarrow as pa
 from ..exc import NotReady
 from ..model.entity import Entity
 from ..regime.flags import flags_of_mmsi
+from ..screening.algorithms import DEFAULT_ALGORITHM
+from ..screening.cache import cached_index
 from ..screening.screen import Query, Screener
 from ..settings import load_config
 from ..store import Store
-from ..store.entities import load_entities
 from ..store.events import read_events
 from ..store.positions import read_static, stored_mmsis
 from .score import ListHit, RiskConfig, VesselRisk, score_vessels
@@ -145,11 +146,18 @@ def assess_store(
     if len(mmsis) == 0 and static.num_rows == 0:
         raise NotReady("the store has no AIS positions yet; run `sanctionwatch ais ingest FILE` first")
     vessels = vessel_identities(static, mmsis)
-    ents = load_entities(store) if entities is None else list(entities)
-    screener = Screener(ents)
-    hits = screen_vessels(identity_history(static), screener, on_progress=on_progress) if ents else []
+    if entities is None:  # the store's lists: their index is read from its file, not rebuilt
+        screener = Screener((), index=cached_index(store, algorithm=DEFAULT_ALGORITHM).index)
+    else:
+        screener = Screener(list(entities))
+    hits = screen_vessels(identity_history(static), screener, on_progress=on_progress) if len(screener) else []
     events = read_events(store)
     risks = score_vessels(vessels, events, hits, config=config or load_config(RiskConfig))
     return Assessment(
-        vessels=vessels, events=events, hits=hits, risks=risks, algorithm=screener.algorithm.name, entities=len(ents)
+        vessels=vessels,
+        events=events,
+        hits=hits,
+        risks=risks,
+        algorithm=screener.algorithm.name,
+        entities=len(screener),
     )

@@ -170,15 +170,16 @@ class LazySequence(Sequence[Any]):
 class _Writer:
     """Pickles the index with every large container moved to a section (``persistent_id``)."""
 
-    def __init__(self, body: io.BufferedRandom, start: int) -> None:
+    def __init__(self, body: io.BufferedRandom, min_entries: int) -> None:
         self.body = body
-        self.start = start  # file offset of the body
+        self.min_entries = min_entries
         self.sections: list[dict[str, Any]] = []
         self._seen: dict[int, int] = {}  # id(container) -> section number: shared containers stay shared
         self._keep: list[object] = []  # the containers, alive until written, so their ids stay unique
+        self._inline: set[int] = set()  # ids of state dicts that stay in the pickle
 
     def _tell(self) -> int:
-        return self.body.tell() - self.start
+        return self.body.tell()
 
     def _align(self) -> None:
         self.body.write(b"\0" * (-self._tell() % 8))
@@ -196,8 +197,21 @@ class _Writer:
         self.body.write(b"".join(blobs))
         return {"data": data, "offsets": self._array(offsets + data)}
 
+    def reducer_override(self, obj: object) -> Any:
+        """Keep an object's own state dict in the pickle: unpickling sets attributes from a real dict only."""
+        if not isinstance(getattr(obj, "__dict__", None), dict) or type(obj).__reduce_ex__ is not object.__reduce_ex__:
+            return NotImplemented  # functions, classes and modules go by name; others reduce themselves
+        try:
+            reduced = obj.__reduce_ex__(pickle.HIGHEST_PROTOCOL)
+        except TypeError:
+            return NotImplemented
+        if isinstance(reduced, tuple) and len(reduced) > 2 and type(reduced[2]) is dict:
+            self._keep.append(reduced[2])
+            self._inline.add(id(reduced[2]))
+        return reduced
+
     def persistent_id(self, obj: object) -> int | None:
-        kind = _section_kind(obj)
+        kind = None if id(obj) in self._inline else _section_kind(obj, self.min_entries)
         if kind is None:
             return None
         if id(obj) in self._seen:
@@ -217,12 +231,24 @@ class _Writer:
         return len(self.sections) - 1
 
 
-def _section_kind(obj: object) -> str | None:
+class _SectionPickler(pickle.Pickler):
+    def __init__(self, file: io.BytesIO, writer: _Writer) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.writer = writer
+
+    def persistent_id(self, obj: object) -> int | None:
+        return self.writer.persistent_id(obj)
+
+    def reducer_override(self, obj: object) -> Any:
+        return self.writer.reducer_override(obj)
+
+
+def _section_kind(obj: object, min_entries: int) -> str | None:
     if isinstance(obj, np.ndarray):
-        return "array" if obj.dtype.kind in "biuf" and obj.size >= MIN_SECTION_ENTRIES else None
-    if type(obj) is dict and len(obj) >= MIN_SECTION_ENTRIES and all(type(k) is str for k in obj):
+        return "array" if obj.dtype.kind in "biuf" and obj.ndim and obj.size >= min_entries else None
+    if type(obj) is dict and len(obj) >= min_entries and all(type(k) is str for k in obj):
         return "mapping"
-    if type(obj) in (list, tuple) and len(obj) >= MIN_SECTION_ENTRIES:  # type: ignore[arg-type]
+    if type(obj) in (list, tuple) and len(obj) >= min_entries:  # type: ignore[arg-type]
         return "sequence"
     return None
 
@@ -235,17 +261,20 @@ class StaleIndex(CacheError):
     """A sound cache file written for other lists, settings or code: the normal case after a list load."""
 
 
-def write_index(path: Path, key: Mapping[str, Any], index: CandidateIndex) -> None:
-    """Write ``index`` under ``key`` to ``path`` atomically (a temporary file beside it, then a rename)."""
+def write_index(
+    path: Path, key: Mapping[str, Any], index: CandidateIndex, *, min_entries: int = MIN_SECTION_ENTRIES
+) -> None:
+    """Write ``index`` under ``key`` to ``path`` atomically (a temporary file beside it, then a rename).
+
+    Containers of ``min_entries`` entries or more get a lazily read section of their own.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
     try:
         with open(fd, "w+b") as body:
-            writer = _Writer(body, 0)
+            writer = _Writer(body, max(1, min_entries))
             root = io.BytesIO()
-            pickler = pickle.Pickler(root, protocol=pickle.HIGHEST_PROTOCOL)
-            pickler.persistent_id = writer.persistent_id  # type: ignore[method-assign]
-            pickler.dump(index)
+            _SectionPickler(root, writer).dump(index)
             writer._align()
             root_at = writer._tell()
             body.write(root.getvalue())
