@@ -19,6 +19,7 @@ from sanctionwatch.screening import cache
 from sanctionwatch.screening.cache import (
     CacheError,
     LazyMapping,
+    MatchMemo,
     LazySequence,
     StaleIndex,
     cached_index,
@@ -248,3 +249,45 @@ def test_entities_read_back_equal(tmp_path: Path) -> None:
     lazy = lazy_copy(built, tmp_path / "i.idx")
     assert [ie.entity for ie in lazy.entities] == ENTITIES
     assert [ie.names for ie in lazy.entities] == [ie.names for ie in built.entities]
+
+
+def test_the_match_memo_answers_as_the_screener_and_is_kept(loaded) -> None:
+    cached = cached_index(loaded, algorithm="dprk-v2")
+    screener = Screener((), index=cached.index)
+    queries = [Query(str(i), n, schema="Vessel") for i, n in enumerate(QUERY_NAMES)]
+    memo = MatchMemo(screener, limit=1, cached=cached)
+    assert [memo.match(q) for q in queries] == [screener.match(q, limit=1) for q in queries]
+    memo.save()
+    again = MatchMemo(screener, limit=1, cached=cached)
+    asked: list[Query] = []
+    monkey = Screener((), index=cached.index)
+    monkey.match = lambda q, limit=5: asked.append(q) or []  # type: ignore[method-assign]
+    again.screener = monkey
+    assert [again.match(q) for q in queries] == [screener.match(q, limit=1) for q in queries]
+    assert asked == []  # every answer came from the file
+
+
+def test_the_memo_is_not_used_for_other_lists_or_thresholds(loaded) -> None:
+    cached = cached_index(loaded, algorithm="dprk-v2")
+    memo = MatchMemo(Screener((), index=cached.index), limit=1, cached=cached)
+    memo.match(Query("q", "YU JONG 2", schema="Vessel"))
+    memo.save()
+    assert MatchMemo(Screener((), index=cached.index), limit=1, cached=cached)._answers  # noqa: SLF001
+    strict = Screener((), index=cached.index, threshold=0.99)
+    assert not MatchMemo(strict, limit=1, cached=cached)._answers  # noqa: SLF001
+    pub = load_sample()
+    save_publication(loaded, replace(pub, sha256="1" * 64, entities=pub.entities[1:]))
+    fresh = cached_index(loaded, algorithm="dprk-v2")
+    assert not MatchMemo(Screener((), index=fresh.index), limit=1, cached=fresh)._answers  # noqa: SLF001
+
+
+def test_a_damaged_memo_starts_afresh(loaded, caplog: pytest.LogCaptureFixture) -> None:
+    cached = cached_index(loaded, algorithm="dprk-v2")
+    memo = MatchMemo(Screener((), index=cached.index), limit=1, cached=cached)
+    memo.match(Query("q", "YU JONG 2", schema="Vessel"))
+    memo.save()
+    memo.path.write_bytes(memo.path.read_bytes()[:30])
+    with caplog.at_level(logging.WARNING, logger="sanctionwatch.screening.cache"):
+        again = MatchMemo(Screener((), index=cached.index), limit=1, cached=cached)
+    assert not again._answers and "screening afresh" in caplog.text  # noqa: SLF001
+    assert again.match(Query("q", "YU JONG 2", schema="Vessel"))[0].match

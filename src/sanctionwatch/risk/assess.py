@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import duckdb
 import pyarrow as pa
@@ -17,7 +18,7 @@ from ..exc import NotReady
 from ..model.entity import Entity
 from ..regime.flags import flags_of_mmsi
 from ..screening.algorithms import DEFAULT_ALGORITHM
-from ..screening.cache import cached_index
+from ..screening.cache import MatchMemo, cached_index
 from ..screening.screen import Query, Screener
 from ..settings import load_config
 from ..store import Store
@@ -92,14 +93,20 @@ def identity_history(static: pa.Table) -> pa.Table:
 
 
 def screen_vessels(
-    identities: pa.Table, screener: Screener, *, on_progress: Callable[[int], None] | None = None
+    identities: pa.Table,
+    screener: Screener,
+    *,
+    on_progress: Callable[[int], None] | None = None,
+    memo: MatchMemo | None = None,
 ) -> list[ListHit]:
     """The best matching list entity of every vessel any of whose identities matches a list.
 
     ``identities`` is :func:`identity_history`. A hit ``by_identifier`` means the
     IMO or MMSI agreed exactly with the list entry, which is how a designated ship
-    is recognised under a new name.
+    is recognised under a new name. ``memo`` (of ``screener`` with limit 1) answers
+    identities screened on an earlier run and keeps the new answers.
     """
+    match = memo.match if memo is not None else partial(screener.match, limit=1)
     best: dict[int, ListHit] = {}
     for row in identities.select(["mmsi", "imo", "name", "flag", "first_ts", "last_ts"]).to_pylist():
         if on_progress:
@@ -112,7 +119,7 @@ def screen_vessels(
             mmsi=str(row["mmsi"]),
             nationality=row["flag"],  # a vessel's flag: a listed ship under another flag scores lower
         )
-        results = [r for r in screener.match(query, limit=1) if r.match]
+        results = [r for r in match(query) if r.match]
         if not results:
             continue
         r = results[0]
@@ -130,6 +137,8 @@ def screen_vessels(
         current = best.get(hit.mmsi)
         if current is None or (hit.by_identifier, hit.score) > (current.by_identifier, current.score):
             best[hit.mmsi] = hit
+    if memo is not None:
+        memo.save()
     return [best[m] for m in sorted(best)]
 
 
@@ -146,11 +155,15 @@ def assess_store(
     if len(mmsis) == 0 and static.num_rows == 0:
         raise NotReady("the store has no AIS positions yet; run `sanctionwatch ais ingest FILE` first")
     vessels = vessel_identities(static, mmsis)
+    memo = None
     if entities is None:  # the store's lists: their index is read from its file, not rebuilt
-        screener = Screener((), index=cached_index(store, algorithm=DEFAULT_ALGORITHM).index)
+        cached = cached_index(store, algorithm=DEFAULT_ALGORITHM)
+        screener = Screener((), index=cached.index)
+        memo = MatchMemo(screener, limit=1, cached=cached)
     else:
         screener = Screener(list(entities))
-    hits = screen_vessels(identity_history(static), screener, on_progress=on_progress) if len(screener) else []
+    history = identity_history(static)
+    hits = screen_vessels(history, screener, on_progress=on_progress, memo=memo) if len(screener) else []
     events = read_events(store)
     risks = score_vessels(vessels, events, hits, config=config or load_config(RiskConfig))
     return Assessment(

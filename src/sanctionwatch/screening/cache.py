@@ -56,6 +56,7 @@ from .index import CandidateIndex
 
 if TYPE_CHECKING:
     from ..store import Store
+    from .screen import MatchResult, Query, Screener
 
 log = logging.getLogger(__name__)
 
@@ -301,13 +302,18 @@ def write_index(
             body.write(head + b"\0" * (-len(head) % 8) + data)
             body.flush()
             os.fsync(body.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes the file private; the index is as readable as the store
-        os.replace(tmp, path)
+        _publish(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _publish(tmp: str, path: Path) -> None:
+    """Rename the finished ``tmp`` over ``path``, readable as a file the user made (mkstemp makes it private)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)
+    os.replace(tmp, path)
 
 
 def read_index(path: Path, key: Mapping[str, Any]) -> CandidateIndex:
@@ -431,6 +437,7 @@ class CachedIndex:
     index: CandidateIndex
     built: bool
     path: Path | None  # None for an in-memory store (nothing is written)
+    key_digest: str = ""  # sha256 of the key the index was built for
 
 
 def cached_index(
@@ -458,10 +465,11 @@ def cached_index(
     if str(store.path) == ":memory:":
         return CachedIndex(build(), built=True, path=None)
     key = index_key(store, algorithm=algorithm, sources=sources, settings=settings)
+    digest = _digest(key)
     path = index_path(store, algorithm=algorithm, sources=sources)
     if not rebuild and path.exists():
         try:
-            return CachedIndex(read_index(path, key), built=False, path=path)
+            return CachedIndex(read_index(path, key), built=False, path=path, key_digest=digest)
         except StaleIndex:
             pass
         except CacheError as err:
@@ -471,5 +479,68 @@ def cached_index(
         write_index(path, key, index)
     except OSError as err:
         log.warning("cannot write the screening index %s (%s); screening goes on without it", path, err)
-        return CachedIndex(index, built=True, path=None)
-    return CachedIndex(index, built=True, path=path)
+        return CachedIndex(index, built=True, path=None, key_digest=digest)
+    return CachedIndex(index, built=True, path=path, key_digest=digest)
+
+
+def _digest(key: Mapping[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()
+
+
+MEMO_MAGIC = b"SWMATCH1"
+
+
+class MatchMemo:
+    """The answers of one screener kept per query in a file beside its index, for queries asked again.
+
+    ``vessels`` and ``report`` screen every identity the store has seen on each
+    run; the answers only change with the index (lists, algorithm, settings, code),
+    the threshold or the result limit, and the memo's file is keyed by all of them.
+    A file for another key, or one that cannot be read, starts an empty memo.
+    """
+
+    def __init__(self, screener: Screener, *, limit: int, cached: CachedIndex | None = None) -> None:
+        self.screener = screener
+        self.limit = limit
+        self._key = f"{cached.key_digest if cached else ''}|{screener.algorithm.name}|{screener.threshold!r}|{limit}"
+        self.path = cached.path.with_name(cached.path.name + f".matches-{limit}") if cached and cached.path else None
+        self._answers: dict[Query, list[MatchResult]] = {}
+        self._added = 0
+        if self.path is not None and self.path.exists():
+            self._answers = self._read(self.path)
+
+    def _read(self, path: Path) -> dict[Query, list[MatchResult]]:
+        try:
+            raw = path.read_bytes()
+            if not raw.startswith(MEMO_MAGIC):
+                raise CacheError("not a sanctionwatch match memo")
+            key, answers = pickle.loads(raw[len(MEMO_MAGIC) :])
+        except Exception as err:  # a damaged file can fail anywhere in the unpickler
+            log.warning("screening memo %s is not usable (%s); screening afresh", path, err)
+            return {}
+        return answers if key == self._key and isinstance(answers, dict) else {}
+
+    def match(self, query: Query) -> list[MatchResult]:
+        """``screener.match(query, limit=limit)``, from the memo when this query was answered before."""
+        found = self._answers.get(query)
+        if found is None:
+            found = self._answers[query] = self.screener.match(query, limit=self.limit)
+            self._added += 1
+        return found
+
+    def save(self) -> None:
+        """Write the memo (atomically) when it learnt answers; a folder that refuses it only costs a warning."""
+        if self.path is None or not self._added:
+            return
+        data = MEMO_MAGIC + pickle.dumps((self._key, self._answers), protocol=pickle.HIGHEST_PROTOCOL)
+        tmp = None
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=self.path.name + ".", suffix=".tmp", dir=self.path.parent)
+            with open(fd, "wb") as fh:
+                fh.write(data)
+            _publish(tmp, self.path)
+        except OSError as err:
+            if tmp is not None:
+                Path(tmp).unlink(missing_ok=True)
+            log.warning("cannot write the screening memo %s (%s)", self.path, err)
+        self._added = 0
