@@ -49,6 +49,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .. import __version__
+from ..exc import SanctionwatchError
 from ..settings import load_config
 from .algorithms import get_algorithm
 from .config import ScreeningConfig
@@ -254,8 +255,8 @@ def _section_kind(obj: object, min_entries: int) -> str | None:
     return None
 
 
-class CacheError(Exception):
-    """A cache file that cannot be used (internal: the caller rebuilds it)."""
+class CacheError(SanctionwatchError):
+    """A cache file that cannot be used; :func:`cached_index` rebuilds it rather than let this reach a user."""
 
 
 class StaleIndex(CacheError):
