@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..regime.caps import YearLedger, headline
+from ..regime.caps import EstimatedDelivery, YearLedger, headline
 from ..model.entity import Entity
-from ..risk.accounting import store_ledger, store_scorecard
+from ..risk.accounting import store_deliveries, store_ledger, store_scorecard
 from ..risk.assess import Assessment
 from ..risk.casefile import case_file
 from ..store import Store
@@ -33,9 +33,11 @@ def accounting_sections(
     entities = load_entities(store) if entities is None else entities
     macros = templates().get_template("accounting.html.j2").module
     sections = []
+    estimated: list[EstimatedDelivery] | None = None  # the ledger's, for the case files
     years = sorted({t.year for t in assessment.events["start"].to_pylist()})
     if years:
         accounts = store_ledger(store, years=years, entities=entities)
+        estimated = accounts.deliveries
         deliveries = [
             {
                 **{
@@ -55,7 +57,7 @@ def accounting_sections(
     shown = [c.record() for c in cards if c.evidence_items][:STATES_SHOWN]
     if shown:
         sections.append(ReportSection("states", "Member states: words beside actions", str(macros.states(shown))))
-    pages = case_pages(store, assessment, entities=entities)
+    pages = case_pages(store, assessment, entities=entities, deliveries=estimated)
     if pages:
         sections.append(ReportSection("case-files", "Case files of the top vessels", str(macros.case_files(pages))))
     return sections
@@ -78,12 +80,25 @@ def ledger_chart(years: Sequence[YearLedger], factor: str) -> str:
 
 
 def case_pages(
-    store: Store, assessment: Assessment, *, n: int = CASE_FILES, entities: Sequence[Entity] | None = None
+    store: Store,
+    assessment: Assessment,
+    *,
+    n: int = CASE_FILES,
+    entities: Sequence[Entity] | None = None,
+    deliveries: Sequence[EstimatedDelivery] | None = None,
 ) -> list[dict[str, object]]:
-    """The case files of the ``n`` riskiest vessels: a map of the track around each event, network and deliveries."""
+    """The case files of the ``n`` riskiest vessels: a map of the track around each event, network and deliveries.
+
+    ``entities`` and ``deliveries`` (the ledger's) are read or estimated here once when not given.
+    """
     pages = []
-    for risk in [r for r in assessment.risks if r.score > 0][:n]:
-        cf = case_file(store, str(risk.mmsi), assessment=assessment, entities=entities)
+    chosen = [r for r in assessment.risks if r.score > 0][:n]
+    if chosen and entities is None:
+        entities = load_entities(store)
+    if chosen and deliveries is None:
+        deliveries = store_deliveries(store, entities=entities)
+    for risk in chosen:
+        cf = case_file(store, str(risk.mmsi), assessment=assessment, entities=entities, deliveries=deliveries)
         imo = f", IMO {risk.imo}" if risk.imo else ""
         pages.append(
             {

@@ -186,11 +186,13 @@ def case_file(
     window_h: float = 6.0,
     assessment: Assessment | None = None,
     entities: Sequence[Entity] | None = None,
+    deliveries: Sequence[EstimatedDelivery] | None = None,
 ) -> CaseFile:
     """The case file of the vessel ``ref`` (IMO or MMSI).
 
-    Pass ``assessment`` and ``entities`` (the store's current list entities) to reuse
-    ones already read: the report makes several case files from one of each.
+    Pass ``assessment``, ``entities`` (the store's current list entities) and
+    ``deliveries`` (:func:`~sanctionwatch.risk.accounting.store_deliveries`) to reuse
+    ones already made: the report makes several case files from one of each.
     """
     assessment = assessment or assess_store(store)
     static = read_static(store)
@@ -225,9 +227,8 @@ def case_file(
         )
         for p in paths
     ]
-    deliveries = [
-        d for d in store_deliveries(store, entities=entities) if d.tanker_mmsi in mine or (d.receiver_mmsi in mine)
-    ]
+    every = store_deliveries(store, entities=entities) if deliveries is None else deliveries
+    own_deliveries = [d for d in every if d.tanker_mmsi in mine or (d.receiver_mmsi in mine)]
     tracks: list[TrackSummary] = []
     positions = None
     if own.num_rows:
@@ -245,7 +246,7 @@ def case_file(
         risks=[r for r in assessment.risks if r.mmsi in mine],
         events=own,
         network=paths,
-        deliveries=deliveries,
+        deliveries=own_deliveries,
         tracks=tracks,
         positions=positions,
     )
