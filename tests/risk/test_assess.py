@@ -58,4 +58,3 @@ def test_vessel_screening_honours_the_match_threshold_setting(store, monkeypatch
     monkeypatch.setenv("SANCTIONWATCH_MATCH_THRESHOLD", "0.9")
     assert assess_store(store).hits == []
     assert Screener(load_sample().entities).threshold == 0.9
-
