@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,15 +14,29 @@ from hypothesis import settings
 settings.register_profile("sanctionwatch", deadline=None)
 settings.load_profile("sanctionwatch")
 
-SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+# The real data (lists, AIS samples, regime files): ../shared/data beside the project, or the
+# folder SANCTIONWATCH_SHARED_DATA names.
+SHARED_DATA = Path(
+    os.environ.get("SANCTIONWATCH_SHARED_DATA") or Path(__file__).resolve().parents[1].parent / "shared" / "data"
+)
 
 
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
-    """``../shared/data`` beside the project; the test is skipped when it is absent."""
+    """``../shared/data`` beside the project (or ``$SANCTIONWATCH_SHARED_DATA``); the test is skipped when absent."""
     if not SHARED_DATA.is_dir():
-        pytest.skip("../shared/data is not present")
+        pytest.skip(f"{SHARED_DATA} is not present (set SANCTIONWATCH_SHARED_DATA to the data folder)")
     return SHARED_DATA
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that uses the real data or the browser, so ``-m "not shared_data"`` selects the rest."""
+    for item in items:
+        names = getattr(item, "fixturenames", ())
+        if "shared_data" in names:
+            item.add_marker(pytest.mark.shared_data)
+        if "chromium_page" in names:
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")

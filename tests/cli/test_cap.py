@@ -34,7 +34,7 @@ def test_cap_with_a_user_csv(tmp_path, capsys):
     mine = tmp_path / "mine.csv"
     mine.write_text("period_start,period_end,supplier,barrels\n2031-01-01,2031-12-31,cn,250000\n")
     db = str(tmp_path / "empty.duckdb")
-    assert main(["-q", "--db", db, "cap", "--year", "2031", "--reports", str(mine), "--format", "json"]) == 0
+    assert main(["-q", "--db", db, "cap", "--year", "2031", "--reports", str(mine), "--format", "jsonl"]) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     reported = [r for r in rows if r["section"] == "reported"]
     assert {r["barrels"] for r in reported} == {250000.0} and {r["share"] for r in reported} == {0.5}

@@ -57,3 +57,40 @@ def test_malformed_file_is_an_error_and_stores_nothing(db, capsys, tmp_path: Pat
 def test_unknown_export_format(db, capsys):
     assert main([*db, "lists", "export", "--format", "xlsx"]) == 2
     assert "unknown export format" in capsys.readouterr().err
+
+
+def test_stats_dprk_programmes_first_with_dates_and_counters_explained(db, capsys):
+    files = [str(FIXTURES / n) for n in ("un_small.xml", "ofac_sdn.csv", "ofac_alt.csv", "ofac_add.csv")]
+    assert main([*db, "lists", "load", *files]) == 0
+    capsys.readouterr()
+    assert main([*db, "lists", "stats", "--format", "table", "--top", "0"]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    # The fixture's OFAC records: DPRK 1, DPRK2 1, DPRK3 1, DPRK4 1, NPWMD 1 (hidden by --top 0, and said so).
+    ofac = lines.index(next(line for line in lines if line.startswith("ofac: 4 records")))
+    assert lines[ofac + 1].startswith("  DPRK programmes: DPRK 1, DPRK2 1, DPRK3 1, DPRK4 1")
+    assert "other programmes (top 0 of 1; --top N for more)" in lines[ofac + 2]
+    assert "2026-02-27" in out  # the UN file's dateGenerated
+    assert "not in the files" in out  # the OFAC CSV carries no date, and the table says so
+    flat = " ".join(out.split())
+    assert "alt_unmatched 1" in flat and "add_unmatched 1" in flat
+    assert "alt_unmatched: alternate names whose record (ent_num) is not in this sdn.csv, so not loaded" in flat
+    assert "add_unmatched: addresses whose record (ent_num) is not in this sdn.csv" in flat
+
+
+def test_stats_program_pattern_and_rows(db, capsys):
+    files = [str(FIXTURES / n) for n in ("ofac_sdn.csv", "ofac_alt.csv", "ofac_add.csv")]
+    assert main([*db, "lists", "load", *files]) == 0
+    capsys.readouterr()
+    assert main([*db, "lists", "stats", "--program", "dprk*", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    programs = [(r["name"], r["dprk"], r["records"]) for r in rows if r["kind"] == "program"]
+    assert programs == [("DPRK", True, 1), ("DPRK2", True, 1), ("DPRK3", True, 1), ("DPRK4", True, 1)]
+
+
+def test_stats_on_the_real_lists_show_every_ofac_dprk_programme(real_lists_db, capsys):
+    capsys.readouterr()
+    assert main(["--db", real_lists_db, "lists", "stats", "--format", "table"]) == 0
+    out = capsys.readouterr().out
+    assert "  DPRK programmes: DPRK4 174, DPRK3 147, DPRK2 111, DPRK 57, DPRK-NKSPEA 2" in out
+    assert "not in the files; file named 2024-05-03" in out

@@ -58,6 +58,62 @@ def test_error_messages_keep_square_brackets(tmp_path, capsys):
     assert "weird[api].nmea" in err.replace("\n", "")
 
 
+def test_global_options_are_accepted_after_the_subcommand(tmp_path, capsys):
+    """`lists stats --db x` works as `--db x lists stats`; after the sub-command wins over before it."""
+    after, before = tmp_path / "after.duckdb", tmp_path / "before.duckdb"
+    assert main(["lists", "stats", "--db", str(after), "-q", "-v"]) == 0
+    assert after.exists()
+    assert main(["--db", str(before), "ais", "stats", "--db", str(after)]) == 0
+    assert not before.exists()
+    assert "No lists loaded" not in capsys.readouterr().err
+
+
+def _leaves(cmd, path=("sanctionwatch",)):
+    subs = getattr(cmd, "commands", None)
+    if not subs:
+        yield " ".join(path), cmd
+        return
+    for name, sub in subs.items():
+        yield from _leaves(sub, (*path, name))
+
+
+def test_every_command_takes_the_global_options():
+    import typer
+
+    from sanctionwatch.cli.main import app
+
+    leaves = dict(_leaves(typer.main.get_command(app)))
+    assert len(leaves) >= 20
+    for name, cmd in leaves.items():
+        opts = {o for p in cmd.params for o in getattr(p, "opts", ())}
+        assert {"--db", "-q", "--quiet", "-v", "--verbose"} <= opts, name
+
+
+def test_file_names_in_tables_keep_square_brackets(tmp_path, capsys):
+    """A file named weird[api].csv is shown as written in the ingest table: user text is never markup."""
+    from pathlib import Path
+
+    src = Path(__file__).resolve().parents[1] / "fixtures" / "ais" / "dma.csv"
+    weird = tmp_path / "weird[api].csv"
+    weird.write_bytes(src.read_bytes())
+    assert main(["--db", str(tmp_path / "s.duckdb"), "-q", "ais", "ingest", str(weird)]) == 0
+    assert "weird[api].csv" in capsys.readouterr().out
+
+
+def test_missing_extra_hint_keeps_its_brackets(tmp_path):
+    """Without the [api] extra, serve names it: 'pip install "sanctionwatch[api]"', brackets and all."""
+    code = (
+        "import sys; sys.modules['fastapi'] = None\n"  # the extra not installed: importing it fails
+        "from sanctionwatch.cli.main import main\n"
+        f"sys.exit(main(['--db', {str(tmp_path / 's.duckdb')!r}, 'serve']))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    err = " ".join(proc.stderr.split())
+    assert 'needs the [api] extra: pip install "sanctionwatch[api]"' in err
+    assert "Traceback" not in proc.stderr
+
+
 def test_each_command_loads_only_its_own_module():
     import typer
 

@@ -26,7 +26,7 @@ def _raw_addresses(shared_data, un_country, ofac_country):
 
 def test_real_lists_alone_give_true_figures(real_lists_db, shared_data, capsys):
     capsys.readouterr()
-    assert main(["-q", "--db", real_lists_db, "states", "--format", "json"]) == 0
+    assert main(["-q", "--db", real_lists_db, "states", "--format", "jsonl"]) == 0
     cards = {c["code"]: c for c in map(json.loads, capsys.readouterr().out.splitlines())}
     for code, un_name, ofac_name in (("cn", "China", "China"), ("ru", "Russian Federation", "Russia")):
         raw = _raw_addresses(shared_data, un_name, ofac_name)

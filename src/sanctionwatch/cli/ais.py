@@ -21,7 +21,7 @@ from ..store.positions import (
     read_quarantine,
     static_summary,
 )
-from .context import console, progress, state
+from .context import FORMAT_HELP, console, plain, print_table, progress, resolve_format, state, write_listing
 
 ais_app = typer.Typer(help="AIS positions: ingest NMEA/CSV/Parquet, stats, quarantine.", no_args_is_help=True)
 
@@ -46,13 +46,15 @@ def _report_table(reports: list[IngestReport]) -> Table:
         fmt = r.format + (f"/{r.dialect}" if r.dialect else "")
         note = " (already ingested)" if r.skipped else ""
         table.add_row(
-            f"{r.path.name}{note}",
-            fmt,
-            f"{r.rows_in:,}",
-            f"{r.accepted:,}",
-            "" if r.skipped else f"{r.positions:,}",
-            "" if r.skipped else f"{r.static_rows:,}",
-            f"{r.quarantined_total:,}",
+            *plain(
+                f"{r.path.name}{note}",  # a file name is shown as written, never read as markup
+                fmt,
+                f"{r.rows_in:,}",
+                f"{r.accepted:,}",
+                "" if r.skipped else f"{r.positions:,}",
+                "" if r.skipped else f"{r.static_rows:,}",
+                f"{r.quarantined_total:,}",
+            )
         )
     return table
 
@@ -86,9 +88,9 @@ def _reasons_table(counts: Counter[str] | dict[str, int], title: str) -> Table:
 def ingest_cmd(
     ctx: typer.Context,
     files: list[Path] = typer.Argument(..., help="AIS files: NMEA logs, CSV exports, Parquet (gzip/bz2/zip ok)."),
-    fmt: str | None = typer.Option(None, "--format", "-f", help=f"{' | '.join(FORMATS)} (default: sniffed)."),
+    fmt: str | None = typer.Option(None, "--format", "-f", help=f"{' | '.join(FORMATS)} [default: sniffed]."),
     dialect: str | None = typer.Option(
-        None, "--dialect", "-d", help=f"CSV/Parquet layout: {', '.join(DIALECTS)} (default: sniffed)."
+        None, "--dialect", "-d", help=f"CSV/Parquet layout: {', '.join(DIALECTS)} [default: sniffed]."
     ),
     columns: str | None = typer.Option(
         None,
@@ -99,13 +101,15 @@ def ingest_cmd(
     default_time: str | None = typer.Option(
         None,
         "--default-time",
-        help="Time of NMEA lines that carry none (ISO 8601) (default: quarantine as no_timestamp).",
+        help="Time of NMEA lines that carry none (ISO 8601) [default: quarantine them as no_timestamp].",
     ),
     no_mmsi_check: bool = typer.Option(False, "--no-mmsi-check", help="Accept MMSIs outside the ship-station range."),
     chunk_rows: int | None = typer.Option(
-        None, "--chunk-rows", help="Records per chunk (default: SANCTIONWATCH_AIS_CHUNK_ROWS or 250,000)."
+        None, "--chunk-rows", help="Records per chunk [default: SANCTIONWATCH_AIS_CHUNK_ROWS, else 250,000]."
     ),
-    workers: int | None = typer.Option(None, "--workers", help="NMEA decoding processes (default: all cores)."),
+    workers: int | None = typer.Option(
+        None, "--workers", help="NMEA decoding processes [default: SANCTIONWATCH_AIS_WORKERS, else all cores]."
+    ),
     as_json: bool = typer.Option(False, "--json", help="One JSON object per file instead of tables."),
 ) -> None:
     """Decode, validate and store AIS files; print accepted and quarantined counts by reason."""
@@ -119,40 +123,45 @@ def ingest_cmd(
             def advance(done: int, total: int, task: TaskID = task) -> None:
                 bar.update(task, completed=done, total=total)
 
-            reports.append(
-                ingest_file(
-                    st.store(),
-                    path,
-                    fmt=fmt,
-                    dialect=dialect,
-                    columns=columns,
-                    strict=strict,
-                    chunk_rows=chunk_rows,
-                    default_time=when,
-                    check_mmsi=False if no_mmsi_check else None,
-                    workers=workers,
-                    progress=advance,
-                )
+            report = ingest_file(
+                st.store(),
+                path,
+                fmt=fmt,
+                dialect=dialect,
+                columns=columns,
+                strict=strict,
+                chunk_rows=chunk_rows,
+                default_time=when,
+                check_mmsi=False if no_mmsi_check else None,
+                workers=workers,
+                progress=advance,
             )
+            reports.append(report)
             bar.remove_task(task)
+            if report.skipped and not as_json:
+                # Known by its hash before any decoding: say so at once, not after a table of old counts.
+                console.print(
+                    f"Already in the store, nothing added: {path} (the same content was ingested before: "
+                    f"{report.rows_in:,} records, {report.accepted:,} accepted)",
+                    markup=False,
+                    highlight=False,
+                )
     if as_json:
         for r in reports:
             typer.echo(json.dumps(_report_json(r)))
         return
-    console.print(_report_table(reports))
+    added = [r for r in reports if not r.skipped]
+    if added:
+        print_table(_report_table(added))
     reasons: Counter[str] = Counter()
-    for r in reports:
+    for r in added:
         reasons.update(r.quarantined)
     if reasons:
-        console.print(_reasons_table(reasons, "Quarantined by reason"))
+        print_table(_reasons_table(reasons, "Quarantined by reason"))
     if reasons.get("no_timestamp") and default_time is None:
         console.print("Lines without a time were quarantined: give their time with --default-time if you know it.")
-    skipped = [r.path.name for r in reports if r.skipped]
-    if skipped:
-        console.print(
-            f"Already in the store, nothing added: {', '.join(skipped)}. "
-            "To ingest a file again with other options, run `sanctionwatch ais forget FILE` first."
-        )
+    if len(added) < len(reports):
+        console.print("To ingest a file again with other options, run `sanctionwatch ais forget FILE` first.")
 
 
 @ais_app.command("forget")
@@ -178,9 +187,16 @@ def forget_cmd(
         )
 
 
+STATS_COLUMNS = ("section", "what", "count")
+QUARANTINE_COLUMNS = ("path", "line_no", "reason", "raw", "file_sha256")
+
+
 @ais_app.command("stats")
 def stats_cmd(
-    ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="JSON instead of tables.")
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json", help="One JSON object (counts and quarantined by reason)."),
+    fmt: str | None = typer.Option(None, "--format", "-f", help=FORMAT_HELP),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
 ) -> None:
     """Stored positions, vessels and days, and quarantined records by reason."""
     st = state(ctx)
@@ -190,14 +206,20 @@ def stats_cmd(
     if as_json:
         typer.echo(json.dumps({**summary, "quarantined": counts}))
         return
+    fmt = resolve_format(fmt, output)
+    if fmt != "table":
+        rows = [{"section": "store", "what": k, "count": v} for k, v in summary.items()]
+        rows += [{"section": "quarantined", "what": k, "count": n} for k, n in sorted(counts.items())]
+        write_listing(rows, STATS_COLUMNS, fmt, output)
+        return
     table = Table(title="AIS store")
     table.add_column("what")
     table.add_column("count", justify="right")
     for key, value in summary.items():
         table.add_row(key.replace("_", " "), f"{value:,}")
-    console.print(table)
+    print_table(table)
     if counts:
-        console.print(_reasons_table(counts, "Quarantined by reason"))
+        print_table(_reasons_table(counts, "Quarantined by reason"))
 
 
 @ais_app.command("quarantine")
@@ -205,22 +227,24 @@ def quarantine_cmd(
     ctx: typer.Context,
     reason: str | None = typer.Option(None, "--reason", "-r", help=f"Only this reason: {', '.join(REASONS)}."),
     limit: int = typer.Option(20, "--limit", "-n", help="Records to show."),
-    as_json: bool = typer.Option(False, "--json", help="JSON lines instead of a table."),
+    as_json: bool = typer.Option(False, "--json", help="JSON lines instead of a table (as --format jsonl)."),
+    fmt: str | None = typer.Option(None, "--format", "-f", help=FORMAT_HELP),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
 ) -> None:
     """Show quarantined records: file, line, reason and the raw text kept."""
     if reason is not None and reason not in REASONS:
         raise InputError(f"unknown reason {reason!r}; known: {', '.join(REASONS)}")
+    fmt = "jsonl" if as_json else resolve_format(fmt, output)
     rows = read_quarantine(state(ctx).store(), reason=reason, limit=limit).to_pylist()
-    if as_json:
-        for row in rows:
-            typer.echo(json.dumps(row))
+    if fmt != "table":
+        write_listing(rows, QUARANTINE_COLUMNS, fmt, output)
         return
     table = Table(title=f"Quarantined records{f' ({reason})' if reason else ''}")
     for column in ("file", "line", "reason", "raw"):
         table.add_column(column, overflow="fold")
     for row in rows:
-        table.add_row(Path(row["path"]).name, str(row["line_no"]), row["reason"], row["raw"] or "")
-    console.print(table)
+        table.add_row(*plain(Path(row["path"]).name, row["line_no"], row["reason"], row["raw"] or ""))
+    print_table(table)
 
 
 def register(app: typer.Typer) -> None:

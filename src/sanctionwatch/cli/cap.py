@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -12,16 +10,9 @@ from rich.table import Table
 
 from ..regime.caps import LEDGER_COLUMNS, LedgerConfig, YearLedger, ledger_records
 from ..regime.reference import Regime
-from ..report.export import write_csv, write_json_lines
 from ..risk.accounting import StoreLedger, store_ledger
 from ..settings import load_config
-from .context import console, out_path, state
-
-
-class CapFormat(StrEnum):
-    table = "table"
-    csv = "csv"
-    json = "json"
+from .context import DOCUMENT_FORMAT_HELP, console, print_table, resolve_format, state, write_listing
 
 
 def _table(title: str) -> Table:
@@ -55,7 +46,7 @@ def print_year(y: YearLedger, regime: Regime, config: LedgerConfig) -> None:
             f"{y.share[f.name]:.1%}",
             *(_d(n.get(t)) for t in (75.0, 90.0, 95.0)),
         )
-    console.print(rep)
+    print_table(rep)
     console.print(
         "  * headline factor. Notice due = day the threshold is reached (deliveries spread evenly within "
         f"each published row) + {regime.rules.refined_report_every_days}-day supplier report cycle.",
@@ -89,7 +80,7 @@ def print_year(y: YearLedger, regime: Regime, config: LedgerConfig) -> None:
                 f"{sc.share:.1%}",
                 _d(sc.crosses_cap_on),
             )
-        console.print(est)
+        print_table(est)
         matrix = _table("Estimated bbl under each factor")
         matrix.add_column("scenario", no_wrap=True)
         for f in regime.factors:
@@ -97,7 +88,7 @@ def print_year(y: YearLedger, regime: Regime, config: LedgerConfig) -> None:
         by = {(sc.scenario, sc.factor): sc.barrels for sc in y.scenarios}
         for name in dict.fromkeys(sc.scenario for sc in y.scenarios):
             matrix.add_row(name, *(f"{by[name, f.name]:,.0f}" for f in regime.factors))
-        console.print(matrix)
+        print_table(matrix)
     if y.deliveries:
         console.print(
             "[bold]Estimated deliveries[/] (capacity = deadweight from the AIS size; the events behind each):"
@@ -132,34 +123,29 @@ def print_year(y: YearLedger, regime: Regime, config: LedgerConfig) -> None:
 
 def cap(
     ctx: typer.Context,
-    year: int | None = typer.Option(None, "--year", "-y", help="One calendar year (default: every year with data)."),
+    year: int | None = typer.Option(None, "--year", "-y", help="One calendar year [default: every year with data]."),
     reports: Path | None = typer.Option(
         None, "--reports", help="Your own reported-deliveries CSV (period_start,period_end,supplier,tons,barrels,...)."
     ),
-    fmt: CapFormat = typer.Option(CapFormat.table, "--format", "-f", help="Output format."),
+    fmt: str | None = typer.Option(None, "--format", "-f", help=DOCUMENT_FORMAT_HELP),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
 ) -> None:
     """Petroleum ledger per year: reported deliveries against the cap, beside estimates from events."""
+    fmt = resolve_format(fmt, output, piped="table")
     st = state(ctx)
     result: StoreLedger = store_ledger(
         st.store(), years=[year] if year is not None else None, reports=reports, config=load_config(LedgerConfig)
     )
-    if fmt is CapFormat.table and output is None:
+    if fmt == "table":
         if not result.years:
             console.print(f"No refined-petroleum cap applies to {year}." if year else "No ledger years.")
         for y in result.years:
             print_year(y, result.regime, result.config)
         return
-    fh = open(out_path(output), "w", newline="", encoding="utf-8") if output else sys.stdout
-    try:
-        rows = ledger_records(result.years, result.regime)
-        if fmt is CapFormat.json:
-            write_json_lines(({k: v for k, v in r.items() if v is not None} for r in rows), fh)
-        else:
-            write_csv(rows, LEDGER_COLUMNS, fh)
-    finally:
-        if output:
-            fh.close()
+    rows = ledger_records(result.years, result.regime)
+    if fmt in ("json", "jsonl"):
+        rows = [{k: v for k, v in r.items() if v is not None} for r in rows]  # each section has its own fields
+    write_listing(rows, LEDGER_COLUMNS, fmt, output)
 
 
 def register(app: typer.Typer) -> None:

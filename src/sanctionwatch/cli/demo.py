@@ -9,6 +9,7 @@ from rich.table import Table
 
 from ..demo import DemoResult, run_demo
 from ..regime.caps import headline
+from ..report.cases import MAX_CASES
 from .context import console, err_console, state
 
 STEP_TEXT = {
@@ -52,7 +53,12 @@ def print_summary(result: DemoResult) -> None:
             ", ".join(f"{x.code} +{x.points:g}" for x in r.reasons),
         )
     console.print(top)
-    console.print("Reasons in full, with event ids: vessels.csv and the report.")
+    console.print(
+        f"Reasons in full, each with the event ids behind it: {result.vessels_csv.name} (columns reasons, "
+        f"event_ids, reason_details) and the vessel sections of {result.report.name} (top {MAX_CASES} vessels).",
+        markup=False,
+        highlight=False,
+    )
     for y in result.ledger:
         console.print(f"\n[bold]Petroleum ledger[/] {headline(y, result.ledger_factor)}.", highlight=False)
     if result.states:

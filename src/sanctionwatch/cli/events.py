@@ -12,10 +12,22 @@ from rich.table import Table
 from ..engines.detect import ENGINES, run_detection
 from ..events.build import event_records
 from ..exc import InputError
-from ..model.events import EVENT_TYPES
-from ..report.export import EVENT_WRITERS, write_events
+from ..model.events import EVENT_COLUMNS, EVENT_TYPES
+from ..report.export import events_table, write_events
 from ..store.events import read_events
-from .context import console, out_path, progress, state
+from .context import (
+    FORMAT_HELP,
+    LISTING_FORMATS,
+    console,
+    err_console,
+    out_path,
+    plain,
+    print_table,
+    progress,
+    resolve_format,
+    state,
+    write_listing,
+)
 
 TABLE_LIMIT = 200
 
@@ -46,28 +58,34 @@ def detect(
             console.print(f"  {kind:16} {report.by_type[kind]:>7,}")
 
 
+EVENT_FORMATS = (*LISTING_FORMATS, "geojson")
+
+
 def events(
     ctx: typer.Context,
     type_: str | None = typer.Option(None, "--type", "-t", help=f"Only this type: {', '.join(EVENT_TYPES)}."),
     mmsi: int | None = typer.Option(None, "--mmsi", help="Only events of this vessel (either side)."),
-    fmt: str = typer.Option("table", "--format", "-f", help="table | csv | json | geojson."),
+    fmt: str | None = typer.Option(
+        None, "--format", "-f", help=FORMAT_HELP.replace(" | parquet", " | parquet | geojson")
+    ),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
 ) -> None:
-    """List stored events, or export them as CSV, JSON or GeoJSON."""
-    if fmt != "table" and fmt not in EVENT_WRITERS:
-        raise InputError(f"unknown format {fmt!r}; choose table, {', '.join(EVENT_WRITERS)}")
+    """List stored events, or export them as TSV, CSV, JSON, JSON lines, Parquet or GeoJSON."""
+    fmt = resolve_format(fmt, output, EVENT_FORMATS)
     table = read_events(state(ctx).store(), type=type_, mmsi=mmsi)
     if fmt == "table":
-        if output is not None:
-            raise InputError("--output needs --format csv, json or geojson")
         _print_table(table)
         return
-    if output is None:
-        write_events(table, sys.stdout, fmt)
-        return
-    with open(out_path(output), "w", newline="", encoding="utf-8") as fh:
-        n = write_events(table, fh, fmt)
-    console.print(f"{n:,} events -> {output}")
+    if fmt == "geojson":
+        if output is None:
+            write_events(table, sys.stdout, fmt)
+            return
+        with open(out_path(output), "w", newline="", encoding="utf-8") as fh:
+            n = write_events(table, fh, fmt)
+    else:
+        n = write_listing(event_records(table), EVENT_COLUMNS, fmt, output, table=lambda _: events_table(table))
+    if output is not None:
+        console.print(f"{n:,} events -> {output}")
 
 
 def _print_table(events_table: pa.Table) -> None:
@@ -78,18 +96,20 @@ def _print_table(events_table: pa.Table) -> None:
         # Scalars only (kind, setting, port, distances...): nested values are for the exports.
         details = {k: v for k, v in row["details"].items() if k != "detector" and not isinstance(v, (dict, list))}
         shown.add_row(
-            row["type"],
-            str(row["mmsi"]),
-            str(row["other_mmsi"] or ""),
-            row["start"],
-            f"{row['duration_h']:.1f}",
-            "" if row["lat"] is None else f"{row['lat']:.3f}",
-            "" if row["lon"] is None else f"{row['lon']:.3f}",
-            " ".join(f"{k}={v}" for k, v in details.items()),
+            *plain(
+                row["type"],
+                row["mmsi"],
+                row["other_mmsi"] or "",
+                row["start"],
+                f"{row['duration_h']:.1f}",
+                "" if row["lat"] is None else f"{row['lat']:.3f}",
+                "" if row["lon"] is None else f"{row['lon']:.3f}",
+                " ".join(f"{k}={v}" for k, v in details.items()),
+            )
         )
-    console.print(shown)
+    print_table(shown)
     if events_table.num_rows > TABLE_LIMIT:
-        console.print(f"(first {TABLE_LIMIT}; use --format csv for all)")
+        err_console.print(f"(first {TABLE_LIMIT}; --format csv, json or parquet for all)")
 
 
 def register(app: typer.Typer) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import fnmatch
 import json
+import re
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -20,8 +22,8 @@ from ..screening.algorithms import DEFAULT_ALGORITHM
 from ..screening.cache import cached_index
 from ..settings import load_config
 from ..store import Store
-from ..store.entities import entity_stats, list_versions, load_entities, save_publication
-from .context import console, out_path, progress, state
+from ..store.entities import ListVersion, entity_stats, list_versions, load_entities, save_publication
+from .context import FORMAT_HELP, console, out_path, plain, print_table, progress, resolve_format, state, write_listing
 
 lists_app = typer.Typer(help="Sanctions lists: load official files, update, stats, diff, export.", no_args_is_help=True)
 
@@ -59,8 +61,12 @@ def load(
         extra = "".join(f", {k} {v:,}" for k, v in sorted(pub.counts.items()) if k.endswith("unmatched") and v)
         console.print(
             f"{pub.version} ({pub.format}): {result.record_count:,} records {what} "
-            f"as version {result.version_id}{extra}"
+            f"as version {result.version_id}{extra}",
+            markup=False,
+            highlight=False,
         )
+        if extra:
+            console.print("  (what the counters mean: sanctionwatch lists stats)", style="dim")
 
 
 @lists_app.command("update")
@@ -70,10 +76,10 @@ def update_cmd(
         list(DEFAULT_SOURCES), "--source", "-s", help=f"List to fetch ({', '.join(OFFICIAL_URLS)}); repeatable."
     ),
     timeout_s: float | None = typer.Option(
-        None, "--timeout-s", help="Seconds per try [default: SANCTIONWATCH_LISTS_TIMEOUT_S or 60]."
+        None, "--timeout-s", help="Seconds per try [default: SANCTIONWATCH_LISTS_TIMEOUT_S, else 60]."
     ),
     retries: int | None = typer.Option(
-        None, "--retries", help="Tries per file [default: SANCTIONWATCH_LISTS_RETRIES or 3]."
+        None, "--retries", help="Tries per file [default: SANCTIONWATCH_LISTS_RETRIES, else 3]."
     ),
 ) -> None:
     """Download the current lists from their publishers, check them and store them."""
@@ -88,13 +94,59 @@ def update_cmd(
         console.print(f"{r.source}: {r.load.version} {what}, {r.load.record_count:,} records ({', '.join(r.files)})")
 
 
+# What each counter a list adapter records means, in words (the OFAC CSV adapter's today).
+COUNTER_TEXT = {
+    "sdn_rows": "rows read from sdn.csv (one per record)",
+    "alt_rows": "rows read from alt.csv (alternate names)",
+    "add_rows": "rows read from add.csv (addresses)",
+    "comments_rows": "rows read from sdn_comments.csv (remarks carried over)",
+    "alt_unmatched": "alternate names whose record (ent_num) is not in this sdn.csv, so not loaded "
+    "(alt.csv came from a different publication: later designations, or delistings)",
+    "add_unmatched": "addresses whose record (ent_num) is not in this sdn.csv, so not loaded "
+    "(add.csv came from a different publication: later designations, or delistings)",
+    "comments_unmatched": "remarks whose record (ent_num) is not in this sdn.csv, so not loaded",
+}
+STATS_COLUMNS = ("kind", "source", "version", "published", "name", "dprk", "records")
+_DATE_IN_NAME = re.compile(r"(?<!\d)(\d{4}-\d{2}-\d{2})(?!\d)")
+
+
+def is_dprk_program(program: str) -> bool:
+    """A programme of the DPRK regime: UN ``DPRK``, OFAC ``DPRK``, ``DPRK2``..``DPRK4``, ``DPRK-NKSPEA``."""
+    return "DPRK" in program.upper()
+
+
+def published_text(v: ListVersion) -> str:
+    """When a version was published, or why that is not known (the OFAC CSV files carry no date)."""
+    if v.published:
+        return str(v.published)
+    dates = sorted({m.group(1) for f in v.files for m in _DATE_IN_NAME.finditer(Path(f).name)})
+    named = f"; file named {', '.join(dates)}" if dates else ""
+    return f"not in the files{named}"
+
+
+def _programs(counts: dict[str, int], patterns: list[str]) -> tuple[dict[str, int], dict[str, int]]:
+    """(DPRK programmes, the others), each biggest first, only those matching ``patterns`` when given."""
+    chosen = {
+        p: n
+        for p, n in counts.items()
+        if not patterns or any(fnmatch.fnmatchcase(p.upper(), x.upper()) for x in patterns)
+    }
+    dprk = {p: n for p, n in chosen.items() if is_dprk_program(p)}
+    return dprk, {p: n for p, n in chosen.items() if p not in dprk}
+
+
 @lists_app.command("stats")
 def stats(
     ctx: typer.Context,
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
-    top: int = typer.Option(10, "--top", help="Programs shown per list in the table."),
+    as_json: bool = typer.Option(False, "--json", help="Print everything as one JSON object."),
+    top: int = typer.Option(10, "--top", help="Other (not DPRK) programmes shown per list; DPRK ones are all shown."),
+    program: list[str] = typer.Option(
+        [], "--program", "-p", help="Only programmes matching this pattern (DPRK*, NPWMD), repeatable."
+    ),
+    fmt: str | None = typer.Option(None, "--format", "-f", help=FORMAT_HELP),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
 ) -> None:
-    """Loaded list versions and counts by list, schema and program."""
+    """Loaded list versions with their publication dates; records by list, schema and programme, DPRK first."""
     store = state(ctx).store()
     versions = list_versions(store)
     counts = entity_stats(store)
@@ -102,27 +154,65 @@ def stats(
         payload = {"versions": [asdict(v) for v in versions], **counts}
         typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
         return
+    fmt = resolve_format(fmt, output)
+    current = {v.source: v for v in versions if v.current}
+    if fmt != "table":
+        rows = []
+        for source in counts["sources"]:
+            v = current.get(source)
+            base = {"source": source, "version": v.version if v else None, "published": v.published if v else None}
+            for schema, n in counts["schemas"][source].items():
+                rows.append({"kind": "schema", **base, "name": schema, "dprk": None, "records": n})
+            dprk, other = _programs(counts["programs"][source], program)
+            for name, n in (*dprk.items(), *other.items()):
+                rows.append({"kind": "program", **base, "name": name, "dprk": name in dprk, "records": n})
+        write_listing(rows, STATS_COLUMNS, fmt, output)
+        return
     if not versions:
         console.print("No lists loaded. Run `sanctionwatch lists load FILE...` or `sanctionwatch lists update`.")
         return
     table = Table(title="List versions")
-    for col in ("id", "source", "version", "format", "records", "loaded (UTC)", "current"):
+    for col in ("id", "list", "version", "published", "format", "records", "loaded (UTC)", "current"):
         table.add_column(col)
     for v in versions:
         table.add_row(
-            str(v.version_id),
-            v.source,
-            v.version,
-            v.format,
-            f"{v.record_count:,}",
-            v.loaded_at,
-            "yes" if v.current else "",
+            *plain(
+                v.version_id,
+                v.source,
+                v.version,
+                published_text(v),
+                v.format,
+                f"{v.record_count:,}",
+                v.loaded_at,
+                "yes" if v.current else "",
+            )
         )
-    console.print(table)
+    print_table(table)
     for source, total in counts["sources"].items():
         schemas = ", ".join(f"{k} {n:,}" for k, n in counts["schemas"][source].items())
-        programs = ", ".join(f"{k} {n:,}" for k, n in list(counts["programs"][source].items())[:top])
-        console.print(f"[bold]{source}[/] {total:,} records: {schemas}\n  programs: {programs}")
+        dprk, other = _programs(counts["programs"][source], program)
+        console.print(f"\n{source}: {total:,} records: {schemas}", markup=False, highlight=False)
+        if dprk:
+            console.print("  DPRK programmes: " + ", ".join(f"{k} {n:,}" for k, n in dprk.items()), markup=False)
+        elif not program:
+            console.print("  DPRK programmes: none", markup=False)
+        if other:
+            shown = list(other.items())[:top]
+            more = f" (top {len(shown)} of {len(other)}; --top N for more)" if len(other) > len(shown) else ""
+            console.print(
+                f"  other programmes{more}: " + ", ".join(f"{k} {n:,}" for k, n in shown), markup=False, highlight=False
+            )
+    legend = {k: COUNTER_TEXT.get(k, "counted by the list adapter") for v in versions if v.current for k in v.counts}
+    for v in versions:
+        if v.current and v.counts:
+            console.print(
+                f"\n{v.source} {v.version} read: " + ", ".join(f"{k} {n:,}" for k, n in sorted(v.counts.items())),
+                markup=False,
+                highlight=False,
+            )
+    for key, text in sorted(legend.items()):
+        console.print(f"  {key}: {text}", markup=False, highlight=False)
+    console.print("A record can carry several programmes; the programme counts overlap.", style="dim")
 
 
 @lists_app.command("diff")

@@ -20,7 +20,7 @@ from rich.markup import escape
 from .. import __version__
 from ..exc import SanctionwatchError
 from ..settings import AppConfig, load_config
-from .context import AppState, err_console
+from .context import DB_HELP, QUIET_HELP, VERBOSE_HELP, AppState, add_global_options, err_console, set_logging
 
 COMMANDS: tuple[str, ...] = (
     "demo",
@@ -44,15 +44,14 @@ def _version(value: bool) -> None:
 
 def _global(
     ctx: typer.Context,
-    db: Path | None = typer.Option(
-        None, "--db", envvar="SANCTIONWATCH_DB", help="DuckDB store file [default: ./sanctionwatch.duckdb]"
-    ),
-    quiet: bool = typer.Option(False, "-q", "--quiet", help="No progress bars."),
-    verbose: bool = typer.Option(False, "-v", "--verbose", help="Log details to stderr."),
+    db: Path | None = typer.Option(None, "--db", envvar="SANCTIONWATCH_DB", help=DB_HELP),
+    quiet: bool = typer.Option(False, "-q", "--quiet", help=QUIET_HELP),
+    verbose: bool = typer.Option(False, "-v", "--verbose", help=VERBOSE_HELP),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
 ) -> None:
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr)
-    st = AppState(settings=load_config(AppConfig, db=db, quiet=quiet or None))
+    """Global options: before the sub-command, or after it (every command takes them too)."""
+    set_logging(verbose)
+    st = AppState(settings=load_config(AppConfig, db=db, quiet=quiet or None), verbose=verbose)
     ctx.obj = st
     ctx.call_on_close(st.close)
 
@@ -69,10 +68,13 @@ def build_app(modules: Iterable[str] = COMMANDS) -> typer.Typer:
         no_args_is_help=True,
         pretty_exceptions_enable=False,
         add_completion=False,
+        # Help is plain text: "[default: ...]" and "[api]" in a help line are never eaten as markup.
+        rich_markup_mode=None,
     )
     built.callback()(_global)
     for name in modules:
         importlib.import_module(f"{__package__}.{name}").register(built)
+    add_global_options(built)
     return built
 
 

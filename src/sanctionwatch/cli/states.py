@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -13,15 +11,8 @@ from rich.table import Table
 from ..exc import NotFound
 from ..regime.reference import load_regime
 from ..regime.scorecard import EVIDENCE, STATE_COLUMNS, StateCard, worker_deadlines
-from ..report.export import write_csv, write_json_lines
 from ..risk.accounting import store_scorecard
-from .context import console, out_path, state
-
-
-class StatesFormat(StrEnum):
-    table = "table"
-    csv = "csv"
-    json = "json"
+from .context import DOCUMENT_FORMAT_HELP, console, plain, print_table, resolve_format, state, write_listing
 
 
 def print_card(c: StateCard) -> None:
@@ -63,10 +54,11 @@ def states(
     ctx: typer.Context,
     code: str | None = typer.Option(None, "--state", "-s", help="One state by ISO alpha-2 code (cn, ru, pa, ...)."),
     top: int = typer.Option(25, "--top", "-n", min=1, help="How many states the table shows."),
-    fmt: StatesFormat = typer.Option(StatesFormat.table, "--format", "-f", help="Output format."),
+    fmt: str | None = typer.Option(None, "--format", "-f", help=DOCUMENT_FORMAT_HELP),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
 ) -> None:
     """Member-state scorecard: votes and reports beside the evidence from the lists and events."""
+    fmt = resolve_format(fmt, output, piped="table")
     cards = store_scorecard(state(ctx).store())
     if code is not None:
         cards = [c for c in cards if c.code == code.strip().lower()]
@@ -74,7 +66,7 @@ def states(
             raise NotFound(
                 f"no state {code!r} appears in the reference data, the loaded lists or the events; use an ISO alpha-2 code such as cn or ru"
             )
-    if fmt is StatesFormat.table and output is None:
+    if fmt == "table":
         if code is not None:
             print_card(cards[0])
             return
@@ -84,24 +76,26 @@ def states(
             pad_edge=False,
             padding=0,  # the box draws one space between columns: the ten fit in 80 characters
         )
-        t.add_column("state", no_wrap=True, max_width=22, overflow="ellipsis")
+        t.add_column("state", max_width=22, overflow="fold")  # folded, never cut
         for col in ("votes", "oil yrs", "listed", "nat", "ves(tk)", "STS", "calls", "gaps", "ports"):
             t.add_column(col, justify="right", no_wrap=True)
         for c in cards[:top]:
             n = {k: sum(v.vote == k for v in c.votes) for k in ("for", "against", "abstain")}
             t.add_row(
-                f"{c.code} {c.name}",
-                f"{n['for']}/{n['against']}/{n['abstain']}" if c.votes else "",
-                str(len(c.petroleum_by_year()) or ""),
-                str(c.listed_there.count),
-                str(c.persons_nationality.count),
-                f"{c.designated_vessels_flag.count}({c.designated_tankers_flag.count})",
-                str(c.sts_with_dprk_linked.count),
-                str(c.dprk_port_calls.count),
-                str(c.gaps_near_dprk.count),
-                str(c.ports_visited_by_suspects.count),
+                *plain(
+                    f"{c.code} {c.name}",
+                    f"{n['for']}/{n['against']}/{n['abstain']}" if c.votes else "",
+                    str(len(c.petroleum_by_year()) or ""),
+                    str(c.listed_there.count),
+                    str(c.persons_nationality.count),
+                    f"{c.designated_vessels_flag.count}({c.designated_tankers_flag.count})",
+                    str(c.sts_with_dprk_linked.count),
+                    str(c.dprk_port_calls.count),
+                    str(c.gaps_near_dprk.count),
+                    str(c.ports_visited_by_suspects.count),
+                )
             )
-        console.print(t)
+        print_table(t)
         for c in cards[:top]:
             words = "; ".join(
                 x
@@ -123,15 +117,9 @@ def states(
         )
         console.print("Sources and ids: sanctionwatch states --state CODE, or --format json.")
         return
-    fh = open(out_path(output), "w", newline="", encoding="utf-8") if output else sys.stdout
-    try:
-        if fmt is StatesFormat.json:
-            write_json_lines((c.sourced_record() for c in cards), fh)
-        else:
-            write_csv((c.record() for c in cards), STATE_COLUMNS, fh)
-    finally:
-        if output:
-            fh.close()
+    # JSON keeps each figure's sources and ids; the flat formats carry the counts.
+    records = [c.sourced_record() if fmt in ("json", "jsonl") else c.record() for c in cards]
+    write_listing(records, STATE_COLUMNS, fmt, output)
 
 
 def register(app: typer.Typer) -> None:

@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
-import sys
-from enum import StrEnum
 from pathlib import Path
 
 import typer
 from rich.table import Table
 
-from ..report.export import vessel_rows, write_vessels
+from ..report.export import VESSEL_COLUMNS, vessel_rows, vessels_table
 from ..risk.assess import Assessment, assess_store
 from ..store import Store
-from .context import console, out_path, progress, state
-
-
-class VesselFormat(StrEnum):
-    table = "table"
-    csv = "csv"
-    json = "json"
+from .context import (
+    FORMAT_HELP,
+    console,
+    err_console,
+    plain,
+    print_table,
+    progress,
+    resolve_format,
+    state,
+    write_listing,
+)
 
 
 def _assess(store: Store, quiet: bool) -> Assessment:
@@ -30,30 +32,27 @@ def _assess(store: Store, quiet: bool) -> Assessment:
 def vessels(
     ctx: typer.Context,
     top: int = typer.Option(20, "--top", "-n", min=1, help="How many vessels to show."),
-    fmt: VesselFormat = typer.Option(VesselFormat.table, "--format", "-f", help="Output format."),
+    fmt: str | None = typer.Option(None, "--format", "-f", help=FORMAT_HELP),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
 ) -> None:
     """Ranked vessel risk with the reasons behind each score."""
+    fmt = resolve_format(fmt, output)
     st = state(ctx)
     assessment = _assess(st.store(), st.settings.quiet)
-    rows = vessel_rows(assessment.risks[:top])
-    if fmt is VesselFormat.table and output is None:
+    risks = assessment.risks[:top]
+    rows = vessel_rows(risks)
+    if fmt == "table":
         table = Table(title=f"Vessels by risk (top {min(top, len(rows))} of {len(assessment.risks)})")
         shown = {"rank": "#", "mmsi": "MMSI", "imo": "IMO", "name": "name", "flag": "flag", "risk_score": "score"}
         for title in shown.values():
             table.add_column(title, no_wrap=True)
         table.add_column("reasons", ratio=1, overflow="fold")
         for r in rows:
-            table.add_row(*(str(r[c]) for c in shown), str(r["reasons"]))
-        console.print(table)
+            table.add_row(*plain(*(r[c] for c in shown), r["reasons"]))
+        print_table(table)
+        err_console.print("Every column, with event ids per reason: --format csv, json, jsonl or parquet.", style="dim")
         return
-    fh = open(out_path(output), "w", newline="", encoding="utf-8") if output else sys.stdout
-    try:
-        # A table asked for in a file is written as CSV.
-        write_vessels(assessment.risks[:top], fh, "json" if fmt is VesselFormat.json else "csv")
-    finally:
-        if output:
-            fh.close()
+    write_listing(rows, VESSEL_COLUMNS, fmt, output, table=lambda _: vessels_table(risks))
 
 
 def report(

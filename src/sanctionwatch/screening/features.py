@@ -25,6 +25,7 @@ class FeatureResult:
     detail: str | None = None
     query: str | None = None  # the query value the feature used
     candidate: str | None = None  # the list value it was compared with
+    comparison: NameComparison | None = None  # name features: the token alignment the detail describes
 
 
 NO_MATCH = FeatureResult(0.0)
@@ -311,7 +312,7 @@ def name_match(query: PreparedQuery, candidate: IndexedEntity, config: Mapping[s
 def _name_result(cmp: NameComparison | None) -> FeatureResult:
     if cmp is None or cmp.score <= 0.0:
         return NO_MATCH
-    return FeatureResult(cmp.score, cmp.describe(), cmp.query.text, cmp.candidate.text)
+    return FeatureResult(cmp.score, cmp.describe(), cmp.query.text, cmp.candidate.text, cmp)
 
 
 # --- names, dprk-v2 -----------------------------------------------------------------

@@ -19,6 +19,7 @@ from ..model.entity import SCHEMAS, Entity
 from ..settings import AppConfig, load_config
 from .algorithms import DEFAULT_ALGORITHM, Algorithm, get_algorithm
 from .config import ScreeningConfig
+from .features import FeatureResult
 from .index import CandidateIndex
 
 if TYPE_CHECKING:
@@ -65,6 +66,7 @@ class MatchResult:
     algorithm: str  # name with version, e.g. "dprk-v1"
     explanation: str
     features: dict[str, float] = field(default_factory=dict)  # fired feature -> its score
+    results: dict[str, FeatureResult] = field(default_factory=dict)  # fired feature -> what it found (for words)
 
 
 def resolve_threshold(algorithm: Algorithm, threshold: float | None = None) -> float:
@@ -126,6 +128,7 @@ class Screener:
                     algorithm=self.algorithm.name,
                     explanation=explanation,
                     features={k: round(v.score, 4) for k, v in verdict.results.items()},
+                    results=dict(verdict.results),
                 )
             )
         return results
