@@ -112,3 +112,28 @@ def test_missing_extra_hint_keeps_its_brackets(tmp_path):
     err = " ".join(proc.stderr.split())
     assert 'needs the [api] extra: pip install "sanctionwatch[api]"' in err
     assert "Traceback" not in proc.stderr
+
+
+def test_each_command_loads_only_its_own_module():
+    import typer
+
+    from sanctionwatch.cli.main import COMMANDS, _command_module, build_app
+
+    every = typer.main.get_command(build_app())
+    for name in every.commands:  # type: ignore[attr-defined]
+        module = _command_module(["--db", "x.duckdb", "-q", name, "--help"])
+        assert module is None or module in COMMANDS
+        if module is not None:  # the one module defines the command
+            assert name in typer.main.get_command(build_app([module])).commands  # type: ignore[attr-defined]
+    assert _command_module(["--help"]) is None and _command_module(["no-such-command"]) is None
+
+
+def test_screen_does_not_import_the_other_commands(tmp_path):
+    code = (
+        "import sys; from sanctionwatch.cli.main import main; "
+        f"rc = main(['--db', {str(tmp_path / 's.duckdb')!r}, '-q', 'screen', '--sample', 'YU JONG 2']); "
+        "print(rc, sorted(m for m in ('sanctionwatch.demo', 'sanctionwatch.simulate', 'sanctionwatch.ais.ingest', "
+        "'sanctionwatch.report.build') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "0 []"

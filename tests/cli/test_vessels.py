@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+from pathlib import Path
 
 import pytest
 
@@ -54,3 +55,19 @@ def test_report_command_writes_the_exports_beside_it(case, tmp_path, capsys):
     cited = {e for r in rows for e in r["event_ids"].split()}
     assert cited and cited <= event_ids  # every event a vessel's reasons cite is in the events export
     assert "cases.ftm.json" in capsys.readouterr().out
+
+
+def test_vessels_again_reads_the_index_and_the_answers_from_their_files(case, capsys):
+    _, db = case
+    folder = Path(db + ".data") / "screening"
+    assert main(["-q", "--db", db, "vessels", "--top", "50", "--format", "json"]) == 0
+    first = capsys.readouterr().out
+    stamps = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
+    assert any(name.endswith(".idx") for name in stamps) and any(".matches-" in name for name in stamps)
+    assert main(["-q", "--db", db, "vessels", "--top", "50", "--format", "json"]) == 0
+    assert capsys.readouterr().out == first
+    assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == stamps  # nothing rebuilt or rewritten
+    for memo in folder.glob("*.matches-*"):
+        memo.unlink()
+    assert main(["-q", "--db", db, "vessels", "--top", "50", "--format", "json"]) == 0
+    assert capsys.readouterr().out == first  # screened afresh: the same answers

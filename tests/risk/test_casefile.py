@@ -93,3 +93,7 @@ def test_resolve_by_imo_or_mmsi():
         resolve_vessel(static, known, "412000004")
     with pytest.raises(InputError):
         resolve_vessel(static, known, "hello")
+    # Anonymised tracks carry short ids as MMSIs: an id the store holds is found, an unknown one is refused.
+    assert resolve_vessel(static, np.array([10, 445000001]), "10") == [10]
+    with pytest.raises(InputError, match="neither an IMO"):
+        resolve_vessel(static, known, "10")

@@ -18,13 +18,22 @@ from ..lists.fetch import DEFAULT_SOURCES, OFFICIAL_URLS, FetchConfig, update
 from ..lists.ftm import read_ftm
 from ..lists.sniff import FORMATS, parse_files
 from ..report.export import ENTITY_WRITERS, write_entities
+from ..screening.algorithms import DEFAULT_ALGORITHM
+from ..screening.cache import cached_index
 from ..settings import load_config
+from ..store import Store
 from ..store.entities import ListVersion, entity_stats, list_versions, load_entities, save_publication
 from .context import FORMAT_HELP, console, out_path, plain, print_table, progress, resolve_format, state, write_listing
 
 lists_app = typer.Typer(help="Sanctions lists: load official files, update, stats, diff, export.", no_args_is_help=True)
 
 DIFF_SHOWN = 50
+
+
+def _index(store: Store, quiet: bool) -> None:
+    """Build the screening index of the lists now loaded, so ``screen`` and ``vessels`` need not."""
+    with progress(quiet, "building the screening index"):
+        cached_index(store, algorithm=DEFAULT_ALGORITHM)
 
 
 @lists_app.command("load")
@@ -45,6 +54,8 @@ def load(
         for pub in publications:
             results.append((pub, save_publication(st.store(), pub, allow_empty=allow_empty)))
             bar.advance(bar.task_ids[0])
+    if any(result.loaded for _, result in results):
+        _index(st.store(), st.settings.quiet)
     for pub, result in results:
         what = "stored" if result.loaded else "already loaded"
         extra = "".join(f", {k} {v:,}" for k, v in sorted(pub.counts.items()) if k.endswith("unmatched") and v)
@@ -76,6 +87,8 @@ def update_cmd(
     settings = load_config(FetchConfig, timeout_s=timeout_s, retries=retries)
     with progress(st.settings.quiet, f"downloading {', '.join(sources)}"):
         results = update(st.store(), sources=sources, settings=settings)
+    if any(r.load.loaded for r in results):
+        _index(st.store(), st.settings.quiet)
     for r in results:
         what = "new version" if r.load.loaded else "unchanged"
         console.print(f"{r.source}: {r.load.version} {what}, {r.load.record_count:,} records ({', '.join(r.files)})")

@@ -7,8 +7,6 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from ..regime.areas import read_geofences
-from ..report.build import collect, write_report, write_report_exports
 from ..report.export import VESSEL_COLUMNS, vessel_rows, vessels_table
 from ..risk.assess import Assessment, assess_store
 from ..store import Store
@@ -75,6 +73,10 @@ def report(
     ),
 ) -> None:
     """Write the offline analyst report (map, charts, vessel cases, list matches, events, provenance)."""
+    # Imported here: the report's modules (maps, charts, templates) would slow every ``vessels`` call.
+    from ..regime.areas import read_geofences
+    from ..report.build import collect, write_report, write_report_exports
+
     st = state(ctx)
     store = st.store()
     areas = tuple(a for path in geofence for a in read_geofences(path))

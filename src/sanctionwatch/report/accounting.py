@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..regime.caps import YearLedger, headline
-from ..risk.accounting import store_ledger, store_scorecard
+from ..regime.caps import EstimatedDelivery, YearLedger, headline
+from ..model.entity import Entity
+from ..risk.accounting import store_deliveries, store_ledger, store_scorecard
 from ..risk.assess import Assessment
 from ..risk.casefile import case_file
 from ..store import Store
+from ..store.entities import load_entities
 from .casefile import case_map_svg
 from .html import ReportSection, templates
 from .svg import cap_chart_svg
@@ -21,13 +23,21 @@ STATES_SHOWN = 25  # the scorecard's rows in the report, most evidence first
 CASE_FILES = 5  # case files with a map, riskiest vessels first
 
 
-def accounting_sections(store: Store, assessment: Assessment) -> list[ReportSection]:
-    """The ledger for the years the events cover, the scorecard (the assessment's high-risk vessels) and case files."""
+def accounting_sections(
+    store: Store, assessment: Assessment, *, entities: Sequence[Entity] | None = None
+) -> list[ReportSection]:
+    """The ledger for the years the events cover, the scorecard (the assessment's high-risk vessels) and case files.
+
+    ``entities`` are the store's current list entities, read once for every section (read here when not given).
+    """
+    entities = load_entities(store) if entities is None else entities
     macros = templates().get_template("accounting.html.j2").module
     sections = []
+    estimated: list[EstimatedDelivery] | None = None  # the ledger's, for the case files
     years = sorted({t.year for t in assessment.events["start"].to_pylist()})
     if years:
-        accounts = store_ledger(store, years=years)
+        accounts = store_ledger(store, years=years, entities=entities)
+        estimated = accounts.deliveries
         deliveries = [
             {
                 **{
@@ -43,11 +53,11 @@ def accounting_sections(store: Store, assessment: Assessment) -> list[ReportSect
         chart = ledger_chart(accounts.years, accounts.config.factor)
         body = chart + str(macros.ledger(lines, deliveries))
         sections.append(ReportSection("ledger", "Petroleum cap ledger", body))
-    cards = store_scorecard(store, high_risk_mmsis=[r.mmsi for r in assessment.risks if r.level == "high"])
+    cards = store_scorecard(store, entities=entities, high_risk_mmsis=[r.mmsi for r in assessment.risks if r.level == "high"])
     shown = [c.record() for c in cards if c.evidence_items][:STATES_SHOWN]
     if shown:
         sections.append(ReportSection("states", "Member states: words beside actions", str(macros.states(shown))))
-    pages = case_pages(store, assessment)
+    pages = case_pages(store, assessment, entities=entities, deliveries=estimated)
     if pages:
         sections.append(ReportSection("case-files", "Case files of the top vessels", str(macros.case_files(pages))))
     return sections
@@ -69,11 +79,26 @@ def ledger_chart(years: Sequence[YearLedger], factor: str) -> str:
     )
 
 
-def case_pages(store: Store, assessment: Assessment, *, n: int = CASE_FILES) -> list[dict[str, object]]:
-    """The case files of the ``n`` riskiest vessels: a map of the track around each event, network and deliveries."""
+def case_pages(
+    store: Store,
+    assessment: Assessment,
+    *,
+    n: int = CASE_FILES,
+    entities: Sequence[Entity] | None = None,
+    deliveries: Sequence[EstimatedDelivery] | None = None,
+) -> list[dict[str, object]]:
+    """The case files of the ``n`` riskiest vessels: a map of the track around each event, network and deliveries.
+
+    ``entities`` and ``deliveries`` (the ledger's) are read or estimated here once when not given.
+    """
     pages = []
-    for risk in [r for r in assessment.risks if r.score > 0][:n]:
-        cf = case_file(store, str(risk.mmsi), assessment=assessment)
+    chosen = [r for r in assessment.risks if r.score > 0][:n]
+    if chosen and entities is None:
+        entities = load_entities(store)
+    if chosen and deliveries is None:
+        deliveries = store_deliveries(store, entities=entities)
+    for risk in chosen:
+        cf = case_file(store, str(risk.mmsi), assessment=assessment, entities=entities, deliveries=deliveries)
         imo = f", IMO {risk.imo}" if risk.imo else ""
         pages.append(
             {

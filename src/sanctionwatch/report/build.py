@@ -44,6 +44,7 @@ def collect(
     positions = read_positions(store, mmsis=top)
     versions = list_versions(store)
     run = latest_run(store)
+    entities = load_entities(store)  # once, for every section that needs the lists
     return ReportData(
         risks=assessment.risks,
         events=assessment.events,
@@ -54,10 +55,10 @@ def collect(
         method=method_rows(run),
         title=title,
         identities=identity_history(read_static(store, mmsis=top)) if top else None,
-        entities=load_entities(store) if assessment.hits else (),
+        entities=entities if assessment.hits else (),
         provenance=provenance(lists=versions, files=list_ingested_files(store), run=run),
         geofences=geofences,
-        sections=accounting_sections(store, assessment),
+        sections=accounting_sections(store, assessment, entities=entities),
     )
 
 

@@ -61,20 +61,31 @@ class VesselCase:
     linked: list[LinkedEntity] = field(default_factory=list)
 
 
-def linked_entities(hits: Sequence[ListHit], entities: Sequence[Entity]) -> list[LinkedEntity]:
-    """The people and companies the lists link to the listed vessels behind ``hits``.
+LinkIndex = tuple[dict[str, Entity], dict[str, list[tuple[str, Entity]]]]
 
-    Both directions count: a vessel entry naming its owner, and an owner's
-    entry naming the vessel. Unresolved links (known only by name) are kept
-    with an empty ``entity_id``.
-    """
+
+def link_index(entities: Sequence[Entity]) -> LinkIndex:
+    """Entities by id, and the (link kind, entity) pairs pointing at each id."""
     by_id = {e.id: e for e in entities}
-    # Links pointing at each entity, indexed once: a full list has tens of thousands of entries.
     pointing: dict[str, list[tuple[str, Entity]]] = {}
     for e in entities:
         for link in e.links:
             if link.target_id:
                 pointing.setdefault(link.target_id, []).append((link.kind, e))
+    return by_id, pointing
+
+
+def linked_entities(
+    hits: Sequence[ListHit], entities: Sequence[Entity], *, links: LinkIndex | None = None
+) -> list[LinkedEntity]:
+    """The people and companies the lists link to the listed vessels behind ``hits``.
+
+    Both directions count: a vessel entry naming its owner, and an owner's
+    entry naming the vessel. Unresolved links (known only by name) are kept
+    with an empty ``entity_id``. ``links`` is :func:`link_index` of ``entities``,
+    made once when several vessels are looked up: a full list has tens of thousands of entries.
+    """
+    by_id, pointing = links if links is not None else link_index(entities)
     out: list[LinkedEntity] = []
     seen: set[tuple[str, str]] = set()
     for hit in hits:
@@ -134,12 +145,13 @@ def build_cases(
                 ids[row["mmsi"]].append(
                     Identity(row.get("name"), row.get("imo"), row.get("flag"), row.get("first_ts"), row.get("last_ts"))
                 )
+    links = link_index(entities) if any(r.list_hits for r in chosen) else None
     return [
         VesselCase(
             risk=r,
             identities=ids[r.mmsi],
             events=sorted(events[r.mmsi], key=lambda e: e["start"]),
-            linked=linked_entities(r.list_hits, entities),
+            linked=linked_entities(r.list_hits, entities, links=links) if r.list_hits else [],
         )
         for r in chosen
     ]

@@ -9,17 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
-import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..exc import NotReady
 from ..model.entity import Entity
 from ..regime.flags import flags_of_mmsi
+from ..screening.algorithms import DEFAULT_ALGORITHM
+from ..screening.cache import MatchMemo, cached_index
 from ..screening.screen import Query, Screener
 from ..settings import load_config
 from ..store import Store
-from ..store.entities import load_entities
 from ..store.events import read_events
 from ..store.positions import read_static, stored_mmsis
 from .score import ListHit, RiskConfig, VesselRisk, score_vessels
@@ -37,40 +39,41 @@ class Assessment:
     entities: int
 
 
-def _query_with_flags(sql: str, **tables: pa.Table) -> pa.Table:
-    """Run ``sql`` over in-memory Arrow ``tables`` and add each row's flag from its MMSI."""
-    con = duckdb.connect()
-    try:
-        for name, table in tables.items():
-            con.register(name, table)
-        out = con.sql(sql).to_arrow_table()
-    finally:
-        con.close()
-    flags = flags_of_mmsi(out["mmsi"].to_numpy())
-    return out.append_column("flag", pa.array([f or None for f in flags.tolist()], pa.string()))
+def _with_flags(table: pa.Table) -> pa.Table:
+    """``table`` with each row's flag from its MMSI added."""
+    flags = flags_of_mmsi(table["mmsi"].to_numpy())
+    return table.append_column("flag", pa.array([f or None for f in flags.tolist()], pa.string()))
 
 
+def _blank_to_null(values: pa.ChunkedArray, *, trim: bool = False) -> pa.ChunkedArray:
+    """Empty texts (after trimming spaces when ``trim``) as nulls: AIS sends a blank field for "not available"."""
+    text = pc.utf8_trim(values, characters=" ") if trim else values
+    return pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
+
+
+# Arrow compute, not SQL: handing an Arrow table to DuckDB imports pandas (about 0.4 s), the
+# larger part of a ``vessels`` call.
 def vessel_identities(static: pa.Table, mmsis: pa.Array) -> pa.Table:
     """One row per MMSI seen (in positions or static): its latest name, IMO and call sign, and its flag.
 
     The latest observation wins because identities change; the identity detector
-    reports the history.
+    reports the history. Blank names and call signs do not count as observations.
     """
-    return _query_with_flags(
-        """
-        WITH latest AS (
-            SELECT mmsi,
-                   arg_max(name, ts) FILTER (WHERE name IS NOT NULL AND name <> '') AS name,
-                   arg_max(imo, ts) FILTER (WHERE imo IS NOT NULL) AS imo,
-                   arg_max(call_sign, ts) FILTER (WHERE call_sign IS NOT NULL AND call_sign <> '') AS call_sign
-            FROM static_obs GROUP BY mmsi
-        ), ids AS (SELECT mmsi FROM seen UNION SELECT mmsi FROM static_obs)
-        SELECT ids.mmsi, latest.imo, latest.name, latest.call_sign
-        FROM ids LEFT JOIN latest USING (mmsi) ORDER BY ids.mmsi
-        """,
-        static_obs=static,
-        seen=pa.table({"mmsi": mmsis.cast(pa.int64())}),
-    )
+    obs = pa.table(
+        {
+            "mmsi": static["mmsi"],
+            "ts": static["ts"],
+            "imo": static["imo"],
+            "name": _blank_to_null(static["name"]),
+            "call_sign": _blank_to_null(static["call_sign"]),
+        }
+    ).sort_by([("mmsi", "ascending"), ("ts", "ascending")])
+    # hash_last skips nulls and, single-threaded, follows the sorted order: the latest value per MMSI.
+    latest = obs.group_by("mmsi", use_threads=False).aggregate([(c, "last") for c in ("imo", "name", "call_sign")])
+    latest = latest.rename_columns([n.removesuffix("_last") for n in latest.column_names])
+    ids = pc.unique(pa.concat_arrays([mmsis.cast(pa.int64()), static["mmsi"].combine_chunks().cast(pa.int64())]))
+    out = pa.table({"mmsi": ids}).join(latest, "mmsi", join_type="left outer").sort_by("mmsi")
+    return _with_flags(out.select(["mmsi", "imo", "name", "call_sign"]))
 
 
 def identity_history(static: pa.Table) -> pa.Table:
@@ -79,26 +82,38 @@ def identity_history(static: pa.Table) -> pa.Table:
     Screening runs on all of them, not only the latest: a designated ship that
     renamed itself is still the designated ship.
     """
-    return _query_with_flags(
-        """
-        SELECT mmsi, imo, nullif(trim(name), '') AS name, min(ts) AS first_ts, max(ts) AS last_ts
-        FROM static_obs
-        WHERE imo IS NOT NULL OR nullif(trim(name), '') IS NOT NULL
-        GROUP BY ALL ORDER BY mmsi, first_ts
-        """,
-        static_obs=static,
+    obs = pa.table(
+        {"mmsi": static["mmsi"], "imo": static["imo"], "name": _blank_to_null(static["name"], trim=True), "ts": static["ts"]}
     )
+    obs = obs.filter(pc.or_(pc.is_valid(obs["imo"]), pc.is_valid(obs["name"])))
+    seen = obs.group_by(["mmsi", "imo", "name"], use_threads=False).aggregate([("ts", "min"), ("ts", "max")])
+    out = pa.table(
+        {
+            "mmsi": seen["mmsi"],
+            "imo": seen["imo"],
+            "name": seen["name"],
+            "first_ts": seen["ts_min"],
+            "last_ts": seen["ts_max"],
+        }
+    ).sort_by([("mmsi", "ascending"), ("first_ts", "ascending"), ("last_ts", "ascending"), ("name", "ascending")])
+    return _with_flags(out)
 
 
 def screen_vessels(
-    identities: pa.Table, screener: Screener, *, on_progress: Callable[[int], None] | None = None
+    identities: pa.Table,
+    screener: Screener,
+    *,
+    on_progress: Callable[[int], None] | None = None,
+    memo: MatchMemo | None = None,
 ) -> list[ListHit]:
     """The best matching list entity of every vessel any of whose identities matches a list.
 
     ``identities`` is :func:`identity_history`. A hit ``by_identifier`` means the
     IMO or MMSI agreed exactly with the list entry, which is how a designated ship
-    is recognised under a new name.
+    is recognised under a new name. ``memo`` (of ``screener`` with limit 1) answers
+    identities screened on an earlier run and keeps the new answers.
     """
+    match = memo.match if memo is not None else partial(screener.match, limit=1)
     best: dict[int, ListHit] = {}
     for row in identities.select(["mmsi", "imo", "name", "flag", "first_ts", "last_ts"]).to_pylist():
         if on_progress:
@@ -111,7 +126,7 @@ def screen_vessels(
             mmsi=str(row["mmsi"]),
             nationality=row["flag"],  # a vessel's flag: a listed ship under another flag scores lower
         )
-        results = [r for r in screener.match(query, limit=1) if r.match]
+        results = [r for r in match(query) if r.match]
         if not results:
             continue
         r = results[0]
@@ -129,6 +144,8 @@ def screen_vessels(
         current = best.get(hit.mmsi)
         if current is None or (hit.by_identifier, hit.score) > (current.by_identifier, current.score):
             best[hit.mmsi] = hit
+    if memo is not None:
+        memo.save()
     return [best[m] for m in sorted(best)]
 
 
@@ -145,11 +162,22 @@ def assess_store(
     if len(mmsis) == 0 and static.num_rows == 0:
         raise NotReady("the store has no AIS positions yet; run `sanctionwatch ais ingest FILE` first")
     vessels = vessel_identities(static, mmsis)
-    ents = load_entities(store) if entities is None else list(entities)
-    screener = Screener(ents)
-    hits = screen_vessels(identity_history(static), screener, on_progress=on_progress) if ents else []
+    memo = None
+    if entities is None:  # the store's lists: their index is read from its file, not rebuilt
+        cached = cached_index(store, algorithm=DEFAULT_ALGORITHM)
+        screener = Screener((), index=cached.index)
+        memo = MatchMemo(screener, limit=1, cached=cached)
+    else:
+        screener = Screener(list(entities))
+    history = identity_history(static)
+    hits = screen_vessels(history, screener, on_progress=on_progress, memo=memo) if len(screener) else []
     events = read_events(store)
     risks = score_vessels(vessels, events, hits, config=config or load_config(RiskConfig))
     return Assessment(
-        vessels=vessels, events=events, hits=hits, risks=risks, algorithm=screener.algorithm.name, entities=len(ents)
+        vessels=vessels,
+        events=events,
+        hits=hits,
+        risks=risks,
+        algorithm=screener.algorithm.name,
+        entities=len(screener),
     )

@@ -8,6 +8,7 @@ id, events by event id.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -83,8 +84,9 @@ def resolve_vessel(static: pa.Table, known_mmsis: np.ndarray, ref: str) -> list[
             valid = "" if imo_check_digit_ok(number) else " (and its check digit is wrong)"
             raise NotFound(f"no vessel in the store broadcast IMO {number}{valid}")
         return found
-    if len(digits) == 9:
-        if number not in set(known_mmsis.tolist()) and number not in set(static["mmsi"].to_pylist()):
+    known = number in set(known_mmsis.tolist()) or number in set(static["mmsi"].to_pylist())
+    if len(digits) == 9 or known:  # a store may hold other ids as MMSIs (anonymised tracks): its own are found
+        if not known:
             raise NotFound(f"no vessel in the store has MMSI {number}; `sanctionwatch vessels` lists them")
         return [number]
     raise InputError(f"{ref!r} is neither an IMO number (7 digits) nor an MMSI (9 digits)")
@@ -177,15 +179,28 @@ def track_summaries(positions: pa.Table, events: pa.Table, mmsis: set[int], *, w
     return out
 
 
-def case_file(store: Store, ref: str, *, window_h: float = 6.0, assessment: Assessment | None = None) -> CaseFile:
-    """The case file of the vessel ``ref`` (IMO or MMSI); pass ``assessment`` to reuse one already made."""
+def case_file(
+    store: Store,
+    ref: str,
+    *,
+    window_h: float = 6.0,
+    assessment: Assessment | None = None,
+    entities: Sequence[Entity] | None = None,
+    deliveries: Sequence[EstimatedDelivery] | None = None,
+) -> CaseFile:
+    """The case file of the vessel ``ref`` (IMO or MMSI).
+
+    Pass ``assessment``, ``entities`` (the store's current list entities) and
+    ``deliveries`` (:func:`~sanctionwatch.risk.accounting.store_deliveries`) to reuse
+    ones already made: the report makes several case files from one of each.
+    """
     assessment = assessment or assess_store(store)
     static = read_static(store)
     mmsis = resolve_vessel(static, assessment.vessels["mmsi"].to_numpy(), ref)
     mine = set(mmsis)
     own_static = static.filter(pa.compute.is_in(static["mmsi"], pa.array(mmsis, pa.int64())))
     hits = [h for h in assessment.hits if h.mmsi in mine]
-    entities = load_entities(store)
+    entities = load_entities(store) if entities is None else entities
     by_id = {e.id: e for e in entities}
     records = [by_id[h.entity_id] for h in hits if h.entity_id in by_id]
     events = read_events(store)
@@ -212,9 +227,8 @@ def case_file(store: Store, ref: str, *, window_h: float = 6.0, assessment: Asse
         )
         for p in paths
     ]
-    deliveries = [
-        d for d in store_deliveries(store, entities=entities) if d.tanker_mmsi in mine or (d.receiver_mmsi in mine)
-    ]
+    every = store_deliveries(store, entities=entities) if deliveries is None else deliveries
+    own_deliveries = [d for d in every if d.tanker_mmsi in mine or (d.receiver_mmsi in mine)]
     tracks: list[TrackSummary] = []
     positions = None
     if own.num_rows:
@@ -232,7 +246,7 @@ def case_file(store: Store, ref: str, *, window_h: float = 6.0, assessment: Asse
         risks=[r for r in assessment.risks if r.mmsi in mine],
         events=own,
         network=paths,
-        deliveries=deliveries,
+        deliveries=own_deliveries,
         tracks=tracks,
         positions=positions,
     )

@@ -92,10 +92,13 @@ class Screener:
         algorithm: str = DEFAULT_ALGORITHM,
         threshold: float | None = None,
         settings: ScreeningConfig | None = None,
+        index: CandidateIndex | None = None,
     ) -> None:
+        """``index``, when given, is an index already built over ``entities`` with this algorithm's reading
+        (:mod:`sanctionwatch.screening.cache`); ``entities`` are then not read."""
         self.algorithm: Algorithm = get_algorithm(algorithm)
         self.threshold = resolve_threshold(self.algorithm, threshold)
-        self.index = CandidateIndex(entities, settings, reading=self.algorithm.reading)
+        self.index = index if index is not None else CandidateIndex(entities, settings, reading=self.algorithm.reading)
 
     def __len__(self) -> int:
         return len(self.index)
@@ -161,19 +164,21 @@ def screener_from_store(
 ) -> Screener:
     """A screener over the current version of every loaded list (or of ``sources``).
 
-    Raises :class:`NotReady` when the store holds no list: screening against
-    nothing would report every query as clear.
+    The candidate index comes from its file beside the store
+    (:func:`~sanctionwatch.screening.cache.cached_index`), built there when the
+    lists changed. Raises :class:`NotReady` when the store holds no list:
+    screening against nothing would report every query as clear.
     """
-    from ..store.entities import load_entities
+    from .cache import cached_index
 
-    entities = load_entities(store, sources)
-    if not entities:
+    index = cached_index(store, algorithm=algorithm, sources=sources).index
+    if not len(index):
         which = f" for {', '.join(sources)}" if sources else ""
         raise NotReady(
             f"no sanctions list loaded{which}; run `sanctionwatch lists load FILE...` "
             "(or `sanctionwatch lists update`) first, or pass --sample to try the shipped sample list"
         )
-    return Screener(entities, algorithm=algorithm, threshold=threshold)
+    return Screener((), algorithm=algorithm, threshold=threshold, index=index)
 
 
 def result_dict(result: MatchResult) -> dict[str, Any]:
