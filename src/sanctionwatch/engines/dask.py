@@ -1,12 +1,18 @@
-"""Dask engine: the same partition function on a ``dask.distributed`` cluster.
+"""Dask engine: the same partition functions on a ``dask.distributed`` cluster.
 
-A ``LocalCluster`` by default, or a running scheduler (``tcp://host:8786``).
-Requires the ``[dask]`` extra; imported lazily so the core install stays light.
+A ``LocalCluster`` of worker processes by default, or a running scheduler
+(``tcp://host:8786``). Over the store (:func:`run_dask_stored`) the client sends
+only partition descriptors (paths, times, MMSI bounds); workers read the store's
+Parquet parts and the run's scratch files themselves, so the store and the
+scratch folder must be on a path every worker sees (docs/cluster.md). Requires
+the ``[dask]`` extra; imported lazily so the core install stays light.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pyarrow as pa
@@ -15,18 +21,86 @@ from ..events.build import concat_events
 from ..events.config import DetectionConfig
 from ..events.pipeline import DetectionContext
 from ..exc import ConfigError, NetworkError
+from ..store import Store
 from .config import EngineConfig
 from .local import worker_count
 from .partition import (
     Partition,
     PartitionResult,
+    StoredRun,
     assemble_grid,
+    grid_span,
     plan_vessels,
     run_partition,
+    run_stored,
+    run_stored_partition,
     run_windows,
     slice_partition,
     sorted_positions,
 )
+
+# The loggers dask and distributed write to; at WARNING unless the caller's are lower (``-v``).
+DASK_LOGGERS = ("distributed", "dask")
+
+
+def dask_log_level() -> int:
+    """The level Dask's loggers should use: the ``distributed`` logger's if set lower, else WARNING."""
+    level = logging.getLogger("distributed").level
+    return level if logging.NOTSET < level < logging.WARNING else logging.WARNING
+
+
+@contextmanager
+def dask_client(
+    engine: EngineConfig, scheduler: str | None, on_dashboard: Callable[[str], None] | None = None
+) -> Iterator[Any]:
+    """A connected ``distributed.Client``: to ``scheduler``, or to a new ``LocalCluster`` of
+    ``engine.workers`` processes (0 = all cores), closed afterwards.
+
+    Dask logs at WARNING (workers too) unless the ``distributed`` logger is set
+    lower; ``on_dashboard`` receives the dashboard address, or a note that there is none.
+    """
+    try:
+        import dask
+        from distributed import Client, LocalCluster
+    except ImportError as err:  # pragma: no cover - depends on the install
+        raise ConfigError("the dask engine needs the [dask] extra: pip install 'sanctionwatch[dask]'") from err
+    level = dask_log_level()
+    # Workers and the scheduler configure their logging from dask's config when they start.
+    with dask.config.set({"logging": {name: logging.getLevelName(level).lower() for name in DASK_LOGGERS}}):
+        for name in DASK_LOGGERS:
+            logging.getLogger(name).setLevel(level)
+        own: list[Any] = []
+        try:
+            if scheduler:
+                try:
+                    client = Client(scheduler, timeout=f"{engine.scheduler_timeout_s}s")
+                except OSError as err:
+                    raise NetworkError(f"cannot reach the Dask scheduler at {scheduler}: {err}") from err
+                own.append(client)
+            else:
+                cluster = LocalCluster(
+                    n_workers=worker_count(engine.workers),
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=":0",
+                    silence_logs=level,
+                )
+                own.append(cluster)
+                client = Client(cluster)
+                own.insert(0, client)
+            if on_dashboard is not None:
+                on_dashboard(_dashboard(client))
+            yield client
+        finally:
+            for thing in own:
+                thing.close()
+
+
+def _dashboard(client: Any) -> str:
+    """Where the scheduler serves its dashboard, or why it does not."""
+    if "dashboard" in client.scheduler_info().get("services", {}):
+        return f"Dask dashboard: {client.dashboard_link}"
+    return f"Dask scheduler {client.scheduler.address} (no dashboard: it needs bokeh>=3.1 on the scheduler)"
 
 
 def _phase(
@@ -53,47 +127,55 @@ def run_dask(
     scheduler: str | None = None,
     client: Any | None = None,
 ) -> pa.Table:
-    """Every detector over ``positions`` and ``static`` on Dask; one ``EVENTS`` table.
+    """Every detector over in-memory ``positions`` and ``static`` on Dask; one ``EVENTS`` table.
 
-    Give ``client`` to reuse a connected ``distributed.Client``; otherwise one is
-    made for ``scheduler`` (address) or for a new ``LocalCluster`` with
-    ``engine.workers`` processes (0 = all cores), and closed afterwards.
+    The client sends each partition its slice; over the store use
+    :func:`run_dask_stored`, where workers read their own. Give ``client`` to
+    reuse a connected ``distributed.Client``; otherwise one is made (:func:`dask_client`).
     """
-    try:
-        from distributed import Client, LocalCluster
-    except ImportError as err:  # pragma: no cover - depends on the install
-        raise ConfigError("the dask engine needs the [dask] extra: pip install 'sanctionwatch[dask]'") from err
-    positions = sorted_positions(positions)
-    own: list[Any] = []
     if client is None:
-        if scheduler:
-            try:
-                client = Client(scheduler, timeout=f"{engine.scheduler_timeout_s}s")
-            except OSError as err:
-                raise NetworkError(f"cannot reach the Dask scheduler at {scheduler}: {err}") from err
-        else:
-            cluster = LocalCluster(
-                n_workers=worker_count(engine.workers),
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=None,
-                silence_logs=logging.ERROR,
-            )
-            own.append(cluster)
-            client = Client(cluster)
-        own.insert(0, client)
-    try:
-        # Static data and reference data go to every worker once, not with every task.
-        static_f = client.scatter(static, broadcast=True)
-        context_f = client.scatter(context, broadcast=True)
-        first = _phase(
-            client, positions, static_f, plan_vessels(positions, engine, static_rows=static.num_rows), config, context_f
-        )
-        grid = assemble_grid(first)
-        second = run_windows(
-            lambda parts: _phase(client, grid, static_f, parts, config, context_f), grid, config, engine
-        )
-    finally:
-        for thing in own:
-            thing.close()
+        with dask_client(engine, scheduler) as own:
+            return run_dask(positions, static, context=context, config=config, engine=engine, client=own)
+    positions = sorted_positions(positions)
+    # Static data and reference data go to every worker once, not with every task.
+    static_f = client.scatter(static, broadcast=True)
+    context_f = client.scatter(context, broadcast=True)
+    first = _phase(
+        client, positions, static_f, plan_vessels(positions, engine, static_rows=static.num_rows), config, context_f
+    )
+    grid = assemble_grid(first)
+    second = run_windows(
+        lambda parts: _phase(client, grid, static_f, parts, config, context_f), grid_span(grid), config, engine
+    )
     return concat_events([r.events for r in first + second])
+
+
+def run_dask_stored(
+    store: Store,
+    static: pa.Table,
+    *,
+    context: DetectionContext,
+    config: DetectionConfig = DetectionConfig(),
+    engine: EngineConfig = EngineConfig(),
+    scheduler: str | None = None,
+    client: Any | None = None,
+    on_dashboard: Callable[[str], None] | None = None,
+) -> StoredRun:
+    """Every detector over the positions in ``store`` on Dask, workers reading their partitions by path.
+
+    Nothing large goes through the client: it submits partition descriptors and
+    gathers events. ``client`` as in :func:`run_dask`.
+    """
+    if client is None:
+        with dask_client(engine, scheduler, on_dashboard) as own:
+            return run_dask_stored(store, static, context=context, config=config, engine=engine, client=own)
+    static_f = client.scatter(static, broadcast=True)
+    context_f = client.scatter(context, broadcast=True)
+
+    def run(parts: list[Partition]) -> list[PartitionResult]:
+        futures = client.map(
+            run_stored_partition, parts, static=static_f, config=config, context=context_f, pure=False
+        )
+        return list(client.gather(futures))
+
+    return run_stored(store, static, run, config=config, engine=engine)
