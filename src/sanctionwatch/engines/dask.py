@@ -39,36 +39,34 @@ from .partition import (
     sorted_positions,
 )
 
-# The loggers dask and distributed write to; at WARNING unless the caller's are lower (``-v``).
+# The loggers dask and distributed write to (their own INFO lines would fill a user's terminal).
 DASK_LOGGERS = ("distributed", "dask")
-
-
-def dask_log_level() -> int:
-    """The level Dask's loggers should use: the ``distributed`` logger's if set lower, else WARNING."""
-    level = logging.getLogger("distributed").level
-    return level if logging.NOTSET < level < logging.WARNING else logging.WARNING
 
 
 @contextmanager
 def dask_client(
-    engine: EngineConfig, scheduler: str | None, on_dashboard: Callable[[str], None] | None = None
+    engine: EngineConfig,
+    scheduler: str | None,
+    *,
+    log_level: int = logging.WARNING,
+    on_dashboard: Callable[[str], None] | None = None,
 ) -> Iterator[Any]:
     """A connected ``distributed.Client``: to ``scheduler``, or to a new ``LocalCluster`` of
     ``engine.workers`` processes (0 = all cores), closed afterwards.
 
-    Dask logs at WARNING (workers too) unless the ``distributed`` logger is set
-    lower; ``on_dashboard`` receives the dashboard address, or a note that there is none.
+    Dask logs at ``log_level`` here and in the workers it starts (the CLI passes
+    INFO with ``-v``); ``on_dashboard`` receives the dashboard address, or a note
+    that there is none.
     """
     try:
         import dask
         from distributed import Client, LocalCluster
     except ImportError as err:  # pragma: no cover - depends on the install
         raise ConfigError("the dask engine needs the [dask] extra: pip install 'sanctionwatch[dask]'") from err
-    level = dask_log_level()
+    level = log_level
     # Workers and the scheduler configure their logging from dask's config when they start.
     with dask.config.set({"logging": {name: logging.getLevelName(level).lower() for name in DASK_LOGGERS}}):
-        for name in DASK_LOGGERS:
-            logging.getLogger(name).setLevel(level)
+        set_log_level(level)
         own: list[Any] = []
         try:
             if scheduler:
@@ -88,12 +86,27 @@ def dask_client(
                 own.append(cluster)
                 client = Client(cluster)
                 own.insert(0, client)
+                # The workers write to this terminal: their loggers follow ours.
+                client.run(set_log_level, level)
             if on_dashboard is not None:
                 on_dashboard(_dashboard(client))
             yield client
         finally:
-            for thing in own:
-                thing.close()
+            # A worker slow to exit is killed at close; that is how a LocalCluster ends, not news.
+            nanny = logging.getLogger("distributed.nanny")
+            nanny_level = nanny.level
+            nanny.setLevel(max(level, logging.ERROR))
+            try:
+                for thing in own:
+                    thing.close()
+            finally:
+                nanny.setLevel(nanny_level)
+
+
+def set_log_level(level: int) -> None:
+    """Set Dask's loggers (``DASK_LOGGERS``) to ``level`` in this process."""
+    for name in DASK_LOGGERS:
+        logging.getLogger(name).setLevel(level)
 
 
 def _dashboard(client: Any) -> str:
@@ -159,6 +172,7 @@ def run_dask_stored(
     engine: EngineConfig = EngineConfig(),
     scheduler: str | None = None,
     client: Any | None = None,
+    log_level: int = logging.WARNING,
     on_dashboard: Callable[[str], None] | None = None,
 ) -> StoredRun:
     """Every detector over the positions in ``store`` on Dask, workers reading their partitions by path.
@@ -167,7 +181,7 @@ def run_dask_stored(
     gathers events. ``client`` as in :func:`run_dask`.
     """
     if client is None:
-        with dask_client(engine, scheduler, on_dashboard) as own:
+        with dask_client(engine, scheduler, log_level=log_level, on_dashboard=on_dashboard) as own:
             return run_dask_stored(store, static, context=context, config=config, engine=engine, client=own)
     static_f = client.scatter(static, broadcast=True)
     context_f = client.scatter(context, broadcast=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -62,6 +63,7 @@ def run_detection(
     scheduler: str | None = None,
     geofences: Sequence[str | Path] = (),
     on_dashboard: Callable[[str], None] | None = None,
+    log_level: int = logging.WARNING,
 ) -> DetectionRun:
     """Run every detector over the stored positions and static data; the events replace the stored ones.
 
@@ -72,7 +74,8 @@ def run_detection(
     all at once, with the events of a whole-table run.
     The run is recorded with the settings it used (``store.events.latest_run``).
     ``geofences`` are GeoJSON files of user areas, checked beside the shipped ones;
-    ``on_dashboard`` receives the Dask dashboard address (``engine="dask"``).
+    With ``engine="dask"``, ``on_dashboard`` receives the dashboard address and
+    Dask logs at ``log_level``.
     """
     from ..store.events import replace_events
     from ..store.positions import read_static
@@ -100,6 +103,7 @@ def run_detection(
             engine=engine_config,
             scheduler=scheduler,
             on_dashboard=on_dashboard,
+            log_level=log_level,
         )
     else:
         raise ConfigError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
