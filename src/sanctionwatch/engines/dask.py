@@ -17,7 +17,6 @@ from typing import Any
 
 import pyarrow as pa
 
-from ..events.build import concat_events
 from ..events.config import DetectionConfig
 from ..events.pipeline import DetectionContext
 from ..exc import ConfigError, NetworkError
@@ -28,15 +27,11 @@ from .partition import (
     Partition,
     PartitionResult,
     StoredRun,
-    assemble_grid,
-    grid_span,
-    plan_vessels,
+    run_in_memory,
     run_partition,
     run_stored,
     run_stored_partition,
-    run_windows,
     slice_partition,
-    sorted_positions,
 )
 
 # The loggers dask and distributed write to (their own INFO lines would fill a user's terminal).
@@ -149,18 +144,19 @@ def run_dask(
     if client is None:
         with dask_client(engine, scheduler) as own:
             return run_dask(positions, static, context=context, config=config, engine=engine, client=own)
-    positions = sorted_positions(positions)
-    # Static data and reference data go to every worker once, not with every task.
-    static_f = client.scatter(static, broadcast=True)
-    context_f = client.scatter(context, broadcast=True)
-    first = _phase(
-        client, positions, static_f, plan_vessels(positions, engine, static_rows=static.num_rows), config, context_f
+    static_f, context_f = _broadcast(client, static, context)
+    return run_in_memory(
+        positions,
+        static,
+        lambda data, parts: _phase(client, data, static_f, parts, config, context_f),
+        config=config,
+        engine=engine,
     )
-    grid = assemble_grid(first)
-    second = run_windows(
-        lambda parts: _phase(client, grid, static_f, parts, config, context_f), grid_span(grid), config, engine
-    )
-    return concat_events([r.events for r in first + second])
+
+
+def _broadcast(client: Any, static: pa.Table, context: DetectionContext) -> tuple[Any, Any]:
+    """Static data and reference data on every worker once, not with every task."""
+    return client.scatter(static, broadcast=True), client.scatter(context, broadcast=True)
 
 
 def run_dask_stored(
@@ -183,8 +179,7 @@ def run_dask_stored(
     if client is None:
         with dask_client(engine, scheduler, log_level=log_level, on_dashboard=on_dashboard) as own:
             return run_dask_stored(store, static, context=context, config=config, engine=engine, client=own)
-    static_f = client.scatter(static, broadcast=True)
-    context_f = client.scatter(context, broadcast=True)
+    static_f, context_f = _broadcast(client, static, context)
 
     def run(parts: list[Partition]) -> list[PartitionResult]:
         futures = client.map(

@@ -15,7 +15,6 @@ from typing import Any
 
 import pyarrow as pa
 
-from ..events.build import concat_events
 from ..events.config import DetectionConfig
 from ..events.pipeline import DetectionContext
 from ..store import Store
@@ -24,15 +23,11 @@ from .partition import (
     Partition,
     PartitionResult,
     StoredRun,
-    assemble_grid,
-    grid_span,
-    plan_vessels,
+    run_in_memory,
     run_partition,
     run_stored,
     run_stored_partition,
-    run_windows,
     slice_partition,
-    sorted_positions,
 )
 
 # Set in the parent just before forking; read by the workers.
@@ -96,15 +91,13 @@ def run_local(
     """
     n = worker_count(engine.workers if workers is None else workers)
     context.warm(config)
-    positions = sorted_positions(positions)
-    first = _run_phase(
-        positions, static, plan_vessels(positions, engine, static_rows=static.num_rows), config, context, n
+    return run_in_memory(
+        positions,
+        static,
+        lambda data, parts: _run_phase(data, static, parts, config, context, n),
+        config=config,
+        engine=engine,
     )
-    grid = assemble_grid(first)
-    second = run_windows(
-        lambda parts: _run_phase(grid, static, parts, config, context, n), grid_span(grid), config, engine
-    )
-    return concat_events([r.events for r in first + second])
 
 
 def run_local_stored(

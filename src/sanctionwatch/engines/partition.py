@@ -234,6 +234,23 @@ def run_partition(
     )
 
 
+def run_in_memory(
+    positions: pa.Table,
+    static: pa.Table,
+    run: Callable[[pa.Table, list[Partition]], list[PartitionResult]],
+    *,
+    config: DetectionConfig,
+    engine: EngineConfig,
+) -> pa.Table:
+    """Every detector over in-memory ``positions`` through an engine's ``run(table, partitions)``,
+    which runs each partition on its :func:`slice_partition` of the table and returns results in order."""
+    positions = sorted_positions(positions)
+    first = run(positions, plan_vessels(positions, engine, static_rows=static.num_rows))
+    grid = assemble_grid(first)
+    second = run_windows(lambda parts: run(grid, parts), grid_span(grid), config, engine)
+    return concat_events([r.events for r in first + second])
+
+
 def assemble_grid(results: list[PartitionResult]) -> pa.Table:
     """The grids of the ``vessels`` partitions (in plan order) as one table."""
     grids = [r.grid for r in results if r.grid is not None and r.grid.num_rows]

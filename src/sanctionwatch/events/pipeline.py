@@ -77,7 +77,8 @@ def track_ids(mmsi: np.ndarray, track: np.ndarray) -> np.ndarray:
     if len(track) == 0:
         return track.astype(np.int64)
     first = np.searchsorted(mmsi, mmsi[track], side="left")
-    return (mmsi[track].astype(np.int64) << 32) + (track - first)
+    ids: np.ndarray = (mmsi[track].astype(np.int64) << 32) + (track - first)
+    return ids
 
 
 def detect_vessel_events(
