@@ -217,7 +217,7 @@ def split_positions(
     start = datetime.fromtimestamp(start_us / 1e6, UTC)
     end = datetime.fromtimestamp(end_us / 1e6, UTC)
     columns = ", ".join(f"p.{c}" for c in POSITIONS.names)
-    with duckdb.connect() as con:
+    with _scratch_connection() as con:
         con.register("bounds", bounds)
         con.execute(
             f"""
@@ -232,6 +232,14 @@ def split_positions(
         )
 
 
+def _scratch_connection() -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB for reading and writing files in a worker: no progress bar on the
+    worker's stdout (which is the user's terminal under the local engine and a LocalCluster)."""
+    con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
+    return con
+
+
 def _sql_path(path: Path) -> str:
     """A path as a SQL string literal's contents (COPY ... TO takes no parameter)."""
     return str(path).replace("'", "''")
@@ -242,7 +250,7 @@ def read_position_files(paths: Sequence[str]) -> pa.Table:
     :func:`read_positions` gives them; needs no store, so a worker can read its own files."""
     if not paths:
         return POSITIONS.empty_table()
-    with duckdb.connect() as con:
+    with _scratch_connection() as con:
         table = con.sql(
             f"SELECT {_POSITION_COLUMNS} FROM read_parquet(?, hive_partitioning = false) ORDER BY {_POSITION_ORDER}",
             params=[list(paths)],
