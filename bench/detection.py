@@ -23,6 +23,13 @@ Prints, in one run:
   worker, an upper bound). Building the cached reference data (land raster,
   area buffers; once per process, ~0.5 s) is timed apart as "warm-up".
 
+* store (``--store``): for each size, the positions ingested into a store, then
+  ``engines.detect.run_detection`` over it (positions read partition by partition,
+  never whole) on the local engine and on Dask (a LocalCluster) with 1 and 2
+  workers, each in a fresh process: seconds, peak memory, the speed-up from 1 to
+  2 workers and whether the event ids equal those of the local engine with 1 worker;
+  DuckDB's read + sort of the same positions beside it.
+
 Targets (issue #11): encounters and gaps P/R >= 0.99, every other type >= 0.97 over
 >= 5 seeds with every noise on; encounters found on the independent generator for
 every seed; detectors <= 3x DuckDB read+sort at 10 M positions; linear growth.
@@ -289,6 +296,67 @@ def speed(sizes: list[int]) -> None:
         )
 
 
+STORE_RUNS = (("local", 1), ("local", 2), ("dask", 1), ("dask", 2))
+
+
+def one_store_run(db: str, engine: str, workers: int) -> dict[str, Any]:
+    """One ``run_detection`` over the store ``db``: seconds, peak memory, events, a digest of the ids."""
+    import hashlib
+
+    from sanctionwatch.engines.detect import run_detection
+    from sanctionwatch.store import open_store
+    from sanctionwatch.store.events import read_events
+
+    with open_store(db) as store:
+        t0 = time.perf_counter()
+        run = run_detection(store, engine=engine, engine_config=load_config(EngineConfig, workers=workers))
+        seconds = time.perf_counter() - t0
+        ids = sorted(read_events(store).column("event_id").to_pylist())
+    return {
+        "seconds": seconds,
+        "positions": run.positions,
+        "events": run.events_found,
+        "ids": hashlib.sha256("\n".join(ids).encode()).hexdigest()[:12],
+        "peak_memory_gb": peak_memory_bytes() / 1e9,
+    }
+
+
+def store_speed(target: int) -> None:
+    """Simulate about ``target`` positions, ingest them, and run detection over the store on each engine."""
+    from sanctionwatch.ais.ingest import ingest_file
+    from sanctionwatch.store import open_store
+
+    with tempfile.TemporaryDirectory(prefix="sw-bench-store-") as tmp:
+        workdir = Path(tmp)
+        one = one_size(target, workdir)
+        db = workdir / "s.duckdb"
+        t0 = time.perf_counter()
+        with open_store(db) as store:
+            ingest_file(store, workdir / "positions.parquet")
+            ingest_file(store, workdir / "static.parquet")
+        print(f"  {one['positions']:,} positions ingested in {time.perf_counter() - t0:.1f} s", flush=True)
+        print(f"\ndetection over the store (DuckDB read+sort of the same positions: {one['duckdb_read_sort_s']:.2f} s):")
+        print(f"{'engine':>7} {'workers':>7} {'seconds':>8} {'vs 1 worker':>11} {'peak GB':>8} {'events':>7} {'ids':>13}")
+        first: dict[str, float] = {}
+        reference = None
+        for engine, workers in STORE_RUNS:
+            out = subprocess.run(
+                [sys.executable, __file__, "--one-store-run", f"{engine}:{workers}:{db}"],
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            r = json.loads(out.stdout.strip().splitlines()[-1])
+            first.setdefault(engine, r["seconds"])
+            reference = reference or r["ids"]
+            same = "same" if r["ids"] == reference else "DIFFERENT"
+            print(
+                f"{engine:>7} {workers:>7} {r['seconds']:>7.1f}s {first[engine] / r['seconds']:>10.2f}x "
+                f"{r['peak_memory_gb']:>8.2f} {r['events']:>7,} {same:>13}",
+                flush=True,
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seeds", default="1,2,3,4,5", help="simulator seeds for the quality run ('' to skip)")
@@ -298,8 +366,14 @@ def main() -> None:
     parser.add_argument("--vessels", type=int, default=40, help="vessels per quality scenario")
     parser.add_argument("--days", type=float, default=5.0, help="days per quality scenario")
     parser.add_argument("--sizes", default="1000000", help="position counts for the speed run ('' to skip)")
+    parser.add_argument("--store", action="store_true", help="also time detection over a store, per engine and workers")
     parser.add_argument("--one-size", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--one-store-run", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.one_store_run:
+        engine, workers, db = args.one_store_run.split(":", 2)
+        print(json.dumps(one_store_run(db, engine, int(workers))))
+        return
     if args.one_size:
         with tempfile.TemporaryDirectory(prefix="sw-bench-") as tmp:
             print(json.dumps(one_size(args.one_size, Path(tmp))))
@@ -310,7 +384,11 @@ def main() -> None:
     if args.independent:
         independent([int(x) for x in args.independent.split(",")])
     if args.sizes:
-        speed([int(float(s)) for s in args.sizes.split(",")])
+        sizes = [int(float(s)) for s in args.sizes.split(",")]
+        speed(sizes)
+        if args.store:
+            for size in sizes:
+                store_speed(size)
 
 
 if __name__ == "__main__":

@@ -1,9 +1,11 @@
 import numpy as np
 import pyarrow as pa
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from sanctionwatch.engines.config import EngineConfig
-from sanctionwatch.engines.local import run_local
+from sanctionwatch.engines.local import run_local, run_local_stored
 
 
 def ids(table: pa.Table) -> list[str]:
@@ -89,3 +91,47 @@ def test_an_encounter_longer_than_the_window_overlap_is_not_cut(run):
     enc = events.filter(pa.compute.equal(events.column("type"), "encounter")).to_pylist()
     assert len(enc) == 1
     assert enc[0]["duration_h"] >= 39.5
+
+
+def _sorted(events: pa.Table) -> pa.Table:
+    return events.take(pa.compute.sort_indices(events, [("event_id", "ascending")]))
+
+
+def _cut(events: pa.Table, every_h: float) -> set[str]:
+    """Types of the events that run across a multiple of ``every_h`` hours (a window edge)."""
+    every_us = int(every_h * 3600e6)
+    start = events.column("start").cast(pa.int64()).to_numpy()
+    end = events.column("end").cast(pa.int64()).to_numpy()
+    crossing = start // every_us != end // every_us
+    return set(np.asarray(events.column("type").to_pylist(), dtype=object)[crossing].tolist())
+
+
+def test_windows_of_the_store_cut_through_every_kind_of_long_event(stored_scenario):
+    """The settings the property test below starts from do cut encounters, gaps, loitering, port visits."""
+    _, whole = stored_scenario
+    assert {"encounter", "gap", "loitering", "port_visit"} <= _cut(whole, 5) & _cut(whole, 7)
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    read_window_h=st.sampled_from([1.0, 5.0, 7.5, 24.0, 1000.0]),
+    window_h=st.floats(2.0, 36.0),
+    vessel_partition_positions=st.integers(1000, 60_000),
+    workers=st.sampled_from([1, 2]),
+)
+@example(read_window_h=7.0, window_h=5.0, vessel_partition_positions=3000, workers=1)
+def test_detection_over_the_store_equals_the_whole_table_run(
+    stored_scenario, context, read_window_h, window_h, vessel_partition_positions, workers
+):
+    """Reading the store window by window and bucket by bucket finds every event of the whole-table
+    run once, with the same id and content, however the windows and buckets fall."""
+    store, whole = stored_scenario
+    from sanctionwatch.store.positions import read_positions, read_static
+
+    engine = EngineConfig(
+        read_window_h=read_window_h, window_h=window_h, vessel_partition_positions=vessel_partition_positions
+    )
+    found = run_local_stored(store, read_static(store), context=context, engine=engine, workers=workers)
+    assert found.positions == read_positions(store).num_rows
+    assert _sorted(found.events).equals(_sorted(whole))
+    assert not list((store.data_dir / "scratch").glob("*"))  # the run's files are gone

@@ -13,6 +13,7 @@ from sanctionwatch.engines.partition import (
     PartitionKind,
     PartitionResult,
     assemble_grid,
+    grid_span,
     plan_vessels,
     plan_windows,
     run_partition,
@@ -39,7 +40,7 @@ def test_plan_covers_every_row_once_and_cuts_at_vessel_boundaries(scenario, cont
     # Track ids stay unique across partitions: each belongs to one vessel.
     pairs = set(zip(grid.column("track").to_pylist(), grid.column("mmsi").to_pylist()))
     assert grid.num_rows > 0 and len(pairs) == len({t for t, _ in pairs})
-    windows = plan_windows(grid, engine)
+    windows = plan_windows(grid_span(grid), engine)
     assert all(a.core_end_us == b.core_start_us for a, b in itertools.pairwise(windows))
 
 
@@ -88,7 +89,7 @@ def _encounter_ending(end_us: int) -> pa.Table:
 
 def test_windows_tile_the_grid_with_their_overlap():
     engine = EngineConfig(window_h=24, overlap_h=12)
-    parts = plan_windows(_grid(72), engine)
+    parts = plan_windows(grid_span(_grid(72)), engine)
     day, half = 24 * 3600 * 10**6, 12 * 3600 * 10**6
     assert [p.core_start_us for p in parts] == [0, day, 2 * day, 3 * day]
     assert all(p.read_start_us == p.core_start_us - half and p.read_end_us == p.core_end_us + half for p in parts)
@@ -111,7 +112,7 @@ def test_a_window_whose_encounter_runs_to_its_read_edge_is_read_again_further():
             for p in parts
         ]
 
-    results = run_windows(run, grid, CFG, engine)
+    results = run_windows(run, grid_span(grid), CFG, engine)
     assert len(calls) == 3  # the plan, one re-read to 60 h (cut again), one to 84 h (ends inside)
     assert [len(c) for c in calls[1:]] == [1, 1]
     assert calls[1][0].read_end_us == 2 * (day + 12 * 3600 * 10**6) - day
@@ -126,5 +127,5 @@ def test_no_reread_past_the_end_of_the_data():
         calls.append(parts)
         return [PartitionResult(_encounter_ending(p.read_end_us)) for p in parts]
 
-    run_windows(run, _grid(20), CFG, engine)
+    run_windows(run, grid_span(_grid(20)), CFG, engine)
     assert len(calls) == 1  # the one window already reads past the last tick

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
@@ -46,8 +47,17 @@ def detect(
     if scheduler and engine != "dask":
         raise InputError("--scheduler only applies to --engine dask")
     st = state(ctx)
-    with progress(st.settings.quiet, f"detecting ({engine})"):
-        report = run_detection(st.store(), engine=engine, scheduler=scheduler, geofences=geofence)
+    quiet = st.settings.quiet
+    with progress(quiet, f"detecting ({engine})"):
+        report = run_detection(
+            st.store(),
+            engine=engine,
+            scheduler=scheduler,
+            geofences=geofence,
+            # -v sets the root logger to INFO; Dask stays at WARNING otherwise.
+            log_level=min(logging.getLogger().level or logging.WARNING, logging.WARNING),
+            on_dashboard=None if quiet else lambda text: err_console.print(text, highlight=False),
+        )
     console.print(
         f"{report.positions:,} positions of {report.vessels:,} vessels in {report.seconds:.1f} s: "
         f"{report.events_found:,} events ({report.events_new:,} new"

@@ -13,9 +13,17 @@ class EngineConfig:
     """How detection is partitioned and run."""
 
     window_h: float = setting(24.0, "time window of one encounter partition")
+    read_window_h: float = setting(
+        24.0, "detection over the store reads its positions this many hours at a time (one split partition each)"
+    )
     overlap_h: float = setting(12.0, "each window reads this much extra on both sides (>= longest event rule)")
     vessel_partition_positions: int = field(
         default=250_000, metadata={"help": "target positions per vessel partition (single-vessel detectors)"}
     )
     workers: int = field(default=0, metadata={"help": "worker processes for the local engine (0 = all cores)"})
     scheduler_timeout_s: float = setting(10.0, "how long to wait for a Dask scheduler given by address")
+    scratch_dir: str = setting(
+        "",
+        "folder for a detection run's intermediate files (default: beside the store's positions); "
+        "on a cluster every worker must see it",
+    )

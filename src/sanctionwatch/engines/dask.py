@@ -1,32 +1,114 @@
-"""Dask engine: the same partition function on a ``dask.distributed`` cluster.
+"""Dask engine: the same partition functions on a ``dask.distributed`` cluster.
 
-A ``LocalCluster`` by default, or a running scheduler (``tcp://host:8786``).
-Requires the ``[dask]`` extra; imported lazily so the core install stays light.
+A ``LocalCluster`` of worker processes by default, or a running scheduler
+(``tcp://host:8786``). Over the store (:func:`run_dask_stored`) the client sends
+only partition descriptors (paths, times, MMSI bounds); workers read the store's
+Parquet parts and the run's scratch files themselves, so the store and the
+scratch folder must be on a path every worker sees (docs/cluster.md). Requires
+the ``[dask]`` extra; imported lazily so the core install stays light.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pyarrow as pa
 
-from ..events.build import concat_events
 from ..events.config import DetectionConfig
 from ..events.pipeline import DetectionContext
 from ..exc import ConfigError, NetworkError
+from ..store import Store
 from .config import EngineConfig
 from .local import worker_count
 from .partition import (
     Partition,
     PartitionResult,
-    assemble_grid,
-    plan_vessels,
+    StoredRun,
+    run_in_memory,
     run_partition,
-    run_windows,
+    run_stored,
+    run_stored_partition,
     slice_partition,
-    sorted_positions,
 )
+
+# The loggers dask and distributed write to (their own INFO lines would fill a user's terminal).
+DASK_LOGGERS = ("distributed", "dask")
+
+
+@contextmanager
+def dask_client(
+    engine: EngineConfig,
+    scheduler: str | None,
+    *,
+    log_level: int = logging.WARNING,
+    on_dashboard: Callable[[str], None] | None = None,
+) -> Iterator[Any]:
+    """A connected ``distributed.Client``: to ``scheduler``, or to a new ``LocalCluster`` of
+    ``engine.workers`` processes (0 = all cores), closed afterwards.
+
+    Dask logs at ``log_level`` here and in the workers it starts (the CLI passes
+    INFO with ``-v``); ``on_dashboard`` receives the dashboard address, or a note
+    that there is none.
+    """
+    try:
+        import dask
+        from distributed import Client, LocalCluster
+    except ImportError as err:  # pragma: no cover - depends on the install
+        raise ConfigError("the dask engine needs the [dask] extra: pip install 'sanctionwatch[dask]'") from err
+    level = log_level
+    # Workers and the scheduler configure their logging from dask's config when they start.
+    with dask.config.set({"logging": {name: logging.getLevelName(level).lower() for name in DASK_LOGGERS}}):
+        set_log_level(level)
+        own: list[Any] = []
+        try:
+            if scheduler:
+                try:
+                    client = Client(scheduler, timeout=f"{engine.scheduler_timeout_s}s")
+                except OSError as err:
+                    raise NetworkError(f"cannot reach the Dask scheduler at {scheduler}: {err}") from err
+                own.append(client)
+            else:
+                cluster = LocalCluster(
+                    n_workers=worker_count(engine.workers),
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=":0",
+                    silence_logs=level,
+                )
+                own.append(cluster)
+                client = Client(cluster)
+                own.insert(0, client)
+                # The workers write to this terminal: their loggers follow ours.
+                client.run(set_log_level, level)
+            if on_dashboard is not None:
+                on_dashboard(_dashboard(client))
+            yield client
+        finally:
+            # A worker slow to exit is killed at close; that is how a LocalCluster ends, not news.
+            nanny = logging.getLogger("distributed.nanny")
+            nanny_level = nanny.level
+            nanny.setLevel(max(level, logging.ERROR))
+            try:
+                for thing in own:
+                    thing.close()
+            finally:
+                nanny.setLevel(nanny_level)
+
+
+def set_log_level(level: int) -> None:
+    """Set Dask's loggers (``DASK_LOGGERS``) to ``level`` in this process."""
+    for name in DASK_LOGGERS:
+        logging.getLogger(name).setLevel(level)
+
+
+def _dashboard(client: Any) -> str:
+    """Where the scheduler serves its dashboard, or why it does not."""
+    if "dashboard" in client.scheduler_info().get("services", {}):
+        return f"Dask dashboard: {client.dashboard_link}"
+    return f"Dask scheduler {client.scheduler.address} (no dashboard: it needs bokeh>=3.1 on the scheduler)"
 
 
 def _phase(
@@ -53,47 +135,56 @@ def run_dask(
     scheduler: str | None = None,
     client: Any | None = None,
 ) -> pa.Table:
-    """Every detector over ``positions`` and ``static`` on Dask; one ``EVENTS`` table.
+    """Every detector over in-memory ``positions`` and ``static`` on Dask; one ``EVENTS`` table.
 
-    Give ``client`` to reuse a connected ``distributed.Client``; otherwise one is
-    made for ``scheduler`` (address) or for a new ``LocalCluster`` with
-    ``engine.workers`` processes (0 = all cores), and closed afterwards.
+    The client sends each partition its slice; over the store use
+    :func:`run_dask_stored`, where workers read their own. Give ``client`` to
+    reuse a connected ``distributed.Client``; otherwise one is made (:func:`dask_client`).
     """
-    try:
-        from distributed import Client, LocalCluster
-    except ImportError as err:  # pragma: no cover - depends on the install
-        raise ConfigError("the dask engine needs the [dask] extra: pip install 'sanctionwatch[dask]'") from err
-    positions = sorted_positions(positions)
-    own: list[Any] = []
     if client is None:
-        if scheduler:
-            try:
-                client = Client(scheduler, timeout=f"{engine.scheduler_timeout_s}s")
-            except OSError as err:
-                raise NetworkError(f"cannot reach the Dask scheduler at {scheduler}: {err}") from err
-        else:
-            cluster = LocalCluster(
-                n_workers=worker_count(engine.workers),
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=None,
-                silence_logs=logging.ERROR,
-            )
-            own.append(cluster)
-            client = Client(cluster)
-        own.insert(0, client)
-    try:
-        # Static data and reference data go to every worker once, not with every task.
-        static_f = client.scatter(static, broadcast=True)
-        context_f = client.scatter(context, broadcast=True)
-        first = _phase(
-            client, positions, static_f, plan_vessels(positions, engine, static_rows=static.num_rows), config, context_f
+        with dask_client(engine, scheduler) as own:
+            return run_dask(positions, static, context=context, config=config, engine=engine, client=own)
+    static_f, context_f = _broadcast(client, static, context)
+    return run_in_memory(
+        positions,
+        static,
+        lambda data, parts: _phase(client, data, static_f, parts, config, context_f),
+        config=config,
+        engine=engine,
+    )
+
+
+def _broadcast(client: Any, static: pa.Table, context: DetectionContext) -> tuple[Any, Any]:
+    """Static data and reference data on every worker once, not with every task."""
+    return client.scatter(static, broadcast=True), client.scatter(context, broadcast=True)
+
+
+def run_dask_stored(
+    store: Store,
+    static: pa.Table,
+    *,
+    context: DetectionContext,
+    config: DetectionConfig = DetectionConfig(),
+    engine: EngineConfig = EngineConfig(),
+    scheduler: str | None = None,
+    client: Any | None = None,
+    log_level: int = logging.WARNING,
+    on_dashboard: Callable[[str], None] | None = None,
+) -> StoredRun:
+    """Every detector over the positions in ``store`` on Dask, workers reading their partitions by path.
+
+    Nothing large goes through the client: it submits partition descriptors and
+    gathers events. ``client`` as in :func:`run_dask`.
+    """
+    if client is None:
+        with dask_client(engine, scheduler, log_level=log_level, on_dashboard=on_dashboard) as own:
+            return run_dask_stored(store, static, context=context, config=config, engine=engine, client=own)
+    static_f, context_f = _broadcast(client, static, context)
+
+    def run(parts: list[Partition]) -> list[PartitionResult]:
+        futures = client.map(
+            run_stored_partition, parts, static=static_f, config=config, context=context_f, pure=False
         )
-        grid = assemble_grid(first)
-        second = run_windows(
-            lambda parts: _phase(client, grid, static_f, parts, config, context_f), grid, config, engine
-        )
-    finally:
-        for thing in own:
-            thing.close()
-    return concat_events([r.events for r in first + second])
+        return list(client.gather(futures))
+
+    return run_stored(store, static, run, config=config, engine=engine)

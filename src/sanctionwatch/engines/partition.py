@@ -15,22 +15,45 @@ The engines only plan, slice and dispatch; they never know what a detector compu
    encounter crossing a boundary is found once. A window whose encounter is
    still going on where its data ends is run again reading further
    (:func:`run_windows`), so no encounter is cut short, however long.
+
+Over the store (:func:`run_stored`) nothing is read whole. A ``split`` partition
+reads the store's parts of one time window (``read_window_h``) and copies its
+positions into one folder per vessel bucket (the MMSI ranges of phase 1) under a
+scratch folder; a ``vessels`` partition then reads its bucket's files, so it still
+sees whole tracks, and writes its grid split by day; a ``window`` partition reads
+the grid days it needs. Each partition reads and writes by path, so memory follows
+the partition (a bucket, a window, one part file), not the archive, and an engine
+sends workers only these small descriptors. Events are those of the in-memory run
+by construction: every detector sees the same rows in the same order.
 """
 
 from __future__ import annotations
 
 import itertools
+import shutil
+import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from ..ais.tracks import GRID, is_sorted_by
+from ..events.build import concat_events
 from ..events.config import DetectionConfig
 from ..events.pipeline import DetectionContext, detect_static_events, detect_vessel_events, detect_window_events
-from ..units import US_PER_HOUR, US_PER_MINUTE
+from ..store import Store
+from ..store.positions import (
+    part_day_us,
+    position_parts,
+    positions_per_vessel,
+    read_position_files,
+    split_positions,
+)
+from ..units import US_PER_DAY, US_PER_HOUR, US_PER_MINUTE
 from .config import EngineConfig
 
 
@@ -40,11 +63,18 @@ class PartitionKind(StrEnum):
     VESSELS = "vessels"
     STATIC = "static"
     WINDOW = "window"
+    SPLIT = "split"
 
 
 @dataclass(frozen=True, slots=True)
 class Partition:
-    """One unit of work. Rows ``[row_start, row_end)`` for ``vessels``; times in µs for ``window``."""
+    """One unit of work. Rows ``[row_start, row_end)`` for ``vessels``; times in µs for ``window`` and ``split``.
+
+    With ``scratch`` set the partition reads and writes files there instead of
+    slicing an in-memory table: ``split`` copies the store parts ``files`` into
+    the buckets whose first MMSIs are ``bucket_first_mmsi``, ``vessels`` reads
+    bucket ``index``, ``window`` reads the grid days it covers.
+    """
 
     kind: PartitionKind
     row_start: int = 0
@@ -53,14 +83,22 @@ class Partition:
     read_end_us: int = 0
     core_start_us: int = 0
     core_end_us: int = 0
+    scratch: str = ""
+    index: int = 0
+    files: tuple[str, ...] = ()
+    bucket_first_mmsi: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
 class PartitionResult:
-    """Events of a partition and, for ``vessels``, its resampled grid (``GRID`` table)."""
+    """Events of a partition; for ``vessels`` its resampled grid (``GRID`` table, in memory only),
+    the time span of that grid and the positions it read (repeats removed)."""
 
     events: pa.Table
     grid: pa.Table | None = None
+    span_us: tuple[int, int] | None = None
+    positions: int = 0
+    vessels: int = 0
 
 
 def sorted_positions(positions: pa.Table) -> pa.Table:
@@ -83,24 +121,39 @@ def plan_vessels(positions: pa.Table, engine: EngineConfig, *, static_rows: int 
     if n:
         mmsi = positions.column("mmsi").to_numpy()
         starts = np.flatnonzero(np.r_[True, mmsi[1:] != mmsi[:-1]])
-        target = max(1, engine.vessel_partition_positions)
-        # Cut at the MMSI boundary nearest each multiple of the target size.
-        cuts = np.unique(starts[np.minimum(np.searchsorted(starts, np.arange(target, n, target)), len(starts) - 1)])
-        bounds = np.unique(np.r_[0, cuts, n])
-        parts += [Partition(PartitionKind.VESSELS, int(a), int(b)) for a, b in itertools.pairwise(bounds) if b > a]
+        bounds = vessel_bounds(starts, n, engine.vessel_partition_positions)
+        parts += [Partition(PartitionKind.VESSELS, int(a), int(b)) for a, b in itertools.pairwise(bounds)]
     if static_rows:
         parts.append(Partition(PartitionKind.STATIC))
     return parts
 
 
-def plan_windows(grid: pa.Table, engine: EngineConfig) -> list[Partition]:
-    """Phase 2: day windows covering the assembled grid."""
+def vessel_bounds(starts: np.ndarray, n: int, target: int) -> np.ndarray:
+    """Row bounds of vessel partitions over ``n`` rows whose MMSIs start at rows ``starts``.
+
+    Cuts at the MMSI boundary nearest each multiple of ``target`` rows, so a
+    partition holds whole MMSIs and about ``target`` rows (one MMSI may hold more).
+    """
+    target = max(1, target)
+    cuts = starts[np.minimum(np.searchsorted(starts, np.arange(target, n, target)), len(starts) - 1)]
+    return np.unique(np.r_[0, cuts, n])
+
+
+def grid_span(grid: pa.Table) -> tuple[int, int] | None:
+    """First and last tick (µs) of a grid table, ``None`` when it is empty."""
     if grid.num_rows == 0:
-        return []
+        return None
     ts = grid.column("ts").cast(pa.int64()).to_numpy()
+    return int(ts.min()), int(ts.max())
+
+
+def plan_windows(span_us: tuple[int, int] | None, engine: EngineConfig, *, scratch: str = "") -> list[Partition]:
+    """Phase 2: windows of ``window_h`` covering the grid's ``span_us`` (first, last tick)."""
+    if span_us is None:
+        return []
     window_us = int(engine.window_h * US_PER_HOUR)
     overlap_us = int(engine.overlap_h * US_PER_HOUR)
-    first = int(ts.min()) // window_us * window_us
+    first = span_us[0] // window_us * window_us
     return [
         Partition(
             PartitionKind.WINDOW,
@@ -108,16 +161,19 @@ def plan_windows(grid: pa.Table, engine: EngineConfig) -> list[Partition]:
             read_end_us=core + window_us + overlap_us,
             core_start_us=core,
             core_end_us=core + window_us,
+            scratch=scratch,
         )
-        for core in range(first, int(ts.max()) + 1, window_us)
+        for core in range(first, span_us[1] + 1, window_us)
     ]
 
 
 def run_windows(
     run: Callable[[list[Partition]], list[PartitionResult]],
-    grid: pa.Table,
+    span_us: tuple[int, int] | None,
     config: DetectionConfig,
     engine: EngineConfig,
+    *,
+    scratch: str = "",
 ) -> list[PartitionResult]:
     """Phase 2 through an engine's ``run`` (partitions -> results in order), with no encounter cut short.
 
@@ -126,11 +182,11 @@ def run_windows(
     further, so that window runs again reading twice as far past its core, until
     every owned encounter ends inside what its window read (or the data ends).
     """
-    parts = plan_windows(grid, engine)
+    parts = plan_windows(span_us, engine, scratch=scratch)
     results = run(parts)
-    if not parts:
+    if not parts or span_us is None:
         return results
-    data_end_us = int(grid.column("ts").cast(pa.int64()).to_numpy().max())
+    data_end_us = span_us[1]
     tick_us = int(config.encounter.grid_min * US_PER_MINUTE)
     while True:
         redo = [
@@ -164,9 +220,8 @@ def run_partition(
     if part.kind is PartitionKind.STATIC:
         return PartitionResult(detect_static_events(static, config=config, context=context))
     if part.kind is PartitionKind.VESSELS:
-        # Track numbers are row numbers within the partition: offset them to be unique overall.
-        events, grid = detect_vessel_events(data, track_offset=part.row_start, config=config, context=context)
-        return PartitionResult(events, grid)
+        events, grid = detect_vessel_events(data, config=config, context=context)
+        return PartitionResult(events, grid, grid_span(grid), data.num_rows, _vessels(data))
     return PartitionResult(
         detect_window_events(
             data,
@@ -179,7 +234,185 @@ def run_partition(
     )
 
 
+def run_in_memory(
+    positions: pa.Table,
+    static: pa.Table,
+    run: Callable[[pa.Table, list[Partition]], list[PartitionResult]],
+    *,
+    config: DetectionConfig,
+    engine: EngineConfig,
+) -> pa.Table:
+    """Every detector over in-memory ``positions`` through an engine's ``run(table, partitions)``,
+    which runs each partition on its :func:`slice_partition` of the table and returns results in order."""
+    positions = sorted_positions(positions)
+    first = run(positions, plan_vessels(positions, engine, static_rows=static.num_rows))
+    grid = assemble_grid(first)
+    second = run_windows(lambda parts: run(grid, parts), grid_span(grid), config, engine)
+    return concat_events([r.events for r in first + second])
+
+
 def assemble_grid(results: list[PartitionResult]) -> pa.Table:
     """The grids of the ``vessels`` partitions (in plan order) as one table."""
     grids = [r.grid for r in results if r.grid is not None and r.grid.num_rows]
     return pa.concat_tables(grids) if grids else GRID.empty_table()
+
+
+def _vessels(positions: pa.Table) -> int:
+    mmsi = positions.column("mmsi").to_numpy()
+    return int(np.count_nonzero(mmsi[1:] != mmsi[:-1]) + 1) if len(mmsi) else 0
+
+
+def grid_span_of(results: list[PartitionResult]) -> tuple[int, int] | None:
+    """The time span of every ``vessels`` partition's grid together."""
+    spans = [r.span_us for r in results if r.span_us is not None]
+    return (min(a for a, _ in spans), max(b for _, b in spans)) if spans else None
+
+
+# Where a stored run keeps its files under its scratch folder.
+_BUCKETS, _GRID = "positions", "grid"
+
+
+def run_stored_partition(
+    part: Partition, static: pa.Table, config: DetectionConfig, context: DetectionContext
+) -> PartitionResult:
+    """Run a partition that reads (and writes) its own files under ``part.scratch``; what workers run.
+
+    Only events, spans and counts come back: positions and grids stay in files.
+    """
+    scratch = Path(part.scratch)
+    if part.kind is PartitionKind.SPLIT:
+        split_positions(
+            part.files,
+            scratch / _BUCKETS,
+            bucket_first_mmsi=part.bucket_first_mmsi,
+            start_us=part.read_start_us,
+            end_us=part.read_end_us,
+            tag=f"w{part.index:06d}",
+        )
+        return PartitionResult(concat_events([]))
+    if part.kind is PartitionKind.VESSELS:
+        files = sorted(str(p) for p in (scratch / _BUCKETS / f"bucket={part.index}").glob("*.parquet"))
+        result = run_partition(read_position_files(files), static, part, config, context)
+        if result.grid is not None:
+            _write_grid_days(result.grid, scratch / _GRID, part.index)
+        return replace(result, grid=None)
+    if part.kind is PartitionKind.WINDOW:
+        return run_partition(_read_grid(scratch / _GRID, part), static, part, config, context)
+    return run_partition(GRID.empty_table(), static, part, config, context)
+
+
+def _write_grid_days(grid: pa.Table, root: Path, index: int) -> None:
+    """``grid`` as one file per day, ``root/day=N/part-<index>.parquet`` (N: days since the epoch)."""
+    if grid.num_rows == 0:
+        return
+    day = grid.column("ts").cast(pa.int64()).to_numpy() // US_PER_DAY
+    order = np.argsort(day, kind="stable")
+    day = day[order]
+    grid = grid.take(pa.array(order))
+    cuts = np.r_[0, np.flatnonzero(np.diff(day)) + 1, len(day)]
+    for lo, hi in itertools.pairwise(cuts.tolist()):
+        folder = root / f"day={int(day[lo])}"
+        folder.mkdir(parents=True, exist_ok=True)
+        pq.write_table(grid.slice(lo, hi - lo), folder / f"part-{index:06d}.parquet")
+
+
+def _read_grid(root: Path, part: Partition) -> pa.Table:
+    """The grid rows a window reads, in the order of the assembled in-memory grid (track, ts)."""
+    days = range(part.read_start_us // US_PER_DAY, (part.read_end_us - 1) // US_PER_DAY + 1)
+    files = [p for d in days for p in sorted((root / f"day={d}").glob("*.parquet"))]
+    if not files:
+        return GRID.empty_table()
+    grid = pa.concat_tables([pq.read_table(p, schema=GRID) for p in files])
+    ts = grid.column("ts").cast(pa.int64()).to_numpy()
+    keep = np.flatnonzero((ts >= part.read_start_us) & (ts < part.read_end_us))
+    # Track numbers grow with the MMSI, so (track, ts) is the order of the partitions' grids end to end.
+    order = keep[np.lexsort((ts[keep], grid.column("track").to_numpy()[keep]))]
+    return grid.take(pa.array(order))
+
+
+@dataclass(frozen=True)
+class StoredRun:
+    """What a detection over the store found: the events and how much it read."""
+
+    events: pa.Table
+    positions: int
+    vessels: int
+    partitions: dict[str, int] = field(default_factory=dict)
+
+
+def plan_stored(store: Store, engine: EngineConfig, scratch: Path, *, static_rows: int = 0) -> list[Partition]:
+    """The ``split`` partitions then the ``vessels`` (and ``static``) partitions of a run over ``store``.
+
+    Buckets are MMSI ranges of about ``vessel_partition_positions`` stored
+    positions; split windows of ``read_window_h`` each read the parts of the days
+    they touch.
+    """
+    per_vessel = positions_per_vessel(store)
+    if per_vessel.num_rows == 0:
+        return [Partition(PartitionKind.STATIC, scratch=str(scratch))] if static_rows else []
+    counts = per_vessel.column("positions").to_numpy()
+    mmsi = per_vessel.column("mmsi").to_numpy()
+    starts = np.r_[0, np.cumsum(counts)[:-1]]
+    bounds = vessel_bounds(starts, int(counts.sum()), engine.vessel_partition_positions)
+    first_mmsi = tuple(int(m) for m in mmsi[np.searchsorted(starts, bounds[:-1])])
+    window_us = max(1, int(engine.read_window_h * US_PER_HOUR))
+    first_us = int(per_vessel.column("first_us").to_numpy().min()) // window_us * window_us
+    last_us = int(per_vessel.column("last_us").to_numpy().max())
+    parts = position_parts(store)
+    day_us = np.array([part_day_us(p) for p in parts], dtype=np.int64)
+    plan = []
+    for k, w0 in enumerate(range(first_us, last_us + 1, window_us)):
+        w1 = w0 + window_us
+        files = tuple(p for p, d in zip(parts, day_us.tolist()) if d < w1 and d + US_PER_DAY > w0)
+        if files:
+            plan.append(
+                Partition(
+                    PartitionKind.SPLIT,
+                    read_start_us=w0,
+                    read_end_us=w1,
+                    scratch=str(scratch),
+                    index=k,
+                    files=files,
+                    bucket_first_mmsi=first_mmsi,
+                )
+            )
+    plan += [Partition(PartitionKind.VESSELS, scratch=str(scratch), index=k) for k in range(len(first_mmsi))]
+    if static_rows:
+        plan.append(Partition(PartitionKind.STATIC, scratch=str(scratch)))
+    return plan
+
+
+def run_stored(
+    store: Store,
+    static: pa.Table,
+    run: Callable[[list[Partition]], list[PartitionResult]],
+    *,
+    config: DetectionConfig,
+    engine: EngineConfig,
+) -> StoredRun:
+    """Every detector over the positions in ``store`` through an engine's ``run``, reading by partition.
+
+    ``run`` takes partitions and returns their results in order, running each with
+    :func:`run_stored_partition`. The intermediate files live in a fresh folder under
+    ``engine.scratch_dir`` (default: beside the store's positions, where the
+    workers of a cluster sharing the store see them too) and are removed afterwards.
+    """
+    root = Path(engine.scratch_dir) if engine.scratch_dir else store.data_dir / "scratch"
+    scratch = root / f"detect-{uuid.uuid4().hex[:12]}"
+    scratch.mkdir(parents=True)
+    try:
+        plan = plan_stored(store, engine, scratch, static_rows=static.num_rows)
+        splits = [p for p in plan if p.kind is PartitionKind.SPLIT]
+        rest = [p for p in plan if p.kind is not PartitionKind.SPLIT]
+        # Every split is written before any bucket is read: a bucket holds all its MMSIs' time.
+        run(splits)
+        first = run(rest)
+        second = run_windows(run, grid_span_of(first), config, engine, scratch=str(scratch))
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return StoredRun(
+        events=concat_events([r.events for r in first + second]),
+        positions=sum(r.positions for r in first),
+        vessels=sum(r.vessels for r in first),
+        partitions={"split": len(splits), "vessels": len(rest), "window": len(second)},
+    )

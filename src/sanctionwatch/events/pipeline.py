@@ -77,15 +77,29 @@ class DetectionContext:
             area.state(empty, empty, margin_m=config.port.geofence_margin_m)
 
 
+def track_ids(mmsi: np.ndarray, track: np.ndarray) -> np.ndarray:
+    """Track numbers that do not depend on how positions were partitioned.
+
+    The segmenter numbers a track by the row of its first position in the table it
+    saw; rows of ``mmsi`` (sorted) are made relative to that MMSI's first row and
+    put under the MMSI (``mmsi * 2**32 + row``), so any slice holding whole MMSIs,
+    in memory or read from the store, gives every track the same number.
+    """
+    if len(track) == 0:
+        return track.astype(np.int64)
+    first = np.searchsorted(mmsi, mmsi[track], side="left")
+    ids: np.ndarray = (mmsi[track].astype(np.int64) << 32) + (track - first)
+    return ids
+
+
 def detect_vessel_events(
-    positions: pa.Table, *, track_offset: int, config: DetectionConfig, context: DetectionContext
+    positions: pa.Table, *, config: DetectionConfig, context: DetectionContext
 ) -> tuple[pa.Table, pa.Table]:
     """Single-vessel events of ``positions`` (whole MMSIs, sorted by mmsi, ts) and their resampled grid.
 
-    ``track_offset`` is added to the segmenter's track numbers so that tracks of
-    different slices never share a number. Positions of one MMSI that share one
-    synthetic instant (:func:`~sanctionwatch.ais.tracks.synthetic_instants`) are left
-    out: every detector here (:data:`SKIPS_SYNTHETIC_INSTANTS`) needs real time between positions.
+    Positions of one MMSI that share one synthetic instant
+    (:func:`~sanctionwatch.ais.tracks.synthetic_instants`) are left out: every detector
+    here (:data:`SKIPS_SYNTHETIC_INSTANTS`) needs real time between positions.
     """
     synthetic = synthetic_instants(positions, min_positions=config.tracks.synthetic_instant_min_positions)
     if synthetic.any():
@@ -94,7 +108,7 @@ def detect_vessel_events(
     tracks = tracks.set_column(
         tracks.schema.get_field_index("track"),
         "track",
-        pa.array(tracks.column("track").to_numpy() + track_offset, pa.int64()),
+        pa.array(track_ids(tracks.column("mmsi").to_numpy(), tracks.column("track").to_numpy()), pa.int64()),
     )
     spoofing = detect_spoofing(tracks, ports=context.ports, land=context.land, config=config.spoofing)
     # Spoofed positions are not where the ship was: the other detectors leave them out.

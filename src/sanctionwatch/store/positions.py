@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -30,6 +31,8 @@ from .connection import Store
 
 PARQUET_COMPRESSION = "zstd"
 _POSITION_COLUMNS = ", ".join(POSITIONS.names)
+# Every reader sorts on all columns so that which of two repeated reports is kept never depends on file order.
+_POSITION_ORDER = "mmsi, ts, lat, lon, speed_kn, course_deg, heading_deg, nav_status"
 _STATIC_COLUMNS = ", ".join(STATIC.names)
 
 
@@ -166,9 +169,93 @@ def read_positions(
         SELECT {_POSITION_COLUMNS}
         FROM read_parquet(?, hive_partitioning = true, hive_types = {{'day': DATE}})
         WHERE {" AND ".join(where)}
-        ORDER BY mmsi, ts, lat, lon, speed_kn, course_deg, heading_deg, nav_status
+        ORDER BY {_POSITION_ORDER}
     """
     return _drop_repeats(_arrow(store, sql, [pattern, *params]).cast(POSITIONS))
+
+
+def position_parts(store: Store) -> list[str]:
+    """Paths of every committed position part (see :func:`read_positions` for which count)."""
+    return _glob(store) or []
+
+
+def part_day_us(path: str | Path) -> int:
+    """Start (µs since the epoch) of the ``day=`` partition a part file lies in."""
+    day = date.fromisoformat(Path(path).parent.name.removeprefix("day="))
+    return (day.toordinal() - 719163) * US_PER_DAY
+
+
+def positions_per_vessel(store: Store) -> pa.Table:
+    """``mmsi``, ``positions`` (repeats included), ``first_us``, ``last_us`` per stored MMSI, by MMSI."""
+    pattern = _glob(store)
+    if pattern is None:
+        return pa.table({k: pa.array([], pa.int64()) for k in ("mmsi", "positions", "first_us", "last_us")})
+    sql = """
+        SELECT mmsi, count(*) AS positions, epoch_us(min(ts)) AS first_us, epoch_us(max(ts)) AS last_us
+        FROM read_parquet(?) GROUP BY mmsi ORDER BY mmsi
+    """
+    return _arrow(store, sql, [pattern]).cast(
+        pa.schema([(k, pa.int64()) for k in ("mmsi", "positions", "first_us", "last_us")])
+    )
+
+
+def split_positions(
+    parts: Sequence[str], out_dir: Path, *, bucket_first_mmsi: Sequence[int], start_us: int, end_us: int, tag: str
+) -> None:
+    """Copy the positions of ``parts`` with ``start_us <= ts < end_us`` into ``out_dir/bucket=K/``.
+
+    Bucket ``K`` holds the MMSIs from ``bucket_first_mmsi[K]`` up to the next
+    bucket's first (an ASOF join: a sorted search, not a comparison per bucket).
+    DuckDB streams the copy, so memory does not grow with ``parts``; ``tag`` names
+    the files, so that copies of different windows never overwrite each other.
+    """
+    if not parts:
+        return
+    bounds = pa.table(
+        {"lo": pa.array(bucket_first_mmsi, pa.int64()), "bucket": pa.array(range(len(bucket_first_mmsi)), pa.int32())}
+    )
+    start = datetime.fromtimestamp(start_us / 1e6, UTC)
+    end = datetime.fromtimestamp(end_us / 1e6, UTC)
+    columns = ", ".join(f"p.{c}" for c in POSITIONS.names)
+    with _scratch_connection() as con:
+        con.register("bounds", bounds)
+        con.execute(
+            f"""
+            COPY (
+                SELECT {columns}, b.bucket
+                FROM read_parquet(?, hive_partitioning = false) p ASOF JOIN bounds b ON p.mmsi >= b.lo
+                WHERE p.ts >= ? AND p.ts < ?
+            ) TO '{_sql_path(out_dir)}'
+            (FORMAT parquet, PARTITION_BY (bucket), OVERWRITE_OR_IGNORE true, FILENAME_PATTERN '{tag}-{{i}}')
+            """,
+            [list(parts), start, end],
+        )
+
+
+def _scratch_connection() -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB for reading and writing files in a worker: no progress bar on the
+    worker's stdout (which is the user's terminal under the local engine and a LocalCluster)."""
+    con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
+    return con
+
+
+def _sql_path(path: Path) -> str:
+    """A path as a SQL string literal's contents (COPY ... TO takes no parameter)."""
+    return str(path).replace("'", "''")
+
+
+def read_position_files(paths: Sequence[str]) -> pa.Table:
+    """The positions in Parquet files ``paths`` (POSITIONS columns), sorted and without repeats as
+    :func:`read_positions` gives them; needs no store, so a worker can read its own files."""
+    if not paths:
+        return POSITIONS.empty_table()
+    with _scratch_connection() as con:
+        table = con.sql(
+            f"SELECT {_POSITION_COLUMNS} FROM read_parquet(?, hive_partitioning = false) ORDER BY {_POSITION_ORDER}",
+            params=[list(paths)],
+        ).to_arrow_table()
+    return _drop_repeats(table.cast(POSITIONS))
 
 
 def _drop_repeats(table: pa.Table) -> pa.Table:
