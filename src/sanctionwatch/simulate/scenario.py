@@ -124,6 +124,10 @@ class _Run:
     def start_us(self) -> int:
         return int(self.start.timestamp()) * US_PER_SECOND
 
+    def span(self) -> dict[str, Any]:
+        """``seed``, ``start`` and ``end``: the fields every scenario result begins with."""
+        return {"seed": self.seed, "start": self.start, "end": self.start + timedelta(seconds=self.duration_s)}
+
     def emitted(self) -> Iterator[Emitted]:
         """Each vessel's reports in plan order (the one order the random draws are made in);
         its truth records and static rows are kept on the way."""
@@ -265,9 +269,7 @@ def simulate(
     del emitted
     static, rank, vessel_rows, truth = run.finish()
     scenario = Scenario(
-        seed=seed,
-        start=run.start,
-        end=run.start + timedelta(seconds=run.duration_s),
+        **run.span(),
         positions=positions,
         static=static,
         vessels=vessel_rows,
@@ -350,12 +352,4 @@ def write_scenario(
         paths = writer.close(POSITIONS, static) + _write_rest(output_dir, static, vessel_rows, truth)
     finally:
         shutil.rmtree(spill, ignore_errors=True)
-    return WrittenScenario(
-        seed=seed,
-        start=run.start,
-        end=run.start + timedelta(seconds=run.duration_s),
-        positions=total,
-        vessels=vessel_rows,
-        truth=truth,
-        paths=paths,
-    )
+    return WrittenScenario(**run.span(), positions=total, vessels=vessel_rows, truth=truth, paths=paths)
