@@ -3,6 +3,7 @@
     python bench/simulate.py                     # 1 M positions
     python bench/simulate.py --positions 10000000 --vessels 300
     python bench/simulate.py --positions 1000000 --csv   # also time the CSV writer
+    python bench/simulate.py --positions 100000000 --vessels 3000 --stream-only   # 100 M, bounded memory
 
 Prints, in one run:
 
@@ -11,6 +12,9 @@ Prints, in one run:
   days and the terrestrial reporting interval is chosen to reach the target; the
   route cache starts cold, as in a fresh process;
 * writing the positions as Parquet (zstd) and, with ``--csv``, as MarineCadastre CSV;
+* ``write_scenario()``, the same files written a day at a time, in a fresh process
+  with its peak resident memory (bounded by a day of positions, not the scenario);
+  ``--stream-only`` runs just this, for sizes that do not fit in memory;
 * the peer: the same track interpolation done one position at a time in Python (what
   a simulator without per-vessel vectorisation does), timed on a sample and given as
   positions/s.
@@ -20,13 +24,16 @@ Target (issue #2): 10 million positions well under a minute.
 from __future__ import annotations
 
 import argparse
+import json
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
-from sanctionwatch.simulate import SimulationConfig, simulate
+from sanctionwatch.simulate import SimulationConfig, simulate, write_scenario
 from sanctionwatch.simulate.itinerary import ItineraryBuilder, VesselPlan
 from sanctionwatch.simulate.plan import Planner
 
@@ -50,19 +57,58 @@ def per_position_loop(plan: VesselPlan, times: np.ndarray) -> float:
     return len(times) / (time.perf_counter() - t0)
 
 
+def streamed(vessels: int, days: float, seed: int, interval: float, csv: bool) -> None:
+    """``write_scenario`` in a fresh process: time, positions/s and that process's peak RSS."""
+    with tempfile.TemporaryDirectory() as tmp:
+        args = json.dumps([tmp, vessels, days, seed, interval, csv])
+        out = subprocess.run(
+            [sys.executable, __file__, "--stream-child", args], check=True, capture_output=True, text=True
+        ).stdout
+        r = json.loads(out.strip().splitlines()[-1])
+    print(
+        f"write_scenario():     {r['positions']:>12,} positions  {r['seconds']:7.2f} s  "
+        f"{r['positions'] / r['seconds']:>12,.0f} positions/s  peak {r['peak_mib']:,.0f} MiB ({'CSV + ' if csv else ''}Parquet)"
+    )
+
+
+def _stream_child(spec: str) -> None:
+    import resource
+
+    tmp, vessels, days, seed, interval, csv = json.loads(spec)
+    t0 = time.perf_counter()
+    written = write_scenario(
+        Path(tmp),
+        seed=seed,
+        vessels=vessels,
+        days=days,
+        settings=SimulationConfig(report_interval_s=interval),
+        formats=["csv", "parquet"] if csv else ["parquet"],
+    )
+    seconds = time.perf_counter() - t0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"positions": written.positions, "seconds": seconds, "peak_mib": peak}))
+
+
 def main() -> None:
+    if len(sys.argv) == 3 and sys.argv[1] == "--stream-child":
+        _stream_child(sys.argv[2])
+        return
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--positions", type=int, default=1_000_000, help="target number of positions")
     ap.add_argument("--vessels", type=int, default=100)
     ap.add_argument("--days", type=float, default=7.0)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--csv", action="store_true", help="also write and time the CSV")
+    ap.add_argument("--stream-only", action="store_true", help="only write_scenario (any size, bounded memory)")
     args = ap.parse_args()
 
     base = SimulationConfig()
     interval = interval_for(args.positions, args.vessels, args.days, base)
     cfg = SimulationConfig(report_interval_s=interval)
     print(f"fleet {args.vessels} vessels x {args.days:g} days, terrestrial interval {interval:.1f} s (mean)")
+    if args.stream_only:
+        streamed(args.vessels, args.days, args.seed, interval, args.csv)
+        return
 
     t0 = time.perf_counter()
     scenario = simulate(seed=args.seed, vessels=args.vessels, days=args.days, settings=cfg)
@@ -86,6 +132,8 @@ def main() -> None:
             print(
                 f"write CSV:            {n:>12,} positions  {w:7.2f} s  {n / w:>12,.0f} positions/s  {size / 1e6:,.0f} MB"
             )
+
+    streamed(args.vessels, args.days, args.seed, interval, args.csv)
 
     # Peer: one vessel's track interpolated report by report.
     rng = np.random.default_rng(args.seed)

@@ -44,3 +44,12 @@ def test_designated_vessels_come_first() -> None:
     first = f.vessel("kp", SHIP_TYPE_TANKER, designated=True)
     assert (first.name, first.imo) == designated_tankers()[0]
     assert first.mmsi // 1_000_000 == 445
+
+
+def test_names_stay_unique_past_the_pool_of_a_flag() -> None:
+    # A flag's first x second words x hull numbers 1-29 run out in big fleets: numbering goes on.
+    ids = IdentityFactory(np.random.default_rng(1))
+    pool = ids.data["names"].get("kp", ids.data["names"]["default"])
+    combos = len(pool["first"]) * len(pool["second"]) * 29
+    names = [ids.name("kp") for _ in range(combos + 200)]
+    assert len(set(names)) == len(names)

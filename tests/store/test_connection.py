@@ -121,3 +121,31 @@ def test_a_kill_inside_a_migration_then_an_open_recovers(tmp_path, kill_before):
         assert rows == [("ab", "x.csv")]  # the file recorded before the crash is still there
     with open_store(db, read_only=True) as store:  # and it opens read-only too, with nothing left to apply
         assert schema_version(store.con) == available_migrations()[-1].number
+
+
+@pytest.mark.parametrize("relation", [True, False], ids=["relation", "executed"])
+def test_query_arrow_gives_the_same_table_by_either_call(monkeypatch, relation):
+    # The call is chosen by the DuckDB version; both must give the parametrised result,
+    # with time zones and lists of parameters as bound.
+    from datetime import UTC, datetime
+
+    import pyarrow as pa
+
+    from sanctionwatch.store import connection
+
+    monkeypatch.setattr(connection, "_RELATION_PARAMS_FAST", relation)
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    con.register("t", pa.table({"x": [3, 1, 2], "name": ["c", "a", "b"]}))
+    since = datetime(2024, 5, 1, 12, tzinfo=UTC)
+    out = connection.query_arrow(
+        con,
+        "SELECT x, list_position($names, name) AS pos, $since::TIMESTAMPTZ AS since FROM t WHERE x >= $least ORDER BY x",
+        {"names": ["b", "c"], "since": since, "least": 2},
+    )
+    assert out.column("x").to_pylist() == [2, 3]
+    assert out.column("pos").to_pylist() == [1, 2]
+    assert out.schema.field("since").type.tz is not None
+    assert out.column("since").cast(pa.int64()).to_pylist() == [int(since.timestamp() * 1e6)] * 2
+    positional = connection.query_arrow(con, "SELECT x FROM t WHERE x < ? ORDER BY x", [3])
+    assert positional.column("x").to_pylist() == [1, 2]

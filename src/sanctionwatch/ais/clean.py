@@ -63,6 +63,7 @@ from ..model.ais import (
     STATIC,
 )
 from ..settings import settings_group
+from ..store.connection import query_arrow
 from .formats import Dialect
 
 POSITION_TYPES = (1, 2, 3, 18, 27)
@@ -397,7 +398,7 @@ def validate(
     """
     con.register("chunk", chunk)
     try:
-        out = con.sql(sql, params={"min_ts": min_ts, "max_ts": max_ts, "reasons": list(REASONS)}).to_arrow_table()
+        out = query_arrow(con, sql, {"min_ts": min_ts, "max_ts": max_ts, "reasons": list(REASONS)})
     finally:
         con.unregister("chunk")
     code = out.column("code").to_numpy().copy()

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from ..settings import load_config
-from ..simulate import simulate
+from ..simulate import write_scenario
 from ..simulate.config import SimulationConfig
 from .context import console, progress, state
 
@@ -36,7 +36,8 @@ def simulate_cmd(
     st = state(ctx)
     cfg = load_config(SimulationConfig, report_interval_s=interval)
     with progress(st.settings.quiet, "simulating"):
-        scenario = simulate(
+        # Written a day at a time: memory does not grow with --vessels and --days.
+        scenario = write_scenario(
             output,
             seed=seed,
             vessels=vessels,
@@ -45,7 +46,7 @@ def simulate_cmd(
             formats=[f.strip() for f in formats.split(",") if f.strip()],
         )
     table = Table(
-        title=f"Scenario seed {seed}: {scenario.positions.num_rows:,} positions, {len(scenario.vessels)} MMSIs"
+        title=f"Scenario seed {seed}: {scenario.positions:,} positions, {len(scenario.vessels)} MMSIs"
     )
     table.add_column("truth")
     table.add_column("kind")

@@ -3,6 +3,12 @@ seas around the DPRK, with planted ground truth.
 
 >>> scenario = simulate(seed=7, vessels=40, days=7)             # doctest: +SKIP
 >>> scenario.positions.num_rows, len(scenario.truth["events"])   # doctest: +SKIP
+>>> write_scenario(Path("big"), vessels=3000, days=14)            # doctest: +SKIP
+
+``simulate`` holds the scenario in memory; ``write_scenario`` writes the same files
+a day of positions at a time, for scenarios of any size. Planted counts grow with
+the fleet up to 400 vessels, then with its square root; once a transfer area has no
+room left, a meeting place is reused at times a day or more apart.
 
 Ships follow real sea routes (``searoute``, checked against the land polygons)
 between real ports; tankers, cargo ships, DPRK-flagged tankers (the designated ones
@@ -67,6 +73,15 @@ while sailing) for gaps; ``wild_position`` (one report 200-800 km off) for spoof
 
 from .config import SimulationConfig
 from .emit import CLEAN, SPOOFED, WILD
-from .scenario import Scenario, simulate
+from .scenario import Scenario, WrittenScenario, simulate, write_scenario
 
-__all__ = ["CLEAN", "SPOOFED", "WILD", "Scenario", "SimulationConfig", "simulate"]
+__all__ = [
+    "CLEAN",
+    "SPOOFED",
+    "WILD",
+    "Scenario",
+    "SimulationConfig",
+    "WrittenScenario",
+    "simulate",
+    "write_scenario",
+]

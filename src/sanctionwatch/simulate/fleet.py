@@ -3,6 +3,7 @@ name, call sign, type and size; the designated DPRK tankers keep their real name
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -15,6 +16,8 @@ from ..identifiers import imo_check_digit
 
 DATA = "sanctionwatch.simulate.data"
 SAMPLE_LIST = "sanctionwatch.lists.data"
+# Draws of a name before hull numbers beyond 29 are allowed (small fleets never need them).
+NAME_TRIES = 50
 
 # AIS ship type codes (ITU-R M.1371): 70 cargo, 80 tanker.
 SHIP_TYPE_CARGO = 70
@@ -91,12 +94,15 @@ class IdentityFactory:
 
     def name(self, flag: str) -> str:
         pool = self.data["names"].get(flag, self.data["names"]["default"])
-        while True:
+        for tries in itertools.count():
             words = [str(self.rng.choice(pool["first"])), str(self.rng.choice(pool["second"]))]
-            value = " ".join(w for w in words if w) + f" {int(self.rng.integers(1, 30))}"
+            # Hull numbers 1-29 as at sea; a big fleet that has used up a flag's names numbers on.
+            top = 30 if tries < NAME_TRIES else 30 + 10 * tries
+            value = " ".join(w for w in words if w) + f" {int(self.rng.integers(1, top))}"
             if value not in self._names:
                 self._names.add(value)
                 return value
+        raise AssertionError("unreachable")
 
     def call_sign(self, flag: str) -> str:
         prefixes = self.data["flags"][flag]["call_sign_prefixes"]

@@ -68,22 +68,47 @@ def marinecadastre_table(positions: pa.Table, static: pa.Table, static_row: pa.A
 CSV_BATCH_ROWS = 1_000_000
 
 
-def write_positions_csv(path: Path, positions: pa.Table, static: pa.Table, static_row: pa.Array) -> None:
-    """Positions as MarineCadastre CSV, built and written a million rows at a time (bounded
-    memory) with pyarrow's CSV writer; no quoting, like the originals."""
-    options = pacsv.WriteOptions(quoting_style="none", quoting_header="none")
-    writer: pacsv.CSVWriter | None = None
-    try:
-        for offset in range(0, max(positions.num_rows, 1), CSV_BATCH_ROWS):
-            part = marinecadastre_table(
-                positions.slice(offset, CSV_BATCH_ROWS), static, static_row.slice(offset, CSV_BATCH_ROWS)
-            )
-            if writer is None:
-                writer = pacsv.CSVWriter(path, part.schema, write_options=options)
-            writer.write_table(part)
-    finally:
-        if writer is not None:
-            writer.close()
+class PositionWriter:
+    """Appends positions to ``positions.csv`` (MarineCadastre, no quoting, like the
+    originals) and/or ``positions.parquet`` (zstd) in ``folder``, a part at a time, so a
+    scenario of any size is written with memory bounded by the part. CSV rows are built
+    a million at a time with pyarrow's CSV writer."""
+
+    def __init__(self, folder: Path, formats: Sequence[str]) -> None:
+        self.formats = check_formats(formats)
+        self.paths = {f: folder / f"positions.{f}" for f in self.formats}
+        self._csv: pacsv.CSVWriter | None = None
+        self._parquet: pq.ParquetWriter | None = None
+
+    def write(self, positions: pa.Table, static: pa.Table, static_row: pa.Array) -> None:
+        """Append ``positions`` (POSITIONS), each row with the row of ``static`` in force."""
+        if "parquet" in self.formats:
+            if self._parquet is None:
+                self._parquet = pq.ParquetWriter(self.paths["parquet"], positions.schema, compression="zstd")
+            self._parquet.write_table(positions)
+        if "csv" in self.formats:
+            for offset in range(0, positions.num_rows, CSV_BATCH_ROWS):
+                part = marinecadastre_table(
+                    positions.slice(offset, CSV_BATCH_ROWS), static, static_row.slice(offset, CSV_BATCH_ROWS)
+                )
+                if self._csv is None:
+                    options = pacsv.WriteOptions(quoting_style="none", quoting_header="none")
+                    self._csv = pacsv.CSVWriter(self.paths["csv"], part.schema, write_options=options)
+                self._csv.write_table(part)
+
+    def close(self, positions_schema: pa.Schema, static: pa.Table) -> list[Path]:
+        """Finish the files (an empty scenario still gets its header and schema); returns their paths."""
+        if "parquet" in self.formats and self._parquet is None:
+            self.write(positions_schema.empty_table(), static, pa.array([], pa.int64()))
+        if "csv" in self.formats and self._csv is None:
+            empty = marinecadastre_table(positions_schema.empty_table(), static, pa.array([], pa.int64()))
+            options = pacsv.WriteOptions(quoting_style="none", quoting_header="none")
+            self._csv = pacsv.CSVWriter(self.paths["csv"], empty.schema, write_options=options)
+        for writer in (self._csv, self._parquet):
+            if writer is not None:
+                writer.close()
+        self._csv = self._parquet = None
+        return list(self.paths.values())
 
 
 def write_parquet(path: Path, table: pa.Table) -> None:

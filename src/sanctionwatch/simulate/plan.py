@@ -32,6 +32,16 @@ MIN_SEPARATION_NEAR_PORT_M = 2_000.0
 # The sea part of the approaches to Nampo has room for only a few meeting places that
 # keep apart; bigger fleets plant their extra meetings offshore.
 MAX_NEAR_PORT_MEETINGS = 3
+# Planted counts grow with the fleet up to this size, then with its square root: in a big
+# fleet most ships are ordinary traders, as at sea, and the transfer areas do not fill up.
+LINEAR_FLEET = 400
+# Once an area has no room left in space, a place is claimed only for its event's time:
+# from this long before the planted moment to this long after it (the longest planted
+# stay, a 14 h loiterer or a 9 h transfer with the approach and departure, plus a margin).
+PLACE_BEFORE_S = 6 * SECONDS_PER_HOUR
+PLACE_AFTER_S = 24 * SECONDS_PER_HOUR
+PLACE_TRIES = 2000
+PLACE_TRIES_PER_MOMENT = 50
 
 
 @dataclass
@@ -71,7 +81,8 @@ class Counts:
 
     @classmethod
     def for_fleet(cls, vessels: int) -> Counts:
-        s = vessels / 40.0
+        """Counts in proportion to the fleet up to ``LINEAR_FLEET`` vessels, then to its square root."""
+        s = vessels / 40.0 if vessels <= LINEAR_FLEET else LINEAR_FLEET / 40.0 * float(np.sqrt(vessels / LINEAR_FLEET))
 
         def n(base: float, least: int = 1) -> int:
             return max(least, int(round(base * s)))
@@ -129,7 +140,12 @@ class Planner:
         self.ids = IdentityFactory(rng)
         self.plans: list[VesselPlan] = []
         self.records: list[Record] = []
+        # Claimed places (lon, lat) and the times they are claimed for (-inf, inf: all the time).
         self._places: list[tuple[float, float]] = []
+        self._place_times: list[tuple[float, float]] = []
+        self._full_areas: set[str] = set()  # no room left in space: places are claimed for a time
+        self._crowded_areas: set[str] = set()  # no room at any time tried: events go elsewhere
+        self._pending_moment: float | None = None
         ports = usable_ports()
         self.dprk_pool = tuple(p.name for p in ports if p.dprk or p.country == "ru")
         self.trade_pool = tuple(p.name for p in ports if not p.dprk)
@@ -170,25 +186,67 @@ class Planner:
 
     # -- places and times ---------------------------------------------------------------
 
-    def _free(self, lon: float, lat: float, min_m: float = MIN_SEPARATION_M) -> bool:
-        return all(haversine_m(lat, lon, b, a) > min_m for a, b in self._places)
+    def _free(
+        self,
+        lon: float,
+        lat: float,
+        min_m: float = MIN_SEPARATION_M,
+        during: tuple[float, float] = (-np.inf, np.inf),
+    ) -> bool:
+        """No claimed place within ``min_m`` whose time overlaps ``during``."""
+        if not self._places:
+            return True
+        places = np.asarray(self._places)
+        times = np.asarray(self._place_times)
+        near = haversine_m(lat, lon, places[:, 1], places[:, 0]) <= min_m
+        return not bool((near & (times[:, 0] < during[1]) & (times[:, 1] > during[0])).any())
 
-    def offshore_point(self, area: str) -> tuple[float, float]:
-        """A random point in a transfer area with open sea around it, away from ports and other events."""
+    def _claim(self, lon: float, lat: float, during: tuple[float, float] = (-np.inf, np.inf)) -> None:
+        self._places.append((lon, lat))
+        self._place_times.append(during)
+
+    def offshore_point(self, area: str) -> tuple[str, float, float]:
+        """A random point in a transfer area with open sea around it, away from ports and other events.
+
+        While the area has room, the place is kept for the whole scenario. Once it is full
+        (big fleets), the event's moment is drawn first and the place is kept only around
+        it, so later events reuse the sea of earlier ones without ever overlapping them.
+        When it is full at every time tried, the point goes to the next transfer area that
+        has room. Returns the area used and the point.
+        """
+        if area in self._crowded_areas:
+            area = next((a for a in self.areas if a not in self._crowded_areas), area)
         box = self.areas[area]
-        for _ in range(2000):
+        during: tuple[float, float] = (-np.inf, np.inf)
+        full = area in self._full_areas
+        for i in range(PLACE_TRIES):
+            if full and i % PLACE_TRIES_PER_MOMENT == 0:  # a new moment now and then: the sea may be busy then
+                self._pending_moment = None
+                self._pending_moment = self.moment()
+                during = (self._pending_moment - PLACE_BEFORE_S, self._pending_moment + PLACE_AFTER_S)
             lat = float(self.rng.uniform(box["lat_min"], box["lat_max"]))
             lon = float(self.rng.uniform(box["lon_min"], box["lon_max"]))
             if haversine_m(
                 lat, lon, self._port_lat, self._port_lon
-            ).min() < OFFSHORE_MIN_PORT_DISTANCE_M or not self._free(lon, lat):
+            ).min() < OFFSHORE_MIN_PORT_DISTANCE_M or not self._free(lon, lat, during=during):
                 continue
             if distance_to_land_ok(lon, lat, OFFSHORE_CLEARANCE_M) and distance_to_land_ok(
                 lon, lat, OFFSHORE_CLEARANCE_M / 2
             ):
-                self._places.append((lon, lat))
-                return lon, lat
-        raise ConfigError(f"could not place an offshore meeting in {area}")
+                self._claim(lon, lat, during)
+                return area, lon, lat
+        self._pending_moment = None
+        if area not in self._full_areas:
+            self._full_areas.add(area)
+            return self.offshore_point(area)
+        self._crowded_areas.add(area)
+        roomy = [a for a in self.areas if a not in self._crowded_areas]
+        if roomy:
+            return self.offshore_point(roomy[0])
+        raise ConfigError(
+            "could not place an offshore meeting: every transfer area is full at every time tried; "
+            "simulate more days or fewer vessels"
+        )
 
     def near_port_point(self) -> tuple[str, float, float]:
         """A sea point in the approaches of a DPRK port (inside the near-port radius, outside the port)."""
@@ -198,12 +256,15 @@ class Planner:
             d = float(self.rng.uniform(spec["min_distance_m"], spec["max_distance_m"]))
             lon, lat = offset_point(port.lon, port.lat, d, float(self.rng.uniform(0, 360)))
             if distance_to_land_ok(lon, lat, 600.0) and self._free(lon, lat, MIN_SEPARATION_NEAR_PORT_M):
-                self._places.append((lon, lat))
+                self._claim(lon, lat)
                 return port.name, lon, lat
         raise ConfigError(f"could not place a meeting in the approaches to {port.name}")
 
     def moment(self) -> float:
-        """A planting time well inside the scenario."""
+        """A planting time well inside the scenario (the one drawn with the place, if it was)."""
+        if self._pending_moment is not None:
+            t, self._pending_moment = self._pending_moment, None
+            return t
         return float(self.rng.uniform(0.15, 0.7)) * self.duration_s
 
     # -- pair events --------------------------------------------------------------------
@@ -284,7 +345,7 @@ class Planner:
                 area, overlap = "nampo_approach", float(self.rng.uniform(3.0, 3.6)) * H
             else:
                 area = areas[i % len(areas)]
-                lon, lat = self.offshore_point(area)
+                area, lon, lat = self.offshore_point(area)
                 port, overlap = None, float(self.rng.uniform(5.0, 9.0)) * H
             then_receiver = self._nearest_dprk_port(lon, lat) if dprk else None
             separation = float(self.rng.uniform(30, 80))
@@ -338,7 +399,7 @@ class Planner:
         areas = ["korea_bay", "yellow_sea", "east_china_sea_shanghai", "sea_of_japan_russia"]
         for i in range(self.counts.loiterers):
             v = self.vessel("loiterer", flag="kp" if i % 2 == 0 else None, fleet="sts_giver", designated=i % 2 == 0)
-            lon, lat = self.offshore_point(areas[i % len(areas)])
+            area, lon, lat = self.offshore_point(areas[i % len(areas)])
             t = self.moment()
             hold = float(self.rng.uniform(5.0, 14.0)) * H
             v.appointment = Appointment(
@@ -358,7 +419,7 @@ class Planner:
                     t + hold,
                     lat,
                     lon,
-                    {"area": areas[i % len(areas)]},
+                    {"area": area},
                     must_not="encounter",
                 )
             )
@@ -396,7 +457,7 @@ class Planner:
         overlap_h: tuple[float, float],
     ) -> None:
         """Two ships drifting side by side offshore, recorded as a decoy that must not be an encounter."""
-        lon, lat = self.offshore_point(area)
+        area, lon, lat = self.offshore_point(area)
         sep = float(self.rng.uniform(*separation_m))
         start, end = self.meeting(
             a,
@@ -440,7 +501,7 @@ class Planner:
                     break
             else:
                 raise ConfigError("could not place a close pass")
-            self._places.append((lon, lat))
+            self._claim(lon, lat)
             t = self.moment()
             closest = float(self.rng.uniform(120, 380))
             # b comes the other way along the same lane, offset sideways by the passing distance.

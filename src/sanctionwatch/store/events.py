@@ -11,7 +11,7 @@ import pyarrow as pa
 
 from ..exc import InputError
 from ..model.events import EVENT_COLUMNS, EVENT_TYPES, EVENTS
-from .connection import Store
+from .connection import Store, query_arrow
 
 _COLUMNS = ", ".join(f'"{c}"' for c in EVENT_COLUMNS)
 
@@ -163,4 +163,4 @@ def read_events(
         params.append(_utc(end))
     sql = f"SELECT {_COLUMNS} FROM events WHERE {' AND '.join(where)} ORDER BY start, event_id"
     # A fresh cursor: the shared connection may hold an unfinished result (DuckDB 2 refuses .sql then).
-    return store.con.cursor().sql(sql, params=params).to_arrow_table().cast(EVENTS)
+    return query_arrow(store.con.cursor(), sql, params).cast(EVENTS)

@@ -27,7 +27,7 @@ import pyarrow.parquet as pq
 
 from ..model.ais import POSITIONS, STATIC
 from ..units import US_PER_DAY
-from .connection import Store
+from .connection import Store, query_arrow
 
 PARQUET_COMPRESSION = "zstd"
 _POSITION_COLUMNS = ", ".join(POSITIONS.names)
@@ -133,7 +133,7 @@ def _arrow(store: Store, sql: str, params: list[object]) -> pa.Table:
     """Run a read query on its own cursor (so a pending result on the store's
     connection cannot block it) and return the result as Arrow."""
     with store.con.cursor() as cur:
-        return cur.sql(sql, params=params).to_arrow_table()
+        return query_arrow(cur, sql, params)
 
 
 def read_positions(

@@ -1,0 +1,334 @@
+"""The benchmark suite in one command: ingest, detection and screening beside their peers.
+
+    python bench/run.py                  # 1 M and 10 M positions
+    python bench/run.py --large          # ... and 100 M
+    python bench/run.py --quick          # 20 k positions, the sample list (what tests/bench runs)
+    python bench/run.py --sizes 2000000 --json results.json
+
+For each size a scenario is simulated (``simulate.write_scenario``, written a day at
+a time) to MarineCadastre CSV and Parquet, then, each step in its own process so its
+peak resident memory is its own (``ru_maxrss`` of the step's process tree, from
+``os.wait4``: the largest single process, workers included):
+
+* ingest of the CSV and of the Parquet file into a fresh store, beside DuckDB's plain
+  ``read_csv`` / ``read_parquet`` into a table and its read + sort by (mmsi, ts);
+* ingest of an NMEA feed (tag-block ``!AIVDM``, a tenth of the size, at most 1 M
+  sentences) on 2 workers, beside pyais' own decoder;
+* detection (``engines.detect.run_detection``: read the store, every detector, write
+  the events) on 1 and then 2 workers, the scaling between them, beside the naive
+  fixed-bin SQL encounter query of ``bench/detection.py`` in DuckDB;
+* once, screening: the labelled query set of ``bench/screening.py`` through the
+  default algorithm, beside nomenklatura logic-v2 on the same candidates (skipped
+  with a note when nomenklatura is not installed); the UN + OFAC lists from
+  ``../shared/data/sanctions`` or, when absent or with ``--quick``, the shipped sample list.
+
+The functions are those of ``bench/ingest.py``, ``bench/detection.py``,
+``bench/simulate.py`` and ``bench/screening.py``, imported, not repeated. Times are
+wall clock on whatever else the machine is doing; say so when quoting them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))
+
+DEFAULT_SIZES = (1_000_000, 10_000_000)
+LARGE_SIZE = 100_000_000
+QUICK_SIZES = (20_000,)
+DAYS = 7.0
+POSITIONS_PER_VESSEL = 20_000  # fleet size: one vessel per this many positions (40 to 3000 vessels)
+MAX_VESSELS = 3000
+NMEA_SHARE = 10  # NMEA sentences: a tenth of the positions
+MAX_NMEA = 1_000_000
+
+
+# -- steps: each runs in a child process and returns a JSON-able dict -------------------
+
+
+def _timed(work: Callable[[], Any]) -> tuple[float, Any]:
+    t0 = time.perf_counter()
+    out = work()
+    return time.perf_counter() - t0, out
+
+
+def step_simulate(folder: str, size: int) -> dict[str, Any]:
+    """Simulate about ``size`` positions into ``folder`` (CSV and Parquet)."""
+    from simulate import interval_for
+
+    from sanctionwatch.simulate import SimulationConfig, write_scenario
+    from sanctionwatch.simulate.plan import min_vessels
+
+    vessels = int(min(MAX_VESSELS, max(min_vessels(), size // POSITIONS_PER_VESSEL)))
+    interval = interval_for(size, vessels, DAYS, SimulationConfig())
+    s, written = _timed(
+        lambda: write_scenario(
+            Path(folder), seed=1, vessels=vessels, days=DAYS, settings=SimulationConfig(report_interval_s=interval)
+        )
+    )
+    return {"positions": written.positions, "vessels": vessels, "interval_s": interval, "seconds": s}
+
+
+def step_ingest(folder: str, name: str, workers: int) -> dict[str, Any]:
+    """Ingest ``folder/name`` into a fresh store (``folder/store-<name>/store.duckdb``)."""
+    import shutil
+
+    from sanctionwatch.ais.ingest import ingest_file
+    from sanctionwatch.store import open_store
+
+    store_dir = Path(folder) / f"store-{name}"
+    shutil.rmtree(store_dir, ignore_errors=True)
+    store_dir.mkdir()
+    with open_store(store_dir / "store.duckdb") as store:
+        s, report = _timed(lambda: ingest_file(store, Path(folder) / name, workers=workers))
+    return {"rows": report.rows_in, "positions": report.positions, "seconds": s}
+
+
+def step_make_nmea(folder: str, sentences: int) -> dict[str, Any]:
+    from ingest import make_nmea
+
+    s, _ = _timed(lambda: make_nmea(Path(folder) / "feed.nmea", sentences))
+    return {"sentences": sentences, "seconds": s}
+
+
+def step_duckdb_read(folder: str, name: str, sort: bool) -> dict[str, Any]:
+    """DuckDB's plain read of ``name`` into an Arrow table (and the sort the store's readers do)."""
+    import duckdb
+    from ingest import _duckdb_read_csv
+
+    path = Path(folder) / name
+    if name.endswith(".csv"):
+        s, rows = _timed(lambda: _duckdb_read_csv(path))
+        return {"rows": rows, "seconds": s}
+    order = " ORDER BY mmsi, ts" if sort else ""
+    con = duckdb.connect()
+    s, table = _timed(lambda: con.sql(f"SELECT * FROM read_parquet('{path}'){order}").to_arrow_table())
+    return {"rows": table.num_rows, "seconds": s}
+
+
+def step_pyais(folder: str) -> dict[str, Any]:
+    from ingest import _pyais_decode
+
+    s, messages = _timed(lambda: _pyais_decode(Path(folder) / "feed.nmea"))
+    return {"messages": messages, "seconds": s}
+
+
+def step_detect(folder: str, workers: int) -> dict[str, Any]:
+    """``sanctionwatch detect`` on the store the Parquet ingest made, on ``workers`` processes."""
+    os.environ["SANCTIONWATCH_ENGINE_WORKERS"] = str(workers)
+    from sanctionwatch.engines.detect import run_detection
+    from sanctionwatch.store import open_store
+
+    # Reference data (land raster, area buffers) is built inside, as for a user.
+    with open_store(Path(folder) / "store-positions.parquet" / "store.duckdb") as store:
+        s, run = _timed(lambda: run_detection(store))
+    return {"events": run.events_found, "positions": run.positions, "seconds": s}
+
+
+def step_naive(folder: str) -> dict[str, Any]:
+    """The naive fixed-bin SQL encounter query of bench/detection.py over the positions."""
+    import pyarrow.parquet as pq
+    from detection import naive_encounters
+
+    positions = pq.read_table(Path(folder) / "positions.parquet")
+    s, events = _timed(lambda: naive_encounters(positions))
+    return {"events": events.num_rows, "seconds": s}
+
+
+def step_screening(positives: int, negatives: int, sample: bool) -> dict[str, Any]:
+    """The labelled query set through the default algorithm, and through nomenklatura when installed;
+    on UN + OFAC when present (and ``sample`` is false), else on the shipped sample list."""
+    from screening import DEFAULT_DATA, OFAC_FILES, UN_FILE, _as_cases, load_lists, run_peer, run_sanctionwatch
+
+    from sanctionwatch.lists.sample import load_sample
+    from sanctionwatch.screening.algorithms import DEFAULT_ALGORITHM
+
+    if not sample and all((DEFAULT_DATA / f).is_file() for f in (UN_FILE, *OFAC_FILES)):
+        entities, source = [e for ents in load_lists(DEFAULT_DATA).values() for e in ents], "UN + OFAC"
+    else:
+        entities, source = list(load_sample().entities), "shipped sample list"
+    cases = _as_cases(entities, 7, positives, negatives)
+    ours, screener = run_sanctionwatch(DEFAULT_ALGORITHM, entities, cases)
+    out: dict[str, Any] = {
+        "source": source,
+        "entities": len(entities),
+        "queries": len(cases),
+        "algorithm": DEFAULT_ALGORITHM,
+        "build_s": ours.build_s,
+        "seconds": ours.wall_s,
+    }
+    try:
+        import nomenklatura  # noqa: F401
+    except ImportError:
+        out["peer"] = None
+    else:
+        out["peer"] = run_peer([screener], cases).wall_s
+    return out
+
+
+STEPS: dict[str, Callable[..., dict[str, Any]]] = {
+    "simulate": step_simulate,
+    "ingest": step_ingest,
+    "make_nmea": step_make_nmea,
+    "duckdb_read": step_duckdb_read,
+    "pyais": step_pyais,
+    "detect": step_detect,
+    "naive": step_naive,
+    "screening": step_screening,
+}
+
+
+def run_step(step: str, **kwargs: Any) -> dict[str, Any]:
+    """Run one step in a fresh process; its result plus its peak RSS (the largest process of its tree)."""
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--step", step, "--step-args", json.dumps(kwargs)]
+    with tempfile.TemporaryFile("w+") as out:
+        proc = subprocess.Popen(cmd, stdout=out)
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            raise SystemExit(f"step {step} {kwargs} failed (exit {proc.returncode})")
+        out.seek(0)
+        result: dict[str, Any] = json.loads(out.read().strip().splitlines()[-1])
+    result["peak_rss_mib"] = usage.ru_maxrss / 1024  # Linux: KiB
+    return result
+
+
+# -- the suite ---------------------------------------------------------------------------
+
+
+def _rate(n: int, seconds: float) -> str:
+    return f"{n / seconds:>12,.0f}/s"
+
+
+def _row(label: str, n: int, r: dict[str, Any], unit: str = "positions", peer: float | None = None) -> str:
+    ratio = f"  {peer / r['seconds']:5.2f}x the peer's speed" if peer else ""
+    return f"  {label:<40} {r['seconds']:8.2f} s {_rate(n, r['seconds'])} {unit:<9} {r['peak_rss_mib']:7,.0f} MiB{ratio}"
+
+
+def one_size(size: int, workdir: Path, log: Callable[[str], None]) -> dict[str, Any]:
+    """Every position step at one size; prints as it goes and returns the results."""
+    folder = workdir / f"size-{size}"
+    folder.mkdir(parents=True, exist_ok=True)
+    f = str(folder)
+    res: dict[str, Any] = {"simulate": run_step("simulate", folder=f, size=size)}
+    n = res["simulate"]["positions"]
+    sim = res["simulate"]
+    log(
+        f"\n{n:,} positions ({sim['vessels']} vessels, {DAYS:g} days, one report per ~{sim['interval_s']:.0f} s); "
+        f"simulated and written (CSV + Parquet) in {sim['seconds']:.1f} s, peak {sim['peak_rss_mib']:,.0f} MiB"
+    )
+    res["duckdb_csv"] = run_step("duckdb_read", folder=f, name="positions.csv", sort=False)
+    res["ingest_csv"] = run_step("ingest", folder=f, name="positions.csv", workers=2)
+    log(_row("ingest CSV -> store", n, res["ingest_csv"], peer=res["duckdb_csv"]["seconds"]))
+    log(_row("  peer: DuckDB read_csv -> table", n, res["duckdb_csv"]))
+    res["duckdb_parquet"] = run_step("duckdb_read", folder=f, name="positions.parquet", sort=False)
+    res["duckdb_parquet_sort"] = run_step("duckdb_read", folder=f, name="positions.parquet", sort=True)
+    res["ingest_parquet"] = run_step("ingest", folder=f, name="positions.parquet", workers=2)
+    log(_row("ingest Parquet -> store", n, res["ingest_parquet"], peer=res["duckdb_parquet"]["seconds"]))
+    log(_row("  peer: DuckDB read_parquet -> table", n, res["duckdb_parquet"]))
+    log(_row("  peer: DuckDB read_parquet + sort", n, res["duckdb_parquet_sort"]))
+    sentences = max(1000, min(MAX_NMEA, size // NMEA_SHARE))
+    res["make_nmea"] = run_step("make_nmea", folder=f, sentences=sentences)
+    res["ingest_nmea"] = run_step("ingest", folder=f, name="feed.nmea", workers=2)
+    res["pyais"] = run_step("pyais", folder=f)
+    log(_row("ingest NMEA -> store (2 workers)", sentences, res["ingest_nmea"], "sentences", res["pyais"]["seconds"]))
+    log(_row("  peer: pyais decode (1 process)", sentences, res["pyais"], "sentences"))
+    for workers in (1, 2):
+        res[f"detect_{workers}"] = run_step("detect", folder=f, workers=workers)
+    res["naive"] = run_step("naive", folder=f)
+    scaling = res["detect_1"]["seconds"] / res["detect_2"]["seconds"]
+    read_sort = res["duckdb_parquet_sort"]["seconds"]
+    for workers in (1, 2):
+        r = res[f"detect_{workers}"]
+        log(_row(f"detect (store -> events), {workers} worker(s)", n, r) + f"  {r['events']:,} events")
+    log(
+        f"  {'':<40} scaling 1 -> 2 workers {scaling:.2f}x; 2 workers = "
+        f"{res['detect_2']['seconds'] / read_sort:.2f}x DuckDB read + sort"
+    )
+    log(_row("  peer: naive SQL encounter query", n, res["naive"]) + f"  {res['naive']['events']:,} encounters")
+    res["scaling_1_to_2"] = scaling
+    return res
+
+
+def machine() -> dict[str, Any]:
+    """Cores, memory, CPU model, OS, Python and library versions."""
+    import duckdb
+    import pyarrow
+
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if "model name" in line),
+        platform.processor(),
+    )
+    pages = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    return {
+        "cores": os.cpu_count(),
+        "memory_gib": round(pages / 2**30, 1),
+        "cpu": cpu,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+        "pyarrow": pyarrow.__version__,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", help="comma-separated position counts (default 1 M, 10 M)")
+    ap.add_argument("--large", action="store_true", help="add 100 M positions")
+    ap.add_argument("--quick", action="store_true", help="20 k positions, small query set on the sample list")
+    ap.add_argument("--workdir", type=Path, help="keep the data here (default: a temporary folder)")
+    ap.add_argument("--json", type=Path, help="also write every result to this file")
+    ap.add_argument("--step", help=argparse.SUPPRESS)
+    ap.add_argument("--step-args", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.step:
+        print(json.dumps(STEPS[args.step](**json.loads(args.step_args))))
+        return 0
+    sizes = [int(float(s)) for s in args.sizes.split(",")] if args.sizes else list(DEFAULT_SIZES)
+    if args.quick:
+        sizes = list(QUICK_SIZES)
+    if args.large:
+        sizes.append(LARGE_SIZE)
+    info = machine()
+    print(
+        f"sanctionwatch benchmarks: {info['cores']} cores, {info['memory_gib']} GiB, {info['cpu']}; {info['os']}; "
+        f"Python {info['python']}, DuckDB {info['duckdb']}, pyarrow {info['pyarrow']}"
+    )
+    print(f"{'':<42} {'time':>8}   {'throughput':>12}           {'peak RSS':>10}")
+    results: dict[str, Any] = {"machine": info, "sizes": {}}
+    t0 = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="sw-bench-") as tmp:
+        workdir = args.workdir or Path(tmp)
+        for size in sizes:
+            results["sizes"][str(size)] = one_size(size, workdir, lambda line: print(line, flush=True))
+    positives, negatives = (10, 5) if args.quick else (450, 150)
+    sc = run_step("screening", positives=positives, negatives=negatives, sample=args.quick)
+    results["screening"] = sc
+    print(f"\nscreening: {sc['queries']:,} labelled queries against {sc['entities']:,} records ({sc['source']})")
+    print(_row(f"sanctionwatch {sc['algorithm']} (index built in {sc['build_s']:.1f} s)", sc["queries"], sc, "queries"))
+    if sc["peer"] is None:
+        print("  peer: nomenklatura logic-v2 not installed (pip install -e '.[bench]')")
+    else:
+        print(
+            f"  {'peer: nomenklatura logic-v2, same candidates':<40} {sc['peer']:8.2f} s "
+            f"{_rate(sc['queries'], sc['peer'])} queries"
+        )
+    print(f"\nwhole run {time.perf_counter() - t0:,.0f} s")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
