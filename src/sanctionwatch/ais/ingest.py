@@ -21,6 +21,7 @@ import dataclasses
 import queue
 import shutil
 import threading
+import zipfile
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -252,6 +253,7 @@ _READ_ERRORS: tuple[type[BaseException], ...] = (
     EOFError,
     OSError,
     zlib.error,
+    zipfile.BadZipFile,
     OverflowError,
     duckdb.InvalidInputException,
     duckdb.ConversionException,
