@@ -28,6 +28,7 @@ from sanctionwatch.screening.cache import (
     read_index,
     write_index,
 )
+from sanctionwatch.screening.algorithms import DEFAULT_ALGORITHM
 from sanctionwatch.screening.index import CandidateIndex, READING_V1, READING_V2
 from sanctionwatch.screening.screen import Query, Screener, result_dict, screener_from_store
 from sanctionwatch.store import open_store
@@ -215,7 +216,7 @@ def test_sources_have_their_own_file(loaded) -> None:
 
 def test_screener_from_store_uses_the_file(loaded) -> None:
     screener_from_store(loaded)
-    assert not cached_index(loaded, algorithm="dprk-v2").built
+    assert not cached_index(loaded, algorithm=DEFAULT_ALGORITHM).built
     top = screener_from_store(loaded).match(Query("q", "YU JONG 2", schema="Vessel"), limit=1)[0]
     assert top.entity.source_id == "23736" and top.match
 
@@ -234,7 +235,7 @@ def test_lists_load_builds_the_index_and_screen_reuses_it(tmp_path: Path, capsys
     assert main(["--db", str(db), "-q", "lists", "load", *(str(lists / n) for n in ("ofac_sdn.csv", "ofac_alt.csv", "ofac_add.csv"))]) == 0
     assert files[0].stat().st_mtime_ns != stamp
     with open_store(db) as store:
-        assert not cached_index(store, algorithm="dprk-v2").built
+        assert not cached_index(store, algorithm=DEFAULT_ALGORITHM).built
 
 
 def test_an_in_memory_store_writes_nothing() -> None:

@@ -72,6 +72,22 @@ def in_bbox(events: pa.Table, box: tuple[float, float, float, float]) -> pa.Tabl
     return events.filter(pc.fill_null(pc.and_(lat_ok, lon_ok), False))
 
 
+def _as_utc(name: str, when: datetime | None) -> datetime | None:
+    """``when`` in UTC (a time without a zone is UTC, as everywhere in sanctionwatch).
+
+    A time whose UTC instant falls outside the years 1-9999 (0001-01-01T00:00+05:00)
+    is refused with 400, not left to overflow in the query.
+    """
+    if when is None:
+        return None
+    try:
+        return when.astimezone(UTC) if when.tzinfo else when.replace(tzinfo=UTC)
+    except OverflowError as err:
+        raise InputError(
+            f"{name} {when.isoformat()} is outside the years 1-9999 in UTC", errors={name: "out of range"}
+        ) from err
+
+
 @router.get(
     "/events",
     response_model=EventPage,
@@ -107,8 +123,7 @@ def events(
     A malformed ``bbox`` is refused by its pattern (422) before the route runs.
     """
     box = parse_bbox(bbox) if bbox is not None else None
-    # Times without a zone are UTC, as everywhere in sanctionwatch.
-    start, end = (t if t is None or t.tzinfo else t.replace(tzinfo=UTC) for t in (start, end))
+    start, end = _as_utc("start", start), _as_utc("end", end)
     access: StoreAccess = request.app.state.store
     table = access.read(
         lambda store: read_events(store, type=type.value if type else None, mmsi=mmsi, start=start, end=end)
