@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import bz2
 import gzip
+import io
 import random
 import re
+import zipfile
 from pathlib import Path
 
 import pyarrow as pa
@@ -154,6 +156,19 @@ def test_a_truncated_archive_is_refused_and_stores_nothing(store, tmp_path, comp
     whole = compress(_random_csv(5000))
     path = tmp_path / "cut.csv.gz"
     path.write_bytes(whole[: len(whole) // 2])
+    with pytest.raises(InputError, match=re.escape(str(path))):
+        ingest_file(store, path)
+    assert positions_summary(store)["positions"] == 0
+    assert store.con.execute("SELECT count(*) FROM ingested_files").fetchall()[0][0] == 0
+
+
+def test_a_damaged_zip_is_refused_and_stores_nothing(store, tmp_path):
+    """A zip cut short loses its central directory: zipfile's BadZipFile becomes our error naming the file."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("a.csv", _random_csv(2000))
+    path = tmp_path / "cut.csv.zip"
+    path.write_bytes(buf.getvalue()[:-30])
     with pytest.raises(InputError, match=re.escape(str(path))):
         ingest_file(store, path)
     assert positions_summary(store)["positions"] == 0
