@@ -305,3 +305,7 @@ def test_synthetic_instants_counts_distinct_places_whatever_the_row_order(points
         places.setdefault((m, h), set()).add(n)
     expected = [min_positions >= 2 and len(places[(m, h)]) >= min_positions for m, h, _ in points]
     assert marked.tolist() == expected
+    # Sorted by (mmsi, ts), as detection gives it: the fast path agrees with the general one.
+    by_time = sorted(range(t.num_rows), key=lambda i: (points[i][0], points[i][1]))
+    fast = tracks.synthetic_instants(t.take(pa.array(by_time, pa.int64())), min_positions=min_positions)
+    assert fast.tolist() == [expected[i] for i in by_time]
