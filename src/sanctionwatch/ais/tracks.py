@@ -205,7 +205,8 @@ def synthetic_instants(positions: pa.Table, *, min_positions: int) -> np.ndarray
     if len(rows):
         lat = positions.column("lat").to_numpy()
         lon = positions.column("lon").to_numpy()
-        y, x = (lat[rows], lon[rows]) if order is None else (lat[order][rows], lon[order][rows])
+        at = rows if order is None else order[rows]  # the input rows of the long instants
+        y, x = lat[at], lon[at]
         g = group[rows]
         by_place = np.lexsort((x, y, g))
         g, y, x = g[by_place], y[by_place], x[by_place]
