@@ -41,10 +41,11 @@ import sys
 import tempfile
 import zlib
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import numpy as np
 
@@ -270,51 +271,57 @@ def write_index(
 
     Containers of ``min_entries`` entries or more get a lazily read section of their own.
     """
+    with _atomic_file(path) as body:
+        writer = _Writer(body, max(1, min_entries))
+        root = io.BytesIO()
+        _SectionPickler(root, writer).dump(index)
+        writer._align()
+        root_at = writer._tell()
+        body.write(root.getvalue())
+        size = writer._tell()
+        body.seek(0)
+        crc = zlib.crc32(body.read())
+        header = json.dumps(
+            {
+                "format": FORMAT_VERSION,
+                "key": dict(key),
+                "sections": writer.sections,
+                "root": [root_at, size],
+                "size": size,
+                "crc32": crc,
+            },
+            sort_keys=True,
+        ).encode()
+        # The header goes in front of the body; body offsets count from its end.
+        body.seek(0)
+        data = body.read()
+        body.seek(0)
+        body.truncate()
+        head = _HEAD.pack(MAGIC, len(header)) + header
+        body.write(head + b"\0" * (-len(head) % 8) + data)
+
+
+@contextmanager
+def _atomic_file(path: Path) -> Iterator[BinaryIO]:
+    """A new file for ``path``, written beside it and renamed over it only once complete.
+
+    Readers see the old file or the whole new one; a failure removes the temporary file.
+    The result is readable as a file the user made (mkstemp makes it private).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
     try:
-        with open(fd, "w+b") as body:
-            writer = _Writer(body, max(1, min_entries))
-            root = io.BytesIO()
-            _SectionPickler(root, writer).dump(index)
-            writer._align()
-            root_at = writer._tell()
-            body.write(root.getvalue())
-            size = writer._tell()
-            body.seek(0)
-            crc = zlib.crc32(body.read())
-            header = json.dumps(
-                {
-                    "format": FORMAT_VERSION,
-                    "key": dict(key),
-                    "sections": writer.sections,
-                    "root": [root_at, size],
-                    "size": size,
-                    "crc32": crc,
-                },
-                sort_keys=True,
-            ).encode()
-            # The header goes in front of the body; body offsets count from its end.
-            body.seek(0)
-            data = body.read()
-            body.seek(0)
-            body.truncate()
-            head = _HEAD.pack(MAGIC, len(header)) + header
-            body.write(head + b"\0" * (-len(head) % 8) + data)
-            body.flush()
-            os.fsync(body.fileno())
-        _publish(tmp, path)
+        with open(fd, "w+b") as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-
-
-def _publish(tmp: str, path: Path) -> None:
-    """Rename the finished ``tmp`` over ``path``, readable as a file the user made (mkstemp makes it private)."""
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)
-    os.replace(tmp, path)
 
 
 def read_index(path: Path, key: Mapping[str, Any]) -> CandidateIndex:
@@ -534,14 +541,9 @@ class MatchMemo:
         if self.path is None or not self._added:
             return
         data = MEMO_MAGIC + pickle.dumps((self._key, self._answers), protocol=pickle.HIGHEST_PROTOCOL)
-        tmp = None
         try:
-            fd, tmp = tempfile.mkstemp(prefix=self.path.name + ".", suffix=".tmp", dir=self.path.parent)
-            with open(fd, "wb") as fh:
+            with _atomic_file(self.path) as fh:
                 fh.write(data)
-            _publish(tmp, self.path)
         except OSError as err:
-            if tmp is not None:
-                Path(tmp).unlink(missing_ok=True)
             log.warning("cannot write the screening memo %s (%s)", self.path, err)
         self._added = 0
