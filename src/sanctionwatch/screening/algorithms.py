@@ -29,7 +29,7 @@ from .features import (
     name_match_v3,
     schema_mismatch,
 )
-from .index import READING_V1, READING_V2, READING_V3, IndexedEntity, NameReading, PreparedQuery
+from .index import READING_V1, READING_V2, READING_V3, READING_V4, IndexedEntity, NameReading, PreparedQuery
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,8 +188,28 @@ DPRK_V3 = Algorithm(
     exact_precedence=True,
 )
 
-ALGORITHMS: dict[str, Algorithm] = {a.name: a for a in (DPRK_V1, DPRK_V2, DPRK_V3)}
-DEFAULT_ALGORITHM = DPRK_V3.name
+DPRK_V4 = Algorithm(
+    name="dprk-v4",
+    description=(
+        "dprk-v3 with a larger Korean company vocabulary (전자 electronics, 총무역 general trading, ...; "
+        "JOINT alone a joint venture), Hangul ㄹ romanised r (류 Ryu), CORPORACION and its kin kept as words, "
+        "long words respelt only one edit from a known word, three-letter words a mistyped legal form only by "
+        "a letter dropped, added or swapped, and list names that write query syllables together compared."
+    ),
+    features=DPRK_V3.features,
+    threshold=0.70,
+    config=MappingProxyType(
+        {
+            **DPRK_V3.config,
+            "joined_overlap": 1.0,  # 1: a list name's shared weight counts query tokens it writes as one word
+        }
+    ),
+    reading=READING_V4,
+    exact_precedence=True,
+)
+
+ALGORITHMS: dict[str, Algorithm] = {a.name: a for a in (DPRK_V1, DPRK_V2, DPRK_V3, DPRK_V4)}
+DEFAULT_ALGORITHM = DPRK_V4.name
 
 
 def get_algorithm(name: str) -> Algorithm:

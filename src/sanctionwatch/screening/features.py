@@ -296,6 +296,19 @@ def _overlap(q: PreparedName, c: PreparedName) -> float:
     return sum(w for k, w in zip(q.keys, q.idf) if k in c.keyset or k in c.spans)
 
 
+def _overlap_joined(q: PreparedName, c: PreparedName) -> float:
+    """:func:`_overlap`, with query tokens that the list name writes together as one word counted too.
+
+    A name romanised from Hangul comes one syllable a token (구 룡 강); the list writes
+    KURYONGGANG, so only the syllables' join meets the list name.
+    """
+    found = {i for i, k in enumerate(q.keys) if k in c.keyset or k in c.spans}
+    for key, span in q.spans.items():
+        if key in c.keyset:
+            found.update(span)
+    return sum(q.idf[i] for i in found)
+
+
 def best_name_comparison(
     query: PreparedQuery,
     candidate: IndexedEntity,
@@ -303,6 +316,7 @@ def best_name_comparison(
     compare: NameComparer = compare_names,
     *,
     closest_share: float = 0.0,
+    joined_overlap: bool = False,
 ) -> NameComparison | None:
     """The best-scoring (query name, list name) pair; primary names win ties.
 
@@ -310,15 +324,17 @@ def best_name_comparison(
     written together) are compared, unless none does: then all are, for typos.
     With ``closest_share``, of those only the names whose shared weight is at
     least that share of the closest name's (an entity's many aliases are not
-    all worth aligning).
+    all worth aligning); with ``joined_overlap``, a name's shared weight counts query
+    tokens it writes together (:func:`_overlap_joined`).
     """
+    overlap = _overlap_joined if joined_overlap else _overlap
     best: NameComparison | None = None
     keys = set().union(*(_telling_keys(qn) | qn.spans.keys() for qn in query.names)) if query.names else set()
     names = [cn for cn in candidate.names if not keys.isdisjoint(cn.keyset) or not keys.isdisjoint(cn.spans)]
     for qn in query.names:
         compared = names or candidate.names
         if closest_share and len(compared) > 1:
-            overlaps = [_overlap(qn, cn) for cn in compared]
+            overlaps = [overlap(qn, cn) for cn in compared]
             floor = closest_share * max(overlaps)
             compared = [cn for cn, o in zip(compared, overlaps) if o >= floor]
         for cn in compared:
@@ -673,11 +689,22 @@ def name_match_v3(query: PreparedQuery, candidate: IndexedEntity, config: Mappin
     different numbers; a changed letter in a Korean name counts as a slip when
     the rest agrees exactly (KAMG or JIM for KIM); and a first name that one of
     two people's names lacks is another person (ALI SADDAM HUSSEIN is the son of
-    SADDAM HUSSEIN), whatever else they share.
+    SADDAM HUSSEIN), whatever else they share. From dprk-v4 on, a list name
+    that writes several query syllables as one word (KURYONGGANG for 구 룡 강) is
+    among the closest names compared.
     """
     omissible = candidate.entity.schema == "Person" and query.schema in (None, "Person", "LegalEntity")
     compare = partial(compare_names_v3, omissible=omissible)
-    return _name_result(best_name_comparison(query, candidate, config, compare, closest_share=config["closest_share"]))
+    return _name_result(
+        best_name_comparison(
+            query,
+            candidate,
+            config,
+            compare,
+            closest_share=config["closest_share"],
+            joined_overlap=bool(config.get("joined_overlap", 0.0)),
+        )
+    )
 
 
 # --- identifiers ----------------------------------------------------------------------
