@@ -16,9 +16,15 @@ LISTED = [
     e("Organization", "c7", "CORPORACION CIMEX, S.A."),
     e("Organization", "c8", "PJSC SBERBANK"),
     e("Organization", "c9", "SBERBANK-AST JSC"),
+    e("Organization", "c10", "ROBNA KUCA METAL D.O.O."),
+    e("Organization", "c11", "METAL-ROBNA KUCA"),
+    e("Organization", "c12", "CORPORATIVO TS BUSINESS INC, S.A. DE C.V."),
+    e("Organization", "c13", "TS BUSINESS CORPORATIVO, S.A. DE C.V."),
     e("Vessel", "v1", "HORIZON"),
     e("Person", "p1", "Jin RYU"),
     e("Person", "p2", "Jin YU"),
+    e("Person", "p3", "KIM Song Il"),
+    e("Person", "p4", "Song Il KIM"),
 ]
 
 
@@ -41,6 +47,12 @@ CASES = [
     ("SBERBANK-AST INC.", "Organization", ["c8", "c9"], ["c9"]),  # AST is not a legal form
     ("OPERATION HORIZON", "Vessel", ["v1"], []),  # OPERATION is not COOPERATION
     ("류 진", "Person", ["p1", "p2"], ["p1"]),  # 류 is RYU, spelled as one record: the YU is not flagged
+    # the same words in the query's order outrank them reordered, for companies and vessels ...
+    ("ROBNA KUAC METAL D.O.O.", "Organization", ["c10", "c11"], ["c10"]),
+    ("CORPORATIVO TS BUSINESS INC", "Organization", ["c12", "c13"], ["c12"]),
+    ("METAL ROBNA KUCA", "Organization", ["c10", "c11"], ["c11"]),
+    ("KUCA METAL ROBNA", "Organization", ["c10", "c11"], ["c10", "c11"]),  # ... in neither order: both
+    ("KIM SONG IL", "Person", ["p3", "p4"], ["p3", "p4"]),  # ... never for people
 ]
 
 

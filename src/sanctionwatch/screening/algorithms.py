@@ -73,6 +73,24 @@ class Algorithm:
     # spelled), candidates that agree less (a typo, a folded spelling, a word more or less) are shown
     # but not flagged as matches.
     exact_precedence: bool = False
+    # From dprk-v4 on: among records whose names agree alike, one that has the query's words in the
+    # query's order outranks the others (not for people, whose names are written in either order).
+    order_precedence: bool = False
+
+    def precedence(self, name: FeatureResult, candidate: IndexedEntity) -> tuple[int, int]:
+        """How closely a candidate's name result agrees with the query, to rank records against each other.
+
+        (``NameComparison.agreement``, 1 when ``order_precedence`` applies and the
+        matched words are in the same order in both names, else 0); with
+        ``exact_precedence``, a flagged record below the best flagged one is shown, not flagged.
+        """
+        ordered = (
+            self.order_precedence
+            and candidate.entity.schema != "Person"
+            and name.comparison is not None
+            and name.comparison.in_order
+        )
+        return name.agreement, int(ordered)
 
     def score(self, query: PreparedQuery, candidate: IndexedEntity) -> Scored:
         """Score one candidate: best weighted main feature plus weighted qualifiers, clipped to [0, 1]."""
@@ -194,7 +212,8 @@ DPRK_V4 = Algorithm(
         "dprk-v3 with a larger Korean company vocabulary (전자 electronics, 총무역 general trading, ...; "
         "JOINT alone a joint venture), Hangul ㄹ romanised r (류 Ryu), CORPORACION and its kin kept as words, "
         "long words respelt only one edit from a known word, three-letter words a mistyped legal form only by "
-        "a letter dropped, added or swapped, and list names that write query syllables together compared."
+        "a letter dropped, added or swapped, list names that write query syllables together compared, and "
+        "a company's or vessel's record with the query's words in their order outranking the same words reordered."
     ),
     features=DPRK_V3.features,
     threshold=0.70,
@@ -206,6 +225,7 @@ DPRK_V4 = Algorithm(
     ),
     reading=READING_V4,
     exact_precedence=True,
+    order_precedence=True,
 )
 
 ALGORITHMS: dict[str, Algorithm] = {a.name: a for a in (DPRK_V1, DPRK_V2, DPRK_V3, DPRK_V4)}

@@ -93,6 +93,12 @@ class NameComparison:
             return 3 if alike else 2 if folded else 0
         return 1 if alike else 0
 
+    @property
+    def in_order(self) -> bool:
+        """The matched words come in the same order in both names (ROBNA KUCA METAL, not METAL-ROBNA KUCA)."""
+        firsts = [min(m.candidate) for m in sorted(self.matches, key=lambda m: min(m.query))]
+        return all(a < b for a, b in zip(firsts, firsts[1:]))
+
     def describe(self) -> str:
         """Human-readable account: which token matched which, by which rule."""
         parts = []
