@@ -287,10 +287,13 @@ _KNOWN_WORDS = frozenset((*COMPANY_FORMS, *GENERIC_WORDS, *SYNONYMS, *SYNONYMS.v
 _KNOWN_LONG_WORDS = tuple(sorted(w for w in _KNOWN_WORDS if len(w) >= 7 and w.isalpha()))
 
 
-def _nearest_word(token: str, known: frozenset[str], long_words: tuple[str, ...]) -> str:
+def _nearest_word(token: str, known: frozenset[str], long_words: tuple[str, ...], *, one_edit: bool = False) -> str:
     if len(token) < 6 or not token.isalpha() or token in known:
         return token
-    found = process.extractOne(token, long_words, scorer=OSA.normalized_similarity, score_cutoff=0.8)
+    if one_edit:
+        found = process.extractOne(token, long_words, scorer=OSA.distance, score_cutoff=1)
+    else:
+        found = process.extractOne(token, long_words, scorer=OSA.normalized_similarity, score_cutoff=0.8)
     return str(found[0]) if found else token
 
 
@@ -747,10 +750,7 @@ def _respell_v4(token: str) -> str:
     One edit, not dprk-v2's similarity of 0.8, which let a long word be two edits
     from a known one (OPERATION -> COOPERATION, a legal form, dropped).
     """
-    if len(token) < 6 or not token.isalpha() or token in _KNOWN_WORDS_V4:
-        return token
-    found = process.extractOne(token, _KNOWN_LONG_WORDS_V4, scorer=OSA.distance, score_cutoff=1)
-    return str(found[0]) if found else token
+    return _nearest_word(token, _KNOWN_WORDS_V4, _KNOWN_LONG_WORDS_V4, one_edit=True)
 
 
 @lru_cache(maxsize=65536)
