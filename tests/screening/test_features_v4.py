@@ -20,6 +20,12 @@ LISTED = [
     e("Organization", "c11", "METAL-ROBNA KUCA"),
     e("Organization", "c12", "CORPORATIVO TS BUSINESS INC, S.A. DE C.V."),
     e("Organization", "c13", "TS BUSINESS CORPORATIVO, S.A. DE C.V."),
+    e("Organization", "c14", "INTELLEXA S.A."),
+    e("Organization", "c15", "INTELLEXA LIMITED"),
+    e("Organization", "c16", "AL-HARAMAIN FOUNDATION (PAKISTAN)"),
+    e("Organization", "c17", "AL-HARAMAIN FOUNDATION (UNION OF THE COMOROS)"),
+    e("Organization", "c18", "PERSIAN GULF PETROCHEMICAL INDUSTRY COMMERCIAL CO."),
+    e("Organization", "c19", "PERSIAN GULF PETROCHEMICAL INDUSTRY CO."),
     e("Vessel", "v1", "HORIZON"),
     e("Person", "p1", "Jin RYU"),
     e("Person", "p2", "Jin YU"),
@@ -47,12 +53,24 @@ CASES = [
     ("SBERBANK-AST INC.", "Organization", ["c8", "c9"], ["c9"]),  # AST is not a legal form
     ("OPERATION HORIZON", "Vessel", ["v1"], []),  # OPERATION is not COOPERATION
     ("류 진", "Person", ["p1", "p2"], ["p1"]),  # 류 is RYU, spelled as one record: the YU is not flagged
-    # the same words in the query's order outrank them reordered, for companies and vessels ...
+    # among records that agree alike, one with every query word (one of them mistyped) before one that lacks one
+    ("PERSIAN GULF PETROCHEMUCAL INDUSTRIES COMMERCIAL COMPANY", "Organization", ["c18", "c19"], ["c18"]),
+    # then, for companies and vessels (never for people): the one with
+    # more of the query's bracketed qualifiers (which branch) ...
+    ("al-haramain foundation (pakistan)", "Organization", ["c16", "c17"], ["c16"]),
+    ("AL-HARAMAIN FOUNDATIOG (UNION OF THE COMOROS)", "Organization", ["c16", "c17"], ["c17"]),
+    ("AL-HARAMAIN FOUNDATION", "Organization", ["c16", "c17"], ["c16", "c17"]),  # ... none given: both
+    # then the one with the query's words in the query's order ...
     ("ROBNA KUAC METAL D.O.O.", "Organization", ["c10", "c11"], ["c10"]),
     ("CORPORATIVO TS BUSINESS INC", "Organization", ["c12", "c13"], ["c12"]),
     ("METAL ROBNA KUCA", "Organization", ["c10", "c11"], ["c11"]),
     ("KUCA METAL ROBNA", "Organization", ["c10", "c11"], ["c10", "c11"]),  # ... in neither order: both
     ("KIM SONG IL", "Person", ["p3", "p4"], ["p3", "p4"]),  # ... never for people
+    # then a record whose whole name as written, legal form included, is within one edit of the query
+    ("INTELLEZA S.A.", "Organization", ["c14", "c15"], ["c14"]),
+    ("INTELLEXA LTD", "Organization", ["c14", "c15"], ["c14", "c15"]),  # LTD is not LIMITED as written
+    ("INTELLEXA", "Organization", ["c14", "c15"], ["c14", "c15"]),  # no form: both
+    ("CIMEX S.A.", "Organization", ["c6", "c7"], ["c6"]),  # CORPORACION is a word: CORPORACION CIMEX is not CIMEX
 ]
 
 

@@ -73,24 +73,30 @@ class Algorithm:
     # spelled), candidates that agree less (a typo, a folded spelling, a word more or less) are shown
     # but not flagged as matches.
     exact_precedence: bool = False
-    # From dprk-v4 on: among records whose names agree alike, one that has the query's words in the
-    # query's order outranks the others (not for people, whose names are written in either order).
-    order_precedence: bool = False
+    # From dprk-v4 on: records whose names agree alike are told apart further (see precedence).
+    tie_precedence: bool = False
 
-    def precedence(self, name: FeatureResult, candidate: IndexedEntity) -> tuple[int, int]:
+    def precedence(self, name: FeatureResult, candidate: IndexedEntity) -> tuple[int, ...]:
         """How closely a candidate's name result agrees with the query, to rank records against each other.
 
-        (``NameComparison.agreement``, 1 when ``order_precedence`` applies and the
-        matched words are in the same order in both names, else 0); with
-        ``exact_precedence``, a flagged record below the best flagged one is shown, not flagged.
+        ``NameComparison.agreement``; then, with ``tie_precedence``: 1 when every query
+        word is matched (``complete``: a record with each word, one mistyped, before
+        one that lacks a word), and for all but people (whose names are written in
+        either order) the query's bracketed qualifiers the list name has
+        (``qualifiers_shared``: which branch), 1 when the matched words are in the
+        query's order (``in_order``), 1 when the names as written, legal forms
+        included, are alike (``written_alike``). With ``exact_precedence``, a flagged
+        record below the best flagged one is shown, not flagged.
         """
-        ordered = (
-            self.order_precedence
-            and candidate.entity.schema != "Person"
-            and name.comparison is not None
-            and name.comparison.in_order
-        )
-        return name.agreement, int(ordered)
+        cmp = name.comparison
+        if not self.tie_precedence:
+            return (name.agreement,)
+        if cmp is None:
+            return name.agreement, 0, 0, 0, 0
+        if candidate.entity.schema == "Person":
+            return name.agreement, int(cmp.complete), 0, 0, 0
+        written = cmp.written_alike(int(self.config.get("compact_typo_min_letters", 0)))
+        return name.agreement, int(cmp.complete), cmp.qualifiers_shared, int(cmp.in_order), int(written)
 
     def score(self, query: PreparedQuery, candidate: IndexedEntity) -> Scored:
         """Score one candidate: best weighted main feature plus weighted qualifiers, clipped to [0, 1]."""
@@ -213,7 +219,9 @@ DPRK_V4 = Algorithm(
         "JOINT alone a joint venture), Hangul ㄹ romanised r (류 Ryu), CORPORACION and its kin kept as words, "
         "long words respelt only one edit from a known word, three-letter words a mistyped legal form only by "
         "a letter dropped, added or swapped, list names that write query syllables together compared, and "
-        "a company's or vessel's record with the query's words in their order outranking the same words reordered."
+        "among records that agree alike, one with every query word outranking one that lacks a word and, for "
+        "companies and vessels, one written closer to the query (its bracketed qualifiers, word order, then the whole "
+        "name with its legal form)."
     ),
     features=DPRK_V3.features,
     threshold=0.70,
@@ -225,7 +233,7 @@ DPRK_V4 = Algorithm(
     ),
     reading=READING_V4,
     exact_precedence=True,
-    order_precedence=True,
+    tie_precedence=True,
 )
 
 ALGORITHMS: dict[str, Algorithm] = {a.name: a for a in (DPRK_V1, DPRK_V2, DPRK_V3, DPRK_V4)}

@@ -99,6 +99,27 @@ class NameComparison:
         firsts = [min(m.candidate) for m in sorted(self.matches, key=lambda m: min(m.query))]
         return all(a < b for a, b in zip(firsts, firsts[1:]))
 
+    @property
+    def complete(self) -> bool:
+        """Every word of the query (qualifiers aside) is matched, by whatever rule."""
+        q = self.query
+        return bool(self.matches) and all(q.qualifier and q.qualifier[i] for i in self.unmatched_query)
+
+    @property
+    def qualifiers_shared(self) -> int:
+        """How many of the query's bracketed qualifiers the list name has, matched or not
+        (AL-HARAMAIN FOUNDATION (PAKISTAN): 1 with the Pakistan branch, 0 with the Comoros one)."""
+        q, keys = self.query, self.candidate.keyset
+        return sum(1 for k, qual in zip(q.keys, q.qualifier) if qual and k in keys) if q.qualifier else 0
+
+    def written_alike(self, min_letters: int) -> bool:
+        """Both names as written (legal forms and spacing included: ``compact``) are the same, or one
+        edit apart when each has ``min_letters`` letters (INTELLEZA S.A. and INTELLEXA S.A., not INTELLEXA LIMITED)."""
+        a, b = self.query.compact, self.candidate.compact
+        if not a or not b:
+            return False
+        return a == b or (min(len(a), len(b)) >= min_letters and OSA.distance(a, b, score_cutoff=1) <= 1)
+
     def describe(self) -> str:
         """Human-readable account: which token matched which, by which rule."""
         parts = []
