@@ -1,7 +1,7 @@
 """dprk-v4's reading of names (normalise.name_tokens_v4 and its vocabulary), beside dprk-v2's, which stays as it was."""
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sanctionwatch.screening.normalise import (
@@ -55,11 +55,17 @@ def test_peoples_names_do_not_go_through_the_company_vocabulary():
     assert structured_name_tokens("전자", person=False, words=2) == ("jeon", "ja")
 
 
+def test_letters_left_alone_once_words_go_are_read_again():
+    assert name_tokens_v4("K&K") == name_tokens_v4("K K") == ("kk",)  # as the dotted form K.K. is
+    assert name_tokens_v4("C회사C") == name_tokens_v4("C C") == ("cc",)
+
+
 def test_foreign_company_words_are_kept_whole():
     for word in FOREIGN_COMPANY_WORDS:
         assert name_tokens_v4(f"{word.upper()} ACME") == (word, "acme")
 
 
+@settings(max_examples=500)
 @given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz .,-()&전자무역회사류진룡", max_size=40), st.booleans())
 def test_name_tokens_v4_is_idempotent(text, person):
     once = " ".join(name_tokens_v4(text, person))

@@ -810,6 +810,20 @@ def name_tokens_v4(text: str, person: bool = False) -> tuple[str, ...]:
     >>> name_tokens_v4("류진", person=True)
     ('ryu', 'jin')
     """
+    tokens = _read_v4(text, person)
+    # Single letters left once stop words and forms are gone (K&K, C회사C) may spell a form read
+    # again (K K -> KK): read until nothing changes, so that the reading is idempotent.
+    for _ in range(3):
+        if not any(len(t) == 1 for t in tokens):
+            break
+        again = _read_v4(" ".join(tokens), person)
+        if again == tokens:
+            break
+        tokens = again
+    return tokens
+
+
+def _read_v4(text: str, person: bool) -> tuple[str, ...]:
     text = _romanise_rieul(text if person else translate_korean_words(text, 4))
     tokens = [_canonical_number(t) for t in _split(text)]
     tokens = _join_letters(tokens) if person else _split_forms(_join_letters(tokens))
