@@ -26,6 +26,8 @@ LISTED = [
     e("Organization", "c17", "AL-HARAMAIN FOUNDATION (UNION OF THE COMOROS)"),
     e("Organization", "c18", "PERSIAN GULF PETROCHEMICAL INDUSTRY COMMERCIAL CO."),
     e("Organization", "c19", "PERSIAN GULF PETROCHEMICAL INDUSTRY CO."),
+    e("Organization", "c20", "RGS KHOLDING"),
+    e("Organization", "c21", "RG HOLDINGS LTD"),
     e("Vessel", "v1", "HORIZON"),
     e("Person", "p1", "Jin RYU"),
     e("Person", "p2", "Jin YU"),
@@ -53,6 +55,10 @@ CASES = [
     ("SBERBANK-AST INC.", "Organization", ["c8", "c9"], ["c9"]),  # AST is not a legal form
     ("OPERATION HORIZON", "Vessel", ["v1"], []),  # OPERATION is not COOPERATION
     ("류 진", "Person", ["p1", "p2"], ["p1"]),  # 류 is RYU, spelled as one record: the YU is not flagged
+    # a word read as the known word one edit away (KHOLDING: HOLDING) is a typo's agreement, not the spelling
+    ("RG KHOLDING", "Organization", ["c21"], ["c20"]),  # RGS KHOLDING is the name as written, one letter off
+    ("RG HOLDINGS", "Organization", ["c21"], ["c21"]),
+    ("RGS HOLDING", "Organization", ["c20"], ["c20"]),
     # among records that agree alike, one with every query word (one of them mistyped) before one that lacks one
     ("PERSIAN GULF PETROCHEMUCAL INDUSTRIES COMMERCIAL COMPANY", "Organization", ["c18", "c19"], ["c18"]),
     # then, for companies and vessels (never for people): the one with

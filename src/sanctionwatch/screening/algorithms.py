@@ -79,7 +79,8 @@ class Algorithm:
     def precedence(self, name: FeatureResult, candidate: IndexedEntity) -> tuple[int, ...]:
         """How closely a candidate's name result agrees with the query, to rank records against each other.
 
-        ``NameComparison.agreement``; then, with ``tie_precedence``: 1 when every query
+        ``NameComparison.agreement`` (with ``tie_precedence``, 0 when a query word only
+        matched as the known word it was respelt as: ``respelt``); then, with ``tie_precedence``: 1 when every query
         word is matched (``complete``: a record with each word, one mistyped, before
         one that lacks a word), and for all but people (whose names are written in
         either order) the query's bracketed qualifiers the list name has
@@ -93,10 +94,11 @@ class Algorithm:
             return (name.agreement,)
         if cmp is None:
             return name.agreement, 0, 0, 0, 0
+        agreement = 0 if name.agreement and cmp.respelt else name.agreement
         if candidate.entity.schema == "Person":
-            return name.agreement, int(cmp.complete), 0, 0, 0
+            return agreement, int(cmp.complete), 0, 0, 0
         written = cmp.written_alike(int(self.config.get("compact_typo_min_letters", 0)))
-        return name.agreement, int(cmp.complete), cmp.qualifiers_shared, int(cmp.in_order), int(written)
+        return agreement, int(cmp.complete), cmp.qualifiers_shared, int(cmp.in_order), int(written)
 
     def score(self, query: PreparedQuery, candidate: IndexedEntity) -> Scored:
         """Score one candidate: best weighted main feature plus weighted qualifiers, clipped to [0, 1]."""

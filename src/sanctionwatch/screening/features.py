@@ -16,7 +16,7 @@ from functools import partial
 from rapidfuzz.distance import OSA
 
 from .index import IndexedEntity, PreparedName, PreparedQuery
-from .normalise import TITLES
+from .normalise import TITLES, respelt_words_v4, written_words
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +104,22 @@ class NameComparison:
         """Every word of the query (qualifiers aside) is matched, by whatever rule."""
         q = self.query
         return bool(self.matches) and all(q.qualifier and q.qualifier[i] for i in self.unmatched_query)
+
+    @property
+    def respelt(self) -> bool:
+        """A word of either name matched only as the known word it was respelt as (KHOLDING read HOLDING),
+        which the other name does not write: a typo's agreement, not the same spelling (dprk-v4's reading)."""
+
+        def one_way(a: PreparedName, b: PreparedName, sides: list[tuple[int, ...]]) -> bool:
+            found = respelt_words_v4(a.text)
+            if not found:
+                return False
+            written = written_words(b.text)
+            return any(a.tokens[i] in found and found[a.tokens[i]] not in written for side in sides for i in side)
+
+        return one_way(self.query, self.candidate, [m.query for m in self.matches]) or one_way(
+            self.candidate, self.query, [m.candidate for m in self.matches]
+        )
 
     @property
     def qualifiers_shared(self) -> int:

@@ -754,6 +754,17 @@ def _respell_v4(token: str) -> str:
 
 
 @lru_cache(maxsize=65536)
+def respelt_words_v4(text: str) -> dict[str, str]:
+    """The words of ``text`` dprk-v4 reads as a known word one edit away, by that word: ``{"holding": "kholding"}``."""
+    return {known: word for word in _split(text) if (known := _respell_v4(word)) != word}
+
+
+def written_words(text: str) -> frozenset[str]:
+    """The words of ``text`` as written: transliterated, casefolded, split at punctuation, nothing respelt or dropped."""
+    return frozenset(_split(text))
+
+
+@lru_cache(maxsize=65536)
 def _mistyped_form_v4(token: str) -> bool:
     """:func:`_mistyped_form`, except that a word of three letters or fewer must have a letter
     dropped, added or swapped, not changed: one changed letter makes another word as often as
