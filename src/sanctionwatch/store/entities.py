@@ -13,8 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import pyarrow as pa
-
 from ..exc import InputError, NotFound
 from ..model.entity import Entity, ListPublication
 from .connection import Store
@@ -71,6 +69,8 @@ def save_publication(store: Store, pub: ListPublication, *, allow_empty: bool = 
     ).fetchone()
     if row is not None:
         return LoadResult(int(row[0]), pub.source, str(row[1]), pub.sha256, int(row[2]), loaded=False)
+    import pyarrow as pa  # only a load needs Arrow; reading lists (screening) does not
+
     incoming = pa.table(
         {
             "entity_id": pa.array([e.id for e in pub.entities], pa.string()),
