@@ -63,12 +63,20 @@ class StoreLedger:
 
 
 def store_deliveries(
-    store: Store, *, entities: Sequence[Entity] | None = None, config: LedgerConfig | None = None
+    store: Store,
+    *,
+    entities: Sequence[Entity] | None = None,
+    config: LedgerConfig | None = None,
+    designated: tuple[set[int], set[int]] | None = None,
 ) -> list[EstimatedDelivery]:
-    """Deliveries to the DPRK the stored events suggest (empty without events)."""
+    """Deliveries to the DPRK the stored events suggest (empty without events).
+
+    ``designated`` is :func:`designated_identifiers` of ``entities`` when the caller has it already.
+    """
     cfg = config or load_config(LedgerConfig)
-    ents = load_entities(store) if entities is None else entities
-    imos, mmsis = designated_identifiers(ents)
+    if designated is None:
+        designated = designated_identifiers(load_entities(store) if entities is None else entities)
+    imos, mmsis = designated
     events = read_events(store)
     if events.num_rows == 0:
         return []
@@ -82,13 +90,17 @@ def store_ledger(
     reports: Path | None = None,
     entities: Sequence[Entity] | None = None,
     config: LedgerConfig | None = None,
+    designated: tuple[set[int], set[int]] | None = None,
 ) -> StoreLedger:
-    """The ledger for ``years`` (default: every year with a figure or a delivery), with a user's reports added."""
+    """The ledger for ``years`` (default: every year with a figure or a delivery), with a user's reports added.
+
+    ``designated`` is :func:`designated_identifiers` of ``entities`` when the caller has it already.
+    """
     cfg = config or load_config(LedgerConfig)
     regime = load_regime()
     regime.factor(cfg.factor)  # an unknown factor name fails here, before any work
     extra: tuple[ReportedDelivery, ...] = read_deliveries_csv(reports) if reports else ()
-    deliveries = store_deliveries(store, entities=entities, config=cfg)
+    deliveries = store_deliveries(store, entities=entities, config=cfg, designated=designated)
     years_out = ledger(regime, deliveries, years=years, reported=(*regime.deliveries, *extra), config=cfg)
     return StoreLedger(years_out, deliveries, regime, cfg)
 
@@ -98,10 +110,14 @@ def store_scorecard(
     *,
     entities: Sequence[Entity] | None = None,
     high_risk_mmsis: Iterable[int] = (),
+    designated: tuple[set[int], set[int]] | None = None,
 ) -> list[StateCard]:
-    """The member-state scorecard from the loaded lists, the stored events and static data."""
+    """The member-state scorecard from the loaded lists, the stored events and static data.
+
+    ``designated`` is :func:`designated_identifiers` of ``entities`` when the caller has it already.
+    """
     ents = load_entities(store) if entities is None else list(entities)
-    imos, mmsis = designated_identifiers(ents)
+    imos, mmsis = designated_identifiers(ents) if designated is None else designated
     regime = load_regime()
     # Names for every state the lists or flags may bring in; the regime file names the Council's members.
     regime = replace(regime, states={**country_names(), **regime.states})
