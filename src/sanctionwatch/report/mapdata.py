@@ -158,9 +158,30 @@ def link_kinds(
         if hits.any():
             over = np.zeros(len(check), dtype=bool)
             idx = np.flatnonzero(hits)
-            over[idx] = shapely.length(shapely.intersection(lines[idx], geom)) > LAND_CROSSING_DEG
+            over[idx] = length_over(lines[idx], geom) > LAND_CROSSING_DEG
             kinds[check[over]] = 0
     return kinds
+
+
+def length_over(lines: np.ndarray, area: shapely.Geometry) -> np.ndarray:
+    """The length (degrees) of each of ``lines`` that lies over ``area``.
+
+    A line meets the area only inside its own bounding box, so each line is
+    intersected with the area clipped to that box: the clip is one linear pass
+    over the area's vertices, where intersecting the whole coastline builds its
+    overlay graph for every line (about 20x slower on the map's land). A clip
+    GEOS returns invalid (it does not promise validity) falls back to the whole area.
+    """
+    pad = 1e-6  # a line along its box's edge stays inside the clip
+    boxes = shapely.bounds(lines)
+    # clip_by_rect takes one rectangle per call; the loop is over the (few) long links that touch land.
+    local = np.fromiter(
+        (shapely.clip_by_rect(area, x0 - pad, y0 - pad, x1 + pad, y1 + pad) for x0, y0, x1, y1 in boxes),
+        dtype=object,
+        count=len(lines),
+    )
+    local = np.where(shapely.is_valid(local), local, area)
+    return np.asarray(shapely.length(shapely.intersection(lines, local)), dtype=np.float64)
 
 
 def track_parts(
