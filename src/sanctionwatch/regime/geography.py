@@ -16,10 +16,10 @@ from typing import Any
 
 import numpy as np
 import shapely
-import yaml
 from shapely.geometry import shape
 
 from ..units import haversine_m
+from ..yamlio import safe_load
 
 DATA = "sanctionwatch.regime.data"
 
@@ -31,7 +31,7 @@ def read_data_text(name: str) -> str:
 
 def read_data_yaml(name: str) -> Any:
     """Parsed YAML reference data file from ``regime/data``."""
-    return yaml.safe_load(read_data_text(name))
+    return safe_load(read_data_text(name))
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,12 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
-import yaml
-
+from ..lists.countries import country_names
 from ..model.entity import Entity
 from ..regime.caps import EstimatedDelivery, LedgerConfig, YearLedger, estimate_deliveries, ledger
 from ..regime.reference import Regime, ReportedDelivery, load_regime, read_deliveries_csv
@@ -25,13 +22,6 @@ from ..store import Store
 from ..store.entities import load_entities
 from ..store.events import read_events
 from ..store.positions import read_static
-
-
-@lru_cache(maxsize=1)
-def country_names() -> dict[str, str]:
-    """ISO alpha-2 code -> the first name the lists' country table gives it (``lists/data/countries.yaml``)."""
-    raw = yaml.safe_load(resources.files("sanctionwatch.lists").joinpath("data/countries.yaml").read_text("utf-8"))
-    return {str(code): str(names[0]) for code, names in raw.items() if names}
 
 
 def designated_identifiers(entities: Iterable[Entity]) -> tuple[set[int], set[int]]:
