@@ -125,12 +125,12 @@ def load_entities(store: Store, sources: Sequence[str] | None = None) -> list[En
     rows = store.con.execute(
         f"""
         SELECT data FROM (
-            SELECT e.data, row_number() OVER (
+            SELECT e.entity_id, e.data, row_number() OVER (
                 PARTITION BY e.entity_id
                 ORDER BY (json_extract_string(e.data, '$.source') = c.source) DESC, c.version_id DESC
             ) AS pick
             FROM list_entities e JOIN ({current}) c USING (version_id)
-        ) WHERE pick = 1 ORDER BY json_extract_string(data, '$.id')
+        ) WHERE pick = 1 ORDER BY entity_id
         """,
         params,
     ).fetchall()
