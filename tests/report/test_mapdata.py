@@ -164,3 +164,25 @@ def test_tracks_payload_from_positions(report_data):
     # 24 hourly reports due north: one solid straight line, simplified to its ends.
     assert t["parts"] == [{"dashed": False, "latlon": [[38.5, 124.5], [38.73, 124.5]]}]
     assert track_payload(report_data.positions.slice(0, 0), report_data.risks, sections=set()) == []
+
+
+def test_map_land_and_its_geojson_read_back_from_the_cache_as_built(tmp_path, monkeypatch):
+    from sanctionwatch.report import mapdata
+
+    monkeypatch.setenv("SANCTIONWATCH_CACHE_DIR", str(tmp_path))
+    mapdata.map_land.cache_clear()
+    mapdata._map_land_geojson.cache_clear()
+    try:
+        land, text = mapdata.map_land(), mapdata._map_land_geojson()
+        assert sorted(p.name.rsplit("-", 1)[0] for p in tmp_path.iterdir() if p.name.startswith("map")) == [
+            "map-land",
+            "map-land-geojson",
+        ]
+        mapdata.map_land.cache_clear()
+        mapdata._map_land_geojson.cache_clear()
+        again, text_again = mapdata.map_land(), mapdata._map_land_geojson()
+    finally:
+        mapdata.map_land.cache_clear()
+        mapdata._map_land_geojson.cache_clear()
+    assert shapely.to_wkb(again) == shapely.to_wkb(land) and text_again == text
+    assert text == str(shapely.to_geojson(shapely.set_precision(land, 0.0001)))

@@ -20,9 +20,11 @@ import pyarrow.compute as pc
 import shapely
 from shapely.geometry import box, shape
 
+from ..diskcache import cached_bytes, code_key
 from ..regime.areas import Area
-from ..regime.geography import Port, load_land, read_data_text
+from ..regime.geography import Port, cached_geometry, load_land, read_data_text
 from ..risk.score import VesselRisk
+from ..settings import AppConfig, load_config
 from ..units import US_PER_HOUR, haversine_m
 from .describe import VesselNames, event_popup_html
 from .svg import EVENT_COLOURS
@@ -49,26 +51,36 @@ ROUTINE = "routine"
 @lru_cache(maxsize=1)
 def map_land() -> shapely.Geometry:
     """Land for the map: the detailed East Asia coastline inside its box, Natural Earth 1:110m elsewhere."""
-    doc = json.loads(read_data_text("land_world_110m.geojson"))
-    world = shapely.union_all([shape(f["geometry"]) for f in doc["features"]])
-    # The two sources disagree near the box's edge; cutting the coarse one there keeps one coastline.
-    outside = shapely.difference(world, box(*EAST_ASIA_BOX))
-    land = shapely.union_all([outside, load_land()])
-    shapely.prepare(land)
-    return land
+    world_text = read_data_text("land_world_110m.geojson")
+
+    def build() -> shapely.Geometry:
+        world = shapely.union_all([shape(f["geometry"]) for f in json.loads(world_text)["features"]])
+        # The two sources disagree near the box's edge; cutting the coarse one there keeps one coastline.
+        outside = shapely.difference(world, box(*EAST_ASIA_BOX))
+        return shapely.union_all([outside, load_land()])
+
+    sources = [world_text, read_data_text("land_east_asia.geojson"), repr(EAST_ASIA_BOX)]
+    return cached_geometry("map-land", sources, build)
 
 
 def land_geojson(land: shapely.Geometry | None = None) -> dict[str, Any]:
     """Land as a GeoJSON geometry ([lon, lat]), rounded to 0.0001 degree (~10 m); :func:`map_land` by default."""
     if land is None:
         return json.loads(_map_land_geojson())
-    return json.loads(shapely.to_geojson(shapely.set_precision(land, 0.0001)))
+    return json.loads(_rounded_geojson(land))
+
+
+def _rounded_geojson(land: shapely.Geometry) -> str:
+    return str(shapely.to_geojson(shapely.set_precision(land, 0.0001)))
 
 
 @lru_cache(maxsize=1)
 def _map_land_geojson() -> str:
-    # The same for every report: built once per process (the API serves many).
-    return str(shapely.to_geojson(shapely.set_precision(map_land(), 0.0001)))
+    # The same for every report: kept on disk beside the land itself, and in memory for a server's many reports.
+    land = map_land()
+    key = [bytes(shapely.to_wkb(land)), code_key(_rounded_geojson), shapely.geos_version_string]
+    folder = load_config(AppConfig).cache_dir
+    return cached_bytes(folder, "map-land-geojson", key, lambda: _rounded_geojson(land).encode()).decode()
 
 
 def area_features(areas: Sequence[Area]) -> list[dict[str, Any]]:
