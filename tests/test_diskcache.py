@@ -71,3 +71,22 @@ def test_code_key_follows_the_code():
 
     assert code_key(one) != code_key(two)
     assert code_key(one) == code_key(one)
+
+
+def test_code_key_is_the_same_in_another_process():
+    """Another process (another string hash seed) must find the file this one wrote."""
+    import subprocess
+    import sys
+
+    code = (
+        "import hashlib; from sanctionwatch.diskcache import code_key; "
+        "from sanctionwatch.regime.geography import load_land; "
+        "print(hashlib.sha256(code_key(load_land.__wrapped__)).hexdigest())"
+    )
+    keys = {
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True, env={**os.environ, "PYTHONHASHSEED": seed}
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(keys) == 1

@@ -11,10 +11,10 @@ that cannot be read or written, only costs the derivation.
 from __future__ import annotations
 
 import hashlib
-import marshal
 import os
 import sys
 import tempfile
+import types
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -57,5 +57,22 @@ def cached_bytes(folder: Path, name: str, key: Iterable[str | bytes], build: Cal
 
 
 def code_key(fn: Callable[..., object]) -> bytes:
-    """A key part that changes when the code of ``fn`` does (its compiled body, for this Python)."""
-    return sys.version.encode() + marshal.dumps(fn.__code__)
+    """A key part that changes when the code of ``fn`` does, for this Python: its bytecode, the names
+    it uses and its constants, nested functions and comprehensions included.
+
+    Not ``marshal.dumps``: it marks shared objects by their reference counts, so the same code
+    can give other bytes in another process.
+    """
+
+    def walk(code: types.CodeType) -> bytes:
+        parts = [code.co_code, repr(code.co_names).encode()]
+        for const in code.co_consts:
+            if isinstance(const, types.CodeType):
+                parts.append(walk(const))
+            elif isinstance(const, frozenset):  # a set literal's order follows the string hash seed
+                parts.append(repr(sorted(map(repr, const))).encode())
+            else:
+                parts.append(repr(const).encode())
+        return b"\0".join(parts)
+
+    return sys.version.encode() + walk(fn.__code__)
