@@ -144,12 +144,12 @@ def test_screen_does_not_import_the_other_commands(tmp_path):
 HEAVY_MODULES = ("pyarrow", "pandas", "polars", "dask", "fastapi", "nomenklatura", "followthemoney", "shapely")
 
 
-def _imported_heavy(args: list[str]) -> str:
-    """The exit code and the :data:`HEAVY_MODULES` loaded, after a fresh process ran the CLI with ``args``."""
+def _imported(args: list[str], modules: tuple[str, ...] = HEAVY_MODULES) -> str:
+    """The exit code and which of ``modules`` are loaded, after a fresh process ran the CLI with ``args``."""
     code = (
         "import sys; from sanctionwatch.cli.main import main; "
         f"rc = main({args!r}); "
-        f"print(rc, sorted(m for m in {HEAVY_MODULES!r} if m in sys.modules))"
+        f"print(rc, sorted(m for m in {modules!r} if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     return out.strip().splitlines()[-1]
@@ -164,5 +164,11 @@ def test_screen_name_loads_no_heavy_module(tmp_path):
     with open_store(db) as store:
         save_publication(store, load_sample())
     for _ in range(2):  # the first call builds the index file, the second maps it
-        assert _imported_heavy(["--db", db, "-q", "screen", "YU JONG 2", "--schema", "Vessel"]) == "0 []"
+        assert _imported(["--db", db, "-q", "screen", "YU JONG 2", "--schema", "Vessel"]) == "0 []"
 
+
+
+def test_help_loads_no_optional_extra():
+    """``sanctionwatch --help`` loads every command's module, and none of them pulls in an extra or pandas."""
+    extras = ("pandas", "polars", "dask", "distributed", "fastapi", "uvicorn", "nomenklatura", "followthemoney")
+    assert _imported(["--help"], extras) == "0 []"
