@@ -59,14 +59,19 @@ def test_a_line_grazing_the_coast_is_kept():
 
 def test_length_over_land_by_hand():
     """Across the 1-degree island: 1 degree over it; along its south edge: 1 degree; beside it: none."""
-    lines = shapely.linestrings([[[123.5, 38.5], [125.5, 38.5]], [[124.0, 38.0], [125.0, 38.0]], [[126.0, 38.0], [126.0, 39.0]]])
+    across = [[123.5, 38.5], [125.5, 38.5]]
+    along = [[124.0, 38.0], [125.0, 38.0]]
+    beside = [[126.0, 38.0], [126.0, 39.0]]
+    lines = shapely.linestrings([across, along, beside])
     assert length_over(lines, ISLAND).tolist() == [1.0, 1.0, 0.0]
 
 
 # A coast with a bay, an islet apart and a lake (a hole): clipping must keep each of them.
 COAST = shapely.union_all(
     [
-        shapely.Polygon([(0, 0), (4, 0), (4, 3), (2.5, 1.2), (1, 3), (0, 3)], holes=[[(0.5, 0.5), (1, 0.5), (1, 1), (0.5, 1)]]),
+        shapely.Polygon(
+            [(0, 0), (4, 0), (4, 3), (2.5, 1.2), (1, 3), (0, 3)], holes=[[(0.5, 0.5), (1, 0.5), (1, 1), (0.5, 1)]]
+        ),
         shapely.box(5, 1, 6, 2),
     ]
 )

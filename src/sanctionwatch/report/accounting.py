@@ -99,7 +99,7 @@ def case_pages(
     ``entities``, ``deliveries`` (the ledger's) and ``designated`` (their listed
     identifiers) are read or worked out once here when not given.
     """
-    pages = []
+    pages: list[dict[str, object]] = []
     chosen = [r for r in assessment.risks if r.score > 0][:n]
     if not chosen:
         return pages

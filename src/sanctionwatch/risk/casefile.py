@@ -233,9 +233,8 @@ def case_files(
     linked_mask = linked_mmsis(vessel_particulars(static), everyone, imos, listed_mmsis)
     linked = {int(m) for m in everyone[linked_mask]} | {h.mmsi for h in assessment.hits if h.by_identifier}
     reason = {h.mmsi: f"listed as {h.caption} ({h.source}:{h.source_id})" for h in assessment.hits if h.by_identifier}
-    every = (
-        store_deliveries(store, entities=entities, designated=(imos, listed_mmsis)) if deliveries is None else deliveries
-    )
+    if deliveries is None:
+        deliveries = store_deliveries(store, entities=entities, designated=(imos, listed_mmsis))
     out = []
     with duckdb.connect() as timelines:  # one in-memory connection for every vessel's identity timeline
         for ref, mmsis in zip(refs, resolved, strict=True):
@@ -276,7 +275,7 @@ def case_files(
                     risks=[r for r in assessment.risks if r.mmsi in mine],
                     events=own,
                     network=paths,
-                    deliveries=[d for d in every if d.tanker_mmsi in mine or (d.receiver_mmsi in mine)],
+                    deliveries=[d for d in deliveries if d.tanker_mmsi in mine or (d.receiver_mmsi in mine)],
                     tracks=tracks,
                     positions=positions,
                 )
