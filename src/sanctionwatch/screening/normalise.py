@@ -29,12 +29,12 @@ from collections.abc import Callable
 from functools import lru_cache, partial
 from importlib import resources
 
-import yaml
 from anyascii import anyascii
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from ..lists.countries import country_code as lists_country_code
+from ..yamlio import safe_load
 
 # --- scripts -------------------------------------------------------------------
 
@@ -532,7 +532,7 @@ def compact_name(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _korean_words() -> tuple[dict[str, str], dict[str, str], re.Pattern[str]]:
-    raw = yaml.safe_load(
+    raw = safe_load(
         resources.files("sanctionwatch.screening").joinpath("data/korean_company_words.yaml").read_text("utf-8")
     )
     hangul: dict[str, str] = {}
@@ -562,7 +562,7 @@ def translate_korean_words(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _legal_form_table() -> tuple[frozenset[str], frozenset[str], tuple[tuple[str, ...], ...]]:
-    raw = yaml.safe_load(
+    raw = safe_load(
         resources.files("sanctionwatch.screening").joinpath("data/legal_forms.yaml").read_text("utf-8")
     )
     single: set[str] = set(COMPANY_FORMS)
