@@ -269,6 +269,14 @@ def _weak_tokens(
     return tuple(weak)
 
 
+def _runs(values: np.ndarray) -> np.ndarray:
+    """Marks where a run of equal values begins in a sorted non-empty array."""
+    starts = np.empty(len(values), dtype=bool)
+    starts[0] = True
+    np.not_equal(values[1:], values[:-1], out=starts[1:])
+    return starts
+
+
 def _deletions(key: str) -> set[str]:
     return {key[:i] + key[i + 1 :] for i in range(len(key))}
 
@@ -641,8 +649,13 @@ class CandidateIndex:
             return []
         ids = np.concatenate([p for p, _ in walked])
         weights = np.repeat([w for _, w in walked], [len(p) for p, _ in walked])
-        nids, inverse = np.unique(ids, return_inverse=True)
-        shared = np.bincount(inverse, weights=weights)
+        # The distinct names and the weight each shares (np.unique's steps without its overhead; a stable
+        # sort keeps each name's weights in walking order, so the sums are bit for bit the same).
+        order = ids.argsort(kind="stable")
+        ids = ids[order]
+        new = _runs(ids)
+        nids = ids[new]
+        shared = np.bincount(np.cumsum(new) - 1, weights=weights[order])
         if rare:
             for key in {k for k in name.keys if k in self._common}:
                 shared += self._common[key][nids] * self.idf(key)
@@ -650,7 +663,7 @@ class CandidateIndex:
         score = shared / (sum(name.idf) + self.reading.extra_weight * extra)
         # Names are numbered entity by entity, so the names found come in runs of one entity each.
         entity = self._name_entity_array[nids]
-        starts = np.concatenate(([True], entity[1:] != entity[:-1]))
+        starts = _runs(entity)
         first, run = np.flatnonzero(starts), np.cumsum(starts) - 1
         # Each entity's best name, then the best entities (ties by entity position: a stable sort of ascending ids).
         tops = np.maximum.reduceat(score, first)
