@@ -223,6 +223,17 @@ def test_a_damaged_file_is_rebuilt_with_a_warning(loaded, caplog: pytest.LogCapt
     assert not cached_index(loaded, algorithm="dprk-v2").built
 
 
+def test_a_file_of_an_earlier_format_is_rebuilt_with_a_warning(loaded, caplog, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache, "FORMAT_VERSION", cache.FORMAT_VERSION - 1)
+    path = cached_index(loaded, algorithm="dprk-v3").path
+    monkeypatch.undo()
+    with pytest.raises(CacheError, match="file format"):
+        read_index(path, index_key(loaded, algorithm="dprk-v3"))
+    with caplog.at_level(logging.WARNING, logger="sanctionwatch.screening.cache"):
+        assert cached_index(loaded, algorithm="dprk-v3").built
+    assert "rebuilding it" in caplog.text and not cached_index(loaded, algorithm="dprk-v3").built
+
+
 def test_an_unwritable_folder_screens_without_the_file(loaded, caplog, monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object, **kwargs: object) -> None:
         raise PermissionError("read-only file system")
