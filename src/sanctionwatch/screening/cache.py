@@ -49,7 +49,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields, is_dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
 import numpy as np
 
@@ -102,7 +102,7 @@ def _slot_setters(cls: type) -> tuple[Callable[[Any, Any], None], ...]:
 
 def _restore(cls: type, values: tuple[Any, ...]) -> Any:
     """A slotted dataclass instance from its field values, as unpickling would make it (no ``__init__``)."""
-    obj = object.__new__(cls)
+    obj: Any = object.__new__(cls)
     for setter, value in zip(_slot_setters(cls), values):
         setter(obj, value)
     return obj
@@ -151,7 +151,7 @@ def _encode(text: str) -> bytes:
     return text.encode("utf-8", "surrogatepass")
 
 
-def _cast(body: memoryview, meta: Mapping[str, Any], code: str) -> memoryview:
+def _cast(body: memoryview, meta: Mapping[str, Any], code: Literal["q", "Q", "d"]) -> memoryview[Any]:
     """A stored numeric array as a memoryview of Python scalars (``code``: struct format ``q`` or ``d``)."""
     count = int(np.prod(meta["shape"], dtype=np.int64))
     return body[meta["offset"] : meta["offset"] + 8 * count].cast(code)
@@ -197,7 +197,7 @@ class LazyMapping(Mapping[str, Any]):
     key that is absent, or only tested with ``in``, decodes no value.
     """
 
-    def __init__(self, hashes: memoryview, key: Callable[[int], bytes], value: Callable[[int], Any]) -> None:
+    def __init__(self, hashes: memoryview, key: Callable[[int], memoryview], value: Callable[[int], Any]) -> None:
         self._hashes = hashes  # sorted, one per entry (unsigned 64-bit)
         self._key = key  # stored bytes of entry i's key
         self._value = value  # entry i's value, decoded
@@ -384,7 +384,7 @@ class _Writer:
             keys = self._blobs([_encode(k) for _, k, _ in items])
             meta = {"kind": kind, "hashes": hashes, "keys": keys, "values": self._values([v for _, _, v in items])}
         else:
-            meta = {"kind": kind, "length": len(obj), "values": self._values(list(obj))}  # type: ignore[arg-type]
+            meta = {"kind": kind, "length": len(obj), "values": self._values(list(obj))}  # type: ignore[arg-type, call-overload]
         self.sections.append(meta)
         self._seen[id(obj)] = len(self.sections) - 1
         return len(self.sections) - 1
