@@ -233,9 +233,11 @@ def split_positions(
 
 
 def _scratch_connection() -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB for reading and writing files in a worker: no progress bar on the
-    worker's stdout (which is the user's terminal under the local engine and a LocalCluster)."""
-    con = duckdb.connect()
+    """An in-memory DuckDB for reading and writing files in a worker, on one thread and with
+    no progress bar on the worker's stdout (the user's terminal under the local engine and a
+    LocalCluster). The engines run one partition per core; a DuckDB of its own threads
+    per worker would put two threads on every core."""
+    con = duckdb.connect(config={"threads": 1})
     con.execute("SET enable_progress_bar = false")
     return con
 
