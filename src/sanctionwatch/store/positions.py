@@ -245,7 +245,7 @@ def _scratch_connection(temp_dir: Path | None = None) -> duckdb.DuckDBPyConnecti
     no progress bar on the worker's stdout (the user's terminal under the local engine and a
     LocalCluster). The engines run one partition per core; a DuckDB of its own threads
     per worker would put two threads on every core."""
-    config: dict[str, str | int] = {"threads": 1}
+    config: dict[str, str | bool | int | float | list[str]] = {"threads": 1}
     if temp_dir is not None:
         config["temp_directory"] = str(temp_dir)
     con = duckdb.connect(config=config)
