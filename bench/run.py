@@ -4,23 +4,36 @@
     python bench/run.py --large          # ... and 100 M
     python bench/run.py --quick          # 20 k positions, the sample list (what tests/bench runs)
     python bench/run.py --sizes 2000000 --json results.json
+    python bench/run.py --sizes 10000000 --only detection --workdir /tmp/sw-bench   # engines at 1 and 2 workers
 
 For each size a scenario is simulated (``simulate.write_scenario``, written a day at
-a time) to MarineCadastre CSV and Parquet, then, each step in its own process so its
-peak resident memory is its own (``ru_maxrss`` of the step's process tree, from
-``os.wait4``: the largest single process, workers included):
+a time) to MarineCadastre CSV and Parquet (kept and reused with ``--workdir``), then
+runs each step in its own process and reports two peaks of memory: the largest single
+process (``ru_maxrss`` from ``os.wait4``) and the whole process tree, workers included
+(the sum of their proportional set sizes, ``Pss`` in ``/proc/PID/smaps_rollup``, sampled
+every 0.2 s, so shared pages count once):
 
 * ingest of the CSV and of the Parquet file into a fresh store, beside DuckDB's plain
   ``read_csv`` / ``read_parquet`` into a table and its read + sort by (mmsi, ts);
 * ingest of an NMEA feed (tag-block ``!AIVDM``, a tenth of the size, at most 1 M
   sentences) on 2 workers, beside pyais' own decoder;
 * detection (``engines.detect.run_detection``: read the store, every detector, write
-  the events) on 1 and then 2 workers, the scaling between them, beside the naive
-  fixed-bin SQL encounter query of ``bench/detection.py`` in DuckDB;
+  the events) on the local engine and on Dask, each on 1 and then 2 workers
+  (``--workers``), the scaling between them and whether the event ids agree, beside
+  the naive fixed-bin SQL encounter query of ``bench/detection.py`` in DuckDB. Dask's
+  ``LocalCluster`` is started before the clock starts (its start-up is printed apart,
+  as a cluster given by ``--scheduler`` is already running); from the task times of the
+  1-worker Dask run the step also prints the ideal 2-worker speedup (the client's share
+  as measured, the tasks' share halved);
 * once, screening: the labelled query set of ``bench/screening.py`` through the
   default algorithm, beside nomenklatura logic-v2 on the same candidates (skipped
   with a note when nomenklatura is not installed); the UN + OFAC lists from
   ``../shared/data/sanctions`` or, when absent or with ``--quick``, the shipped sample list.
+
+``--only`` picks the parts (``ingest,nmea,detection,screening``; detection ingests the
+Parquet file first when the work folder has no store yet). With ``--large`` the 100 M
+size also prints the pipeline total, Parquet ingest + detection on 2 workers, the
+figure issue 14 sets at 15 minutes (the simulation that makes the input is not in it).
 
 The functions are those of ``bench/ingest.py``, ``bench/detection.py``,
 ``bench/simulate.py`` and ``bench/screening.py``, imported, not repeated. Times are
@@ -36,6 +49,7 @@ import platform
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -64,7 +78,13 @@ def _timed(work: Callable[[], Any]) -> tuple[float, Any]:
 
 
 def step_simulate(folder: str, size: int) -> dict[str, Any]:
-    """Simulate about ``size`` positions into ``folder`` (CSV and Parquet)."""
+    """Simulate about ``size`` positions into ``folder`` (CSV and Parquet); what a finished
+    earlier simulation of the same size recorded there (``simulate.json``), if any."""
+    done = Path(folder) / "simulate.json"
+    if done.is_file():
+        kept: dict[str, Any] = json.loads(done.read_text())
+        if kept.get("size") == size:
+            return kept | {"reused": True}
     from simulate import interval_for
 
     from sanctionwatch.simulate import SimulationConfig, write_scenario
@@ -77,7 +97,9 @@ def step_simulate(folder: str, size: int) -> dict[str, Any]:
             Path(folder), seed=1, vessels=vessels, days=DAYS, settings=SimulationConfig(report_interval_s=interval)
         )
     )
-    return {"positions": written.positions, "vessels": vessels, "interval_s": interval, "seconds": s}
+    out = {"size": size, "positions": written.positions, "vessels": vessels, "interval_s": interval, "seconds": s}
+    done.write_text(json.dumps(out))
+    return out
 
 
 def step_ingest(folder: str, name: str, workers: int) -> dict[str, Any]:
@@ -124,16 +146,49 @@ def step_pyais(folder: str) -> dict[str, Any]:
     return {"messages": messages, "seconds": s}
 
 
-def step_detect(folder: str, workers: int) -> dict[str, Any]:
-    """``sanctionwatch detect`` on the store the Parquet ingest made, on ``workers`` processes."""
-    os.environ["SANCTIONWATCH_ENGINE_WORKERS"] = str(workers)
-    from sanctionwatch.engines.detect import run_detection
-    from sanctionwatch.store import open_store
+def step_detect(folder: str, workers: int, engine: str = "local") -> dict[str, Any]:
+    """``sanctionwatch detect`` on the store the Parquet ingest made, on ``workers`` processes of ``engine``.
 
+    For Dask a ``LocalCluster`` is started first (``start_s``) and the run connects to it
+    by address; ``busy_s`` is the sum of its tasks' compute times (the scheduler's task stream).
+    """
+    import hashlib
+
+    from sanctionwatch.engines.config import EngineConfig
+    from sanctionwatch.engines.detect import run_detection
+    from sanctionwatch.settings import load_config
+    from sanctionwatch.store import open_store
+    from sanctionwatch.store.events import read_events
+
+    engine_config = load_config(EngineConfig, workers=workers)
+    out: dict[str, Any] = {"engine": engine, "workers": workers}
     # Reference data (land raster, area buffers) is built inside, as for a user.
     with open_store(Path(folder) / "store-positions.parquet" / "store.duckdb") as store:
-        s, run = _timed(lambda: run_detection(store))
-    return {"events": run.events_found, "positions": run.positions, "seconds": s}
+        if engine == "dask":
+            from distributed import get_task_stream
+
+            from sanctionwatch.engines.dask import dask_client
+
+            t0 = time.perf_counter()
+            with dask_client(engine_config, None) as client:
+                out["start_s"] = time.perf_counter() - t0
+                with get_task_stream(client) as stream:
+                    s, run = _timed(
+                        lambda: run_detection(
+                            store, engine="dask", engine_config=engine_config, scheduler=client.scheduler.address
+                        )
+                    )
+                out["busy_s"] = sum(
+                    span["stop"] - span["start"]
+                    for task in stream.data
+                    for span in task["startstops"]
+                    if span["action"] == "compute"
+                )
+        else:
+            s, run = _timed(lambda: run_detection(store, engine="local", engine_config=engine_config))
+        ids = sorted(read_events(store).column("event_id").to_pylist())
+    digest = hashlib.sha256("\n".join(ids).encode()).hexdigest()[:12]
+    return out | {"events": run.events_found, "positions": run.positions, "seconds": s, "ids": digest}
 
 
 def step_naive(folder: str) -> dict[str, Any]:
@@ -189,18 +244,58 @@ STEPS: dict[str, Callable[..., dict[str, Any]]] = {
 }
 
 
+def tree_pss_kib(root: int) -> int:
+    """Proportional set size (KiB) of process ``root`` and all its descendants, from ``/proc``."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue  # gone meanwhile
+        children.setdefault(parent, []).append(int(stat.parent.name))
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo += children.get(pid, [])
+        try:
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        except OSError:
+            continue
+        total += next((int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:")), 0)
+    return total
+
+
+class TreeMemory(threading.Thread):
+    """Samples :func:`tree_pss_kib` of one process every ``interval_s`` until stopped; ``peak_kib``."""
+
+    def __init__(self, pid: int, interval_s: float = 0.2) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.interval_s, self.peak_kib = pid, interval_s, 0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(self.interval_s):
+            self.peak_kib = max(self.peak_kib, tree_pss_kib(self.pid))
+
+
 def run_step(step: str, **kwargs: Any) -> dict[str, Any]:
-    """Run one step in a fresh process; its result plus its peak RSS (the largest process of its tree)."""
+    """Run one step in a fresh process; its result plus its peak memory: ``peak_rss_mib``, the
+    largest single process of its tree, and ``tree_peak_mib``, the whole tree (workers included)."""
     cmd = [sys.executable, str(Path(__file__).resolve()), "--step", step, "--step-args", json.dumps(kwargs)]
     with tempfile.TemporaryFile("w+") as out:
         proc = subprocess.Popen(cmd, stdout=out)
+        sampler = TreeMemory(proc.pid)
+        sampler.start()
         _, status, usage = os.wait4(proc.pid, 0)
+        sampler.done.set()
+        sampler.join()
         proc.returncode = os.waitstatus_to_exitcode(status)
         if proc.returncode != 0:
             raise SystemExit(f"step {step} {kwargs} failed (exit {proc.returncode})")
         out.seek(0)
         result: dict[str, Any] = json.loads(out.read().strip().splitlines()[-1])
     result["peak_rss_mib"] = usage.ru_maxrss / 1024  # Linux: KiB
+    result["tree_peak_mib"] = max(sampler.peak_kib / 1024, result["peak_rss_mib"])
     return result
 
 
@@ -213,52 +308,124 @@ def _rate(n: int, seconds: float) -> str:
 
 def _row(label: str, n: int, r: dict[str, Any], unit: str = "positions", peer: float | None = None) -> str:
     ratio = f"  {peer / r['seconds']:5.2f}x the peer's speed" if peer else ""
-    return f"  {label:<40} {r['seconds']:8.2f} s {_rate(n, r['seconds'])} {unit:<9} {r['peak_rss_mib']:7,.0f} MiB{ratio}"
+    return (
+        f"  {label:<40} {r['seconds']:8.2f} s {_rate(n, r['seconds'])} {unit:<9} {r['peak_rss_mib']:7,.0f} MiB "
+        f"{r['tree_peak_mib']:7,.0f} MiB{ratio}"
+    )
 
 
-def one_size(size: int, workdir: Path, log: Callable[[str], None]) -> dict[str, Any]:
-    """Every position step at one size; prints as it goes and returns the results."""
+PARTS = ("ingest", "nmea", "detection", "screening")
+
+
+def one_size(
+    size: int,
+    workdir: Path,
+    log: Callable[[str], None],
+    *,
+    parts: tuple[str, ...] = PARTS,
+    engines: tuple[str, ...] = ("local", "dask"),
+    workers: tuple[int, ...] = (1, 2),
+) -> dict[str, Any]:
+    """The position steps of ``parts`` at one size; prints as it goes and returns the results."""
     folder = workdir / f"size-{size}"
     folder.mkdir(parents=True, exist_ok=True)
     f = str(folder)
     res: dict[str, Any] = {"simulate": run_step("simulate", folder=f, size=size)}
     n = res["simulate"]["positions"]
     sim = res["simulate"]
+    made = "reused from an earlier run" if sim.get("reused") else f"peak {sim['peak_rss_mib']:,.0f} MiB"
     log(
         f"\n{n:,} positions ({sim['vessels']} vessels, {DAYS:g} days, one report per ~{sim['interval_s']:.0f} s); "
-        f"simulated and written (CSV + Parquet) in {sim['seconds']:.1f} s, peak {sim['peak_rss_mib']:,.0f} MiB"
+        f"simulated and written (CSV + Parquet) in {sim['seconds']:.1f} s, {made}"
     )
-    res["duckdb_csv"] = run_step("duckdb_read", folder=f, name="positions.csv", sort=False)
-    res["ingest_csv"] = run_step("ingest", folder=f, name="positions.csv", workers=2)
-    log(_row("ingest CSV -> store", n, res["ingest_csv"], peer=res["duckdb_csv"]["seconds"]))
-    log(_row("  peer: DuckDB read_csv -> table", n, res["duckdb_csv"]))
-    res["duckdb_parquet"] = run_step("duckdb_read", folder=f, name="positions.parquet", sort=False)
-    res["duckdb_parquet_sort"] = run_step("duckdb_read", folder=f, name="positions.parquet", sort=True)
-    res["ingest_parquet"] = run_step("ingest", folder=f, name="positions.parquet", workers=2)
-    log(_row("ingest Parquet -> store", n, res["ingest_parquet"], peer=res["duckdb_parquet"]["seconds"]))
-    log(_row("  peer: DuckDB read_parquet -> table", n, res["duckdb_parquet"]))
-    log(_row("  peer: DuckDB read_parquet + sort", n, res["duckdb_parquet_sort"]))
-    sentences = max(1000, min(MAX_NMEA, size // NMEA_SHARE))
-    res["make_nmea"] = run_step("make_nmea", folder=f, sentences=sentences)
-    res["ingest_nmea"] = run_step("ingest", folder=f, name="feed.nmea", workers=2)
-    res["pyais"] = run_step("pyais", folder=f)
-    log(_row("ingest NMEA -> store (2 workers)", sentences, res["ingest_nmea"], "sentences", res["pyais"]["seconds"]))
-    log(_row("  peer: pyais decode (1 process)", sentences, res["pyais"], "sentences"))
-    for workers in (1, 2):
-        res[f"detect_{workers}"] = run_step("detect", folder=f, workers=workers)
-    res["naive"] = run_step("naive", folder=f)
-    scaling = res["detect_1"]["seconds"] / res["detect_2"]["seconds"]
-    read_sort = res["duckdb_parquet_sort"]["seconds"]
-    for workers in (1, 2):
-        r = res[f"detect_{workers}"]
-        log(_row(f"detect (store -> events), {workers} worker(s)", n, r) + f"  {r['events']:,} events")
-    log(
-        f"  {'':<40} scaling 1 -> 2 workers {scaling:.2f}x; 2 workers = "
-        f"{res['detect_2']['seconds'] / read_sort:.2f}x DuckDB read + sort"
-    )
-    log(_row("  peer: naive SQL encounter query", n, res["naive"]) + f"  {res['naive']['events']:,} encounters")
-    res["scaling_1_to_2"] = scaling
+    if "ingest" in parts:
+        res["duckdb_csv"] = run_step("duckdb_read", folder=f, name="positions.csv", sort=False)
+        res["ingest_csv"] = run_step("ingest", folder=f, name="positions.csv", workers=2)
+        log(_row("ingest CSV -> store", n, res["ingest_csv"], peer=res["duckdb_csv"]["seconds"]))
+        log(_row("  peer: DuckDB read_csv -> table", n, res["duckdb_csv"]))
+    if "ingest" in parts or ("detection" in parts and not (folder / "store-positions.parquet").is_dir()):
+        res["duckdb_parquet"] = run_step("duckdb_read", folder=f, name="positions.parquet", sort=False)
+        res["duckdb_parquet_sort"] = run_step("duckdb_read", folder=f, name="positions.parquet", sort=True)
+        res["ingest_parquet"] = run_step("ingest", folder=f, name="positions.parquet", workers=2)
+        log(_row("ingest Parquet -> store", n, res["ingest_parquet"], peer=res["duckdb_parquet"]["seconds"]))
+        log(_row("  peer: DuckDB read_parquet -> table", n, res["duckdb_parquet"]))
+        log(_row("  peer: DuckDB read_parquet + sort", n, res["duckdb_parquet_sort"]))
+    if "nmea" in parts:
+        sentences = max(1000, min(MAX_NMEA, size // NMEA_SHARE))
+        res["make_nmea"] = run_step("make_nmea", folder=f, sentences=sentences)
+        res["ingest_nmea"] = run_step("ingest", folder=f, name="feed.nmea", workers=2)
+        res["pyais"] = run_step("pyais", folder=f)
+        peer = res["pyais"]["seconds"]
+        log(_row("ingest NMEA -> store (2 workers)", sentences, res["ingest_nmea"], "sentences", peer))
+        log(_row("  peer: pyais decode (1 process)", sentences, res["pyais"], "sentences"))
+    if "detection" in parts:
+        res |= detection(f, n, res, log, engines=engines, workers=workers)
+        detect = res.get(f"detect_{engines[0]}_{workers[-1]}") if engines else None
+        if "ingest_parquet" in res and detect:
+            steps = (res["ingest_parquet"], detect)
+            res["pipeline_s"] = sum(r["seconds"] for r in steps)
+            log(
+                f"  Parquet -> store -> events ({engines[0]}, {workers[-1]} workers): {res['pipeline_s']:,.0f} s, "
+                f"peak {max(r['tree_peak_mib'] for r in steps):,.0f} MiB (process tree)"
+            )
     return res
+
+
+def detection(
+    folder: str,
+    n: int,
+    res: dict[str, Any],
+    log: Callable[[str], None],
+    *,
+    engines: tuple[str, ...],
+    workers: tuple[int, ...],
+) -> dict[str, Any]:
+    """Detection on each engine and worker count, the scaling, and the naive SQL peer."""
+    out: dict[str, Any] = {}
+    first_ids = None
+    for engine in engines:
+        for w in workers:
+            r = out[f"detect_{engine}_{w}"] = run_step("detect", folder=folder, workers=w, engine=engine)
+            first_ids = first_ids or r["ids"]
+            same = "same ids" if r["ids"] == first_ids else "DIFFERENT ids"
+            start = f", cluster start-up {r['start_s']:.1f} s apart" if "start_s" in r else ""
+            log(_row(f"detect ({engine}), {w} worker(s)", n, r) + f"  {r['events']:,} events, {same}{start}")
+        if len(workers) > 1:
+            one, many = out[f"detect_{engine}_{workers[0]}"], out[f"detect_{engine}_{workers[-1]}"]
+            scaling = out[f"scaling_{engine}"] = one["seconds"] / many["seconds"]
+            line = f"  {'':<40} {engine}: scaling {workers[0]} -> {workers[-1]} workers {scaling:.2f}x"
+            if "busy_s" in one and workers[0] == 1:
+                # What the task times allow: the client's part as measured, the tasks' part shared out.
+                ideal = out[f"ideal_{engine}"] = one["seconds"] / (
+                    one["seconds"] - one["busy_s"] + one["busy_s"] / workers[-1]
+                )
+                line += f" (ideal from the 1-worker run's task times: {ideal:.2f}x; tasks {one['busy_s']:.1f} s)"
+            log(line)
+    if "duckdb_parquet_sort" in res and engines:
+        best = out[f"detect_{engines[0]}_{workers[-1]}"]
+        log(
+            f"  {'':<40} {engines[0]} on {workers[-1]} workers = "
+            f"{best['seconds'] / res['duckdb_parquet_sort']['seconds']:.2f}x DuckDB read + sort"
+        )
+    out["naive"] = run_step("naive", folder=folder)
+    log(_row("  peer: naive SQL encounter query", n, out["naive"]) + f"  {out['naive']['events']:,} encounters")
+    return out
+
+
+def screening(quick: bool) -> dict[str, Any]:
+    """The screening step beside nomenklatura, printed."""
+    positives, negatives = (10, 5) if quick else (450, 150)
+    sc = run_step("screening", positives=positives, negatives=negatives, sample=quick)
+    print(f"\nscreening: {sc['queries']:,} labelled queries against {sc['entities']:,} records ({sc['source']})")
+    print(_row(f"sanctionwatch {sc['algorithm']} (index built in {sc['build_s']:.1f} s)", sc["queries"], sc, "queries"))
+    if sc["peer"] is None:
+        print("  peer: nomenklatura logic-v2 not installed (pip install -e '.[bench]')")
+    else:
+        print(
+            f"  {'peer: nomenklatura logic-v2, same candidates':<40} {sc['peer']:8.2f} s "
+            f"{_rate(sc['queries'], sc['peer'])} queries"
+        )
+    return sc
 
 
 def machine() -> dict[str, Any]:
@@ -289,6 +456,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="20 k positions, small query set on the sample list")
     ap.add_argument("--workdir", type=Path, help="keep the data here (default: a temporary folder)")
     ap.add_argument("--json", type=Path, help="also write every result to this file")
+    ap.add_argument("--only", help=f"comma-separated parts to run (default all: {','.join(PARTS)})")
+    ap.add_argument("--engines", default="local,dask", help="detection engines (default local,dask)")
+    ap.add_argument("--workers", default="1,2", help="detection worker counts (default 1,2)")
     ap.add_argument("--step", help=argparse.SUPPRESS)
     ap.add_argument("--step-args", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -300,30 +470,27 @@ def main(argv: list[str] | None = None) -> int:
         sizes = list(QUICK_SIZES)
     if args.large:
         sizes.append(LARGE_SIZE)
+    parts = tuple(args.only.split(",")) if args.only else PARTS
+    if unknown := set(parts) - set(PARTS):
+        ap.error(f"unknown part(s) {', '.join(sorted(unknown))}; choose from {', '.join(PARTS)}")
+    engines = tuple(e for e in args.engines.split(",") if e)
+    workers = tuple(int(w) for w in args.workers.split(","))
     info = machine()
     print(
         f"sanctionwatch benchmarks: {info['cores']} cores, {info['memory_gib']} GiB, {info['cpu']}; {info['os']}; "
         f"Python {info['python']}, DuckDB {info['duckdb']}, pyarrow {info['pyarrow']}"
     )
-    print(f"{'':<42} {'time':>8}   {'throughput':>12}           {'peak RSS':>10}")
+    print(f"{'':<42} {'time':>8}   {'throughput':>12}           {'peak RSS':>10} {'tree':>11}")
     results: dict[str, Any] = {"machine": info, "sizes": {}}
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="sw-bench-") as tmp:
         workdir = args.workdir or Path(tmp)
         for size in sizes:
-            results["sizes"][str(size)] = one_size(size, workdir, lambda line: print(line, flush=True))
-    positives, negatives = (10, 5) if args.quick else (450, 150)
-    sc = run_step("screening", positives=positives, negatives=negatives, sample=args.quick)
-    results["screening"] = sc
-    print(f"\nscreening: {sc['queries']:,} labelled queries against {sc['entities']:,} records ({sc['source']})")
-    print(_row(f"sanctionwatch {sc['algorithm']} (index built in {sc['build_s']:.1f} s)", sc["queries"], sc, "queries"))
-    if sc["peer"] is None:
-        print("  peer: nomenklatura logic-v2 not installed (pip install -e '.[bench]')")
-    else:
-        print(
-            f"  {'peer: nomenklatura logic-v2, same candidates':<40} {sc['peer']:8.2f} s "
-            f"{_rate(sc['queries'], sc['peer'])} queries"
-        )
+            results["sizes"][str(size)] = one_size(
+                size, workdir, lambda line: print(line, flush=True), parts=parts, engines=engines, workers=workers
+            )
+    if "screening" in parts:
+        results["screening"] = screening(args.quick)
     print(f"\nwhole run {time.perf_counter() - t0:,.0f} s")
     if args.json:
         args.json.write_text(json.dumps(results, indent=1) + "\n")

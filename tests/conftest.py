@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +15,12 @@ from hypothesis import settings
 # Tests never assert wall-clock times: Hypothesis' per-example deadline would, on a loaded 2-core machine.
 settings.register_profile("sanctionwatch", deadline=None)
 settings.load_profile("sanctionwatch")
+
+# Derived values (the map's land) go to a folder of this run, never to the user's ~/.cache;
+# subprocesses started by tests inherit it.
+if "SANCTIONWATCH_CACHE_DIR" not in os.environ:
+    os.environ["SANCTIONWATCH_CACHE_DIR"] = tempfile.mkdtemp(prefix="sanctionwatch-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["SANCTIONWATCH_CACHE_DIR"], True)
 
 # The real data (lists, AIS samples, regime files): ../shared/data beside the project, or the
 # folder SANCTIONWATCH_SHARED_DATA names.

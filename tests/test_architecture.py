@@ -33,7 +33,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("ais", "lists", "regime"),
     ("store",),
     ("model", "identifiers", "ids", "settings"),
-    ("units", "exc", ""),
+    ("units", "exc", "yamlio", "diskcache", ""),
 )
 RANK = {pkg: rank for rank, layer in enumerate(LAYERS) for pkg in layer}
 

@@ -143,7 +143,7 @@ def describe(cls: type, prefix: str = PREFIX) -> list[tuple[str, str, str]]:
 @settings_group(PREFIX)
 @dataclasses.dataclass(frozen=True)
 class AppConfig:
-    """Process-wide settings (store location, screening threshold, output)."""
+    """Process-wide settings (store location, screening threshold, output, the derived-data cache)."""
 
     db: Path = dataclasses.field(
         default=Path("sanctionwatch.duckdb"),
@@ -157,3 +157,10 @@ class AppConfig:
         },
     )
     quiet: bool = dataclasses.field(default=False, metadata={"help": "no progress bars"})
+    cache_dir: Path = dataclasses.field(
+        default=Path("~/.cache/sanctionwatch"),
+        metadata={
+            "help": "folder for values derived from the shipped reference data (the map's land), kept between "
+            "runs; safe to delete"
+        },
+    )

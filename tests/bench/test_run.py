@@ -31,13 +31,45 @@ def test_quick_run_measures_every_step_beside_its_peer(tmp_path: Path) -> None:
     assert size["ingest_csv"]["positions"] == size["ingest_parquet"]["positions"] == n
     assert size["duckdb_csv"]["rows"] == size["duckdb_parquet"]["rows"] == size["duckdb_parquet_sort"]["rows"] == n
     assert size["ingest_nmea"]["positions"] > 0 and size["pyais"]["messages"] >= size["ingest_nmea"]["positions"]
-    # Detection reads what the Parquet ingest stored, and the worker count does not change its events.
-    assert size["detect_1"]["positions"] == size["detect_2"]["positions"] == n
-    assert size["detect_1"]["events"] == size["detect_2"]["events"] > 0
-    assert size["scaling_1_to_2"] > 0
+    # Detection reads what the Parquet ingest stored; neither the engine nor the worker count changes its events.
+    runs = [size[f"detect_{engine}_{workers}"] for engine in ("local", "dask") for workers in (1, 2)]
+    assert all(r["positions"] == n for r in runs)
+    assert runs[0]["events"] > 0 and len({(r["events"], r["ids"]) for r in runs}) == 1
+    assert size["scaling_local"] > 0 and size["scaling_dask"] > 0
+    # The Dask runs time detection on a started cluster: start-up and task time apart, and the ideal from them.
+    assert all(r["start_s"] > 0 and 0 < r["busy_s"] for r in runs[2:]) and size["ideal_dask"] >= 1
+    assert size["pipeline_s"] == size["ingest_parquet"]["seconds"] + size["detect_local_2"]["seconds"]
     step_names = [k for k, v in size.items() if isinstance(v, dict)]
     assert all(size[k]["seconds"] > 0 and size[k]["peak_rss_mib"] > 10 for k in step_names)
+    # The whole process tree holds at least its largest process.
+    assert all(size[k]["tree_peak_mib"] >= size[k]["peak_rss_mib"] for k in step_names)
     screening = results["screening"]
     assert screening["source"] == "shipped sample list" and screening["queries"] > 0
-    for line in ("ingest CSV", "peer: DuckDB read_csv", "read_parquet + sort", "pyais", "naive SQL", "scaling 1 -> 2"):
+    for line in (
+        "ingest CSV",
+        "peer: DuckDB read_csv",
+        "read_parquet + sort",
+        "pyais",
+        "naive SQL",
+        "scaling 1 -> 2",
+        "ideal",
+    ):
         assert line in run.stdout
+
+
+@pytest.mark.slow
+def test_a_kept_work_folder_is_reused_and_only_picks_the_parts(tmp_path: Path) -> None:
+    work = tmp_path / "work"
+    args = [sys.executable, str(BENCH / "run.py"), "--quick", "--workdir", str(work), "--engines", "local"]
+    first = subprocess.run(
+        [*args, "--only", "detection", "--workers", "1"], capture_output=True, text=True, timeout=600
+    )
+    assert first.returncode == 0, first.stderr[-2000:]
+    # Detection alone still ingests the Parquet file it reads, and runs no other part.
+    assert "ingest Parquet" in first.stdout and "detect (local), 1 worker" in first.stdout
+    assert "ingest CSV" not in first.stdout and "NMEA" not in first.stdout and "screening" not in first.stdout
+    again = subprocess.run(
+        [*args, "--only", "detection", "--workers", "2"], capture_output=True, text=True, timeout=600
+    )
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert "reused from an earlier run" in again.stdout and "ingest Parquet" not in again.stdout

@@ -84,3 +84,32 @@ def test_table_into_a_file_is_refused_with_what_to_do(scenario_db, tmp_path, cap
     _, db = scenario_db
     assert main(["-q", "--db", db, "events", "--format", "table", "--output", str(tmp_path / "e.txt")]) == 2
     assert "--format csv" in capsys.readouterr().err
+
+
+def test_a_reader_opens_an_existing_store_read_only(tmp_path):
+    """``store(read_only=True)``: an existing store cannot be written through it; asking to write reopens it."""
+    import duckdb
+
+    from sanctionwatch.cli.context import AppState
+    from sanctionwatch.settings import AppConfig, load_config
+    from sanctionwatch.store import open_store
+
+    db = tmp_path / "s.duckdb"
+    open_store(db).close()
+    st = AppState(settings=load_config(AppConfig, {}, db=db))
+    with pytest.raises(duckdb.Error, match="read-only"):
+        st.store(read_only=True).con.execute("CREATE TABLE t (i INTEGER)")
+    st.store().con.execute("CREATE TABLE t (i INTEGER)")  # a writer after the reader: reopened read-write
+    assert st.store(read_only=True).con.execute("SELECT count(*) FROM t").fetchall() == [(0,)]
+    st.close()
+
+
+def test_a_reader_of_a_missing_store_creates_it_as_any_command_does(tmp_path):
+    from sanctionwatch.cli.context import AppState
+    from sanctionwatch.settings import AppConfig, load_config
+
+    db = tmp_path / "new.duckdb"
+    st = AppState(settings=load_config(AppConfig, {}, db=db))
+    st.store(read_only=True).con.execute("CREATE TABLE t (i INTEGER)")
+    st.close()
+    assert db.exists()

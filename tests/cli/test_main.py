@@ -137,3 +137,38 @@ def test_screen_does_not_import_the_other_commands(tmp_path):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip().splitlines()[-1] == "0 []"
+
+
+# Modules a command that only reads lists or prints help never needs: Arrow (a store opened to
+# read lists), the optional extras, the report's map geometry.
+HEAVY_MODULES = ("pyarrow", "pandas", "polars", "dask", "fastapi", "nomenklatura", "followthemoney", "shapely")
+
+
+def _imported(args: list[str], modules: tuple[str, ...] = HEAVY_MODULES) -> str:
+    """The exit code and which of ``modules`` are loaded, after a fresh process ran the CLI with ``args``."""
+    code = (
+        "import sys; from sanctionwatch.cli.main import main; "
+        f"rc = main({args!r}); "
+        f"print(rc, sorted(m for m in {modules!r} if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    return out.strip().splitlines()[-1]
+
+
+def test_screen_name_loads_no_heavy_module(tmp_path):
+    """``screen NAME`` on a loaded store: the index, the query, the candidates' records; no Arrow, no extras."""
+    from sanctionwatch.lists.sample import load_sample
+    from sanctionwatch.store.entities import save_publication
+
+    db = str(tmp_path / "s.duckdb")
+    with open_store(db) as store:
+        save_publication(store, load_sample())
+    for _ in range(2):  # the first call builds the index file, the second maps it
+        assert _imported(["--db", db, "-q", "screen", "YU JONG 2", "--schema", "Vessel"]) == "0 []"
+
+
+
+def test_help_loads_no_optional_extra():
+    """``sanctionwatch --help`` loads every command's module, and none of them pulls in an extra or pandas."""
+    extras = ("pandas", "polars", "dask", "distributed", "fastapi", "uvicorn", "nomenklatura", "followthemoney")
+    assert _imported(["--help"], extras) == "0 []"

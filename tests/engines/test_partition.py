@@ -1,7 +1,9 @@
 """Partition planning, slicing and the window re-read, independent of any engine."""
 
 import dataclasses
+import fcntl
 import itertools
+import os
 
 import numpy as np
 import pyarrow as pa
@@ -18,6 +20,7 @@ from sanctionwatch.engines.partition import (
     plan_windows,
     run_partition,
     run_windows,
+    scratch_folder,
     slice_partition,
 )
 from sanctionwatch.events.config import DetectionConfig
@@ -129,3 +132,28 @@ def test_no_reread_past_the_end_of_the_data():
 
     run_windows(run, grid_span(_grid(20)), CFG, engine)
     assert len(calls) == 1  # the one window already reads past the last tick
+
+
+def test_scratch_folders_of_dead_runs_go_and_those_of_living_runs_stay(tmp_path):
+    root = tmp_path / "scratch"
+    root.mkdir()
+    dead, legacy, living = root / "detect-dead", root / "detect-legacy", root / "detect-living"
+    for folder in (dead, legacy, living):
+        (folder / "positions").mkdir(parents=True)
+        (folder / "positions" / "part.parquet").write_bytes(b"x")
+    (root / "detect-dead.lock").touch()  # its run was killed: nobody holds the lock
+    held = os.open(root / "detect-living.lock", os.O_CREAT | os.O_RDWR)
+    fcntl.flock(held, fcntl.LOCK_EX)  # another run, going on now
+    try:
+        with scratch_folder(root) as scratch:
+            assert scratch.is_dir() and scratch.name.startswith("detect-")
+            assert not dead.exists() and not legacy.exists() and not (root / "detect-dead.lock").exists()
+            assert (living / "positions" / "part.parquet").exists()
+            # This run's own lock is held while it runs: a run starting beside it keeps its folder.
+            with scratch_folder(root) as beside:
+                assert scratch.is_dir() and beside != scratch
+            assert not beside.exists()
+        assert not scratch.exists() and not scratch.with_name(scratch.name + ".lock").exists()
+        assert sorted(p.name for p in root.iterdir()) == ["detect-living", "detect-living.lock"]
+    finally:
+        os.close(held)

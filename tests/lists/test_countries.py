@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from sanctionwatch.lists.countries import country_code, country_codes
+from sanctionwatch.lists.countries import country_code, country_codes, country_names
 
 
 @pytest.mark.parametrize(
@@ -34,3 +34,9 @@ def test_country_code(name, code):
 
 def test_country_codes_dedupes_and_drops_unknown():
     assert country_codes(["Korea, North", "Atlantis", "North Korea", "Panama"]) == ["kp", "pa"]
+
+
+def test_country_names_give_each_code_its_usual_name_and_read_back():
+    names = country_names()
+    assert names["kp"] == "North Korea" and names["kr"] == "South Korea"
+    assert all(country_code(name) == code for code, name in names.items())

@@ -27,3 +27,27 @@ def test_world_ports_extend_the_curated_list_without_duplicates():
     assert {"As Suways", "Bur Sa'id", "Rotterdam"} <= names
     # WPI's Nampo is the curated Nampo, not a second port
     assert sum(1 for p in world if p.dprk) == sum(1 for p in curated if p.dprk)
+
+
+def test_land_read_back_from_the_cache_is_the_land_built(tmp_path, monkeypatch):
+    """The first call derives the land and writes it; the next process reads back exactly that geometry."""
+    import json
+
+    import shapely
+    from shapely.geometry import shape
+
+    from sanctionwatch.regime.geography import load_land, read_data_text
+
+    monkeypatch.setenv("SANCTIONWATCH_CACHE_DIR", str(tmp_path))
+    doc = json.loads(read_data_text("land_east_asia.geojson"))
+    built = shapely.union_all([shape(f["geometry"]) for f in doc["features"]])
+    load_land.cache_clear()
+    try:
+        first = load_land()
+        assert [p.name.split("-")[:3] for p in tmp_path.iterdir()] == [["land", "east", "asia"]]
+        load_land.cache_clear()  # as a new process: only the file is there
+        again = load_land()
+    finally:
+        load_land.cache_clear()
+    assert shapely.to_wkb(first) == shapely.to_wkb(again) == shapely.to_wkb(built)
+    assert shapely.is_prepared(again)

@@ -146,6 +146,9 @@ def test_tanker_names_from_remarks():
         remarks="Registered owner of DPRK tankers SAM JONG 1 and SAM JONG 2. Both ...",
     )
     assert tanker_names([e]) == {"SAM JONG 1": "x", "SAM JONG 2": "x"}
+    # Remarks without the word (none at all, or another case: the pattern is case-sensitive) name no tanker.
+    others = [Entity("y", "Organization", "un", "y", [Name("Y")], remarks=r) for r in (None, "Tanker KORYO", "a ship")]
+    assert tanker_names([*others, e]) == {"SAM JONG 1": "x", "SAM JONG 2": "x"}
 
 
 def test_without_events_the_lists_alone_give_the_list_evidence():

@@ -4,6 +4,8 @@ import json
 
 import numpy as np
 import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sanctionwatch.regime.areas import load_areas
 from sanctionwatch.regime.geography import Port
@@ -15,6 +17,7 @@ from sanctionwatch.report.mapdata import (
     event_layer,
     event_markers,
     land_geojson,
+    length_over,
     link_kinds,
     map_land,
     port_points,
@@ -52,6 +55,35 @@ def test_a_line_grazing_the_coast_is_kept():
     # 0.01 degree over the island's corner: under the 0.02-degree allowance (GPS near a coast).
     ts = np.array([0, H // 2])
     assert link_kinds(ts, np.array([38.0, 37.98]), np.array([124.98, 125.02]), land=ISLAND).tolist() == [1]
+
+
+def test_length_over_land_by_hand():
+    """Across the 1-degree island: 1 degree over it; along its south edge: 1 degree; beside it: none."""
+    across = [[123.5, 38.5], [125.5, 38.5]]
+    along = [[124.0, 38.0], [125.0, 38.0]]
+    beside = [[126.0, 38.0], [126.0, 39.0]]
+    lines = shapely.linestrings([across, along, beside])
+    assert length_over(lines, ISLAND).tolist() == [1.0, 1.0, 0.0]
+
+
+# A coast with a bay, an islet apart and a lake (a hole): clipping must keep each of them.
+COAST = shapely.union_all(
+    [
+        shapely.Polygon(
+            [(0, 0), (4, 0), (4, 3), (2.5, 1.2), (1, 3), (0, 3)], holes=[[(0.5, 0.5), (1, 0.5), (1, 1), (0.5, 1)]]
+        ),
+        shapely.box(5, 1, 6, 2),
+    ]
+)
+coord = st.floats(-1.0, 7.0, allow_nan=False)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(coord, coord, coord, coord), min_size=1, max_size=8))
+def test_length_over_is_the_length_of_the_intersection_with_the_whole_area(segments):
+    lines = shapely.linestrings([[[x0, y0], [x1, y1]] for x0, y0, x1, y1 in segments])
+    whole = shapely.length(shapely.intersection(lines, COAST))
+    assert np.allclose(length_over(lines, COAST), whole, rtol=0, atol=1e-9)
 
 
 def test_straight_solid_runs_are_simplified_endpoints_kept():
@@ -137,3 +169,25 @@ def test_tracks_payload_from_positions(report_data):
     # 24 hourly reports due north: one solid straight line, simplified to its ends.
     assert t["parts"] == [{"dashed": False, "latlon": [[38.5, 124.5], [38.73, 124.5]]}]
     assert track_payload(report_data.positions.slice(0, 0), report_data.risks, sections=set()) == []
+
+
+def test_map_land_and_its_geojson_read_back_from_the_cache_as_built(tmp_path, monkeypatch):
+    from sanctionwatch.report import mapdata
+
+    monkeypatch.setenv("SANCTIONWATCH_CACHE_DIR", str(tmp_path))
+    mapdata.map_land.cache_clear()
+    mapdata._map_land_geojson.cache_clear()
+    try:
+        land, text = mapdata.map_land(), mapdata._map_land_geojson()
+        assert sorted(p.name.rsplit("-", 1)[0] for p in tmp_path.iterdir() if p.name.startswith("map")) == [
+            "map-land",
+            "map-land-geojson",
+        ]
+        mapdata.map_land.cache_clear()
+        mapdata._map_land_geojson.cache_clear()
+        again, text_again = mapdata.map_land(), mapdata._map_land_geojson()
+    finally:
+        mapdata.map_land.cache_clear()
+        mapdata._map_land_geojson.cache_clear()
+    assert shapely.to_wkb(again) == shapely.to_wkb(land) and text_again == text
+    assert text == str(shapely.to_geojson(shapely.set_precision(land, 0.0001)))

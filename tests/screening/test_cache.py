@@ -29,7 +29,7 @@ from sanctionwatch.screening.cache import (
     write_index,
 )
 from sanctionwatch.screening.algorithms import DEFAULT_ALGORITHM
-from sanctionwatch.screening.index import CandidateIndex, READING_V1, READING_V2
+from sanctionwatch.screening.index import CandidateIndex, READING_V1, READING_V2, READING_V3
 from sanctionwatch.screening.screen import Query, Screener, result_dict, screener_from_store
 from sanctionwatch.store import open_store
 from sanctionwatch.store.entities import save_publication
@@ -66,7 +66,7 @@ def answers(screener: Screener, query: Query) -> list[dict]:
     return [result_dict(r) for r in screener.match(query, limit=5)]
 
 
-@pytest.mark.parametrize("algorithm", ["dprk-v1", "dprk-v2"])
+@pytest.mark.parametrize("algorithm", ["dprk-v1", "dprk-v2", "dprk-v3"])
 def test_the_lazy_index_answers_as_the_built_one(tmp_path: Path, algorithm: str) -> None:
     built = Screener(ENTITIES, algorithm=algorithm)
     lazy = Screener((), algorithm=algorithm, index=lazy_copy(built.index, tmp_path / "i.idx"))
@@ -117,6 +117,39 @@ def test_a_lazy_mapping_reads_as_its_dict(data: dict[str, list[int]], other: str
     assert mapping.get(other, "none") == data.get(other, "none") and (other in mapping) == (other in data)
     assert list(seq) == sorted(data) and seq[-1] == sorted(data)[-1] and seq[1:] == sorted(data)[1:]
     assert pickle.loads(pickle.dumps(mapping)) == data  # travels as a plain dict
+
+
+# Values of every kind a section stores on its own (see cache._codec), and a mixture (pickled).
+_VALUES = st.one_of(
+    st.lists(st.integers(-(2**63), 2**63 - 1), min_size=1, max_size=30),
+    st.lists(st.floats(allow_nan=False), min_size=1, max_size=30),
+    st.lists(st.text(max_size=8), min_size=1, max_size=30),
+    st.lists(st.lists(st.integers(-5, 2**40), max_size=4), min_size=1, max_size=30),
+    st.lists(st.lists(st.text(max_size=5), max_size=4), min_size=1, max_size=30),
+    st.lists(st.lists(st.integers(0, 2**31 - 1), max_size=5).map(lambda v: np.asarray(v, dtype=np.int32)), min_size=1, max_size=30),
+    st.lists(st.lists(st.booleans(), max_size=5).map(np.asarray), min_size=1, max_size=30),
+    st.lists(st.one_of(st.integers(), st.text(max_size=3), st.none(), st.tuples(st.integers())), min_size=1, max_size=30),
+)
+
+
+def _same(a: object, b: object) -> bool:
+    if isinstance(a, np.ndarray):
+        return isinstance(b, np.ndarray) and a.dtype == b.dtype and a.tolist() == b.tolist()
+    return type(a) is type(b) and a == b
+
+
+@settings(max_examples=150, deadline=None)
+@given(_VALUES, st.data())
+def test_sections_read_back_every_kind_of_entry(values: list, data: st.DataObject) -> None:
+    keys = data.draw(st.lists(st.text(max_size=6), min_size=len(values), max_size=len(values), unique=True))
+    w = cache._Writer(io.BytesIO(), 1)
+    w.persistent_id(dict(zip(keys, values)))
+    w.persistent_id(list(values))
+    buf = memoryview(w.body.getvalue())
+    mapping, seq = (cache._open_section(buf, m) for m in w.sections)
+    assert all(_same(mapping[k], v) for k, v in zip(keys, values)) and set(mapping) == set(keys)
+    assert all(_same(a, b) for a, b in zip(seq, values)) and len(seq) == len(values)
+    assert "\0absent" not in mapping and mapping.get("\0absent") is None
 
 
 def test_arrays_are_read_only_views(tmp_path: Path) -> None:
@@ -190,6 +223,17 @@ def test_a_damaged_file_is_rebuilt_with_a_warning(loaded, caplog: pytest.LogCapt
     assert not cached_index(loaded, algorithm="dprk-v2").built
 
 
+def test_a_file_of_an_earlier_format_is_rebuilt_with_a_warning(loaded, caplog, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache, "FORMAT_VERSION", cache.FORMAT_VERSION - 1)
+    path = cached_index(loaded, algorithm="dprk-v3").path
+    monkeypatch.undo()
+    with pytest.raises(CacheError, match="file format"):
+        read_index(path, index_key(loaded, algorithm="dprk-v3"))
+    with caplog.at_level(logging.WARNING, logger="sanctionwatch.screening.cache"):
+        assert cached_index(loaded, algorithm="dprk-v3").built
+    assert "rebuilding it" in caplog.text and not cached_index(loaded, algorithm="dprk-v3").built
+
+
 def test_an_unwritable_folder_screens_without_the_file(loaded, caplog, monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object, **kwargs: object) -> None:
         raise PermissionError("read-only file system")
@@ -245,8 +289,9 @@ def test_an_in_memory_store_writes_nothing() -> None:
         assert got.built and got.path is None and not (store.data_dir / "screening").exists()
 
 
-def test_entities_read_back_equal(tmp_path: Path) -> None:
-    built = CandidateIndex(ENTITIES, reading=READING_V2)
+@pytest.mark.parametrize("reading", [READING_V2, READING_V3])
+def test_entities_read_back_equal(tmp_path: Path, reading) -> None:
+    built = CandidateIndex(ENTITIES, reading=reading)
     lazy = lazy_copy(built, tmp_path / "i.idx")
     assert [ie.entity for ie in lazy.entities] == ENTITIES
     assert [ie.names for ie in lazy.entities] == [ie.names for ie in built.entities]

@@ -1,5 +1,9 @@
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from sanctionwatch.screening.config import ScreeningConfig
-from sanctionwatch.screening.index import CandidateIndex
+from sanctionwatch.screening.index import READING_V2, READING_V3, CandidateIndex
 from sanctionwatch.screening.screen import Query
 from sanctionwatch.settings import load_config
 
@@ -57,3 +61,83 @@ def test_rare_words_weigh_more():
 def test_settings_from_environment(monkeypatch):
     monkeypatch.setenv("SANCTIONWATCH_SCREENING_MAX_CANDIDATES", "3")
     assert load_config(ScreeningConfig).max_candidates == 3
+
+
+# -- the vectorised ranking against a plain one --------------------------------------------
+
+RANKED = ENTITIES + [
+    e("Person", "k1", "KIM CHOL", "KIM CHOL SU", "Kim Chol-su"),
+    e("Person", "k2", "KIM CHOL SU"),
+    e("Person", "k3", "KIM SU CHOL", "CHOL KIM"),
+    e("Organization", "o1", "KOREA NAMCHON TRADING CORPORATION", "NAMCHON TRADING"),
+    e("Organization", "o2", "KOREA TRADING HOUSE", "TRADINGHOUSE KOREA"),
+    e("Vessel", "v1", "NAM CHON 2", "NAMCHON NO.2"),
+]
+RANKED_NAMES = [n.value for ent in RANKED for n in ent.names]
+
+
+def plain_ranked(index: CandidateIndex, name, limit: int) -> list[tuple[int, set[int]]]:
+    """``CandidateIndex._ranked`` written out with dicts and loops, one name at a time."""
+    lookups = [(index._tables[table][key], weight) for table, key, weight in index._lookups(name)]
+    rare = [lk for lk in lookups if len(lk[0]) <= index.settings.max_postings]
+    shared: dict[int, float] = {}
+    for postings, weight in rare or lookups:
+        for nid in postings.tolist():
+            shared[nid] = shared.get(nid, 0.0) + weight
+    if rare:
+        for key in {k for k in name.keys if k in index._common}:
+            for nid in shared:
+                shared[nid] += index._common[key][nid] * index.idf(key)
+    score, top = {}, {}
+    for nid in sorted(shared):
+        extra = max(0.0, index._name_weight[nid] - shared[nid])
+        score[nid] = shared[nid] / (sum(name.idf) + index.reading.extra_weight * extra)
+        ei = index._name_entity[nid]
+        top[ei] = max(top.get(ei, 0.0), score[nid])
+    ranked = sorted((ei for ei in top if top[ei]), key=lambda ei: (-top[ei], ei))[:limit]
+    ranked = [ei for ei in ranked if top[ei] >= index.reading.min_share * top[ranked[0]]]
+    out: dict[int, set[int]] = {ei: set() for ei in ranked}
+    for nid, s in score.items():
+        ei = index._name_entity[nid]
+        if ei in out and s >= index.reading.min_share * top[ei]:
+            out[ei].add(index._name_position[nid])
+    return list(out.items())
+
+
+def _mutated(name: str, how: int, at: int) -> str:
+    words = name.split()
+    if how == 0 and len(name) > 3:  # a letter dropped
+        i = at % len(name)
+        return name[:i] + name[i + 1 :]
+    if how == 1 and len(words) > 1:  # two words run together
+        i = at % (len(words) - 1)
+        return " ".join(words[:i] + [words[i] + words[i + 1]] + words[i + 2 :])
+    if how == 2 and len(words) > 1:  # a word left out
+        return " ".join(w for i, w in enumerate(words) if i != at % len(words))
+    return " ".join(reversed(words))
+
+
+@pytest.fixture(scope="module", params=["v2", "v3"])
+def ranking_index(request: pytest.FixtureRequest) -> CandidateIndex:
+    reading = {"v2": READING_V2, "v3": READING_V3}[request.param]
+    # Few postings per key, so that common keys (walked or not) take part.
+    return CandidateIndex(RANKED, ScreeningConfig(max_postings=3), reading=reading)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.sampled_from(RANKED_NAMES),
+    st.integers(0, 4),
+    st.integers(0, 30),
+    st.sampled_from([None, "Person"]),
+    st.integers(1, 12),
+)
+def test_the_vectorised_ranking_is_the_plain_one(ranking_index, name, how, at, schema, limit) -> None:
+    index = ranking_index
+    for prepared in index.prepare(Query("q", _mutated(name, how, at), schema=schema)).names:
+        assert index._ranked(prepared, limit) == plain_ranked(index, prepared, limit)
+
+
+def test_names_are_numbered_entity_by_entity(ranking_index) -> None:
+    entity = ranking_index._name_entity
+    assert entity == sorted(entity)

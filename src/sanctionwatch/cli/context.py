@@ -12,17 +12,19 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console, RenderableType
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
-from ..exc import InputError
-from ..report.export import BINARY_FORMATS, RECORD_FORMATS, write_records
+from ..exc import InputError, StoreVersionError
+from ..report.records import BINARY_FORMATS, RECORD_FORMATS, write_records
 from ..settings import AppConfig
 from ..store import Store, open_store
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 # Messages are not broken at 80 columns when piped: a path stays one piece of text.
 console = Console(soft_wrap=True)
@@ -36,12 +38,30 @@ class AppState:
     settings: AppConfig
     verbose: bool = False
     _store: Store | None = field(default=None, repr=False)
+    _read_only: bool = field(default=False, repr=False)
 
-    def store(self) -> Store:
-        """The store named by ``--db`` (opened and migrated on first use)."""
+    def store(self, *, read_only: bool = False) -> Store:
+        """The store named by ``--db`` (opened and migrated on first use).
+
+        ``read_only`` is for a command that only reads: a store at this version is
+        opened read-only (no migration, no clean-up of a crashed ingest, and other
+        readers may run beside it); a store that is missing or behind is opened
+        read-write as for any command, so it is created or migrated as usual.
+        """
+        if self._store is not None and self._read_only and not read_only:
+            self.close()
         if self._store is None:
-            self._store = open_store(self.settings.db)
+            self._store, self._read_only = self._open(read_only), read_only
         return self._store
+
+    def _open(self, read_only: bool) -> Store:
+        path = self.settings.db
+        if read_only and path.expanduser().exists():
+            try:
+                return open_store(path, read_only=True)
+            except StoreVersionError:
+                pass  # behind this version: migrated below; ahead of it: refused there with the same words
+        return open_store(path)
 
     def close(self) -> None:
         """Close the store if it was opened."""
@@ -151,6 +171,9 @@ def add_global_options(app: typer.Typer) -> None:
 @contextmanager
 def progress(quiet: bool, description: str = "", total: float | None = None) -> Iterator[Progress]:
     """A rich progress bar on stderr, silent with ``-q`` or when stderr is not a terminal."""
+    # Imported here: a command that shows no bar (``screen NAME``) starts without it.
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
     bar = Progress(
         SpinnerColumn(),
         TextColumn("[progress.description]{task.description}"),
@@ -233,7 +256,7 @@ def write_listing(
     output: Path | None,
     **kwargs: Any,
 ) -> int:
-    """Records in a machine format (see :func:`sanctionwatch.report.export.write_records`) to ``output`` or stdout."""
+    """Records in a machine format (see :func:`sanctionwatch.report.records.write_records`) to ``output`` or stdout."""
     if fmt in BINARY_FORMATS:
         if output is None:
             if sys.stdout.isatty():

@@ -45,7 +45,9 @@ def _screener(
         from ..lists.sample import load_sample
 
         return Screener(load_sample().entities, algorithm=algorithm, threshold=threshold)
-    return screener_from_store(st.store(), sources=sources or None, algorithm=algorithm, threshold=threshold)
+    return screener_from_store(
+        st.store(read_only=True), sources=sources or None, algorithm=algorithm, threshold=threshold
+    )
 
 
 def _typed(row: dict[str, str]) -> dict[str, object]:

@@ -29,10 +29,13 @@ by construction: every detector sees the same rows in the same order.
 
 from __future__ import annotations
 
+import fcntl
 import itertools
+import os
 import shutil
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
@@ -268,8 +271,8 @@ def grid_span_of(results: list[PartitionResult]) -> tuple[int, int] | None:
     return (min(a for a, _ in spans), max(b for _, b in spans)) if spans else None
 
 
-# Where a stored run keeps its files under its scratch folder.
-_BUCKETS, _GRID = "positions", "grid"
+# Where a stored run keeps its files under its scratch folder (DuckDB spills into _TEMP).
+_BUCKETS, _GRID, _TEMP = "positions", "grid", "duckdb-tmp"
 
 
 def run_stored_partition(
@@ -288,11 +291,12 @@ def run_stored_partition(
             start_us=part.read_start_us,
             end_us=part.read_end_us,
             tag=f"w{part.index:06d}",
+            temp_dir=scratch / _TEMP,
         )
         return PartitionResult(concat_events([]))
     if part.kind is PartitionKind.VESSELS:
         files = sorted(str(p) for p in (scratch / _BUCKETS / f"bucket={part.index}").glob("*.parquet"))
-        result = run_partition(read_position_files(files), static, part, config, context)
+        result = run_partition(read_position_files(files, temp_dir=scratch / _TEMP), static, part, config, context)
         if result.grid is not None:
             _write_grid_days(result.grid, scratch / _GRID, part.index)
         return replace(result, grid=None)
@@ -398,9 +402,7 @@ def run_stored(
     workers of a cluster sharing the store see them too) and are removed afterwards.
     """
     root = Path(engine.scratch_dir) if engine.scratch_dir else store.data_dir / "scratch"
-    scratch = root / f"detect-{uuid.uuid4().hex[:12]}"
-    scratch.mkdir(parents=True)
-    try:
+    with scratch_folder(root) as scratch:
         plan = plan_stored(store, engine, scratch, static_rows=static.num_rows)
         splits = [p for p in plan if p.kind is PartitionKind.SPLIT]
         rest = [p for p in plan if p.kind is not PartitionKind.SPLIT]
@@ -408,11 +410,62 @@ def run_stored(
         run(splits)
         first = run(rest)
         second = run_windows(run, grid_span_of(first), config, engine, scratch=str(scratch))
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
     return StoredRun(
         events=concat_events([r.events for r in first + second]),
         positions=sum(r.positions for r in first),
         vessels=sum(r.vessels for r in first),
         partitions={"split": len(splits), "vessels": len(rest), "window": len(second)},
     )
+
+
+@contextmanager
+def scratch_folder(root: Path) -> Iterator[Path]:
+    """A fresh ``root/detect-<id>`` for one run, removed afterwards; first, the folders of runs that died.
+
+    A run holds an exclusive ``flock`` on ``detect-<id>.lock`` for as long as it lives
+    (locked under a hidden name, then renamed, so no one sees it unlocked, and before
+    its folder exists). A folder whose lock can be taken, or that has none, belongs to
+    no living run (a crash, a kill) and is removed; the folders of runs going on beside
+    this one, on this machine or another sharing the folder, are left alone.
+    """
+    root.mkdir(parents=True, exist_ok=True)
+    for hidden in root.glob(".detect-*.lock"):  # a run that died before renaming its lock
+        if _abandoned(hidden):
+            hidden.unlink(missing_ok=True)
+    for lock in root.glob("detect-*.lock"):
+        if _abandoned(lock):
+            shutil.rmtree(lock.with_suffix(""), ignore_errors=True)
+            lock.unlink(missing_ok=True)
+    for folder in root.glob("detect-*"):
+        if folder.is_dir() and not folder.with_name(f"{folder.name}.lock").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+    name = f"detect-{uuid.uuid4().hex[:12]}"
+    fd = os.open(root / f".{name}.lock", os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        lock = root / f"{name}.lock"
+        os.rename(root / f".{name}.lock", lock)
+        scratch = root / name
+        scratch.mkdir()
+        try:
+            yield scratch
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+            lock.unlink(missing_ok=True)
+    finally:
+        os.close(fd)
+
+
+def _abandoned(lock: Path) -> bool:
+    """Whether no process holds the ``flock`` on ``lock`` (so its run is over)."""
+    try:
+        fd = os.open(lock, os.O_RDWR)
+    except FileNotFoundError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    finally:
+        os.close(fd)
+    return True

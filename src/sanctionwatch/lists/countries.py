@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 from importlib import resources
 
-import yaml
+from ..yamlio import safe_load
 
 _NON_WORD = re.compile(r"[^\w]+")
 _CODE = re.compile(r"[A-Z]{2}")
@@ -29,10 +29,18 @@ def _codes() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def _raw() -> dict[str, list[str]]:
+    """``data/countries.yaml``: code -> the names the lists print for it, the usual one first."""
+    raw: dict[str, list[str]] = safe_load(
+        resources.files("sanctionwatch.lists").joinpath("data/countries.yaml").read_text("utf-8")
+    )
+    return raw
+
+
+@lru_cache(maxsize=1)
 def _table() -> dict[str, str]:
-    raw = yaml.safe_load(resources.files("sanctionwatch.lists").joinpath("data/countries.yaml").read_text("utf-8"))
     table: dict[str, str] = {}
-    for code, names in raw.items():
+    for code, names in _raw().items():
         for name in names:
             table[_key(name)] = str(code)
     return table
@@ -60,3 +68,9 @@ def country_codes(names: list[str] | tuple[str, ...]) -> list[str]:
         if code and code not in out:
             out.append(code)
     return out
+
+
+@lru_cache(maxsize=1)
+def country_names() -> dict[str, str]:
+    """ISO alpha-2 code -> the first name the table gives it (the name a report prints)."""
+    return {str(code): str(names[0]) for code, names in _raw().items() if names}

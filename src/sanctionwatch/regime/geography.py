@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -16,10 +17,12 @@ from typing import Any
 
 import numpy as np
 import shapely
-import yaml
 from shapely.geometry import shape
 
+from ..diskcache import cached_bytes, code_key
+from ..settings import AppConfig, load_config
 from ..units import haversine_m
+from ..yamlio import safe_load
 
 DATA = "sanctionwatch.regime.data"
 
@@ -31,7 +34,7 @@ def read_data_text(name: str) -> str:
 
 def read_data_yaml(name: str) -> Any:
     """Parsed YAML reference data file from ``regime/data``."""
-    return yaml.safe_load(read_data_text(name))
+    return safe_load(read_data_text(name))
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,13 +108,28 @@ def port_by_name(name: str) -> Port:
     raise KeyError(name)
 
 
+def cached_geometry(name: str, sources: Sequence[str], build: Callable[[], shapely.Geometry]) -> shapely.Geometry:
+    """``build()``, prepared; read back from the cache folder when it was derived before from the same
+    ``sources`` (texts), the same code of ``build`` and the same GEOS (:func:`~sanctionwatch.diskcache.cached_bytes`).
+
+    WKB keeps every coordinate and ring as built, so the geometry read back is the one built.
+    """
+    key = [*sources, code_key(build), shapely.__version__, shapely.geos_version_string]
+    raw = cached_bytes(load_config(AppConfig).cache_dir, name, key, lambda: bytes(shapely.to_wkb(build())))
+    geom = shapely.from_wkb(raw)
+    shapely.prepare(geom)
+    return geom
+
+
 @lru_cache(maxsize=1)
 def load_land() -> shapely.Geometry:
     """Land polygons of East Asia (Natural Earth 1:10m, clipped and simplified), prepared."""
-    doc = json.loads(read_data_text("land_east_asia.geojson"))
-    geom = shapely.union_all([shape(f["geometry"]) for f in doc["features"]])
-    shapely.prepare(geom)
-    return geom
+    text = read_data_text("land_east_asia.geojson")
+
+    def build() -> shapely.Geometry:
+        return shapely.union_all([shape(f["geometry"]) for f in json.loads(text)["features"]])
+
+    return cached_geometry("land-east-asia", [text], build)
 
 
 def on_land(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:

@@ -10,9 +10,9 @@ from collections.abc import Sequence
 
 from ..regime.caps import EstimatedDelivery, YearLedger, headline
 from ..model.entity import Entity
-from ..risk.accounting import store_deliveries, store_ledger, store_scorecard
+from ..risk.accounting import designated_identifiers, store_ledger, store_scorecard
 from ..risk.assess import Assessment
-from ..risk.casefile import case_file
+from ..risk.casefile import case_files
 from ..store import Store
 from ..store.entities import load_entities
 from .casefile import case_map_svg
@@ -31,12 +31,13 @@ def accounting_sections(
     ``entities`` are the store's current list entities, read once for every section (read here when not given).
     """
     entities = load_entities(store) if entities is None else entities
+    designated = designated_identifiers(entities)  # once, for the ledger, the scorecard and the case files
     macros = templates().get_template("accounting.html.j2").module
     sections = []
     estimated: list[EstimatedDelivery] | None = None  # the ledger's, for the case files
     years = sorted({t.year for t in assessment.events["start"].to_pylist()})
     if years:
-        accounts = store_ledger(store, years=years, entities=entities)
+        accounts = store_ledger(store, years=years, entities=entities, designated=designated)
         estimated = accounts.deliveries
         deliveries = [
             {
@@ -53,11 +54,16 @@ def accounting_sections(
         chart = ledger_chart(accounts.years, accounts.config.factor)
         body = chart + str(macros.ledger(lines, deliveries))
         sections.append(ReportSection("ledger", "Petroleum cap ledger", body))
-    cards = store_scorecard(store, entities=entities, high_risk_mmsis=[r.mmsi for r in assessment.risks if r.level == "high"])
+    cards = store_scorecard(
+        store,
+        entities=entities,
+        high_risk_mmsis=[r.mmsi for r in assessment.risks if r.level == "high"],
+        designated=designated,
+    )
     shown = [c.record() for c in cards if c.evidence_items][:STATES_SHOWN]
     if shown:
         sections.append(ReportSection("states", "Member states: words beside actions", str(macros.states(shown))))
-    pages = case_pages(store, assessment, entities=entities, deliveries=estimated)
+    pages = case_pages(store, assessment, entities=entities, deliveries=estimated, designated=designated)
     if pages:
         sections.append(ReportSection("case-files", "Case files of the top vessels", str(macros.case_files(pages))))
     return sections
@@ -86,19 +92,26 @@ def case_pages(
     n: int = CASE_FILES,
     entities: Sequence[Entity] | None = None,
     deliveries: Sequence[EstimatedDelivery] | None = None,
+    designated: tuple[set[int], set[int]] | None = None,
 ) -> list[dict[str, object]]:
     """The case files of the ``n`` riskiest vessels: a map of the track around each event, network and deliveries.
 
-    ``entities`` and ``deliveries`` (the ledger's) are read or estimated here once when not given.
+    ``entities``, ``deliveries`` (the ledger's) and ``designated`` (their listed
+    identifiers) are read or worked out once here when not given.
     """
-    pages = []
+    pages: list[dict[str, object]] = []
     chosen = [r for r in assessment.risks if r.score > 0][:n]
-    if chosen and entities is None:
-        entities = load_entities(store)
-    if chosen and deliveries is None:
-        deliveries = store_deliveries(store, entities=entities)
-    for risk in chosen:
-        cf = case_file(store, str(risk.mmsi), assessment=assessment, entities=entities, deliveries=deliveries)
+    if not chosen:
+        return pages
+    files = case_files(
+        store,
+        [str(r.mmsi) for r in chosen],
+        assessment=assessment,
+        entities=entities,
+        deliveries=deliveries,
+        designated=designated,
+    )
+    for risk, cf in zip(chosen, files, strict=True):
         imo = f", IMO {risk.imo}" if risk.imo else ""
         pages.append(
             {

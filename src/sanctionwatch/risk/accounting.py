@@ -10,12 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
-import yaml
-
+from ..lists.countries import country_names
 from ..model.entity import Entity
 from ..regime.caps import EstimatedDelivery, LedgerConfig, YearLedger, estimate_deliveries, ledger
 from ..regime.reference import Regime, ReportedDelivery, load_regime, read_deliveries_csv
@@ -25,13 +22,6 @@ from ..store import Store
 from ..store.entities import load_entities
 from ..store.events import read_events
 from ..store.positions import read_static
-
-
-@lru_cache(maxsize=1)
-def country_names() -> dict[str, str]:
-    """ISO alpha-2 code -> the first name the lists' country table gives it (``lists/data/countries.yaml``)."""
-    raw = yaml.safe_load(resources.files("sanctionwatch.lists").joinpath("data/countries.yaml").read_text("utf-8"))
-    return {str(code): str(names[0]) for code, names in raw.items() if names}
 
 
 def designated_identifiers(entities: Iterable[Entity]) -> tuple[set[int], set[int]]:
@@ -63,12 +53,20 @@ class StoreLedger:
 
 
 def store_deliveries(
-    store: Store, *, entities: Sequence[Entity] | None = None, config: LedgerConfig | None = None
+    store: Store,
+    *,
+    entities: Sequence[Entity] | None = None,
+    config: LedgerConfig | None = None,
+    designated: tuple[set[int], set[int]] | None = None,
 ) -> list[EstimatedDelivery]:
-    """Deliveries to the DPRK the stored events suggest (empty without events)."""
+    """Deliveries to the DPRK the stored events suggest (empty without events).
+
+    ``designated`` is :func:`designated_identifiers` of ``entities`` when the caller has it already.
+    """
     cfg = config or load_config(LedgerConfig)
-    ents = load_entities(store) if entities is None else entities
-    imos, mmsis = designated_identifiers(ents)
+    if designated is None:
+        designated = designated_identifiers(load_entities(store) if entities is None else entities)
+    imos, mmsis = designated
     events = read_events(store)
     if events.num_rows == 0:
         return []
@@ -82,13 +80,17 @@ def store_ledger(
     reports: Path | None = None,
     entities: Sequence[Entity] | None = None,
     config: LedgerConfig | None = None,
+    designated: tuple[set[int], set[int]] | None = None,
 ) -> StoreLedger:
-    """The ledger for ``years`` (default: every year with a figure or a delivery), with a user's reports added."""
+    """The ledger for ``years`` (default: every year with a figure or a delivery), with a user's reports added.
+
+    ``designated`` is :func:`designated_identifiers` of ``entities`` when the caller has it already.
+    """
     cfg = config or load_config(LedgerConfig)
     regime = load_regime()
     regime.factor(cfg.factor)  # an unknown factor name fails here, before any work
     extra: tuple[ReportedDelivery, ...] = read_deliveries_csv(reports) if reports else ()
-    deliveries = store_deliveries(store, entities=entities, config=cfg)
+    deliveries = store_deliveries(store, entities=entities, config=cfg, designated=designated)
     years_out = ledger(regime, deliveries, years=years, reported=(*regime.deliveries, *extra), config=cfg)
     return StoreLedger(years_out, deliveries, regime, cfg)
 
@@ -98,10 +100,14 @@ def store_scorecard(
     *,
     entities: Sequence[Entity] | None = None,
     high_risk_mmsis: Iterable[int] = (),
+    designated: tuple[set[int], set[int]] | None = None,
 ) -> list[StateCard]:
-    """The member-state scorecard from the loaded lists, the stored events and static data."""
+    """The member-state scorecard from the loaded lists, the stored events and static data.
+
+    ``designated`` is :func:`designated_identifiers` of ``entities`` when the caller has it already.
+    """
     ents = load_entities(store) if entities is None else list(entities)
-    imos, mmsis = designated_identifiers(ents)
+    imos, mmsis = designated_identifiers(ents) if designated is None else designated
     regime = load_regime()
     # Names for every state the lists or flags may bring in; the regime file names the Council's members.
     regime = replace(regime, states={**country_names(), **regime.states})

@@ -92,12 +92,17 @@ def resolve_vessel(static: pa.Table, known_mmsis: np.ndarray, ref: str) -> list[
     raise InputError(f"{ref!r} is neither an IMO number (7 digits) nor an MMSI (9 digits)")
 
 
-def identity_timeline(static: pa.Table) -> pa.Table:
-    """Each distinct identity (name, IMO, call sign, dimensions) of each MMSI with first and last seen, flag from MMSI."""
-    con = duckdb.connect()
+def identity_timeline(static: pa.Table, *, con: duckdb.DuckDBPyConnection | None = None) -> pa.Table:
+    """Each distinct identity (name, IMO, call sign, dimensions) of each MMSI with first and last seen, flag from MMSI.
+
+    ``con`` is an in-memory DuckDB connection to work on (several timelines share one:
+    opening one costs more than the query); without it one is opened and closed here.
+    """
+    own = con is None
+    db = duckdb.connect() if con is None else con
     try:
-        con.register("s", static)
-        out = con.sql(
+        db.register("s", static)
+        out = db.sql(
             """
             SELECT mmsi, imo, nullif(trim(name), '') AS name, nullif(trim(call_sign), '') AS call_sign,
                    max(length_m) AS length_m, max(width_m) AS width_m, max(draught_m) AS max_draught_m,
@@ -107,7 +112,9 @@ def identity_timeline(static: pa.Table) -> pa.Table:
             """
         ).to_arrow_table()
     finally:
-        con.close()
+        db.unregister("s")
+        if own:
+            db.close()
     flags = flags_of_mmsi(out["mmsi"].to_numpy())
     return out.append_column("flag", pa.array([f or None for f in flags.tolist()], pa.string()))
 
@@ -188,68 +195,92 @@ def case_file(
     entities: Sequence[Entity] | None = None,
     deliveries: Sequence[EstimatedDelivery] | None = None,
 ) -> CaseFile:
-    """The case file of the vessel ``ref`` (IMO or MMSI).
+    """The case file of the vessel ``ref`` (IMO or MMSI); see :func:`case_files`."""
+    return case_files(
+        store, [ref], window_h=window_h, assessment=assessment, entities=entities, deliveries=deliveries
+    )[0]
 
-    Pass ``assessment``, ``entities`` (the store's current list entities) and
-    ``deliveries`` (:func:`~sanctionwatch.risk.accounting.store_deliveries`) to reuse
-    ones already made: the report makes several case files from one of each.
+
+def case_files(
+    store: Store,
+    refs: Sequence[str],
+    *,
+    window_h: float = 6.0,
+    assessment: Assessment | None = None,
+    entities: Sequence[Entity] | None = None,
+    deliveries: Sequence[EstimatedDelivery] | None = None,
+    designated: tuple[set[int], set[int]] | None = None,
+) -> list[CaseFile]:
+    """The case files of the vessels ``refs`` (each an IMO or MMSI), in order.
+
+    What every case file reads alike (static data, events, the DPRK-linked
+    vessels, the deliveries) is read once for all of them. Pass ``assessment``,
+    ``entities`` (the store's current list entities), ``deliveries``
+    (:func:`~sanctionwatch.risk.accounting.store_deliveries`) and ``designated``
+    (:func:`~sanctionwatch.risk.accounting.designated_identifiers` of ``entities``)
+    to reuse ones already made: the report makes several case files from one of each.
     """
     assessment = assessment or assess_store(store)
     static = read_static(store)
-    mmsis = resolve_vessel(static, assessment.vessels["mmsi"].to_numpy(), ref)
-    mine = set(mmsis)
-    own_static = static.filter(pa.compute.is_in(static["mmsi"], pa.array(mmsis, pa.int64())))
-    hits = [h for h in assessment.hits if h.mmsi in mine]
+    known = assessment.vessels["mmsi"].to_numpy()
+    resolved = [resolve_vessel(static, known, ref) for ref in refs]  # a wrong ref fails before the reading
     entities = load_entities(store) if entities is None else entities
     by_id = {e.id: e for e in entities}
-    records = [by_id[h.entity_id] for h in hits if h.entity_id in by_id]
     events = read_events(store)
-    own = events.filter(
-        pa.compute.or_(
-            pa.compute.is_in(events["mmsi"], pa.array(mmsis, pa.int64())),
-            pa.compute.is_in(events["other_mmsi"], pa.array(mmsis, pa.int64())),
-        )
-    )
     # DPRK-linked: a list hit on its identifier, an exact listed IMO/MMSI, or the DPRK flag.
-    imos, listed_mmsis = designated_identifiers(entities)
+    imos, listed_mmsis = designated_identifiers(entities) if designated is None else designated
     everyone = np.unique(np.concatenate([assessment.vessels["mmsi"].to_numpy(), static["mmsi"].to_numpy()]))
     linked_mask = linked_mmsis(vessel_particulars(static), everyone, imos, listed_mmsis)
     linked = {int(m) for m in everyone[linked_mask]} | {h.mmsi for h in assessment.hits if h.by_identifier}
-    paths = encounter_paths(events, mine, linked)
     reason = {h.mmsi: f"listed as {h.caption} ({h.source}:{h.source_id})" for h in assessment.hits if h.by_identifier}
-    paths = [
-        NetworkPath(
-            p.hops,
-            p.via,
-            p.target,
-            reason.get(p.target, "DPRK flag" if flags_of_mmsi([p.target])[0] == "kp" else "listed identifier"),
-            p.event_ids,
-        )
-        for p in paths
-    ]
-    every = store_deliveries(store, entities=entities) if deliveries is None else deliveries
-    own_deliveries = [d for d in every if d.tanker_mmsi in mine or (d.receiver_mmsi in mine)]
-    tracks: list[TrackSummary] = []
-    positions = None
-    if own.num_rows:
-        first = min(own["start"].to_pylist()) - timedelta(hours=window_h)
-        last = max(own["end"].to_pylist()) + timedelta(hours=window_h, seconds=1)
-        positions = read_positions(store, start=first, end=last, mmsis=mmsis)
-        tracks = track_summaries(positions, own, mine, window_h=window_h)
-        positions = _within(positions, own, window_h)
-    return CaseFile(
-        query=ref,
-        mmsis=mmsis,
-        identities=identity_timeline(own_static),
-        hits=hits,
-        records=records,
-        risks=[r for r in assessment.risks if r.mmsi in mine],
-        events=own,
-        network=paths,
-        deliveries=own_deliveries,
-        tracks=tracks,
-        positions=positions,
-    )
+    if deliveries is None:
+        deliveries = store_deliveries(store, entities=entities, designated=(imos, listed_mmsis))
+    out = []
+    with duckdb.connect() as timelines:  # one in-memory connection for every vessel's identity timeline
+        for ref, mmsis in zip(refs, resolved, strict=True):
+            mine = set(mmsis)
+            own_static = static.filter(pa.compute.is_in(static["mmsi"], pa.array(mmsis, pa.int64())))
+            hits = [h for h in assessment.hits if h.mmsi in mine]
+            own = events.filter(
+                pa.compute.or_(
+                    pa.compute.is_in(events["mmsi"], pa.array(mmsis, pa.int64())),
+                    pa.compute.is_in(events["other_mmsi"], pa.array(mmsis, pa.int64())),
+                )
+            )
+            paths = [
+                NetworkPath(
+                    p.hops,
+                    p.via,
+                    p.target,
+                    reason.get(p.target, "DPRK flag" if flags_of_mmsi([p.target])[0] == "kp" else "listed identifier"),
+                    p.event_ids,
+                )
+                for p in encounter_paths(events, mine, linked)
+            ]
+            tracks: list[TrackSummary] = []
+            positions = None
+            if own.num_rows:
+                first = min(own["start"].to_pylist()) - timedelta(hours=window_h)
+                last = max(own["end"].to_pylist()) + timedelta(hours=window_h, seconds=1)
+                positions = read_positions(store, start=first, end=last, mmsis=mmsis)
+                tracks = track_summaries(positions, own, mine, window_h=window_h)
+                positions = _within(positions, own, window_h)
+            out.append(
+                CaseFile(
+                    query=ref,
+                    mmsis=mmsis,
+                    identities=identity_timeline(own_static, con=timelines),
+                    hits=hits,
+                    records=[by_id[h.entity_id] for h in hits if h.entity_id in by_id],
+                    risks=[r for r in assessment.risks if r.mmsi in mine],
+                    events=own,
+                    network=paths,
+                    deliveries=[d for d in deliveries if d.tanker_mmsi in mine or (d.receiver_mmsi in mine)],
+                    tracks=tracks,
+                    positions=positions,
+                )
+            )
+    return out
 
 
 def _within(positions: pa.Table, events: pa.Table, window_h: float) -> pa.Table:

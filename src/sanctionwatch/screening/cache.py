@@ -8,12 +8,15 @@ lists are loaded, or on first use) into one file beside the store,
 
 * the index object itself is pickled, but every large container inside it (a
   dict with string keys, a list or tuple, a numeric numpy array) is written as
-  a section of its own: a sorted table of key hashes with offsets (dicts), an
-  offset table (sequences), raw bytes (arrays);
+  a section of its own: a sorted table of key hashes and a string table of the
+  keys (dicts), the entries stored by kind (numbers in one array, strings in a
+  string table, numeric arrays and lists of ints concatenated, lists of strings
+  as one string table, anything else pickled one by one), raw bytes (arrays);
 * on load the file is memory-mapped and those containers come back as
   :class:`LazyMapping`, :class:`LazySequence` and read-only array views that
-  decode an entry when it is first read (and keep it), so a query touches only
-  the pages it needs.
+  decode an entry when it is first read (a slice for most kinds; and keep it),
+  so a query touches only the pages it needs and a key tested with ``in``
+  decodes no value.
 
 The index is treated as opaque: whatever attributes it has are written this way.
 
@@ -40,12 +43,13 @@ import struct
 import sys
 import tempfile
 import zlib
-from collections.abc import Iterator, Mapping, Sequence
+from bisect import bisect_left
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields, is_dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
 import numpy as np
 
@@ -62,7 +66,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1  # of the file layout below; a change of layout is a new number
+FORMAT_VERSION = 2  # of the file layout below; a change of layout is a new number (2: entries stored by kind)
 MAGIC = b"SWSCRIDX"
 _HEAD = struct.Struct("<8sQ")  # magic, length of the JSON header that follows
 # Containers with at least this many entries get a section of their own; smaller ones stay in the pickle.
@@ -74,37 +78,152 @@ def _key_hash(key: str) -> int:
     return int.from_bytes(hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
 
 
+# -- how the entries of a section are stored ----------------------------------------------
+#
+# The values of a mapping (or the items of a sequence) are stored by kind, so that reading
+# one costs a slice, not an unpickling: ``int`` and ``float`` in one numeric array; ``str``
+# in a string table (UTF-8 bytes and offsets); numeric arrays of one dtype concatenated
+# (an entry is a read-only view); lists of ints likewise (read back as lists); lists of
+# strings as one string table with item offsets; anything else pickled one by one, slotted
+# dataclasses by field values (:func:`_restore`) rather than through ``dataclasses``' slow
+# ``__setstate__``.
+
+
+@lru_cache(maxsize=None)
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
+@lru_cache(maxsize=None)
+def _slot_setters(cls: type) -> tuple[Callable[[Any, Any], None], ...]:
+    # The slots' own descriptors: they set a frozen instance's fields too, and twice as fast as object.__setattr__.
+    return tuple(getattr(cls, name).__set__ for name in _field_names(cls))
+
+
+def _restore(cls: type, values: tuple[Any, ...]) -> Any:
+    """A slotted dataclass instance from its field values, as unpickling would make it (no ``__init__``)."""
+    obj: Any = object.__new__(cls)
+    for setter, value in zip(_slot_setters(cls), values):
+        setter(obj, value)
+    return obj
+
+
+class _EntryPickler(pickle.Pickler):
+    """Pickles one entry; slotted dataclasses by field values (see :func:`_restore`)."""
+
+    def reducer_override(self, obj: object) -> Any:
+        cls = type(obj)
+        if is_dataclass(cls) and "__slots__" in cls.__dict__ and not isinstance(obj, type):
+            return _restore, (cls, tuple(getattr(obj, name) for name in _field_names(cls)))
+        return NotImplemented
+
+
+def _dumps(obj: object) -> bytes:
+    out = io.BytesIO()
+    _EntryPickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(obj)
+    return out.getvalue()
+
+
+def _int64(values: Sequence[Any]) -> bool:
+    return all(type(v) is int and -(2**63) <= v < 2**63 for v in values)
+
+
+def _codec(values: Sequence[Any]) -> str:
+    """How a section's entries are stored (see above)."""
+    if _int64(values):
+        return "int"
+    if all(type(v) is float for v in values):
+        return "float"
+    if all(type(v) is str for v in values):
+        return "str"
+    first = values[0] if values else None
+    if isinstance(first, np.ndarray) and first.dtype.kind in "biuf":
+        if all(type(v) is np.ndarray and v.ndim == 1 and v.dtype == first.dtype for v in values):
+            return "array"
+    if all(type(v) is list and _int64(v) for v in values):
+        return "int_list"
+    if all(type(v) is list and all(type(x) is str for x in v) for v in values):
+        return "str_list"
+    return "pickle"
+
+
+def _encode(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")
+
+
+def _cast(body: memoryview, meta: Mapping[str, Any], code: Literal["q", "Q", "d"]) -> memoryview[Any]:
+    """A stored numeric array as a memoryview of Python scalars (``code``: struct format ``q`` or ``d``)."""
+    count = int(np.prod(meta["shape"], dtype=np.int64))
+    return body[meta["offset"] : meta["offset"] + 8 * count].cast(code)
+
+
+def _strings(body: memoryview, meta: Mapping[str, Any]) -> Callable[[int], str]:
+    offsets = _cast(body, meta["offsets"], "q")
+    return lambda i: str(body[offsets[i] : offsets[i + 1]], "utf-8", "surrogatepass")
+
+
+def _decoder(body: memoryview, meta: Mapping[str, Any]) -> Callable[[int], Any]:
+    """Entry ``i`` of a section's values, decoded from the mapped file."""
+    codec = meta["codec"]
+    if codec in ("int", "float"):
+        return _cast(body, meta["values"], "q" if codec == "int" else "d").__getitem__
+    if codec == "str":
+        return _strings(body, meta)
+    if codec == "str_list":
+        text, items = _strings(body, meta["strings"]), _cast(body, meta["items"], "q")
+        return lambda i: [text(j) for j in range(items[i], items[i + 1])]
+    offsets = _cast(body, meta["offsets"], "q")
+    if codec == "pickle":
+        return lambda i: pickle.loads(body[offsets[i] : offsets[i + 1]])
+    dtype = np.dtype(meta["dtype"])
+
+    def array(i: int) -> np.ndarray:
+        return np.frombuffer(body, dtype, offsets[i + 1] - offsets[i], meta["data"] + offsets[i] * dtype.itemsize)
+
+    if codec == "array":
+        return array
+    if codec == "int_list":
+        return lambda i: array(i).tolist()
+    raise CacheError(f"unknown codec {codec!r}")
+
+
 # -- lazy containers -----------------------------------------------------------------
 
 
 class LazyMapping(Mapping[str, Any]):
-    """A read-only dict with string keys in a memory-mapped section; entries decoded on first read."""
+    """A read-only dict with string keys in a memory-mapped section; entries decoded on first read.
 
-    def __init__(self, buf: memoryview, hashes: np.ndarray, offsets: np.ndarray) -> None:
-        self._buf = buf
-        self._hashes = hashes  # sorted, one per entry
-        self._offsets = offsets  # entry i is buf[offsets[i]:offsets[i + 1]], a pickled (key, value)
+    Keys are found by a sorted table of their hashes and compared as stored bytes, so a
+    key that is absent, or only tested with ``in``, decodes no value.
+    """
+
+    def __init__(self, hashes: memoryview, key: Callable[[int], memoryview], value: Callable[[int], Any]) -> None:
+        self._hashes = hashes  # sorted, one per entry (unsigned 64-bit)
+        self._key = key  # stored bytes of entry i's key
+        self._value = value  # entry i's value, decoded
         self._memo: dict[str, Any] = {}  # decoded values, and _MISSING for keys looked up and absent
+        self._where: dict[str, int] = {}  # entry number of keys found by ``in`` but not yet read
 
-    def _entry(self, i: int) -> tuple[str, Any]:
-        return pickle.loads(self._buf[int(self._offsets[i]) : int(self._offsets[i + 1])])  # type: ignore[no-any-return]
+    def _position(self, key: str) -> int:
+        h = _key_hash(key)
+        i = bisect_left(self._hashes, h)
+        raw = _encode(key)
+        while i < len(self._hashes) and self._hashes[i] == h:  # equal hashes: compare the stored keys
+            if self._key(i) == raw:
+                return i
+            i += 1
+        return -1
 
     def _find(self, key: str) -> Any:
         try:
             return self._memo[key]
         except KeyError:
             pass
-        found = _MISSING
-        h = np.uint64(_key_hash(key))
-        i = int(np.searchsorted(self._hashes, h))
-        while i < len(self._hashes) and self._hashes[i] == h:  # equal hashes: compare the stored keys
-            stored, value = self._entry(i)
-            if stored == key:
-                found = value
-                break
-            i += 1
-        self._memo[key] = found
-        return found
+        i = self._where.pop(key, None)
+        if i is None:
+            i = self._position(key)
+        value = self._memo[key] = _MISSING if i < 0 else self._value(i)
+        return value
 
     def __getitem__(self, key: str) -> Any:
         value = self._find(key) if isinstance(key, str) else _MISSING
@@ -119,14 +238,25 @@ class LazyMapping(Mapping[str, Any]):
         return default if value is _MISSING else value
 
     def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and self._find(key) is not _MISSING
+        if not isinstance(key, str):
+            return False
+        if key in self._memo:
+            return self._memo[key] is not _MISSING
+        if key in self._where:
+            return True
+        i = self._position(key)
+        if i < 0:
+            self._memo[key] = _MISSING
+            return False
+        self._where[key] = i
+        return True
 
     def __len__(self) -> int:
         return len(self._hashes)
 
     def __iter__(self) -> Iterator[str]:
         for i in range(len(self._hashes)):
-            yield self._entry(i)[0]
+            yield str(self._key(i), "utf-8", "surrogatepass")
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Pickled again (a process pool), it travels as the plain dict it stands for.
@@ -136,32 +266,34 @@ class LazyMapping(Mapping[str, Any]):
 class LazySequence(Sequence[Any]):
     """A read-only list or tuple in a memory-mapped section; items decoded on first read."""
 
-    def __init__(self, buf: memoryview, offsets: np.ndarray) -> None:
-        self._buf = buf
-        self._offsets = offsets
-        self._memo: dict[int, Any] = {}
+    def __init__(self, length: int, item: Callable[[int], Any], *, memo: bool = True) -> None:
+        self._length = length
+        self._decode = item
+        self._memo: dict[int, Any] | None = {} if memo else None  # numbers are cheaper read again than kept
 
     def __len__(self) -> int:
-        return len(self._offsets) - 1
+        return self._length
 
     def _item(self, i: int) -> Any:
         if i < 0:
-            i += len(self)
-        if not 0 <= i < len(self):
+            i += self._length
+        if not 0 <= i < self._length:
             raise IndexError("index out of range")
+        if self._memo is None:
+            return self._decode(i)
         try:
             return self._memo[i]
         except KeyError:
-            value = self._memo[i] = pickle.loads(self._buf[int(self._offsets[i]) : int(self._offsets[i + 1])])
+            value = self._memo[i] = self._decode(i)
             return value
 
     def __getitem__(self, i: Any) -> Any:
         if isinstance(i, slice):
-            return [self._item(j) for j in range(*i.indices(len(self)))]
+            return [self._item(j) for j in range(*i.indices(self._length))]
         return self._item(int(i))
 
     def __iter__(self) -> Iterator[Any]:
-        return (self._item(i) for i in range(len(self)))
+        return (self._item(i) for i in range(self._length))
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (list, (list(self),))
@@ -173,7 +305,7 @@ class LazySequence(Sequence[Any]):
 class _Writer:
     """Pickles the index with every large container moved to a section (``persistent_id``)."""
 
-    def __init__(self, body: io.BufferedRandom, min_entries: int) -> None:
+    def __init__(self, body: BinaryIO, min_entries: int) -> None:
         self.body = body
         self.min_entries = min_entries
         self.sections: list[dict[str, Any]] = []
@@ -200,6 +332,30 @@ class _Writer:
         self.body.write(b"".join(blobs))
         return {"data": data, "offsets": self._array(offsets + data)}
 
+    def _values(self, values: Sequence[Any]) -> dict[str, Any]:
+        """A section's entries stored by their codec (see :func:`_codec`)."""
+        codec = _codec(values)
+        if codec in ("int", "float"):
+            return {"codec": codec, "values": self._array(np.array(values, dtype=np.int64 if codec == "int" else np.float64))}
+        if codec == "str":
+            return {"codec": codec, **self._blobs([_encode(v) for v in values])}
+        if codec == "str_list":
+            items = np.zeros(len(values) + 1, dtype=np.int64)
+            items[1:] = np.cumsum([len(v) for v in values])
+            strings = self._blobs([_encode(x) for v in values for x in v])
+            return {"codec": codec, "strings": strings, "items": self._array(items)}
+        if codec == "pickle":
+            return {"codec": codec, **self._blobs([_dumps(v) for v in values])}
+        parts = [np.asarray(v, dtype=np.int64) for v in values] if codec == "int_list" else list(values)
+        dtype = parts[0].dtype if parts else np.dtype(np.int64)
+        offsets = np.zeros(len(parts) + 1, dtype=np.int64)
+        offsets[1:] = np.cumsum([len(v) for v in parts])
+        self._align()
+        data = self._tell()
+        for v in parts:
+            self.body.write(np.ascontiguousarray(v).tobytes())
+        return {"codec": codec, "dtype": dtype.str, "data": data, "offsets": self._array(offsets)}
+
     def reducer_override(self, obj: object) -> Any:
         """Keep an object's own state dict in the pickle: unpickling sets attributes from a real dict only."""
         if not isinstance(getattr(obj, "__dict__", None), dict) or type(obj).__reduce_ex__ is not object.__reduce_ex__:
@@ -224,11 +380,11 @@ class _Writer:
             meta = {"kind": kind, **self._array(obj)}  # type: ignore[arg-type]
         elif kind == "mapping":
             items = sorted(((_key_hash(k), k, v) for k, v in obj.items()), key=lambda t: t[0])  # type: ignore[attr-defined]
-            blobs = [pickle.dumps((k, v), protocol=pickle.HIGHEST_PROTOCOL) for _, k, v in items]
             hashes = self._array(np.array([h for h, _, _ in items], dtype=np.uint64))
-            meta = {"kind": kind, "hashes": hashes, **self._blobs(blobs)}
+            keys = self._blobs([_encode(k) for _, k, _ in items])
+            meta = {"kind": kind, "hashes": hashes, "keys": keys, "values": self._values([v for _, _, v in items])}
         else:
-            meta = {"kind": kind, **self._blobs([pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL) for v in obj])}  # type: ignore[attr-defined]
+            meta = {"kind": kind, "length": len(obj), "values": self._values(list(obj))}  # type: ignore[arg-type, call-overload]
         self.sections.append(meta)
         self._seen[id(obj)] = len(self.sections) - 1
         return len(self.sections) - 1
@@ -372,11 +528,14 @@ def _open_section(body: memoryview, meta: Mapping[str, Any]) -> object:
     kind = meta["kind"]
     if kind == "array":
         return _view(body, meta)
-    offsets = _view(body, meta["offsets"])
     if kind == "mapping":
-        return LazyMapping(body, _view(body, meta["hashes"]), offsets)
+        keys = _cast(body, meta["keys"]["offsets"], "q")
+        return LazyMapping(
+            _cast(body, meta["hashes"], "Q"), lambda i: body[keys[i] : keys[i + 1]], _decoder(body, meta["values"])
+        )
     if kind == "sequence":
-        return LazySequence(body, offsets)
+        values = meta["values"]
+        return LazySequence(meta["length"], _decoder(body, values), memo=values["codec"] not in ("int", "float"))
     raise CacheError(f"unknown section kind {kind!r}")
 
 

@@ -25,7 +25,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from rapidfuzz.distance import OSA
@@ -272,6 +272,14 @@ def _weak_tokens(
     return tuple(weak)
 
 
+def _runs(values: np.ndarray) -> np.ndarray:
+    """Marks where a run of equal values begins in a sorted non-empty array."""
+    starts = np.empty(len(values), dtype=bool)
+    starts[0] = True
+    np.not_equal(values[1:], values[:-1], out=starts[1:])
+    return starts
+
+
 def _deletions(key: str) -> set[str]:
     return {key[:i] + key[i + 1 :] for i in range(len(key))}
 
@@ -330,27 +338,22 @@ class CandidateIndex:
                 postings[key].append(nid)
             for key in self._joined_keys(_main_tokens(prepared)):
                 joined[key].append(nid)
-        self._postings = dict(postings)
-        self._joined = dict(joined)
-        self._tables = {"token": self._postings, "joined": self._joined}
+        self._tables: dict[str, dict[str, Any]] = {"token": dict(postings), "joined": dict(joined)}
         if reading.structured:
-            # The same postings as arrays, for the vectorised ranking.
-            self._arrays = {
+            # Postings as arrays, for the vectorised ranking (and a cheap section each in the index file).
+            self._tables = {
                 name: {k: np.asarray(v, dtype=np.int32) for k, v in table.items()}
                 for name, table in self._tables.items()
             }
             self._name_entity_array = np.asarray(self._name_entity, dtype=np.int32)
-            by_entity: list[list[int]] = [[] for _ in entities]
-            for nid, ei in enumerate(self._name_entity):
-                by_entity[ei].append(nid)
-            self._entity_names = [np.asarray(ids, dtype=np.int32) for ids in by_entity]
             self._name_weight_array = np.asarray(self._name_weight)
             # Keys too common to walk, as masks over names: a lookup per query instead of a set operation.
             self._common = {
                 key: np.isin(np.arange(self.name_count), ids)
-                for key, ids in self._arrays["token"].items()
+                for key, ids in self._tables["token"].items()
                 if len(ids) > self.settings.max_postings
             }
+        self._postings, self._joined = self._tables["token"], self._tables["joined"]
 
         if reading.compact:
             # Sorted (hash, name id) arrays: names within one edit of each other run together.
@@ -595,10 +598,11 @@ class CandidateIndex:
         """
         if len(name.compact) < self.reading.compact_min_letters:
             return []
-        hashes = np.asarray(_compact_hashes(name.compact), dtype=np.int64)
-        lo = np.searchsorted(self._compact_hash, hashes, side="left")
-        hi = np.searchsorted(self._compact_hash, hashes, side="right")
-        hits = [self._compact_name[a:b] for a, b in zip(lo.tolist(), hi.tolist()) if b > a]
+        # Each hash h and h + 1 in ascending order: one search gives every hash's run of names
+        # (numpy's search starts each needle from the last one's place when the needles ascend).
+        hashes = sorted(_compact_hashes(name.compact))
+        bounds = np.searchsorted(self._compact_hash, [h + d for h in hashes for d in (0, 1)]).tolist()
+        hits = [self._compact_name[a:b] for a, b in zip(bounds[::2], bounds[1::2]) if b > a]
         if not hits:
             return []
         by_entity: dict[int, set[int]] = {}
@@ -641,34 +645,41 @@ class CandidateIndex:
         for the names found ("CHO IL U"), entities below ``min_share`` of the best
         are left out, and so are an entity's names below ``min_share`` of its best.
         """
-        lookups = [(self._arrays[table][key], weight) for table, key, weight in self._lookups(name)]
+        lookups = [(self._tables[table][key], weight) for table, key, weight in self._lookups(name)]
         rare = [lk for lk in lookups if len(lk[0]) <= self.settings.max_postings]
         walked = rare or lookups
         if not walked:
             return []
         ids = np.concatenate([p for p, _ in walked])
         weights = np.repeat([w for _, w in walked], [len(p) for p, _ in walked])
-        nids, inverse = np.unique(ids, return_inverse=True)
-        shared = np.bincount(inverse, weights=weights)
+        # The distinct names and the weight each shares (np.unique's steps without its overhead; a stable
+        # sort keeps each name's weights in walking order, so the sums are bit for bit the same).
+        order = ids.argsort(kind="stable")
+        ids = ids[order]
+        new = _runs(ids)
+        nids = ids[new]
+        shared = np.bincount(np.cumsum(new) - 1, weights=weights[order])
         if rare:
             for key in {k for k in name.keys if k in self._common}:
                 shared += self._common[key][nids] * self.idf(key)
         extra = np.maximum(0.0, self._name_weight_array[nids] - shared)
         score = shared / (sum(name.idf) + self.reading.extra_weight * extra)
+        # Names are numbered entity by entity, so the names found come in runs of one entity each.
         entity = self._name_entity_array[nids]
+        starts = _runs(entity)
+        first, run = np.flatnonzero(starts), np.cumsum(starts) - 1
         # Each entity's best name, then the best entities (ties by entity position: a stable sort of ascending ids).
-        tops = np.zeros(len(self.entities))
-        np.maximum.at(tops, entity, score)
+        tops = np.maximum.reduceat(score, first)
         found = np.flatnonzero(tops)
         if not found.size:
             return []
         best = found[np.argsort(-tops[found], kind="stable")[:limit]]
         best = best[tops[best] >= self.reading.min_share * tops[best[0]]]
         # The chosen entities' names found, each at least min_share of its entity's best.
-        chosen = np.zeros(len(self.entities), dtype=bool)
+        chosen = np.zeros(len(first), dtype=bool)
         chosen[best] = True
-        keep = chosen[entity] & (score >= self.reading.min_share * tops[entity])
-        out: dict[int, set[int]] = {ei: set() for ei in best.tolist()}
+        keep = chosen[run] & (score >= self.reading.min_share * tops[run])
+        out: dict[int, set[int]] = {ei: set() for ei in entity[first[best]].tolist()}
         for nid, ei in zip(nids[keep].tolist(), entity[keep].tolist()):
             out[ei].add(self._name_position[nid])
         return list(out.items())

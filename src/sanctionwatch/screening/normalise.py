@@ -30,12 +30,12 @@ from functools import lru_cache, partial
 from importlib import resources
 from typing import Any
 
-import yaml
 from anyascii import anyascii
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from ..lists.countries import country_code as lists_country_code
+from ..yamlio import safe_load
 
 # --- scripts -------------------------------------------------------------------
 
@@ -540,7 +540,7 @@ KOREAN_VOCABULARIES = {1: "korean_company_words.yaml", 4: "korean_company_words_
 
 
 def _vocabulary_entries(filename: str) -> list[dict[str, Any]]:
-    raw = yaml.safe_load(resources.files("sanctionwatch.screening").joinpath(f"data/{filename}").read_text("utf-8"))
+    raw = safe_load(resources.files("sanctionwatch.screening").joinpath(f"data/{filename}").read_text("utf-8"))
     base = _vocabulary_entries(raw["extends"]) if raw.get("extends") else []
     return [*base, *raw["words"]]  # later entries replace earlier ones with the same spelling
 
@@ -576,7 +576,7 @@ def translate_korean_words(text: str, vocabulary: int = 1) -> str:
 
 @lru_cache(maxsize=1)
 def _legal_form_table() -> tuple[frozenset[str], frozenset[str], tuple[tuple[str, ...], ...]]:
-    raw = yaml.safe_load(
+    raw = safe_load(
         resources.files("sanctionwatch.screening").joinpath("data/legal_forms.yaml").read_text("utf-8")
     )
     single: set[str] = set(COMPANY_FORMS)
@@ -760,7 +760,7 @@ def respelt_words_v4(text: str) -> dict[str, str]:
 
 
 def written_words(text: str) -> frozenset[str]:
-    """The words of ``text`` as written: transliterated, casefolded, split at punctuation, nothing respelt or dropped."""
+    """The words of ``text`` as written: transliterated, casefolded, split at punctuation, none respelt or dropped."""
     return frozenset(_split(text))
 
 

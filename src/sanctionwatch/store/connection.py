@@ -14,12 +14,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pyarrow as pa
 
 from .. import __version__
 from ..exc import SanctionwatchError, StoreVersionError
+
+if TYPE_CHECKING:  # Arrow is loaded by the queries that return it, not by opening a store
+    import pyarrow as pa
 
 _MIGRATION_RE = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 

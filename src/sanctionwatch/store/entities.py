@@ -13,8 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import pyarrow as pa
-
 from ..exc import InputError, NotFound
 from ..model.entity import Entity, ListPublication
 from .connection import Store
@@ -71,6 +69,8 @@ def save_publication(store: Store, pub: ListPublication, *, allow_empty: bool = 
     ).fetchone()
     if row is not None:
         return LoadResult(int(row[0]), pub.source, str(row[1]), pub.sha256, int(row[2]), loaded=False)
+    import pyarrow as pa  # only a load needs Arrow; reading lists (screening) does not
+
     incoming = pa.table(
         {
             "entity_id": pa.array([e.id for e in pub.entities], pa.string()),
@@ -125,12 +125,12 @@ def load_entities(store: Store, sources: Sequence[str] | None = None) -> list[En
     rows = store.con.execute(
         f"""
         SELECT data FROM (
-            SELECT e.data, row_number() OVER (
+            SELECT e.entity_id, e.data, row_number() OVER (
                 PARTITION BY e.entity_id
                 ORDER BY (json_extract_string(e.data, '$.source') = c.source) DESC, c.version_id DESC
             ) AS pick
             FROM list_entities e JOIN ({current}) c USING (version_id)
-        ) WHERE pick = 1 ORDER BY json_extract_string(data, '$.id')
+        ) WHERE pick = 1 ORDER BY entity_id
         """,
         params,
     ).fetchall()

@@ -200,14 +200,22 @@ def positions_per_vessel(store: Store) -> pa.Table:
 
 
 def split_positions(
-    parts: Sequence[str], out_dir: Path, *, bucket_first_mmsi: Sequence[int], start_us: int, end_us: int, tag: str
+    parts: Sequence[str],
+    out_dir: Path,
+    *,
+    bucket_first_mmsi: Sequence[int],
+    start_us: int,
+    end_us: int,
+    tag: str,
+    temp_dir: Path | None = None,
 ) -> None:
     """Copy the positions of ``parts`` with ``start_us <= ts < end_us`` into ``out_dir/bucket=K/``.
 
     Bucket ``K`` holds the MMSIs from ``bucket_first_mmsi[K]`` up to the next
     bucket's first (an ASOF join: a sorted search, not a comparison per bucket).
     DuckDB streams the copy, so memory does not grow with ``parts``; ``tag`` names
-    the files, so that copies of different windows never overwrite each other.
+    the files, so that copies of different windows never overwrite each other;
+    DuckDB spills into ``temp_dir`` (default: ``.tmp`` in the working directory).
     """
     if not parts:
         return
@@ -217,7 +225,7 @@ def split_positions(
     start = datetime.fromtimestamp(start_us / 1e6, UTC)
     end = datetime.fromtimestamp(end_us / 1e6, UTC)
     columns = ", ".join(f"p.{c}" for c in POSITIONS.names)
-    with _scratch_connection() as con:
+    with _scratch_connection(temp_dir) as con:
         con.register("bounds", bounds)
         con.execute(
             f"""
@@ -232,10 +240,15 @@ def split_positions(
         )
 
 
-def _scratch_connection() -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB for reading and writing files in a worker: no progress bar on the
-    worker's stdout (which is the user's terminal under the local engine and a LocalCluster)."""
-    con = duckdb.connect()
+def _scratch_connection(temp_dir: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB for reading and writing files in a worker, on one thread and with
+    no progress bar on the worker's stdout (the user's terminal under the local engine and a
+    LocalCluster). The engines run one partition per core; a DuckDB of its own threads
+    per worker would put two threads on every core."""
+    config: dict[str, str | bool | int | float | list[str]] = {"threads": 1}
+    if temp_dir is not None:
+        config["temp_directory"] = str(temp_dir)
+    con = duckdb.connect(config=config)
     con.execute("SET enable_progress_bar = false")
     return con
 
@@ -245,12 +258,13 @@ def _sql_path(path: Path) -> str:
     return str(path).replace("'", "''")
 
 
-def read_position_files(paths: Sequence[str]) -> pa.Table:
+def read_position_files(paths: Sequence[str], *, temp_dir: Path | None = None) -> pa.Table:
     """The positions in Parquet files ``paths`` (POSITIONS columns), sorted and without repeats as
-    :func:`read_positions` gives them; needs no store, so a worker can read its own files."""
+    :func:`read_positions` gives them; needs no store, so a worker can read its own files.
+    DuckDB spills into ``temp_dir`` as in :func:`split_positions`."""
     if not paths:
         return POSITIONS.empty_table()
-    with _scratch_connection() as con:
+    with _scratch_connection(temp_dir) as con:
         table = con.sql(
             f"SELECT {_POSITION_COLUMNS} FROM read_parquet(?, hive_partitioning = false) ORDER BY {_POSITION_ORDER}",
             params=[list(paths)],
