@@ -32,7 +32,7 @@ def test_yente_match_shape(client):
     assert top["id"] == "un-KPi.024" and top["schema"] == "Person" and top["match"] is True
     assert top["datasets"] == ["un"] and top["properties"]["alias"] == ["Kim Young-Cheol"]
     assert top["properties"]["birthDate"] == ["1962-02-18"] and top["properties"]["nationality"] == ["kp"]
-    assert top["features"]["name_match_v3"] > 0.9 and top["algorithm"] == "dprk-v3"
+    assert top["features"]["name_match_v3"] > 0.9 and top["algorithm"] == "dprk-v4"
     q2 = data["responses"]["q2"]["results"][0]
     assert q2["id"] == "ofac-23736" and q2["match"] and q2["features"] == {"identifier_match": 1.0}
     assert q2["properties"]["imoNumber"] == ["8604917"] and q2["properties"]["flag"] == ["kp"]
@@ -85,7 +85,7 @@ def test_screen(client):
     res = client.post("/screen", json={"name": "YUJONG NO.2", "schema": "Vessel"})
     assert res.status_code == 200
     data = res.json()
-    assert data["algorithm"] == "dprk-v3" and data["threshold"] == 0.7 and data["dataset"] == "default"
+    assert data["algorithm"] == "dprk-v4" and data["threshold"] == 0.7 and data["dataset"] == "default"
     top = data["results"][0]
     assert top["entity_id"] == "ofac-23736" and top["match"] and "joined" in top["explanation"]
     assert top["schema"] == "Vessel"
@@ -107,8 +107,8 @@ def test_yente_algorithm_names_are_answered_by_ours(client, name):
     res = client.post("/match/default", json=_vessel_query(), params={"algorithm": name})
     assert res.status_code == 200
     data = res.json()
-    assert data["algorithm"] == "dprk-v3" and data["requested_algorithm"] == name
-    assert data["responses"]["v1"]["results"][0]["algorithm"] == "dprk-v3"
+    assert data["algorithm"] == "dprk-v4" and data["requested_algorithm"] == name
+    assert data["responses"]["v1"]["results"][0]["algorithm"] == "dprk-v4"
     assert res.headers["x-batch-size"] == "1"
 
 

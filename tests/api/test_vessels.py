@@ -7,7 +7,7 @@ pytest.importorskip("fastapi", reason="the API tests need the [api] extra")
 
 def test_vessels_ranked_with_reasons_and_event_ids(demo_client):
     page = demo_client.get("/vessels", params={"limit": 5}).json()
-    assert page["limit"] == 5 and page["offset"] == 0 and page["total"] > 5 and page["algorithm"] == "dprk-v3"
+    assert page["limit"] == 5 and page["offset"] == 0 and page["total"] > 5 and page["algorithm"] == "dprk-v4"
     scores = [v["risk_score"] for v in page["results"]]
     assert scores == sorted(scores, reverse=True) and [v["rank"] for v in page["results"]] == [1, 2, 3, 4, 5]
     top = page["results"][0]

@@ -68,11 +68,11 @@ def test_catalog_carries_list_versions(demo_client):
 def test_algorithms(client):
     data = client.get("/algorithms").json()
     assert set(data) == {"algorithms", "default", "best"}
-    assert data["default"] == data["best"] == "dprk-v3"
+    assert data["default"] == data["best"] == "dprk-v4"
     from sanctionwatch.screening.algorithms import ALGORITHMS
 
     assert [a["name"] for a in data["algorithms"]] == sorted(ALGORITHMS)  # every registered version answers
     algo = next(a for a in data["algorithms"] if a["name"] == data["default"])
-    assert algo["name"] == "dprk-v3" and "logic-v2" in algo["aliases"]
+    assert algo["name"] == "dprk-v4" and "logic-v2" in algo["aliases"]
     assert set(algo["features"]["name_match_v3"]) == {"description", "coefficient", "url"}
-    assert algo["docs"]["features"] == algo["features"] and algo["docs"]["config"] == dict(ALGORITHMS["dprk-v3"].config)
+    assert algo["docs"]["features"] == algo["features"] and algo["docs"]["config"] == dict(ALGORITHMS["dprk-v4"].config)

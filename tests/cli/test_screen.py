@@ -30,7 +30,7 @@ def test_json_from_the_store(tmp_path, capsys):
         == 0
     )
     data = json.loads(capsys.readouterr().out)
-    assert data["algorithm"] == "dprk-v3" and data["threshold"] == 0.7
+    assert data["algorithm"] == "dprk-v4" and data["threshold"] == 0.7
     [top] = data["results"]
     assert top["source_id"] == "23736" and top["match"] is True
 

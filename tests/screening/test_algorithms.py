@@ -10,8 +10,8 @@ from .factory import e
 
 def test_registry():
     algo = get_algorithm(DEFAULT_ALGORITHM)
-    assert algo.name == "dprk-v3"
-    assert set(ALGORITHMS) >= {"dprk-v1", "dprk-v2", "dprk-v3"}
+    assert algo.name == "dprk-v4"
+    assert set(ALGORITHMS) >= {"dprk-v1", "dprk-v2", "dprk-v3", "dprk-v4"}
     with pytest.raises(NotFound, match="dprk-v1"):
         get_algorithm("nope")
 

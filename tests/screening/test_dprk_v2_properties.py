@@ -1,4 +1,4 @@
-"""Invariants of dprk-v2 and dprk-v3 (issue 10), checked with hypothesis on a small list of real-looking names."""
+"""Invariants of dprk-v2, dprk-v3 and dprk-v4 (issue 10), checked with hypothesis on a small list of real-looking names."""
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -32,7 +32,7 @@ FORMS = ["Ltd", "Limited", "Pte. Ltd.", "(Pty) Ltd", "Co., Ltd.", "LLC", "S.A.",
 COUNTRIES = ["Singapore", "Hong Kong", "HK", "S", "China", "Korea", "South Africa", "Panama", "UAE", "Russia"]
 
 
-@pytest.fixture(scope="module", params=["dprk-v2", "dprk-v3"])
+@pytest.fixture(scope="module", params=["dprk-v2", "dprk-v3", "dprk-v4"])
 def screener(request):
     entities = [e(schema, str(i), name) for i, (schema, name) in enumerate(LISTED)]
     return Screener(entities, algorithm=request.param)

@@ -146,7 +146,7 @@ def test_mismatching_evidence_lowers_the_score(real_screener):
 
 def test_result_records_algorithm_and_explanation(real_screener):
     best = top(real_screener, "Gim Yeong-cheol")
-    assert best.algorithm == "dprk-v3"
+    assert best.algorithm == "dprk-v4"
     assert "name_match_v3" in best.features
     assert "romanisation" in best.explanation and "'Gim Yeong-cheol' ~ " in best.explanation
 
@@ -169,7 +169,7 @@ def test_screen_batch_rows():
         )
     )
     assert rows[0]["query_id"] == "a" and rows[0]["rank"] == "1" and rows[0]["match"] == "true"
-    assert rows[0]["source_id"] == "23736" and rows[0]["algorithm"] == "dprk-v3"
+    assert rows[0]["source_id"] == "23736" and rows[0]["algorithm"] == "dprk-v4"
     assert set(rows[0]) == set(BATCH_OUTPUT_COLUMNS)
     assert rows[-1] == {c: ("b" if c == "query_id" else "") for c in BATCH_OUTPUT_COLUMNS}
 

@@ -160,7 +160,7 @@ class EntityMatchResponse(BaseModel):
     responses: dict[str, EntityMatches]
     matcher: dict[str, FeatureDoc]
     limit: int
-    algorithm: str = Field(..., description="the algorithm that answered", examples=["dprk-v3"])
+    algorithm: str = Field(..., description="the algorithm that answered", examples=["dprk-v4"])
     requested_algorithm: str = Field(..., description="the algorithm the request named", examples=["logic-v2"])
 
 

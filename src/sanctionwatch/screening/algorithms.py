@@ -29,7 +29,7 @@ from .features import (
     name_match_v3,
     schema_mismatch,
 )
-from .index import READING_V1, READING_V2, READING_V3, IndexedEntity, NameReading, PreparedQuery
+from .index import READING_V1, READING_V2, READING_V3, READING_V4, IndexedEntity, NameReading, PreparedQuery
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +73,32 @@ class Algorithm:
     # spelled), candidates that agree less (a typo, a folded spelling, a word more or less) are shown
     # but not flagged as matches.
     exact_precedence: bool = False
+    # From dprk-v4 on: records whose names agree alike are told apart further (see precedence).
+    tie_precedence: bool = False
+
+    def precedence(self, name: FeatureResult, candidate: IndexedEntity) -> tuple[int, ...]:
+        """How closely a candidate's name result agrees with the query, to rank records against each other.
+
+        ``NameComparison.agreement`` (with ``tie_precedence``, 0 when a query word only
+        matched as the known word it was respelt as: ``respelt``); then, with ``tie_precedence``: 1 when every query
+        word is matched (``complete``: a record with each word, one mistyped, before
+        one that lacks a word), and for all but people (whose names are written in
+        either order) the query's bracketed qualifiers the list name has
+        (``qualifiers_shared``: which branch), 1 when the matched words are in the
+        query's order (``in_order``), 1 when the names as written, legal forms
+        included, are alike (``written_alike``). With ``exact_precedence``, a flagged
+        record below the best flagged one is shown, not flagged.
+        """
+        cmp = name.comparison
+        if not self.tie_precedence:
+            return (name.agreement,)
+        if cmp is None:
+            return name.agreement, 0, 0, 0, 0
+        agreement = 0 if name.agreement and cmp.respelt else name.agreement
+        if candidate.entity.schema == "Person":
+            return agreement, int(cmp.complete), 0, 0, 0
+        written = cmp.written_alike(int(self.config.get("compact_typo_min_letters", 0)))
+        return agreement, int(cmp.complete), cmp.qualifiers_shared, int(cmp.in_order), int(written)
 
     def score(self, query: PreparedQuery, candidate: IndexedEntity) -> Scored:
         """Score one candidate: best weighted main feature plus weighted qualifiers, clipped to [0, 1]."""
@@ -188,8 +214,32 @@ DPRK_V3 = Algorithm(
     exact_precedence=True,
 )
 
-ALGORITHMS: dict[str, Algorithm] = {a.name: a for a in (DPRK_V1, DPRK_V2, DPRK_V3)}
-DEFAULT_ALGORITHM = DPRK_V3.name
+DPRK_V4 = Algorithm(
+    name="dprk-v4",
+    description=(
+        "dprk-v3 with a larger Korean company vocabulary (전자 electronics, 총무역 general trading, ...; "
+        "JOINT alone a joint venture), Hangul ㄹ romanised r (류 Ryu), CORPORACION and its kin kept as words, "
+        "long words respelt only one edit from a known word, three-letter words a mistyped legal form only by "
+        "a letter dropped, added or swapped, list names that write query syllables together compared, and "
+        "among records that agree alike, one with every query word outranking one that lacks a word and, for "
+        "companies and vessels, one written closer to the query (its bracketed qualifiers, word order, then the whole "
+        "name with its legal form)."
+    ),
+    features=DPRK_V3.features,
+    threshold=0.70,
+    config=MappingProxyType(
+        {
+            **DPRK_V3.config,
+            "joined_overlap": 1.0,  # 1: a list name's shared weight counts query tokens it writes as one word
+        }
+    ),
+    reading=READING_V4,
+    exact_precedence=True,
+    tie_precedence=True,
+)
+
+ALGORITHMS: dict[str, Algorithm] = {a.name: a for a in (DPRK_V1, DPRK_V2, DPRK_V3, DPRK_V4)}
+DEFAULT_ALGORITHM = DPRK_V4.name
 
 
 def get_algorithm(name: str) -> Algorithm:

@@ -16,7 +16,7 @@ from functools import partial
 from rapidfuzz.distance import OSA
 
 from .index import IndexedEntity, PreparedName, PreparedQuery
-from .normalise import TITLES
+from .normalise import TITLES, respelt_words_v4, written_words
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +92,49 @@ class NameComparison:
             folded = all(m.rule in ("exact", "joined", "spacing", "romanisation") for m in self.matches)
             return 3 if alike else 2 if folded else 0
         return 1 if alike else 0
+
+    @property
+    def in_order(self) -> bool:
+        """The matched words come in the same order in both names (ROBNA KUCA METAL, not METAL-ROBNA KUCA)."""
+        firsts = [min(m.candidate) for m in sorted(self.matches, key=lambda m: min(m.query))]
+        return all(a < b for a, b in zip(firsts, firsts[1:]))
+
+    @property
+    def complete(self) -> bool:
+        """Every word of the query (qualifiers aside) is matched, by whatever rule."""
+        q = self.query
+        return bool(self.matches) and all(q.qualifier and q.qualifier[i] for i in self.unmatched_query)
+
+    @property
+    def respelt(self) -> bool:
+        """A word of either name matched only as the known word it was respelt as (KHOLDING read HOLDING),
+        which the other name does not write: a typo's agreement, not the same spelling (dprk-v4's reading)."""
+
+        def one_way(a: PreparedName, b: PreparedName, sides: list[tuple[int, ...]]) -> bool:
+            found = respelt_words_v4(a.text)
+            if not found:
+                return False
+            written = written_words(b.text)
+            return any(a.tokens[i] in found and found[a.tokens[i]] not in written for side in sides for i in side)
+
+        return one_way(self.query, self.candidate, [m.query for m in self.matches]) or one_way(
+            self.candidate, self.query, [m.candidate for m in self.matches]
+        )
+
+    @property
+    def qualifiers_shared(self) -> int:
+        """How many of the query's bracketed qualifiers the list name has, matched or not
+        (AL-HARAMAIN FOUNDATION (PAKISTAN): 1 with the Pakistan branch, 0 with the Comoros one)."""
+        q, keys = self.query, self.candidate.keyset
+        return sum(1 for k, qual in zip(q.keys, q.qualifier) if qual and k in keys) if q.qualifier else 0
+
+    def written_alike(self, min_letters: int) -> bool:
+        """Both names as written (legal forms and spacing included: ``compact``) are the same, or one
+        edit apart when each has ``min_letters`` letters (INTELLEZA S.A. and INTELLEXA S.A., not INTELLEXA LIMITED)."""
+        a, b = self.query.compact, self.candidate.compact
+        if not a or not b:
+            return False
+        return a == b or (min(len(a), len(b)) >= min_letters and OSA.distance(a, b, score_cutoff=1) <= 1)
 
     def describe(self) -> str:
         """Human-readable account: which token matched which, by which rule."""
@@ -296,6 +339,19 @@ def _overlap(q: PreparedName, c: PreparedName) -> float:
     return sum(w for k, w in zip(q.keys, q.idf) if k in c.keyset or k in c.spans)
 
 
+def _overlap_joined(q: PreparedName, c: PreparedName) -> float:
+    """:func:`_overlap`, with query tokens that the list name writes together as one word counted too.
+
+    A name romanised from Hangul comes one syllable a token (구 룡 강); the list writes
+    KURYONGGANG, so only the syllables' join meets the list name.
+    """
+    found = {i for i, k in enumerate(q.keys) if k in c.keyset or k in c.spans}
+    for key, span in q.spans.items():
+        if key in c.keyset:
+            found.update(span)
+    return sum(q.idf[i] for i in found)
+
+
 def best_name_comparison(
     query: PreparedQuery,
     candidate: IndexedEntity,
@@ -303,6 +359,7 @@ def best_name_comparison(
     compare: NameComparer = compare_names,
     *,
     closest_share: float = 0.0,
+    joined_overlap: bool = False,
 ) -> NameComparison | None:
     """The best-scoring (query name, list name) pair; primary names win ties.
 
@@ -310,15 +367,17 @@ def best_name_comparison(
     written together) are compared, unless none does: then all are, for typos.
     With ``closest_share``, of those only the names whose shared weight is at
     least that share of the closest name's (an entity's many aliases are not
-    all worth aligning).
+    all worth aligning); with ``joined_overlap``, a name's shared weight counts query
+    tokens it writes together (:func:`_overlap_joined`).
     """
+    overlap = _overlap_joined if joined_overlap else _overlap
     best: NameComparison | None = None
     keys = set().union(*(_telling_keys(qn) | qn.spans.keys() for qn in query.names)) if query.names else set()
     names = [cn for cn in candidate.names if not keys.isdisjoint(cn.keyset) or not keys.isdisjoint(cn.spans)]
     for qn in query.names:
         compared = names or candidate.names
         if closest_share and len(compared) > 1:
-            overlaps = [_overlap(qn, cn) for cn in compared]
+            overlaps = [overlap(qn, cn) for cn in compared]
             floor = closest_share * max(overlaps)
             compared = [cn for cn, o in zip(compared, overlaps) if o >= floor]
         for cn in compared:
@@ -673,11 +732,22 @@ def name_match_v3(query: PreparedQuery, candidate: IndexedEntity, config: Mappin
     different numbers; a changed letter in a Korean name counts as a slip when
     the rest agrees exactly (KAMG or JIM for KIM); and a first name that one of
     two people's names lacks is another person (ALI SADDAM HUSSEIN is the son of
-    SADDAM HUSSEIN), whatever else they share.
+    SADDAM HUSSEIN), whatever else they share. From dprk-v4 on, a list name
+    that writes several query syllables as one word (KURYONGGANG for 구 룡 강) is
+    among the closest names compared.
     """
     omissible = candidate.entity.schema == "Person" and query.schema in (None, "Person", "LegalEntity")
     compare = partial(compare_names_v3, omissible=omissible)
-    return _name_result(best_name_comparison(query, candidate, config, compare, closest_share=config["closest_share"]))
+    return _name_result(
+        best_name_comparison(
+            query,
+            candidate,
+            config,
+            compare,
+            closest_share=config["closest_share"],
+            joined_overlap=bool(config.get("joined_overlap", 0.0)),
+        )
+    )
 
 
 # --- identifiers ----------------------------------------------------------------------

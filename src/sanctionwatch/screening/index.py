@@ -49,7 +49,7 @@ from .normalise import (
     name_tokens_v2,
     phonetic_key,
     script_of,
-    translate_korean_words,
+    structured_name_tokens,
 )
 
 if TYPE_CHECKING:
@@ -202,6 +202,8 @@ class NameReading:
     # From v3 on: a Korean name has at most this many syllables in all (KIM JONG UN: 3), so that
     # MALEK REUBEN RIAK RENGU, short words every one, may still carry a middle name. 0: no limit.
     korean_max_syllables: int = 0
+    # The tokeniser's word tables and Korean vocabulary (normalise.structured_name_tokens): 2 from v2 on, 4 from v4.
+    words: int = 2
 
     @property
     def structured(self) -> bool:
@@ -212,6 +214,7 @@ class NameReading:
 READING_V1 = NameReading("v1")
 READING_V2 = NameReading("v2", extra_weight=0.25, min_share=0.5)
 READING_V3 = NameReading("v3", extra_weight=0.25, min_share=0.5, compact=True, korean_max_syllables=5)
+READING_V4 = NameReading("v4", extra_weight=0.25, min_share=0.5, compact=True, korean_max_syllables=5, words=4)
 
 
 def _spans(tokens: tuple[str, ...]) -> dict[str, tuple[int, ...]]:
@@ -415,7 +418,7 @@ class CandidateIndex:
         for written in [value, *_other_readings(value)] if query else [value]:
             for main, qualifiers in qualified_names(written):
                 # Company vocabulary for companies, ships and bodies: 해운 is also a given name.
-                tokens = name_tokens_v2(main if person else translate_korean_words(main), person)
+                tokens = structured_name_tokens(main, person=person, words=self.reading.words)
                 extra = tuple(dict.fromkeys(t for t in name_tokens_v2(qualifiers) if t not in legal_forms()))
                 extra = tuple(t for t in extra if t not in tokens) if qualifiers else ()
                 text = written if qualifiers else main

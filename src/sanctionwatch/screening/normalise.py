@@ -28,6 +28,7 @@ import unicodedata
 from collections.abc import Callable
 from functools import lru_cache, partial
 from importlib import resources
+from typing import Any
 
 from anyascii import anyascii
 from rapidfuzz import process
@@ -286,10 +287,13 @@ _KNOWN_WORDS = frozenset((*COMPANY_FORMS, *GENERIC_WORDS, *SYNONYMS, *SYNONYMS.v
 _KNOWN_LONG_WORDS = tuple(sorted(w for w in _KNOWN_WORDS if len(w) >= 7 and w.isalpha()))
 
 
-def _nearest_word(token: str, known: frozenset[str], long_words: tuple[str, ...]) -> str:
+def _nearest_word(token: str, known: frozenset[str], long_words: tuple[str, ...], *, one_edit: bool = False) -> str:
     if len(token) < 6 or not token.isalpha() or token in known:
         return token
-    found = process.extractOne(token, long_words, scorer=OSA.normalized_similarity, score_cutoff=0.8)
+    if one_edit:
+        found = process.extractOne(token, long_words, scorer=OSA.distance, score_cutoff=1)
+    else:
+        found = process.extractOne(token, long_words, scorer=OSA.normalized_similarity, score_cutoff=0.8)
     return str(found[0]) if found else token
 
 
@@ -319,6 +323,7 @@ def _fold_words(
     tokens: list[str],
     respell: Callable[[str], str] = _respell,
     drop_forms: Callable[[list[str]], list[str]] = _drop_forms,
+    synonyms: dict[str, str] = SYNONYMS,
 ) -> list[str]:
     # Respelling first cannot make a phrase for v1 (no phrase word is a long known word).
     tokens = [respell(t) for t in tokens]
@@ -330,7 +335,7 @@ def _fold_words(
             out.append(phrase)
             i += 2
             continue
-        out.append(SYNONYMS.get(tokens[i], tokens[i]))
+        out.append(synonyms.get(tokens[i], tokens[i]))
         i += 1
     # A name made only of form words ("COMPANY LIMITED") keeps them: it is all there is.
     return drop_forms(out) or out
@@ -530,14 +535,21 @@ def compact_name(text: str) -> str:
     return "".join(_split(text))
 
 
-@lru_cache(maxsize=1)
-def _korean_words() -> tuple[dict[str, str], dict[str, str], re.Pattern[str]]:
-    raw = safe_load(
-        resources.files("sanctionwatch.screening").joinpath("data/korean_company_words.yaml").read_text("utf-8")
-    )
+#: The Korean company vocabularies by version: 1 for dprk-v2 and dprk-v3, 4 (which extends 1) for dprk-v4.
+KOREAN_VOCABULARIES = {1: "korean_company_words.yaml", 4: "korean_company_words_v4.yaml"}
+
+
+def _vocabulary_entries(filename: str) -> list[dict[str, Any]]:
+    raw = safe_load(resources.files("sanctionwatch.screening").joinpath(f"data/{filename}").read_text("utf-8"))
+    base = _vocabulary_entries(raw["extends"]) if raw.get("extends") else []
+    return [*base, *raw["words"]]  # later entries replace earlier ones with the same spelling
+
+
+@lru_cache(maxsize=4)
+def _korean_words(version: int = 1) -> tuple[dict[str, str], dict[str, str], re.Pattern[str]]:
     hangul: dict[str, str] = {}
     romanised: dict[str, str] = {}
-    for entry in raw["words"]:
+    for entry in _vocabulary_entries(KOREAN_VOCABULARIES[version]):
         for word in entry["hangul"]:
             hangul[word] = entry["english"]
         for word in entry["romanised"]:
@@ -546,15 +558,17 @@ def _korean_words() -> tuple[dict[str, str], dict[str, str], re.Pattern[str]]:
     return hangul, romanised, pattern
 
 
-def translate_korean_words(text: str) -> str:
+def translate_korean_words(text: str, vocabulary: int = 1) -> str:
     """Korean company words in ``text`` put into English, in Hangul and romanised.
 
     ``조선광선은행`` -> ``korea 광선 bank``, ``Chosun Kwangson Unhaeng`` ->
     ``korea Kwangson bank``; the vocabulary and its sources are in
-    ``screening/data/korean_company_words.yaml``. Meant for the names of companies,
-    ships and bodies, not of people (해운 is a company word and a given name).
+    ``screening/data/korean_company_words.yaml`` (``vocabulary`` 1) and, for
+    dprk-v4, ``korean_company_words_v4.yaml`` (4: 전자 electronics, 총무역 general
+    trading, ...). Meant for the names of companies, ships and bodies, not of
+    people (해운 is a company word and a given name).
     """
-    hangul, romanised, pattern = _korean_words()
+    hangul, romanised, pattern = _korean_words(vocabulary)
     if script_of(text) == "hangul":
         text = pattern.sub(lambda m: f" {hangul[m.group(0)]} ", text)
     return " ".join(romanised.get(w.casefold(), w) for w in text.split())
@@ -590,7 +604,9 @@ def legal_forms() -> frozenset[str]:
     return anywhere | final_only
 
 
-def _drop_forms_v2(tokens: list[str], *, person: bool = False) -> list[str]:
+def _drop_forms_v2(
+    tokens: list[str], *, person: bool = False, mistyped: Callable[[str], bool] | None = None
+) -> list[str]:
     """Tokens less legal forms: phrases (S.A. DE C.V.) and words anywhere.
 
     In the names of companies, forms of one or two letters go only at either end
@@ -599,6 +615,7 @@ def _drop_forms_v2(tokens: list[str], *, person: bool = False) -> list[str]:
     begin or end a company's name, and a clerk mistypes them as often as the rest.
     """
     anywhere, short, phrases = _legal_form_table()
+    mistyped = mistyped or _mistyped_form
     out: list[str] = []
     i = 0
     while i < len(tokens):
@@ -610,7 +627,7 @@ def _drop_forms_v2(tokens: list[str], *, person: bool = False) -> list[str]:
             out.append(tokens[i])
         i += 1
     if not person:
-        while len(out) > 1 and (out[-1] in short or _mistyped_form(out[-1])):
+        while len(out) > 1 and (out[-1] in short or mistyped(out[-1])):
             out.pop()
         while len(out) > 1 and out[0] in short:
             out.pop(0)
@@ -703,6 +720,138 @@ def name_tokens_v2(text: str, person: bool = False) -> tuple[str, ...]:
     tokens = _join_letters(tokens) if person else _split_forms(_join_letters(tokens))
     folded = _fold_words(tokens, _respell_v2, partial(_drop_forms_v2, person=person))
     return tuple(SYNONYMS_V2.get(t, t) for t in _fold_numbers(folded))
+
+
+# --- dprk-v4 ---------------------------------------------------------------------
+
+#: The words for company and corporation in other languages, kept as words of the name by dprk-v4
+#: (CORPORACION CIMEX is not CIMEX): they are not legal forms, and dprk-v2's typo allowance for
+#: known words took CORPORACION for CORPORATION and dropped it. From the Spanish, Portuguese,
+#: French, Italian and Russian (transliterated) forms of the words, as OFAC and UN names write them.
+FOREIGN_COMPANY_WORDS = frozenset(
+    """
+    corporacion corporativo corporativa compania companhia compagnie sociedad sociedade societe societa
+    empresa empresas kompaniya korporatsiya
+    """.split()
+)
+
+#: dprk-v4's folds on top of dprk-v1's: JOINT alone in a company's name is a joint venture
+#: (JINSONG JOINT BANK, 진성합영은행), as the phrase JOINT VENTURE already is; JOINT STOCK stays a form.
+SYNONYMS_V4: dict[str, str] = {**SYNONYMS, "joint": "jv"}
+
+_KNOWN_WORDS_V4 = _KNOWN_WORDS_V2 | FOREIGN_COMPANY_WORDS
+_KNOWN_LONG_WORDS_V4 = tuple(sorted(w for w in _KNOWN_WORDS_V4 if len(w) >= 7 and w.isalpha()))
+
+
+@lru_cache(maxsize=65536)
+def _respell_v4(token: str) -> str:
+    """The long known word ``token`` is one edit away from (a transposition counting as one), else ``token``.
+
+    One edit, not dprk-v2's similarity of 0.8, which let a long word be two edits
+    from a known one (OPERATION -> COOPERATION, a legal form, dropped).
+    """
+    return _nearest_word(token, _KNOWN_WORDS_V4, _KNOWN_LONG_WORDS_V4, one_edit=True)
+
+
+@lru_cache(maxsize=65536)
+def respelt_words_v4(text: str) -> dict[str, str]:
+    """The words of ``text`` dprk-v4 reads as a known word one edit away, by that word: ``{"holding": "kholding"}``."""
+    return {known: word for word in _split(text) if (known := _respell_v4(word)) != word}
+
+
+def written_words(text: str) -> frozenset[str]:
+    """The words of ``text`` as written: transliterated, casefolded, split at punctuation, none respelt or dropped."""
+    return frozenset(_split(text))
+
+
+@lru_cache(maxsize=65536)
+def _mistyped_form_v4(token: str) -> bool:
+    """:func:`_mistyped_form`, except that a word of three letters or fewer must have a letter
+    dropped, added or swapped, not changed: one changed letter makes another word as often as
+    a typo (AST is not ASA, SBERBANK-AST is not SBERBANK)."""
+    if not _mistyped_form(token):
+        return False
+    if len(token) > 3:
+        return True
+    by_length = _forms_by_length()
+    return any(
+        OSA.distance(token, form, score_cutoff=1) <= 1 and (len(form) != len(token) or sorted(form) == sorted(token))
+        for n in (len(token) - 1, len(token), len(token) + 1)
+        for form in by_length.get(n, ())
+    )
+
+
+# ㄹ among the 19 initial consonants: a Hangul syllable is U+AC00 + (initial * 21 + vowel) * 28 + final.
+_RIEUL_INITIAL = 5
+
+
+def _romanise_rieul(text: str) -> str:
+    """Hangul syllables that begin with ㄹ romanised with ``r`` (류 Ryu, 룡 Ryong), the rest left as they are.
+
+    Both the DPRK's romanisation and the South's Revised Romanization write ㄹ
+    before a vowel as ``r``; ``anyascii`` writes ``l`` (Lyu), which then only
+    meets RYU and YU alike as romanisation variants, and a query written 류 could
+    not prefer the record spelled Ryu.
+    """
+    if script_of(text) != "hangul":
+        return text
+    out = []
+    for ch in text:
+        code = ord(ch) - 0xAC00
+        if 0 <= code < 11172 and code // 588 == _RIEUL_INITIAL:
+            out.append(" r" + anyascii(ch)[1:].lower() + " ")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+@lru_cache(maxsize=131072)
+def name_tokens_v4(text: str, person: bool = False) -> tuple[str, ...]:
+    """:func:`name_tokens_v2` as dprk-v4 reads a name.
+
+    The differences: the names of companies, ships and bodies go through the
+    version-4 Korean vocabulary (:func:`translate_korean_words`); Hangul ㄹ
+    before a vowel is ``r``; a long word is respelt as a known word only one edit
+    away; CORPORACION and the like stay words (:data:`FOREIGN_COMPANY_WORDS`);
+    a short word is a mistyped legal form only by a letter dropped, added or
+    swapped; and JOINT alone is a joint venture.
+
+    >>> name_tokens_v4("CORPORACION CIMEX, S.A.")
+    ('corporacion', 'cimex')
+    >>> name_tokens_v4("류진", person=True)
+    ('ryu', 'jin')
+    """
+    tokens = _read_v4(text, person)
+    # Single letters left once stop words and forms are gone (K&K, C회사C) may spell a form read
+    # again (K K -> KK): read until nothing changes, so that the reading is idempotent.
+    for _ in range(3):
+        if not any(len(t) == 1 for t in tokens):
+            break
+        again = _read_v4(" ".join(tokens), person)
+        if again == tokens:
+            break
+        tokens = again
+    return tokens
+
+
+def _read_v4(text: str, person: bool) -> tuple[str, ...]:
+    text = _romanise_rieul(text if person else translate_korean_words(text, 4))
+    tokens = [_canonical_number(t) for t in _split(text)]
+    tokens = _join_letters(tokens) if person else _split_forms(_join_letters(tokens))
+    drop = partial(_drop_forms_v2, person=person, mistyped=_mistyped_form_v4)
+    folded = _fold_words(tokens, _respell_v4, drop, SYNONYMS_V4)
+    return tuple(SYNONYMS_V2.get(t, t) for t in _fold_numbers(folded))
+
+
+def structured_name_tokens(text: str, *, person: bool, words: int) -> tuple[str, ...]:
+    """The main tokens of a name as the structured readings see it.
+
+    ``words`` 2 (dprk-v2 and dprk-v3): :func:`name_tokens_v2`, companies' names through
+    the first Korean vocabulary; 4 (dprk-v4): :func:`name_tokens_v4`.
+    """
+    if words >= 4:
+        return name_tokens_v4(text, person)
+    return name_tokens_v2(text if person else translate_korean_words(text), person)
 
 
 # --- countries -------------------------------------------------------------------

@@ -117,15 +117,17 @@ class Screener:
         scored = [(self.algorithm.score(prepared, c), c) for c in self.index.candidates(prepared)]
         # A record named as the query answers it; a record whose name agrees less (a folded spelling,
         # a word more, a typo: NameComparison.agreement) is then another one, shown but not flagged.
-        level = max((_name_result(s).agreement for s, _ in scored if s.score >= cut), default=0)
-        level = level if self.algorithm.exact_precedence else 0
+        precedence = self.algorithm.precedence
+        levels = [precedence(_name_result(s), c) for s, c in scored if s.score >= cut]
+        level = max(levels) if levels and self.algorithm.exact_precedence else None
         ranked = []
         for verdict, candidate in scored:
             score, note = verdict.score, ""
-            if level and score >= cut and _name_result(verdict).agreement < level:
+            if level and any(level) and score >= cut and (own := precedence(_name_result(verdict), candidate)) < level:
                 if "identifier_match" not in verdict.results:
                     score = min(score, round(cut, 4) - 0.0001)
-                    note = f"not flagged: another record's name agrees more ({_AGREEMENT[level]})"
+                    why = _AGREEMENT[level[0]] if own[0] < level[0] else "is written closer to the query"
+                    note = f"not flagged: another record's name agrees more ({why})"
             if score > 0.0:
                 ranked.append((score, note, verdict, candidate))
         ranked.sort(key=lambda r: (-r[0], r[3].entity.id))
