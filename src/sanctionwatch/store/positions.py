@@ -265,10 +265,11 @@ def read_position_files(paths: Sequence[str], *, temp_dir: Path | None = None) -
     if not paths:
         return POSITIONS.empty_table()
     with _scratch_connection(temp_dir) as con:
-        table = con.sql(
+        table = query_arrow(
+            con,
             f"SELECT {_POSITION_COLUMNS} FROM read_parquet(?, hive_partitioning = false) ORDER BY {_POSITION_ORDER}",
-            params=[list(paths)],
-        ).to_arrow_table()
+            [list(paths)],
+        )
     return _drop_repeats(table.cast(POSITIONS))
 
 
