@@ -145,3 +145,30 @@ def test_cap_chart_draws_the_cap_and_marks_the_years_past_it():
     assert svg.count('stroke-dasharray="6 3"><title>cap 500,000 bbl') == 2  # one cap line per year
     assert svg.count('fill="#d62728"') == 1  # only 2018's estimate is past the cap
     assert "2018 + estimated 90%: 1,300,000 bbl" in svg and ">2019<" in svg
+
+
+def test_compiled_templates_are_kept_and_give_the_same_report(report_data, tmp_path, monkeypatch):
+    # A report process compiles its templates once; later processes read Jinja's bytecode
+    # from the cache folder. The report is the same either way, and without a usable folder.
+    from sanctionwatch.report import html
+
+    def report_with(folder):
+        monkeypatch.setenv("SANCTIONWATCH_CACHE_DIR", str(folder))
+        html.templates.cache_clear()
+        try:
+            return render_report(report_data)
+        finally:
+            html.templates.cache_clear()
+
+    first = report_with(tmp_path / "cache")
+    kept = sorted((tmp_path / "cache" / "templates").iterdir())
+    assert kept  # one file per template the report rendered
+    again = report_with(tmp_path / "cache")
+    assert sorted((tmp_path / "cache" / "templates").iterdir()) == kept
+    for path in kept:
+        path.write_bytes(b"damaged")
+    damaged = report_with(tmp_path / "cache")
+    (tmp_path / "file").write_text("not a folder")
+    no_folder = report_with(tmp_path / "file")
+    strip = re.compile(r"Generated [^<]*")
+    assert {strip.sub("", r) for r in (first, again, damaged, no_folder)} == {strip.sub("", first)}
