@@ -6,6 +6,9 @@ from its file in ~1 ms. A value's file is named by a digest of everything it was
 derived from (the caller's ``key``: the source texts, library versions), so a
 changed source or library derives it afresh; a file that is damaged, or a folder
 that cannot be read or written, only costs the derivation.
+
+Every file the package keeps beside the store or in its cache folder is written
+through :func:`atomic_file` (the screening index and match memo too).
 """
 
 from __future__ import annotations
@@ -15,8 +18,10 @@ import os
 import sys
 import tempfile
 import types
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 # Bump when the file layout changes: older files are then not read.
 FORMAT = b"SWCACHE1"
@@ -42,15 +47,8 @@ def cached_bytes(folder: Path, name: str, key: Iterable[str | bytes], build: Cal
         return raw[head:]
     value = build()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{name}-")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(FORMAT + hashlib.sha256(value).digest() + value)
-            os.replace(tmp, path)  # readers see the old file or the whole new one, never a part
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with atomic_file(path) as fh:
+            fh.write(FORMAT + hashlib.sha256(value).digest() + value)
     except OSError:
         pass  # a read-only or full disk: the value is still returned, derived again next time
     return value
@@ -76,3 +74,26 @@ def code_key(fn: Callable[..., object]) -> bytes:
         return b"\0".join(parts)
 
     return sys.version.encode() + walk(fn.__code__)
+
+
+@contextmanager
+def atomic_file(path: Path) -> Iterator[BinaryIO]:
+    """A new file for ``path``, written beside it and renamed over it only once complete.
+
+    Readers see the old file or the whole new one; a failure removes the temporary file.
+    The result is readable as a file the user made (mkstemp makes it private).
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    try:
+        with open(fd, "w+b") as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -143,7 +143,15 @@ def test_screen_does_not_import_the_other_commands(tmp_path):
 # read lists), the optional extras, the report's map geometry, pydantic (typer 0.29 imports it
 # to parse every option: ~0.1 s of each command's start; pyproject keeps typer below it).
 HEAVY_MODULES = (
-    "pyarrow", "pandas", "polars", "dask", "fastapi", "nomenklatura", "followthemoney", "shapely", "pydantic",
+    "pyarrow",
+    "pandas",
+    "polars",
+    "dask",
+    "fastapi",
+    "nomenklatura",
+    "followthemoney",
+    "shapely",
+    "pydantic",
 )
 
 
@@ -168,7 +176,6 @@ def test_screen_name_loads_no_heavy_module(tmp_path):
         save_publication(store, load_sample())
     for _ in range(2):  # the first call builds the index file, the second maps it
         assert _imported(["--db", db, "-q", "screen", "YU JONG 2", "--schema", "Vessel"]) == "0 []"
-
 
 
 def test_help_loads_no_optional_extra():

@@ -37,23 +37,21 @@ import io
 import json
 import logging
 import mmap
-import os
 import pickle
 import struct
 import sys
-import tempfile
 import zlib
 from bisect import bisect_left
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields, is_dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
 import numpy as np
 
 from .. import __version__
+from ..diskcache import atomic_file
 from ..exc import SanctionwatchError
 from ..settings import load_config
 from .algorithms import get_algorithm
@@ -89,12 +87,12 @@ def _key_hash(key: str) -> int:
 # ``__setstate__``.
 
 
-@lru_cache(maxsize=None)
+@cache
 def _field_names(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in fields(cls))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _slot_setters(cls: type) -> tuple[Callable[[Any, Any], None], ...]:
     # The slots' own descriptors: they set a frozen instance's fields too, and twice as fast as object.__setattr__.
     return tuple(getattr(cls, name).__set__ for name in _field_names(cls))
@@ -336,7 +334,10 @@ class _Writer:
         """A section's entries stored by their codec (see :func:`_codec`)."""
         codec = _codec(values)
         if codec in ("int", "float"):
-            return {"codec": codec, "values": self._array(np.array(values, dtype=np.int64 if codec == "int" else np.float64))}
+            return {
+                "codec": codec,
+                "values": self._array(np.array(values, dtype=np.int64 if codec == "int" else np.float64)),
+            }
         if codec == "str":
             return {"codec": codec, **self._blobs([_encode(v) for v in values])}
         if codec == "str_list":
@@ -427,7 +428,7 @@ def write_index(
 
     Containers of ``min_entries`` entries or more get a lazily read section of their own.
     """
-    with _atomic_file(path) as body:
+    with atomic_file(path) as body:
         writer = _Writer(body, max(1, min_entries))
         root = io.BytesIO()
         _SectionPickler(root, writer).dump(index)
@@ -455,29 +456,6 @@ def write_index(
         body.truncate()
         head = _HEAD.pack(MAGIC, len(header)) + header
         body.write(head + b"\0" * (-len(head) % 8) + data)
-
-
-@contextmanager
-def _atomic_file(path: Path) -> Iterator[BinaryIO]:
-    """A new file for ``path``, written beside it and renamed over it only once complete.
-
-    Readers see the old file or the whole new one; a failure removes the temporary file.
-    The result is readable as a file the user made (mkstemp makes it private).
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        with open(fd, "w+b") as fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def read_index(path: Path, key: Mapping[str, Any]) -> CandidateIndex:
@@ -701,7 +679,7 @@ class MatchMemo:
             return
         data = MEMO_MAGIC + pickle.dumps((self._key, self._answers), protocol=pickle.HIGHEST_PROTOCOL)
         try:
-            with _atomic_file(self.path) as fh:
+            with atomic_file(self.path) as fh:
                 fh.write(data)
         except OSError as err:
             log.warning("cannot write the screening memo %s (%s)", self.path, err)
