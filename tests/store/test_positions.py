@@ -225,3 +225,54 @@ def test_split_into_vessel_buckets_then_read_back_as_read_positions(store, tmp_p
         assert len(files) == 2  # one per window
         assert read_position_files(files).equals(read_positions(store, mmsis=mmsis))
     assert read_position_files([]).schema == POSITIONS
+
+
+_small_float = st.one_of(st.none(), st.sampled_from([0.0, -0.0, 1.5, 2.25, 359.0]))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from([201_000_001, 201_000_002, 440_000_003]),
+            st.integers(0, 3),  # hours: few instants, so reports tie on (mmsi, ts)
+            st.sampled_from([38.5, 38.75, -0.0, 0.0]),
+            st.sampled_from([124.5, 125.0]),
+            _small_float,
+            _small_float,
+            _small_float,
+            st.one_of(st.none(), st.integers(0, 15)),
+        ),
+        min_size=1,
+        max_size=40,
+    ),
+    st.integers(1, 4),
+)
+def test_reading_files_gives_the_store_readers_order_and_repeats(tmp_path_factory, rows, files):
+    """read_position_files (Arrow's sort) keeps the rows read_positions (DuckDB's ORDER BY over
+    every column, nulls last) keeps, in its order, whichever file each report came in."""
+    with open_store(tmp_path_factory.mktemp("order") / "s.duckdb") as store:
+        for k in range(files):
+            chunk = rows[k::files]
+            if not chunk:
+                continue
+            table = pa.table(
+                {
+                    "mmsi": [r[0] for r in chunk],
+                    "ts": pa.array([T0 + timedelta(hours=r[1]) for r in chunk], pa.timestamp("us", tz="UTC")),
+                    "lat": [r[2] for r in chunk],
+                    "lon": [r[3] for r in chunk],
+                    "speed_kn": pa.array([r[4] for r in chunk], pa.float32()),
+                    "course_deg": pa.array([r[5] for r in chunk], pa.float32()),
+                    "heading_deg": pa.array([r[6] for r in chunk], pa.float32()),
+                    "nav_status": pa.array([r[7] for r in chunk], pa.int16()),
+                },
+                schema=POSITIONS,
+            )
+            sha = f"{k:x}" * 64
+            write_positions(table, store.positions_dir, file_sha256=sha[:64], seq=0)
+            record(store, sha[:64])
+        got = read_position_files(position_parts(store))
+        want = read_positions(store)
+        assert got.schema == POSITIONS
+        assert got.to_pylist() == want.to_pylist()

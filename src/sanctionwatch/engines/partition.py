@@ -296,7 +296,7 @@ def run_stored_partition(
         return PartitionResult(concat_events([]))
     if part.kind is PartitionKind.VESSELS:
         files = sorted(str(p) for p in (scratch / _BUCKETS / f"bucket={part.index}").glob("*.parquet"))
-        result = run_partition(read_position_files(files, temp_dir=scratch / _TEMP), static, part, config, context)
+        result = run_partition(read_position_files(files), static, part, config, context)
         if result.grid is not None:
             _write_grid_days(result.grid, scratch / _GRID, part.index)
         return replace(result, grid=None)
