@@ -18,8 +18,8 @@ from sanctionwatch.store.positions import read_static
 
 distributed = pytest.importorskip("distributed")
 
-# Windows and buckets small enough to cut encounters, gaps and port visits of the test scenarios.
-CUTTING = EngineConfig(read_window_h=7, window_h=5, vessel_partition_positions=3000)
+# Windows and buckets small enough to cut encounters, gaps and port visits of the test scenarios; one split per part file.
+CUTTING = EngineConfig(split_partition_positions=1, window_h=5, vessel_partition_positions=3000)
 
 
 def _sorted(events: pa.Table) -> pa.Table:
@@ -57,7 +57,9 @@ def test_workers_reading_the_store_give_the_whole_table_events(stored_scenario, 
     start = whole.column("start").cast(pa.int64()).to_numpy()
     end = whole.column("end").cast(pa.int64()).to_numpy()
     window_us = int(CUTTING.window_h * 3600e6)
-    cut = (start // window_us != end // window_us) & (whole.column("type").to_numpy(zero_copy_only=False) == "encounter")
+    cut = (start // window_us != end // window_us) & (
+        whole.column("type").to_numpy(zero_copy_only=False) == "encounter"
+    )
     assert cut.any()
     assert _sorted(found.events).equals(_sorted(whole))
 
@@ -171,7 +173,7 @@ def test_cli_detect_on_a_scheduler_and_worker_started_apart(tmp_path):
     assert local
     port = _free_port()
     address = f"tcp://127.0.0.1:{port}"
-    env = {**os.environ, "SANCTIONWATCH_ENGINE_WINDOW_H": "5", "SANCTIONWATCH_ENGINE_READ_WINDOW_H": "7"}
+    env = {**os.environ, "SANCTIONWATCH_ENGINE_WINDOW_H": "5", "SANCTIONWATCH_ENGINE_SPLIT_PARTITION_POSITIONS": "1"}
     procs = [subprocess.Popen([dask_cli, "scheduler", "--port", str(port), "--no-dashboard"], cwd=tmp_path, env=env)]
     try:
         _wait_for(port)

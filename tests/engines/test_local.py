@@ -114,22 +114,24 @@ def test_windows_of_the_store_cut_through_every_kind_of_long_event(stored_scenar
 
 @settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
-    read_window_h=st.sampled_from([1.0, 5.0, 7.5, 24.0, 1000.0]),
+    split_partition_positions=st.sampled_from([1, 2000, 10_000, 10**9]),
     window_h=st.floats(2.0, 36.0),
     vessel_partition_positions=st.integers(1000, 60_000),
     workers=st.sampled_from([1, 2]),
 )
-@example(read_window_h=7.0, window_h=5.0, vessel_partition_positions=3000, workers=1)
+@example(split_partition_positions=1, window_h=5.0, vessel_partition_positions=3000, workers=1)
 def test_detection_over_the_store_equals_the_whole_table_run(
-    stored_scenario, context, read_window_h, window_h, vessel_partition_positions, workers
+    stored_scenario, context, split_partition_positions, window_h, vessel_partition_positions, workers
 ):
-    """Reading the store window by window and bucket by bucket finds every event of the whole-table
-    run once, with the same id and content, however the windows and buckets fall."""
+    """Reading the store file group by file group and bucket by bucket finds every event of the
+    whole-table run once, with the same id and content, however the groups, windows and buckets fall."""
     store, whole = stored_scenario
     from sanctionwatch.store.positions import read_positions, read_static
 
     engine = EngineConfig(
-        read_window_h=read_window_h, window_h=window_h, vessel_partition_positions=vessel_partition_positions
+        split_partition_positions=split_partition_positions,
+        window_h=window_h,
+        vessel_partition_positions=vessel_partition_positions,
     )
     found = run_local_stored(store, read_static(store), context=context, engine=engine, workers=workers)
     assert found.positions == read_positions(store).num_rows

@@ -7,6 +7,8 @@ import os
 
 import numpy as np
 import pyarrow as pa
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sanctionwatch.engines.config import EngineConfig
 from sanctionwatch.engines.local import run_local
@@ -15,6 +17,7 @@ from sanctionwatch.engines.partition import (
     PartitionKind,
     PartitionResult,
     assemble_grid,
+    file_groups,
     grid_span,
     plan_vessels,
     plan_windows,
@@ -157,3 +160,30 @@ def test_scratch_folders_of_dead_runs_go_and_those_of_living_runs_stay(tmp_path)
         assert sorted(p.name for p in root.iterdir()) == ["detect-living", "detect-living.lock"]
     finally:
         os.close(held)
+
+
+def test_file_groups_are_runs_of_whole_files_of_about_equal_rows_for_every_worker():
+    paths = [f"p{k}" for k in range(7)]
+    rows = np.array([10, 10, 10, 10, 10, 10, 10])
+    # 70 rows at 30 a group: 3 groups, rounded up to 4 for 2 workers.
+    groups = file_groups(paths, rows, 30, workers=2)
+    assert [len(g) for g in groups] == [2, 2, 2, 1]
+    assert [p for g in groups for p in g] == paths
+    assert file_groups(paths, rows, 10**9) == [tuple(paths)]
+    assert file_groups(paths, rows, 1, workers=2) == [(p,) for p in paths]  # at most one group per file
+    assert file_groups([], np.array([], dtype=np.int64), 5) == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.integers(0, 1000), min_size=1, max_size=40),
+    st.integers(1, 5000),
+    st.integers(1, 4),
+)
+def test_file_groups_keep_every_file_once_in_order(rows, target, workers):
+    paths = [f"p{k}" for k in range(len(rows))]
+    groups = file_groups(paths, np.array(rows), target, workers=workers)
+    assert [p for g in groups for p in g] == paths
+    assert all(groups)
+    wanted = -(-max(1, -(-sum(rows) // target)) // workers) * workers
+    assert len(groups) <= min(wanted, len(paths))

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pyarrow as pa
 from hypothesis import given, settings
@@ -9,7 +10,7 @@ from hypothesis import strategies as st
 from sanctionwatch.model.ais import POSITIONS, STATIC
 from sanctionwatch.store import open_store
 from sanctionwatch.store.positions import (
-    part_day_us,
+    part_rows,
     position_parts,
     positions_per_vessel,
     positions_summary,
@@ -205,24 +206,24 @@ def test_per_vessel_counts_and_time_range(store):
         {"mmsi": 1, "positions": 2, "first_us": t0 + hour, "last_us": t0 + 30 * hour},
         {"mmsi": 7, "positions": 1, "first_us": t0 + 2 * hour, "last_us": t0 + 2 * hour},
     ]
-    assert sorted(part_day_us(p) for p in position_parts(store)) == [t0, t0 + 24 * hour]
+    assert sorted(Path(p).parent.name for p in position_parts(store)) == ["day=2025-01-06", "day=2025-01-07"]
+    assert sorted(part_rows(position_parts(store)).tolist()) == [1, 2]
 
 
 def test_split_into_vessel_buckets_then_read_back_as_read_positions(store, tmp_path):
-    """Buckets of MMSIs [1, 5) and [5, ...), two time windows, repeats across files: each
-    bucket's files read back are read_positions of its vessels, repeats once."""
+    """Buckets of MMSIs [1, 5) and [5, ...), the parts copied in two groups, repeats across
+    files: each bucket's files read back are read_positions of its vessels, repeats once."""
     rows = [(m, h, m + h / 100, h) for m in (1, 3, 5, 9) for h in (1, 20, 26, 40)]
     write_positions(pos(rows), store.positions_dir, file_sha256=SHA_A, seq=0)
     write_positions(pos(rows[:5]), store.positions_dir, file_sha256=SHA_B, seq=0)
     record(store, SHA_A)
     record(store, SHA_B)
-    t0 = int(T0.timestamp() * 10**6)
-    day = 24 * 3600 * 10**6
-    for k, (lo, hi) in enumerate([(t0, t0 + day), (t0 + day, t0 + 2 * day)]):
-        split_positions(position_parts(store), tmp_path, bucket_first_mmsi=[1, 5], start_us=lo, end_us=hi, tag=f"w{k}")
+    parts = position_parts(store)
+    for k, group in enumerate((parts[:2], parts[2:])):
+        split_positions(group, tmp_path, bucket_first_mmsi=[1, 5], tag=f"w{k}")
     for bucket, mmsis in ((0, [1, 3]), (1, [5, 9])):
         files = sorted(str(p) for p in (tmp_path / f"bucket={bucket}").glob("*.parquet"))
-        assert len(files) == 2  # one per window
+        assert len(files) == 2  # one per group
         assert read_position_files(files).equals(read_positions(store, mmsis=mmsis))
     assert read_position_files([]).schema == POSITIONS
 

@@ -13,8 +13,12 @@ class EngineConfig:
     """How detection is partitioned and run."""
 
     window_h: float = setting(24.0, "time window of one encounter partition")
-    read_window_h: float = setting(
-        24.0, "detection over the store reads its positions this many hours at a time (one split partition each)"
+    split_partition_positions: int = field(
+        default=4_000_000,
+        metadata={
+            "help": "detection over the store copies its parts into vessel buckets about this many positions "
+            "per split partition (whole part files; the count rounded up to a multiple of the workers)"
+        },
     )
     overlap_h: float = setting(12.0, "each window reads this much extra on both sides (>= longest event rule)")
     vessel_partition_positions: int = field(

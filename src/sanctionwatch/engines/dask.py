@@ -218,9 +218,9 @@ def run_dask_stored(
     static_f, context_f = _broadcast(client, static, context)
 
     def run(parts: list[Partition]) -> list[PartitionResult]:
-        futures = client.map(
-            run_stored_partition, parts, static=static_f, config=config, context=context_f, pure=False
-        )
+        futures = client.map(run_stored_partition, parts, static=static_f, config=config, context=context_f, pure=False)
         return list(client.gather(futures))
 
-    return run_stored(store, static, run, config=config, engine=engine)
+    # One task per worker thread at a time (the LocalCluster's workers have one each).
+    workers = sum(client.nthreads().values())
+    return run_stored(store, static, run, config=config, engine=engine, workers=workers)

@@ -121,4 +121,5 @@ def run_local_stored(
         lambda parts: map_partitions(lambda p: run_stored_partition(p, static, config, context), parts, n),
         config=config,
         engine=engine,
+        workers=n,
     )

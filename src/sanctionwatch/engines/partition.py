@@ -17,9 +17,9 @@ The engines only plan, slice and dispatch; they never know what a detector compu
    (:func:`run_windows`), so no encounter is cut short, however long.
 
 Over the store (:func:`run_stored`) nothing is read whole. A ``split`` partition
-reads the store's parts of one time window (``read_window_h``) and copies its
-positions into one folder per vessel bucket (the MMSI ranges of phase 1) under a
-scratch folder; a ``vessels`` partition then reads its bucket's files, so it still
+reads a group of the store's part files (about ``split_partition_positions``) and
+copies their positions into one folder per vessel bucket (the MMSI ranges of phase 1)
+under a scratch folder; a ``vessels`` partition then reads its bucket's files, so it still
 sees whole tracks, and writes its grid split by day; a ``window`` partition reads
 the grid days it needs. Each partition reads and writes by path, so memory follows
 the partition (a bucket, a window, one part file), not the archive, and an engine
@@ -50,7 +50,7 @@ from ..events.config import DetectionConfig
 from ..events.pipeline import DetectionContext, detect_static_events, detect_vessel_events, detect_window_events
 from ..store import Store
 from ..store.positions import (
-    part_day_us,
+    part_rows,
     position_parts,
     positions_per_vessel,
     read_position_files,
@@ -71,7 +71,7 @@ class PartitionKind(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Partition:
-    """One unit of work. Rows ``[row_start, row_end)`` for ``vessels``; times in µs for ``window`` and ``split``.
+    """One unit of work. Rows ``[row_start, row_end)`` for ``vessels``; times in µs for ``window``.
 
     With ``scratch`` set the partition reads and writes files there instead of
     slicing an in-memory table: ``split`` copies the store parts ``files`` into
@@ -288,8 +288,6 @@ def run_stored_partition(
             part.files,
             scratch / _BUCKETS,
             bucket_first_mmsi=part.bucket_first_mmsi,
-            start_us=part.read_start_us,
-            end_us=part.read_end_us,
             tag=f"w{part.index:06d}",
             temp_dir=scratch / _TEMP,
         )
@@ -344,12 +342,15 @@ class StoredRun:
     partitions: dict[str, int] = field(default_factory=dict)
 
 
-def plan_stored(store: Store, engine: EngineConfig, scratch: Path, *, static_rows: int = 0) -> list[Partition]:
+def plan_stored(
+    store: Store, engine: EngineConfig, scratch: Path, *, static_rows: int = 0, workers: int = 1
+) -> list[Partition]:
     """The ``split`` partitions then the ``vessels`` (and ``static``) partitions of a run over ``store``.
 
     Buckets are MMSI ranges of about ``vessel_partition_positions`` stored
-    positions; split windows of ``read_window_h`` each read the parts of the days
-    they touch.
+    positions. Split partitions are runs of whole part files of about equal rows,
+    about ``split_partition_positions`` each, as many as a multiple of ``workers``
+    (so that no worker waits on a last split alone), each file read once.
     """
     per_vessel = positions_per_vessel(store)
     if per_vessel.num_rows == 0:
@@ -359,31 +360,30 @@ def plan_stored(store: Store, engine: EngineConfig, scratch: Path, *, static_row
     starts = np.r_[0, np.cumsum(counts)[:-1]]
     bounds = vessel_bounds(starts, int(counts.sum()), engine.vessel_partition_positions)
     first_mmsi = tuple(int(m) for m in mmsi[np.searchsorted(starts, bounds[:-1])])
-    window_us = max(1, int(engine.read_window_h * US_PER_HOUR))
-    first_us = int(per_vessel.column("first_us").to_numpy().min()) // window_us * window_us
-    last_us = int(per_vessel.column("last_us").to_numpy().max())
     parts = position_parts(store)
-    day_us = np.array([part_day_us(p) for p in parts], dtype=np.int64)
-    plan = []
-    for k, w0 in enumerate(range(first_us, last_us + 1, window_us)):
-        w1 = w0 + window_us
-        files = tuple(p for p, d in zip(parts, day_us.tolist()) if d < w1 and d + US_PER_DAY > w0)
-        if files:
-            plan.append(
-                Partition(
-                    PartitionKind.SPLIT,
-                    read_start_us=w0,
-                    read_end_us=w1,
-                    scratch=str(scratch),
-                    index=k,
-                    files=files,
-                    bucket_first_mmsi=first_mmsi,
-                )
-            )
+    plan = [
+        Partition(PartitionKind.SPLIT, scratch=str(scratch), index=k, files=files, bucket_first_mmsi=first_mmsi)
+        for k, files in enumerate(file_groups(parts, part_rows(parts), engine.split_partition_positions, workers))
+    ]
     plan += [Partition(PartitionKind.VESSELS, scratch=str(scratch), index=k) for k in range(len(first_mmsi))]
     if static_rows:
         plan.append(Partition(PartitionKind.STATIC, scratch=str(scratch)))
     return plan
+
+
+def file_groups(paths: list[str], rows: np.ndarray, target: int, workers: int = 1) -> list[tuple[str, ...]]:
+    """``paths`` cut into consecutive groups of about equal ``rows``: about ``target`` rows each,
+    the number of groups rounded up to a multiple of ``workers`` (at most one group per file)."""
+    if not paths:
+        return []
+    total = int(rows.sum())
+    workers = max(1, workers)
+    groups = -(-max(1, -(-total // max(1, target))) // workers) * workers
+    groups = min(groups, len(paths))
+    # Cut after the file where the running total first reaches each k/groups share.
+    cuts = np.searchsorted(np.cumsum(rows), np.arange(1, groups) * total / groups, side="left") + 1
+    edges = np.unique(np.r_[0, np.minimum(cuts, len(paths)), len(paths)])
+    return [tuple(paths[a:b]) for a, b in itertools.pairwise(edges.tolist())]
 
 
 def run_stored(
@@ -393,17 +393,18 @@ def run_stored(
     *,
     config: DetectionConfig,
     engine: EngineConfig,
+    workers: int = 1,
 ) -> StoredRun:
     """Every detector over the positions in ``store`` through an engine's ``run``, reading by partition.
 
     ``run`` takes partitions and returns their results in order, running each with
-    :func:`run_stored_partition`. The intermediate files live in a fresh folder under
+    :func:`run_stored_partition`; ``workers`` is how many run at once (for the plan). The intermediate files live in a fresh folder under
     ``engine.scratch_dir`` (default: beside the store's positions, where the
     workers of a cluster sharing the store see them too) and are removed afterwards.
     """
     root = Path(engine.scratch_dir) if engine.scratch_dir else store.data_dir / "scratch"
     with scratch_folder(root) as scratch:
-        plan = plan_stored(store, engine, scratch, static_rows=static.num_rows)
+        plan = plan_stored(store, engine, scratch, static_rows=static.num_rows, workers=workers)
         splits = [p for p in plan if p.kind is PartitionKind.SPLIT]
         rest = [p for p in plan if p.kind is not PartitionKind.SPLIT]
         # Every split is written before any bucket is read: a bucket holds all its MMSIs' time.

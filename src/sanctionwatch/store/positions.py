@@ -179,10 +179,9 @@ def position_parts(store: Store) -> list[str]:
     return _glob(store) or []
 
 
-def part_day_us(path: str | Path) -> int:
-    """Start (µs since the epoch) of the ``day=`` partition a part file lies in."""
-    day = date.fromisoformat(Path(path).parent.name.removeprefix("day="))
-    return (day.toordinal() - 719163) * US_PER_DAY
+def part_rows(paths: Sequence[str | Path]) -> np.ndarray:
+    """Rows in each Parquet part file (from its footer, no data read)."""
+    return np.array([pq.read_metadata(p).num_rows for p in paths], dtype=np.int64)
 
 
 def positions_per_vessel(store: Store) -> pa.Table:
@@ -204,17 +203,15 @@ def split_positions(
     out_dir: Path,
     *,
     bucket_first_mmsi: Sequence[int],
-    start_us: int,
-    end_us: int,
     tag: str,
     temp_dir: Path | None = None,
 ) -> None:
-    """Copy the positions of ``parts`` with ``start_us <= ts < end_us`` into ``out_dir/bucket=K/``.
+    """Copy the positions of ``parts`` into ``out_dir/bucket=K/``.
 
     Bucket ``K`` holds the MMSIs from ``bucket_first_mmsi[K]`` up to the next
     bucket's first (an ASOF join: a sorted search, not a comparison per bucket).
     DuckDB streams the copy, so memory does not grow with ``parts``; ``tag`` names
-    the files, so that copies of different windows never overwrite each other;
+    the files, so that copies of different groups of parts never overwrite each other;
     DuckDB spills into ``temp_dir`` (default: ``.tmp`` in the working directory).
     """
     if not parts:
@@ -222,8 +219,6 @@ def split_positions(
     bounds = pa.table(
         {"lo": pa.array(bucket_first_mmsi, pa.int64()), "bucket": pa.array(range(len(bucket_first_mmsi)), pa.int32())}
     )
-    start = datetime.fromtimestamp(start_us / 1e6, UTC)
-    end = datetime.fromtimestamp(end_us / 1e6, UTC)
     columns = ", ".join(f"p.{c}" for c in POSITIONS.names)
     with _scratch_connection(temp_dir) as con:
         con.register("bounds", bounds)
@@ -232,11 +227,10 @@ def split_positions(
             COPY (
                 SELECT {columns}, b.bucket
                 FROM read_parquet(?, hive_partitioning = false) p ASOF JOIN bounds b ON p.mmsi >= b.lo
-                WHERE p.ts >= ? AND p.ts < ?
             ) TO '{_sql_path(out_dir)}'
             (FORMAT parquet, PARTITION_BY (bucket), OVERWRITE_OR_IGNORE true, FILENAME_PATTERN '{tag}-{{i}}')
             """,
-            [list(parts), start, end],
+            [list(parts)],
         )
 
 
