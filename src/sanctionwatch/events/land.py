@@ -11,10 +11,12 @@ shipped polygons), so detectors stay pure.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import shapely
 
+from ..diskcache import cached_bytes, code_key
 from ..units import haversine_m
 
 RESOLUTION_DEG = 0.1
@@ -67,14 +69,30 @@ class LandMask:
         return haversine_m(lat, lon, ends[:, 1], ends[:, 0]) / 1000.0
 
     @classmethod
-    def from_geometry(cls, land: shapely.Geometry, *, res_deg: float = RESOLUTION_DEG) -> LandMask:
-        """Classify the cells of ``land`` (prepared polygons) once; about half a second for the shipped land."""
+    def from_geometry(
+        cls, land: shapely.Geometry, *, res_deg: float = RESOLUTION_DEG, cache_dir: Path | None = None
+    ) -> LandMask:
+        """Classify the cells of ``land`` (prepared polygons) once: about 0.3 s for the shipped land.
+
+        With ``cache_dir`` the classes are kept there (:func:`~sanctionwatch.diskcache.cached_bytes`),
+        keyed by the geometry's WKB, the resolution, this code and the GEOS version, so a
+        process that needs the same mask again reads it back in about a millisecond.
+        """
         xmin, ymin, xmax, ymax = land.bounds
         nx = int(np.ceil((xmax - xmin) / res_deg))
         ny = int(np.ceil((ymax - ymin) / res_deg))
-        x, y = np.meshgrid(xmin + np.arange(nx) * res_deg, ymin + np.arange(ny) * res_deg)
-        boxes = shapely.box(x.ravel(), y.ravel(), x.ravel() + res_deg, y.ravel() + res_deg)
-        cells = np.full(len(boxes), _SEA, dtype=np.int8)
-        touches = np.flatnonzero(shapely.intersects(land, boxes))
-        cells[touches] = np.where(shapely.contains_properly(land, boxes[touches]), _LAND, _MIXED)
-        return cls(land, float(xmin), float(ymin), res_deg, cells.reshape(ny, nx))
+
+        def classify() -> bytes:
+            x, y = np.meshgrid(xmin + np.arange(nx) * res_deg, ymin + np.arange(ny) * res_deg)
+            boxes = shapely.box(x.ravel(), y.ravel(), x.ravel() + res_deg, y.ravel() + res_deg)
+            cells = np.full(len(boxes), _SEA, dtype=np.int8)
+            touches = np.flatnonzero(shapely.intersects(land, boxes))
+            cells[touches] = np.where(shapely.contains_properly(land, boxes[touches]), _LAND, _MIXED)
+            return cells.tobytes()
+
+        if cache_dir is None:
+            raw = classify()
+        else:
+            key = [shapely.to_wkb(land), repr(res_deg), code_key(classify), shapely.geos_version_string]
+            raw = cached_bytes(cache_dir, "land-cells", key, classify)
+        return cls(land, float(xmin), float(ymin), res_deg, np.frombuffer(raw, dtype=np.int8).reshape(ny, nx))

@@ -26,6 +26,7 @@ from ..ais.tracks import Grid, drop_outliers, resample_arrays, segment, syntheti
 from ..regime.areas import DPRK_WATERS, Area, area_by_id, load_areas
 from ..regime.flags import FlagTable, load_flag_table
 from ..regime.geography import load_land, load_ports
+from ..settings import AppConfig, load_config
 from .build import concat_events
 from .config import DetectionConfig
 from .encounters import detect_encounters
@@ -66,7 +67,7 @@ class DetectionContext:
             ports=PortIndex.from_ports(load_ports()),
             areas=tuple(load_areas()) + tuple(extra_areas),
             dprk_waters=area_by_id(DPRK_WATERS),
-            land=LandMask.from_geometry(load_land()),
+            land=LandMask.from_geometry(load_land(), cache_dir=load_config(AppConfig).cache_dir),
             flags=load_flag_table(),
         )
 
