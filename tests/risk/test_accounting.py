@@ -4,7 +4,7 @@ from pathlib import Path
 
 from sanctionwatch.lists import ofac, un
 from sanctionwatch.lists.sample import load_sample
-from sanctionwatch.model.entity import Entity, Identifier, ListPublication, Name
+from sanctionwatch.model.entity import ListPublication
 from sanctionwatch.risk.accounting import (
     accounting_entities,
     designated_identifiers,
@@ -12,6 +12,7 @@ from sanctionwatch.risk.accounting import (
     store_scorecard,
 )
 from sanctionwatch.store.entities import load_entities, save_publication
+from tests.screening.factory import e
 
 LISTS = Path(__file__).resolve().parents[1] / "fixtures" / "lists"
 
@@ -21,18 +22,12 @@ def test_scorecard_and_listed_identifiers_from_the_entities_they_need(store):
     save_publication(store, un.parse(LISTS / "un_small.xml"))
     save_publication(store, ofac.parse([LISTS / "ofac_sdn.csv", LISTS / "ofac_alt.csv", LISTS / "ofac_add.csv"]))
     other = [
-        Entity(id="eu-1", schema="Person", source="eu", source_id="1", names=[Name("A PERSON")], programs=["SYR"]),
-        Entity(
-            id="eu-2",
-            schema="Vessel",
-            source="eu",
-            source_id="2",
-            names=[Name("A SHIP")],
-            programs=["SYR"],
-            identifiers=[Identifier("imoNumber", "IMO 9000001")],
-        ),
-        Entity(id="eu-3", schema="Person", source="eu", source_id="3", names=[Name("B")], countries=["kp"]),
+        e("Person", "1", "A PERSON", source="eu"),
+        e("Vessel", "2", "A SHIP", source="eu", imoNumber="IMO 9000001"),
+        e("Person", "3", "B", source="eu", country="kp"),
     ]
+    for entity in other:
+        entity.programs = ["SYR"]  # another regime: read only for the identifier or the country
     save_publication(store, ListPublication(source="eu", published=None, sha256="e" * 64, entities=other))
     every, needed = load_entities(store), accounting_entities(store)
     assert "eu-1" not in {e.id for e in needed} and {"eu-2", "eu-3"} <= {e.id for e in needed}
