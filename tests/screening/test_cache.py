@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import logging
 import pickle
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -150,6 +150,52 @@ def test_sections_read_back_every_kind_of_entry(values: list, data: st.DataObjec
     assert all(_same(mapping[k], v) for k, v in zip(keys, values)) and set(mapping) == set(keys)
     assert all(_same(a, b) for a, b in zip(seq, values)) and len(seq) == len(values)
     assert "\0absent" not in mapping and mapping.get("\0absent") is None
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.one_of(st.lists(st.integers(-(2**63), 2**63 - 1), min_size=1), st.lists(st.floats(), min_size=1)))
+def test_sequences_of_numbers_read_back_as_lists(values: list) -> None:
+    """Read in one bulk copy, numbers come back as the plain list they were (NaN as NaN, -0.0 as -0.0)."""
+    w = cache._Writer(io.BytesIO(), 1)
+    w.persistent_id(values)
+    (seq,) = (cache._open_section(memoryview(w.body.getvalue()), m) for m in w.sections)
+    assert type(seq) is list and [type(v) for v in seq] == [type(v) for v in values]
+    assert pickle.dumps(seq) == pickle.dumps(values)
+
+
+@dataclass(frozen=True, slots=True)
+class _Plain:
+    a: int
+    b: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _Checked:
+    a: int
+    calls: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.calls.append(self.a)  # a second __init__ on reading would show here
+
+
+@dataclass(slots=True)
+class _Partial:
+    a: int
+    b: int = field(init=False, default=0)
+    c: int = field(default=0, kw_only=True)
+
+
+def test_slotted_dataclasses_read_back_as_written_whatever_their_init() -> None:
+    """Called when their ``__init__`` only sets every field, restored field by field otherwise; equal either way."""
+    partial = _Partial(1, c=3)
+    partial.b = 2
+    values = [(_Plain(1, ("x",)), _Checked(2), partial), [_Plain(3), _Checked(4)]] * 3
+    w = cache._Writer(io.BytesIO(), 1)
+    w.persistent_id(values)
+    (seq,) = (cache._open_section(memoryview(w.body.getvalue()), m) for m in w.sections)
+    assert list(seq) == values
+    assert seq[1][1].calls == [4] and seq[0][2].b == 2  # __post_init__ not run again; a non-init field kept
+    assert [cache._made_by_init(c) for c in (_Plain, _Checked, _Partial)] == [True, False, False]
 
 
 def test_arrays_are_read_only_views(tmp_path: Path) -> None:

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import duckdb
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sanctionwatch.exc import InputError, NotFound
 from sanctionwatch.lists import ofac, un
@@ -116,3 +119,51 @@ def test_an_empty_publication_is_refused_unless_allowed(store):
         save_publication(store, empty)
     assert list_versions(store) == []
     assert save_publication(store, empty, allow_empty=True).loaded
+
+
+def _record_text(e: Entity) -> str:
+    return json.dumps(e.to_dict(), ensure_ascii=False).lower()
+
+
+@pytest.fixture(scope="module")
+def small_lists(tmp_path_factory):
+    """UN and OFAC extracts and the sample list (which copies some of their records) in one store."""
+    from sanctionwatch.store import open_store
+
+    s = open_store(tmp_path_factory.mktemp("lists") / "l.duckdb")
+    save_publication(s, load_sample())
+    save_publication(s, un.parse(FIXTURES / "un_small.xml"))
+    save_publication(s, ofac.parse([FIXTURES / "ofac_sdn.csv", FIXTURES / "ofac_alt.csv", FIXTURES / "ofac_add.csv"]))
+    yield s
+    s.close()
+
+
+_WORDS = st.sampled_from(["dprk", "KP", "tanker", "imoNumber", "mmsi", "ofac-23736", "un-kpe.066", "a.b", "(", "zz"])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(words=st.lists(_WORDS, max_size=3), pick=st.lists(st.integers(0, 40), max_size=4))
+def test_a_selection_is_the_full_read_filtered(small_lists, words, pick):
+    """By ids and mentioned texts (any case, regex characters as written): the full read's records, its order."""
+    full = load_entities(small_lists)
+    ids = {full[i % len(full)].id for i in pick}
+    got = load_entities(small_lists, ids=ids, mentioning=words)
+    want = [e for e in full if e.id in ids or any(w.lower() in _record_text(e) for w in words)]
+    assert [e.to_dict() for e in got] == [e.to_dict() for e in want]
+
+
+def test_no_ids_and_no_texts_select_nothing_or_everything(small_lists):
+    assert load_entities(small_lists, ids=()) == []
+    assert len(load_entities(small_lists, mentioning=())) == len(load_entities(small_lists)) > 10
+
+
+def test_a_selection_keeps_the_official_copy_when_only_the_sample_copy_matches(store):
+    """The sample copy of a record says "tanker", the publisher's does not: the publisher's is still the one read."""
+    official = Entity(id="ofac-1", schema="Vessel", source="ofac", source_id="1", names=[Name("SHIP")])
+    copy = Entity(
+        id="ofac-1", schema="Vessel", source="ofac", source_id="1", names=[Name("SHIP")], remarks="an oil tanker"
+    )
+    save_publication(store, ListPublication(source="ofac", published=None, sha256="o" * 64, entities=[official]))
+    save_publication(store, ListPublication(source="sample", published=None, sha256="s" * 64, entities=[copy]))
+    (read,) = load_entities(store, mentioning=["tanker"])
+    assert read.remarks is None and read.to_dict() == load_entities(store)[0].to_dict()

@@ -185,6 +185,11 @@ _TANKER_NAMED = re.compile(
 )
 
 
+# Every list entity the scorecard reads mentions one of these (in any case): a DPRK programme, the
+# DPRK country code, a remark naming tankers. A caller can hand over only those (store.entities.load_entities).
+LIST_EVIDENCE_TEXTS = ("dprk", "kp", "tanker")
+
+
 def tanker_names(entities: Iterable[Entity]) -> dict[str, str]:
     """Vessel names the lists' remarks call tankers, each with the entity id whose remark says so.
 

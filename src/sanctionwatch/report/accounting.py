@@ -10,11 +10,10 @@ from collections.abc import Sequence
 
 from ..regime.caps import EstimatedDelivery, YearLedger, headline
 from ..model.entity import Entity
-from ..risk.accounting import designated_identifiers, store_ledger, store_scorecard
+from ..risk.accounting import accounting_entities, designated_identifiers, store_ledger, store_scorecard
 from ..risk.assess import Assessment
 from ..risk.casefile import case_files
 from ..store import Store
-from ..store.entities import load_entities
 from .casefile import case_map_svg
 from .html import ReportSection, templates
 from .svg import cap_chart_svg
@@ -28,9 +27,12 @@ def accounting_sections(
 ) -> list[ReportSection]:
     """The ledger for the years the events cover, the scorecard (the assessment's high-risk vessels) and case files.
 
-    ``entities`` are the store's current list entities, read once for every section (read here when not given).
+    ``entities`` are the store's current list entities (or those of
+    :func:`~sanctionwatch.risk.accounting.accounting_entities` with the hits' records), read once for every
+    section (read here when not given).
     """
-    entities = load_entities(store) if entities is None else entities
+    if entities is None:
+        entities = accounting_entities(store, {h.entity_id for h in assessment.hits})
     designated = designated_identifiers(entities)  # once, for the ledger, the scorecard and the case files
     macros = templates().get_template("accounting.html.j2").module
     sections = []

@@ -8,6 +8,9 @@ from pathlib import Path
 from ..regime.areas import Area
 from ..risk.assess import Assessment, identity_history
 from ..store import Store
+from ..model.entity import Entity
+from ..risk.accounting import ACCOUNTING_TEXTS
+from ..risk.score import ListHit
 from ..store.entities import list_versions, load_entities
 from ..store.events import DetectionRun, latest_run
 from ..store.files import list_ingested_files
@@ -32,19 +35,38 @@ def method_rows(run: DetectionRun | None) -> list[tuple[str, str]]:
     return rows
 
 
+def report_entities(store: Store, hits: Sequence[ListHit]) -> list[Entity]:
+    """The list entities a report reads, in id order: the records behind ``hits``, those they link to and
+    those linking to them (the vessel cases and their export), and those the accounting sections read
+    (:func:`~sanctionwatch.risk.accounting.accounting_entities`). A tenth of OFAC + UN."""
+    ids = {h.entity_id for h in hits}
+    # A record linking to a listed vessel names the vessel's id.
+    found = load_entities(store, ids=ids, mentioning=(*ACCOUNTING_TEXTS, *ids))
+    have = {e.id for e in found}
+    targets = {t for e in found if e.id in ids for link in e.links if (t := link.target_id) and t not in have}
+    if not targets:
+        return found
+    return sorted([*found, *load_entities(store, ids=targets)], key=lambda e: e.id)
+
+
 def collect(
     store: Store,
     assessment: Assessment,
     *,
     title: str = "sanctionwatch report",
     geofences: Sequence[Area] = (),
+    entities: Sequence[Entity] | None = None,
 ) -> ReportData:
-    """The :class:`ReportData` for a store that has been assessed; ``geofences`` are drawn in their own layer."""
+    """The :class:`ReportData` for a store that has been assessed; ``geofences`` are drawn in their own layer.
+
+    ``entities`` are the list entities it reads (default: :func:`report_entities`, not the whole lists).
+    """
     top = [r.mmsi for r in assessment.risks if r.score > 0][:MAP_VESSELS]
     positions = read_positions(store, mmsis=top)
     versions = list_versions(store)
     run = latest_run(store)
-    entities = load_entities(store)  # once, for every section that needs the lists
+    if entities is None:
+        entities = report_entities(store, assessment.hits)  # once, for every section that needs the lists
     return ReportData(
         risks=assessment.risks,
         events=assessment.events,

@@ -8,7 +8,7 @@ entities to the pure :mod:`sanctionwatch.regime.caps` and
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -16,12 +16,26 @@ from ..lists.countries import country_names
 from ..model.entity import Entity
 from ..regime.caps import EstimatedDelivery, LedgerConfig, YearLedger, estimate_deliveries, ledger
 from ..regime.reference import Regime, ReportedDelivery, load_regime, read_deliveries_csv
-from ..regime.scorecard import StateCard, scorecard
+from ..regime.scorecard import LIST_EVIDENCE_TEXTS, StateCard, scorecard
 from ..settings import load_config
 from ..store import Store
 from ..store.entities import load_entities
 from ..store.events import read_events
 from ..store.positions import read_static
+
+
+DESIGNATED_KINDS = ("imoNumber", "mmsi")  # the identifier kinds AIS broadcasts
+# Every list entity the ledger, the scorecard and the case files read mentions one of these.
+ACCOUNTING_TEXTS = (*DESIGNATED_KINDS, *LIST_EVIDENCE_TEXTS)
+
+
+def accounting_entities(store: Store, ids: Collection[str] = ()) -> list[Entity]:
+    """The current list entities the ledger, the scorecard and the case files read, and those with ``ids``.
+
+    A tenth of OFAC + UN, read in a tenth of the time of every entity: the ones
+    mentioning :data:`ACCOUNTING_TEXTS` (each reader keeps its own exact test).
+    """
+    return load_entities(store, ids=ids, mentioning=ACCOUNTING_TEXTS)
 
 
 def designated_identifiers(entities: Iterable[Entity]) -> tuple[set[int], set[int]]:
@@ -34,7 +48,7 @@ def designated_identifiers(entities: Iterable[Entity]) -> tuple[set[int], set[in
     imos: set[int] = set()
     mmsis: set[int] = set()
     for e in entities:
-        for kind, target in (("imoNumber", imos), ("mmsi", mmsis)):
+        for kind, target in zip(DESIGNATED_KINDS, (imos, mmsis), strict=True):
             for value in e.identifier_values(kind):
                 digits = "".join(ch for ch in value if ch.isdigit())
                 if digits:
@@ -65,7 +79,7 @@ def store_deliveries(
     """
     cfg = config or load_config(LedgerConfig)
     if designated is None:
-        designated = designated_identifiers(load_entities(store) if entities is None else entities)
+        designated = designated_identifiers(accounting_entities(store) if entities is None else entities)
     imos, mmsis = designated
     events = read_events(store)
     if events.num_rows == 0:
@@ -106,7 +120,7 @@ def store_scorecard(
 
     ``designated`` is :func:`designated_identifiers` of ``entities`` when the caller has it already.
     """
-    ents = load_entities(store) if entities is None else list(entities)
+    ents = accounting_entities(store) if entities is None else list(entities)
     imos, mmsis = designated_identifiers(ents) if designated is None else designated
     regime = load_regime()
     # Names for every state the lists or flags may bring in; the regime file names the Council's members.

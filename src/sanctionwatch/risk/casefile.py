@@ -22,10 +22,9 @@ from ..model.entity import Entity
 from ..regime.caps import EstimatedDelivery, linked_mmsis, vessel_particulars
 from ..regime.flags import flags_of_mmsi
 from ..store import Store
-from ..store.entities import load_entities
 from ..store.events import read_events
 from ..store.positions import read_positions, read_static
-from .accounting import designated_identifiers, store_deliveries
+from .accounting import accounting_entities, designated_identifiers, store_deliveries
 from .assess import Assessment, assess_store
 from .score import ListHit, VesselRisk
 
@@ -215,7 +214,8 @@ def case_files(
 
     What every case file reads alike (static data, events, the DPRK-linked
     vessels, the deliveries) is read once for all of them. Pass ``assessment``,
-    ``entities`` (the store's current list entities), ``deliveries``
+    ``entities`` (the store's current list entities, or those of
+    :func:`~sanctionwatch.risk.accounting.accounting_entities` with the hits' records), ``deliveries``
     (:func:`~sanctionwatch.risk.accounting.store_deliveries`) and ``designated``
     (:func:`~sanctionwatch.risk.accounting.designated_identifiers` of ``entities``)
     to reuse ones already made: the report makes several case files from one of each.
@@ -224,7 +224,8 @@ def case_files(
     static = read_static(store)
     known = assessment.vessels["mmsi"].to_numpy()
     resolved = [resolve_vessel(static, known, ref) for ref in refs]  # a wrong ref fails before the reading
-    entities = load_entities(store) if entities is None else entities
+    if entities is None:
+        entities = accounting_entities(store, {h.entity_id for h in assessment.hits})
     by_id = {e.id: e for e in entities}
     events = read_events(store)
     # DPRK-linked: a list hit on its identifier, an exact listed IMO/MMSI, or the DPRK flag.
