@@ -327,13 +327,6 @@ def _held_down(
 NameComparer = Callable[[PreparedName, PreparedName, Mapping[str, float]], NameComparison]
 
 
-def _telling_keys(name: PreparedName) -> frozenset[str]:
-    """A name's keys less those of weak tokens (v2 marks them; "AL", "(PTY)" select no list name)."""
-    if not name.weak or not any(name.weak):
-        return name.keyset
-    return frozenset(k for k, weak in zip(name.keys, name.weak) if not weak)
-
-
 def _overlap(q: PreparedName, c: PreparedName) -> float:
     """Weight of the query tokens whose key the list name has, alone or written together."""
     return sum(w for k, w in zip(q.keys, q.idf) if k in c.keyset or k in c.spans)
@@ -372,7 +365,7 @@ def best_name_comparison(
     """
     overlap = _overlap_joined if joined_overlap else _overlap
     best: NameComparison | None = None
-    keys = set().union(*(_telling_keys(qn) | qn.spans.keys() for qn in query.names)) if query.names else set()
+    keys = query.name_keys
     names = [cn for cn in candidate.names if not keys.isdisjoint(cn.keyset) or not keys.isdisjoint(cn.spans)]
     for qn in query.names:
         compared = names or candidate.names
@@ -660,14 +653,17 @@ def compare_compact(q: PreparedName, c: PreparedName, config: Mapping[str, float
     2), nor when either name is only weak words.
     """
     a, b = q.compact, c.compact
-    if not a or not b or all(q.weak) or all(c.weak) or _DIGITS_RE.sub("", a) != _DIGITS_RE.sub("", b):
+    if not a or not b:
         return None
+    # Most names compared are more than one edit apart written together: that is tested first.
     if a == b:
         rule, sim = "spacing", config["compact_equal"]
+    elif min(len(a), len(b)) < config["compact_typo_min_letters"] or OSA.distance(a, b, score_cutoff=1) > 1:
+        return None
     else:
-        if min(len(a), len(b)) < config["compact_typo_min_letters"] or OSA.distance(a, b, score_cutoff=1) > 1:
-            return None
         rule, sim = "spelling", config["compact_typo"]
+    if all(q.weak) or all(c.weak) or _DIGITS_RE.sub("", a) != _DIGITS_RE.sub("", b):
+        return None
     main_q = tuple(i for i in range(len(q.tokens)) if not q.qualifier[i])
     main_c = tuple(j for j in range(len(c.tokens)) if not c.qualifier[j])
     match = TokenMatch(main_q, main_c, rule, sim)
