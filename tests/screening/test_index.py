@@ -3,7 +3,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sanctionwatch.screening.config import ScreeningConfig
-from sanctionwatch.screening.index import READING_V2, READING_V3, CandidateIndex
+from sanctionwatch.screening.index import READING_V2, READING_V3, READING_V4, CandidateIndex, _compact_hashes
 from sanctionwatch.screening.screen import Query
 from sanctionwatch.settings import load_config
 
@@ -141,3 +141,33 @@ def test_the_vectorised_ranking_is_the_plain_one(ranking_index, name, how, at, s
 def test_names_are_numbered_entity_by_entity(ranking_index) -> None:
     entity = ranking_index._name_entity
     assert entity == sorted(entity)
+
+
+# -- names found written together (v3 on) against a plain scan of every name ----------------------------------------
+
+
+def plain_compact_ranked(index: CandidateIndex, name, limit: int) -> list[tuple[int, set[int]]]:
+    """``CandidateIndex._compact_ranked`` as a scan: every indexed name sharing a one-deletion variant hash."""
+    least = index.reading.compact_min_letters
+    if len(name.compact) < least:
+        return []
+    mine = set(_compact_hashes(name.compact))
+    by_entity: dict[int, set[int]] = {}
+    for ei, entity in enumerate(index.entities):
+        for position, listed in enumerate(entity.names):
+            if len(listed.compact) >= least and mine & set(_compact_hashes(listed.compact)):
+                by_entity.setdefault(ei, set()).add(position)
+    return sorted(by_entity.items())[:limit]
+
+
+@pytest.fixture(scope="module", params=["v3", "v4"])
+def compact_index(request: pytest.FixtureRequest) -> CandidateIndex:
+    return CandidateIndex(RANKED, reading={"v3": READING_V3, "v4": READING_V4}[request.param])
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(RANKED_NAMES), st.integers(0, 4), st.integers(0, 30), st.integers(1, 12))
+def test_names_found_written_together_are_those_a_scan_finds(compact_index, name, how, at, limit) -> None:
+    index = compact_index
+    for prepared in index.prepare(Query("q", _mutated(name, how, at))).names:
+        assert index._compact_ranked(prepared, limit) == plain_compact_ranked(index, prepared, limit)

@@ -1,6 +1,7 @@
 """How dprk-v2 reads list names into the index, and the candidates it hands on."""
 
 from sanctionwatch.screening.index import READING_V2, CandidateIndex, qualified_names
+from sanctionwatch.screening.normalise import joined_key, phonetic_key
 from sanctionwatch.screening.screen import Query
 
 from .factory import e
@@ -60,3 +61,12 @@ def test_common_keys_still_rank_the_candidates_found_by_rare_ones(monkeypatch):
     # "il" still counts for CHO IL U, which would otherwise tie with CHO KIM U (listed first).
     found = idx.candidates(idx.prepare(Query("q", "Cho Il U", schema="Person")))
     assert [c.entity.source_id for c in found] == ["1"]
+
+
+def test_a_query_selects_list_names_by_its_telling_keys():
+    index = CandidateIndex([e("Organization", "o", "ACME TRADING")], reading=READING_V2)
+    query = index.prepare(Query("q", "Acme Widgets (Singapore) Ltd"))
+    (name,) = query.names
+    assert name.tokens == ("acme", "widgets", "singapore") and name.weak == (False, False, True)
+    # the bracketed SINGAPORE selects nothing; ACME, WIDGETS and the two written together do
+    assert query.name_keys == {phonetic_key("acme"), phonetic_key("widgets"), joined_key(("acme", "widgets"))}

@@ -1,10 +1,14 @@
 """Name reading of dprk-v2: Korean syllables, case pieces, company vocabulary, legal forms."""
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sanctionwatch.screening.normalise import (
+    STOPWORDS,
+    _drop_forms_v2,
+    _legal_form_table,
+    _split_forms,
     case_pieces,
     korean_syllables,
     legal_forms,
@@ -75,3 +79,59 @@ def test_phrase_words_are_respelt_and_business_words_folded():
 def test_v2_tokens_are_idempotent(text):
     once = " ".join(name_tokens_v2(text))
     assert " ".join(name_tokens_v2(once)) == once
+
+
+
+# -- legal forms looked up by first word and by suffix length, against a scan of every form -------------------------
+
+_PHRASES = sorted((p for ps in _legal_form_table()[2].values() for p in ps), key=len, reverse=True)
+_LONG = sorted((f for f in _legal_form_table()[0] if len(f) >= 5), key=len, reverse=True)
+_WORDS = sorted({w for p in _PHRASES for w in p} | set(_LONG) | {"acme", "korea", "trading", "s", "a", "de", "ltd"})
+
+
+def _plain_drop_forms(tokens: list[str]) -> list[str]:
+    """_drop_forms_v2 for a person's name (no forms trimmed at the ends) trying every phrase at every token."""
+    anywhere = _legal_form_table()[0]
+    out, i = [], 0
+    while i < len(tokens):
+        phrase = next((p for p in _PHRASES if tuple(tokens[i : i + len(p)]) == p), None)
+        if phrase is not None:
+            i += len(phrase)
+        else:
+            out += [tokens[i]] if tokens[i] not in anywhere and tokens[i] not in STOPWORDS else []
+            i += 1
+    return out
+
+
+def _plain_split_forms(tokens: list[str]) -> list[str]:
+    """_split_forms trying every long form as the end of every token."""
+    anywhere = _legal_form_table()[0]
+    out: list[str] = []
+    for tok in tokens:
+        if out and len(out[-1] + tok) >= 5 and out[-1] + tok in anywhere and out[-1] not in anywhere:
+            out[-1] += tok
+            continue
+        glued = next((f for f in _LONG if tok.endswith(f) and len(tok) - len(f) >= 3), None) if tok.isalpha() else None
+        out += [tok[: -len(glued)], glued] if glued and tok not in anywhere else [tok]
+    return out
+
+
+# Names made of whole legal-form phrases, their beginnings (LIMITED LIABILITY without COMPANY) and other words.
+_PIECES = st.one_of(
+    st.sampled_from(_PHRASES).map(list),
+    st.tuples(st.sampled_from(_PHRASES), st.integers(1, 4)).map(lambda pk: list(pk[0][: pk[1]])),
+    st.sampled_from(_WORDS).map(lambda w: [w]),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_PIECES, max_size=5).map(lambda parts: [w for part in parts for w in part]))
+def test_phrases_found_by_first_word_are_those_a_scan_finds(tokens: list[str]) -> None:
+    assert _drop_forms_v2(tokens, person=True) == _plain_drop_forms(tokens)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.text(alphabet="abcdeilmnorstu", max_size=6), st.sampled_from(["", *_LONG])), max_size=4))
+def test_glued_forms_found_by_length_are_those_a_scan_finds(parts: list[tuple[str, str]]) -> None:
+    tokens = [stem + form for stem, form in parts if stem + form]
+    assert _split_forms(tokens) == _plain_split_forms(tokens)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 
 from ..exc import NotFound
@@ -100,31 +101,40 @@ class Algorithm:
         written = cmp.written_alike(int(self.config.get("compact_typo_min_letters", 0)))
         return agreement, int(cmp.complete), cmp.qualifiers_shared, int(cmp.in_order), int(written)
 
+    @cached_property
+    def _steps(self) -> tuple[tuple[tuple[str, FeatureFunc, float], ...], tuple[tuple[str, FeatureFunc, float], ...]]:
+        """(name, function, weight) of the main features and of the qualifiers, in order (read once per candidate)."""
+        main = tuple((f.name, f.func, f.weight) for f in self.features if not f.qualifier)
+        return main, tuple((f.name, f.func, f.weight) for f in self.features if f.qualifier)
+
+    @cached_property
+    def weights(self) -> Mapping[str, float]:
+        """Each feature's weight by its name."""
+        return MappingProxyType({f.name: f.weight for f in self.features})
+
     def score(self, query: PreparedQuery, candidate: IndexedEntity) -> Scored:
         """Score one candidate: best weighted main feature plus weighted qualifiers, clipped to [0, 1]."""
         results: dict[str, FeatureResult] = {}
         main = 0.0
-        for feat in self.features:
-            if feat.qualifier:
-                continue
-            res = feat.func(query, candidate, self.config)
+        config = self.config
+        main_steps, qualifiers = self._steps
+        for name, func, weight in main_steps:
+            res = func(query, candidate, config)
             if res.score > 0.0:
-                results[feat.name] = res
-                main = max(main, res.score * feat.weight)
+                results[name] = res
+                main = max(main, res.score * weight)
         score = main
         if main > 0.0:
-            for feat in self.features:
-                if not feat.qualifier:
-                    continue
-                res = feat.func(query, candidate, self.config)
+            for name, func, weight in qualifiers:
+                res = func(query, candidate, config)
                 if res.score > 0.0:
-                    results[feat.name] = res
-                    score += res.score * feat.weight
+                    results[name] = res
+                    score += res.score * weight
         return Scored(min(1.0, max(0.0, score)), results)
 
     def explain(self, scored: Scored) -> str:
         """One line per fired feature: name, score x weight, detail."""
-        weights = {f.name: f.weight for f in self.features}
+        weights = self.weights
         return "; ".join(
             f"{name} {res.score:.2f}x{weights[name]:+.2f}: {res.explanation()}" for name, res in scored.results.items()
         )

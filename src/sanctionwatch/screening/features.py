@@ -327,13 +327,6 @@ def _held_down(
 NameComparer = Callable[[PreparedName, PreparedName, Mapping[str, float]], NameComparison]
 
 
-def _telling_keys(name: PreparedName) -> frozenset[str]:
-    """A name's keys less those of weak tokens (v2 marks them; "AL", "(PTY)" select no list name)."""
-    if not name.weak or not any(name.weak):
-        return name.keyset
-    return frozenset(k for k, weak in zip(name.keys, name.weak) if not weak)
-
-
 def _overlap(q: PreparedName, c: PreparedName) -> float:
     """Weight of the query tokens whose key the list name has, alone or written together."""
     return sum(w for k, w in zip(q.keys, q.idf) if k in c.keyset or k in c.spans)
@@ -372,7 +365,7 @@ def best_name_comparison(
     """
     overlap = _overlap_joined if joined_overlap else _overlap
     best: NameComparison | None = None
-    keys = set().union(*(_telling_keys(qn) | qn.spans.keys() for qn in query.names)) if query.names else set()
+    keys = query.name_keys
     names = [cn for cn in candidate.names if not keys.isdisjoint(cn.keyset) or not keys.isdisjoint(cn.spans)]
     for qn in query.names:
         compared = names or candidate.names
@@ -465,20 +458,6 @@ def _match_pieces(
     return found
 
 
-def _short(a: str, b: str, syllables_a: int, syllables_b: int) -> bool:
-    """A pair too short for a free typo: under four letters, both under five, or one Korean syllable each (Yon/Yong)."""
-    return len(a) < 4 or len(b) < 4 or (len(a) < 5 and len(b) < 5) or (syllables_a == 1 and syllables_b == 1)
-
-
-def _typo_similarity(q: PreparedName, c: PreparedName, i: int, j: int, cutoff: float) -> float:
-    """Similarity of two tokens as a typo of each other, 0 below ``cutoff``."""
-    sim = OSA.normalized_similarity(q.tokens[i], c.tokens[j], score_cutoff=cutoff)
-    if c.generic[j]:
-        # Keys too, so a typo in a word the tokeniser folds (KORAEN for KOREAN -> korea) is still one typo.
-        sim = max(sim, OSA.normalized_similarity(q.keys[i], c.keys[j], score_cutoff=cutoff))
-    return sim
-
-
 def _one_slip(q: PreparedName, c: PreparedName, i: int, j: int, *, changed: bool = False) -> bool:
     """One letter dropped, added or swapped (SOK/SO, JIN/IN), or changed outside Korean names.
 
@@ -490,6 +469,11 @@ def _one_slip(q: PreparedName, c: PreparedName, i: int, j: int, *, changed: bool
     if not (q.typeable[i] and c.typeable[j]) or min(len(a), len(b)) < 2 or OSA.distance(a, b) != 1:
         return False
     return changed or len(a) != len(b) or sorted(a) == sorted(b) or not (q.korean or c.korean)
+
+
+def _can_be_korean(name: PreparedName, i: int) -> bool:
+    """Token i of a name can be read as Korean syllables (and so be a romanisation variant)."""
+    return name.syllables[i] > 0
 
 
 def _first_name_left(name: PreparedName, free: list[int]) -> bool:
@@ -564,7 +548,7 @@ def compare_names_v2(
                     free_c.remove(j)
                     break
 
-    _match_joined(q, c, free_q, free_c, matches, config, lambda name, i: name.syllables[i] > 0)
+    _match_joined(q, c, free_q, free_c, matches, config, _can_be_korean)
     if free_q and free_c and (q.pieces or c.pieces):
         matches += _match_pieces(q, free_q, c, free_c, True, config)
         matches += _match_pieces(c, free_c, q, free_q, False, config)
@@ -572,14 +556,23 @@ def compare_names_v2(
     if free_q and free_c:
         pairs = []
         cutoff = config["typo_min_similarity"]
+        similarity = OSA.normalized_similarity
         for i in free_q:
-            if not q.typeable[i]:
+            a = qt[i]
+            # Too short for a free typo: under four letters, both under five, or one Korean syllable each (Yon/Yong).
+            if not q.typeable[i] or len(a) < 4:
                 continue
+            one_syllable = q.syllables[i] == 1
             for j in free_c:
-                if c.typeable[j] and not _short(q.tokens[i], c.tokens[j], q.syllables[i], c.syllables[j]):
-                    sim = _typo_similarity(q, c, i, j, cutoff)
-                    if sim:
-                        pairs.append((sim, i, j))
+                b = ct[j]
+                if not c.typeable[j] or len(b) < 4 or (len(a) < 5 and len(b) < 5) or (one_syllable and c.syllables[j] == 1):
+                    continue
+                sim = similarity(a, b, score_cutoff=cutoff)
+                if c.generic[j]:
+                    # Keys too, so a typo in a word the tokeniser folds (KORAEN for KOREAN -> korea) is still one typo.
+                    sim = max(sim, similarity(q.keys[i], c.keys[j], score_cutoff=cutoff))
+                if sim:
+                    pairs.append((sim, i, j))
         _take_typos(pairs, free_q, free_c, matches)
 
     main_q = [i for i in free_q if not q.qualifier[i]]
@@ -606,8 +599,14 @@ def compare_names_v2(
     wq, uq = _weights_v2(q, config)
     wc, uc = _weights_v2(c, config)
     # With first_names, a matched first name counts however short (BI SIDI SOULEMAN: Bi is a name, not an initial).
-    strong = sum(1 for m in matches if not all(q.weak[i] for i in m.query) or (first_names and 0 in m.query))
-    agree = all(m.similarity >= config["romanisation"] for m in matches)
+    strong = 0
+    agree = True
+    folded = config["romanisation"]
+    for m in matches:
+        if (first_names and 0 in m.query) or not all(q.weak[i] for i in m.query):
+            strong += 1
+        if m.similarity < folded:
+            agree = False
     other_person = (
         first_names
         and omissible
@@ -628,11 +627,10 @@ def compare_names_v2(
     per_match = [sum(wq[i] for i in m.query) for m in matches]
     score *= sum(w * m.similarity for w, m in zip(per_match, matches)) / sum(per_match)
     score, cap = _held_down(q, c, free_q, free_c, matches, score, config)
-    telling = [
-        m
+    telling = any(
+        not any(q.generic[i] or q.weak[i] for i in m.query) and not all(c.weak[j] for j in m.candidate)
         for m in matches
-        if not any(q.generic[i] or q.weak[i] for i in m.query) and not all(c.weak[j] for j in m.candidate)
-    ]
+    )
     if not telling and (free_q or free_c) and score > config["generic_only_cap"]:
         # "RUI HOLDINGS (S)" is not "I&S HOLDING": generic words and short tokens prove little together.
         score, cap = config["generic_only_cap"], "only generic words and short tokens match"
@@ -655,14 +653,17 @@ def compare_compact(q: PreparedName, c: PreparedName, config: Mapping[str, float
     2), nor when either name is only weak words.
     """
     a, b = q.compact, c.compact
-    if not a or not b or all(q.weak) or all(c.weak) or _DIGITS_RE.sub("", a) != _DIGITS_RE.sub("", b):
+    if not a or not b:
         return None
+    # Most names compared are more than one edit apart written together: that is tested first.
     if a == b:
         rule, sim = "spacing", config["compact_equal"]
+    elif min(len(a), len(b)) < config["compact_typo_min_letters"] or OSA.distance(a, b, score_cutoff=1) > 1:
+        return None
     else:
-        if min(len(a), len(b)) < config["compact_typo_min_letters"] or OSA.distance(a, b, score_cutoff=1) > 1:
-            return None
         rule, sim = "spelling", config["compact_typo"]
+    if all(q.weak) or all(c.weak) or _DIGITS_RE.sub("", a) != _DIGITS_RE.sub("", b):
+        return None
     main_q = tuple(i for i in range(len(q.tokens)) if not q.qualifier[i])
     main_c = tuple(j for j in range(len(c.tokens)) if not c.qualifier[j])
     match = TokenMatch(main_q, main_c, rule, sim)

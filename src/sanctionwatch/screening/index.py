@@ -108,6 +108,9 @@ class PreparedQuery:
     imo: frozenset[str]
     mmsi: frozenset[str]
     notes: tuple[str, ...]  # input that was not used, and why
+    # Keys a list name must share with the query's names to be aligned with them (telling_keys);
+    # the same for every candidate, so found once.
+    name_keys: frozenset[str] = frozenset()
 
 
 _PARENTHESIS_RE = re.compile(r"\s*\(([^()]*)\)\s*")
@@ -241,6 +244,14 @@ class _Reading:
         return tuple(phonetic_key(t) for t in self.tokens)
 
 
+def telling_keys(name: PreparedName) -> frozenset[str]:
+    """A name's keys less those of weak tokens (v2 marks them; "AL", "(PTY)" select no list name),
+    and the keys of its adjacent tokens written together."""
+    if not name.weak or not any(name.weak):
+        return name.keyset | name.spans.keys()
+    return frozenset(k for k, weak in zip(name.keys, name.weak) if not weak) | name.spans.keys()
+
+
 def _main_tokens(name: PreparedName) -> tuple[str, ...]:
     """The tokens of a name less its qualifiers (they come last)."""
     return name.tokens[: len(name.tokens) - sum(name.qualifier)]
@@ -319,7 +330,8 @@ class CandidateIndex:
                     for key in set(read.keys):
                         df[key] += 1
         self.name_count = len(tokenised)
-        self._df = dict(df)
+        # Each key's weight once, not a logarithm per lookup (every query looks up most of its keys several times).
+        self._idf = {key: math.log((self.name_count + 1) / (n + 1)) + 1.0 for key, n in df.items()}
         self._unseen_idf = math.log(self.name_count + 1) + 1.0
 
         postings: dict[str, list[int]] = defaultdict(list)  # token key -> name ids
@@ -404,10 +416,7 @@ class CandidateIndex:
 
     def idf(self, key: str) -> float:
         """Inverse document frequency of a key among the indexed names (unseen keys weigh most)."""
-        df = self._df.get(key)
-        if df is None:
-            return self._unseen_idf
-        return math.log((self.name_count + 1) / (df + 1)) + 1.0
+        return self._idf.get(key, self._unseen_idf)
 
     def _read(self, value: str, *, person: bool, query: bool = False) -> list[_Reading]:
         """The token readings of one written name under this index's :class:`NameReading`."""
@@ -519,6 +528,7 @@ class CandidateIndex:
             imo=frozenset(imos),
             mmsi=frozenset(mmsis),
             notes=tuple(notes),
+            name_keys=frozenset().union(*(telling_keys(n) for n in names)),
         )
 
     # -- blocking ------------------------------------------------------------------
@@ -600,11 +610,15 @@ class CandidateIndex:
             return []
         # Each hash h and h + 1 in ascending order: one search gives every hash's run of names
         # (numpy's search starts each needle from the last one's place when the needles ascend).
-        hashes = sorted(_compact_hashes(name.compact))
-        bounds = np.searchsorted(self._compact_hash, [h + d for h in hashes for d in (0, 1)]).tolist()
-        hits = [self._compact_name[a:b] for a, b in zip(bounds[::2], bounds[1::2]) if b > a]
-        if not hits:
+        hashes = np.asarray(sorted(_compact_hashes(name.compact)), dtype=np.int64)
+        needles = np.empty(2 * len(hashes), dtype=np.int64)
+        needles[0::2], needles[1::2] = hashes, hashes + 1
+        bounds = np.searchsorted(self._compact_hash, needles)
+        starts, ends = bounds[0::2], bounds[1::2]
+        found = ends > starts  # most variants name nothing: only the runs found are sliced
+        if not found.any():
             return []
+        hits = [self._compact_name[a:b] for a, b in zip(starts[found].tolist(), ends[found].tolist())]
         by_entity: dict[int, set[int]] = {}
         for nid in np.unique(np.concatenate(hits)).tolist():
             by_entity.setdefault(self._name_entity[nid], set()).add(self._name_position[nid])

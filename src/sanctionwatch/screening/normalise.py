@@ -575,7 +575,7 @@ def translate_korean_words(text: str, vocabulary: int = 1) -> str:
 
 
 @lru_cache(maxsize=1)
-def _legal_form_table() -> tuple[frozenset[str], frozenset[str], tuple[tuple[str, ...], ...]]:
+def _legal_form_table() -> tuple[frozenset[str], frozenset[str], dict[str, tuple[tuple[str, ...], ...]]]:
     raw = safe_load(
         resources.files("sanctionwatch.screening").joinpath("data/legal_forms.yaml").read_text("utf-8")
     )
@@ -589,12 +589,18 @@ def _legal_form_table() -> tuple[frozenset[str], frozenset[str], tuple[tuple[str
             else:
                 phrases.add(words)
     short = frozenset(w for w in single if len(w) <= 2)
-    return frozenset(single - short), short, tuple(sorted(phrases, key=len, reverse=True))
+    # Phrases by their first word, longest first: a token is tried against its own phrases only.
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in sorted(phrases, key=len, reverse=True):
+        by_first.setdefault(phrase[0], []).append(phrase)
+    return frozenset(single - short), short, {w: tuple(ps) for w, ps in by_first.items()}
 
 
 @lru_cache(maxsize=1)
-def _long_forms() -> tuple[str, ...]:
-    return tuple(sorted((f for f in _legal_form_table()[0] if len(f) >= 5), key=len, reverse=True))
+def _long_forms() -> tuple[tuple[int, frozenset[str]], ...]:
+    """The legal forms of five letters or more by length, longest first."""
+    forms = [f for f in _legal_form_table()[0] if len(f) >= 5]
+    return tuple((n, frozenset(f for f in forms if len(f) == n)) for n in sorted({len(f) for f in forms}, reverse=True))
 
 
 @lru_cache(maxsize=1)
@@ -619,7 +625,7 @@ def _drop_forms_v2(
     out: list[str] = []
     i = 0
     while i < len(tokens):
-        phrase = next((p for p in phrases if tuple(tokens[i : i + len(p)]) == p), None)
+        phrase = next((p for p in phrases.get(tokens[i], ()) if tuple(tokens[i : i + len(p)]) == p), None)
         if phrase is not None:
             i += len(phrase)
             continue
@@ -664,7 +670,7 @@ def _split_forms(tokens: list[str]) -> list[str]:
             out[-1] += tok
             continue
         glued = (
-            next((f for f in _long_forms() if tok.endswith(f) and len(tok) - len(f) >= 3), None)
+            next((tok[-n:] for n, forms in _long_forms() if len(tok) - n >= 3 and tok[-n:] in forms), None)
             if tok.isalpha()
             else None
         )
@@ -759,6 +765,7 @@ def respelt_words_v4(text: str) -> dict[str, str]:
     return {known: word for word in _split(text) if (known := _respell_v4(word)) != word}
 
 
+@lru_cache(maxsize=65536)
 def written_words(text: str) -> frozenset[str]:
     """The words of ``text`` as written: transliterated, casefolded, split at punctuation, none respelt or dropped."""
     return frozenset(_split(text))

@@ -118,12 +118,12 @@ class Screener:
         # A record named as the query answers it; a record whose name agrees less (a folded spelling,
         # a word more, a typo: NameComparison.agreement) is then another one, shown but not flagged.
         precedence = self.algorithm.precedence
-        levels = [precedence(_name_result(s), c) for s, c in scored if s.score >= cut]
-        level = max(levels) if levels and self.algorithm.exact_precedence else None
+        levels = {i: precedence(_name_result(s), c) for i, (s, c) in enumerate(scored) if s.score >= cut}
+        level = max(levels.values()) if levels and self.algorithm.exact_precedence else None
         ranked = []
-        for verdict, candidate in scored:
+        for i, (verdict, candidate) in enumerate(scored):
             score, note = verdict.score, ""
-            if level and any(level) and score >= cut and (own := precedence(_name_result(verdict), candidate)) < level:
+            if level and any(level) and score >= cut and (own := levels[i]) < level:
                 if "identifier_match" not in verdict.results:
                     score = min(score, round(cut, 4) - 0.0001)
                     why = _AGREEMENT[level[0]] if own[0] < level[0] else "is written closer to the query"
