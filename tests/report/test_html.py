@@ -7,7 +7,20 @@ from html.parser import HTMLParser
 import pyarrow as pa
 
 from sanctionwatch.model.events import EVENTS
-from sanctionwatch.report.html import ReportSection, event_counts_by_period, render_report, script_json
+import jinja2
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sanctionwatch.report.describe import VesselNames
+from sanctionwatch.report.html import (
+    RawJSON,
+    ReportSection,
+    event_counts_by_period,
+    render_report,
+    script_json,
+    vessel_rows_html,
+)
+from sanctionwatch.risk.score import Reason, VesselRisk
 from sanctionwatch.report.provenance import provenance
 from sanctionwatch.report.svg import tick_indices, timeline_svg
 from sanctionwatch.risk.score import score_vessels
@@ -172,3 +185,39 @@ def test_compiled_templates_are_kept_and_give_the_same_report(report_data, tmp_p
     no_folder = report_with(tmp_path / "file")
     strip = re.compile(r"Generated [^<]*")
     assert {strip.sub("", r) for r in (first, again, damaged, no_folder)} == {strip.sub("", first)}
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@given(st.dictionaries(st.text(), json_values, max_size=4), st.data())
+def test_script_json_writes_raw_members_as_their_parsed_value(value, data):
+    raw_keys = data.draw(st.sets(st.sampled_from(sorted(value)))) if value else set()
+    compact = {k: RawJSON(json.dumps(v, ensure_ascii=False, separators=(",", ":"))) for k, v in value.items()}
+    mixed = {k: compact[k] if k in raw_keys else v for k, v in value.items()}
+    assert script_json(mixed) == script_json(value)
+
+
+# The vessel rows as the report's template wrote them in a Jinja loop, before vessel_rows_html.
+_TEMPLATE_ROWS = """    {% for v in vessels %}<tr class="level-{{ v.level }}" id="vessel-row-{{ v.mmsi }}" data-mmsi="{{ v.mmsi }}">
+      <td>{{ loop.index }}</td><td>{{ v.mmsi }}</td><td>{{ v.imo or "" }}</td>
+      <td>{% if v.mmsi in names.sections %}<a href="#vessel-{{ v.mmsi }}">{{ v.name or "unnamed" }}</a>{% else %}{{ v.name or "" }}{% endif %}</td><td>{{ v.flag or "" }}</td>
+      <td>{{ "%.0f" | format(v.score) }}</td><td class="level {{ v.level }}">{{ v.level }}</td><td>{{ v.reasons_text() }}</td></tr>
+    {% endfor %}
+    </tbody>"""
+
+
+def test_vessel_rows_are_what_the_template_loop_wrote():
+    vessels = [
+        VesselRisk(445000001, 8604917, "<b>YU & 'JONG'</b>", "kp", 62.5, "high", reasons=[Reason("x", 40, 'a "q" <i>')]),
+        VesselRisk(351000002, None, None, None, 0.0),
+        VesselRisk(351000003, None, None, "pa", 17.5, "medium", reasons=[Reason("y", 17.5, "gap"), Reason("z", 1, "b")]),
+    ]
+    names = VesselNames.of(vessels, [445000001, 351000002])
+    loop = jinja2.Environment(autoescape=True).from_string(_TEMPLATE_ROWS).render(vessels=vessels, names=names)
+    assert "    " + str(vessel_rows_html(vessels, names)) + "\n    </tbody>" == loop
+    assert "&lt;b&gt;YU &amp; &#39;JONG&#39;&lt;/b&gt;" in loop and 'href="#vessel-351000002">unnamed<' in loop
