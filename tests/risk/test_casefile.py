@@ -99,32 +99,13 @@ def test_resolve_by_imo_or_mmsi():
         resolve_vessel(static, known, "10")
 
 
-@pytest.fixture(scope="module")
-def scenario_store(tmp_path_factory):
-    """A small simulated store with the sample list, ingested and detected."""
-    from sanctionwatch.engines.detect import run_detection
-    from sanctionwatch.ais.ingest import ingest_file
-    from sanctionwatch.lists.sample import load_sample
-    from sanctionwatch.simulate import simulate
-    from sanctionwatch.store import open_store
-    from sanctionwatch.store.entities import save_publication
-
-    root = tmp_path_factory.mktemp("cases")
-    simulate(root / "sim", seed=3, vessels=20, days=2)
-    store = open_store(root / "s.duckdb")
-    save_publication(store, load_sample())
-    ingest_file(store, root / "sim" / "positions.csv")
-    run_detection(store)
-    yield store
-    store.close()
-
-
 def test_case_files_read_once_are_the_case_files_read_one_by_one(scenario_store):
     """Several case files from shared inputs (and given listed identifiers) equal each made on its own."""
     from sanctionwatch.risk.accounting import designated_identifiers
     from sanctionwatch.risk.assess import assess_store
     from sanctionwatch.risk.casefile import case_file, case_files
     from sanctionwatch.store.entities import load_entities
+    from sanctionwatch.store.positions import read_static
 
     assessment = assess_store(scenario_store)
     refs = [str(r.mmsi) for r in assessment.risks if r.score > 0][:4]
@@ -133,7 +114,12 @@ def test_case_files_read_once_are_the_case_files_read_one_by_one(scenario_store)
     assert any(cf.events.num_rows for cf in alone)
     entities = load_entities(scenario_store)
     shared = case_files(
-        scenario_store, refs, assessment=assessment, entities=entities, designated=designated_identifiers(entities)
+        scenario_store,
+        refs,
+        assessment=assessment,
+        entities=entities,
+        designated=designated_identifiers(entities),
+        static=read_static(scenario_store),
     )
     assert shared == alone
     with pytest.raises(InputError):  # a wrong ref among them fails the call, as for one case file

@@ -22,7 +22,6 @@ from ..model.entity import Entity
 from ..regime.caps import EstimatedDelivery, linked_mmsis, vessel_particulars
 from ..regime.flags import flags_of_mmsi
 from ..store import Store
-from ..store.events import read_events
 from ..store.positions import read_positions, read_static
 from .accounting import accounting_entities, designated_identifiers, store_deliveries
 from .assess import Assessment, assess_store
@@ -209,6 +208,7 @@ def case_files(
     entities: Sequence[Entity] | None = None,
     deliveries: Sequence[EstimatedDelivery] | None = None,
     designated: tuple[set[int], set[int]] | None = None,
+    static: pa.Table | None = None,
 ) -> list[CaseFile]:
     """The case files of the vessels ``refs`` (each an IMO or MMSI), in order.
 
@@ -217,17 +217,18 @@ def case_files(
     ``entities`` (the store's current list entities, or those of
     :func:`~sanctionwatch.risk.accounting.accounting_entities` with the hits' records), ``deliveries``
     (:func:`~sanctionwatch.risk.accounting.store_deliveries`) and ``designated``
-    (:func:`~sanctionwatch.risk.accounting.designated_identifiers` of ``entities``)
-    to reuse ones already made: the report makes several case files from one of each.
+    (:func:`~sanctionwatch.risk.accounting.designated_identifiers` of ``entities``) and ``static``
+    (``read_static``) to reuse ones already made: the report makes several case files from one of each.
+    The events are the assessment's.
     """
     assessment = assessment or assess_store(store)
-    static = read_static(store)
+    static = read_static(store) if static is None else static
     known = assessment.vessels["mmsi"].to_numpy()
     resolved = [resolve_vessel(static, known, ref) for ref in refs]  # a wrong ref fails before the reading
     if entities is None:
         entities = accounting_entities(store, {h.entity_id for h in assessment.hits})
     by_id = {e.id: e for e in entities}
-    events = read_events(store)
+    events = assessment.events
     # DPRK-linked: a list hit on its identifier, an exact listed IMO/MMSI, or the DPRK flag.
     imos, listed_mmsis = designated_identifiers(entities) if designated is None else designated
     everyone = np.unique(np.concatenate([assessment.vessels["mmsi"].to_numpy(), static["mmsi"].to_numpy()]))
@@ -235,7 +236,9 @@ def case_files(
     linked = {int(m) for m in everyone[linked_mask]} | {h.mmsi for h in assessment.hits if h.by_identifier}
     reason = {h.mmsi: f"listed as {h.caption} ({h.source}:{h.source_id})" for h in assessment.hits if h.by_identifier}
     if deliveries is None:
-        deliveries = store_deliveries(store, entities=entities, designated=(imos, listed_mmsis))
+        deliveries = store_deliveries(
+            store, entities=entities, designated=(imos, listed_mmsis), events=events, static=static
+        )
     out = []
     with duckdb.connect() as timelines:  # one in-memory connection for every vessel's identity timeline
         for ref, mmsis in zip(refs, resolved, strict=True):
