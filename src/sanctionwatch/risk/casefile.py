@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import duckdb
 import numpy as np
@@ -239,18 +239,40 @@ def case_files(
         deliveries = store_deliveries(
             store, entities=entities, designated=(imos, listed_mmsis), events=events, static=static
         )
+    owns = [
+        events.filter(
+            pa.compute.or_(
+                pa.compute.is_in(events["mmsi"], pa.array(mmsis, pa.int64())),
+                pa.compute.is_in(events["other_mmsi"], pa.array(mmsis, pa.int64())),
+            )
+        )
+        for mmsis in resolved
+    ]
+    windows = {
+        i: (
+            min(own["start"].to_pylist()) - timedelta(hours=window_h),
+            max(own["end"].to_pylist()) + timedelta(hours=window_h, seconds=1),
+        )
+        for i, own in enumerate(owns)
+        if own.num_rows
+    }
+    # One read for every case file's window (a query each cost more than their rows); each takes its own below.
+    around = (
+        read_positions(
+            store,
+            start=min(w[0] for w in windows.values()),
+            end=max(w[1] for w in windows.values()),
+            mmsis=sorted({m for i in windows for m in resolved[i]}),
+        )
+        if windows
+        else None
+    )
     out = []
     with duckdb.connect() as timelines:  # one in-memory connection for every vessel's identity timeline
-        for ref, mmsis in zip(refs, resolved, strict=True):
+        for i, (ref, mmsis, own) in enumerate(zip(refs, resolved, owns, strict=True)):
             mine = set(mmsis)
             own_static = static.filter(pa.compute.is_in(static["mmsi"], pa.array(mmsis, pa.int64())))
             hits = [h for h in assessment.hits if h.mmsi in mine]
-            own = events.filter(
-                pa.compute.or_(
-                    pa.compute.is_in(events["mmsi"], pa.array(mmsis, pa.int64())),
-                    pa.compute.is_in(events["other_mmsi"], pa.array(mmsis, pa.int64())),
-                )
-            )
             paths = [
                 NetworkPath(
                     p.hops,
@@ -263,10 +285,8 @@ def case_files(
             ]
             tracks: list[TrackSummary] = []
             positions = None
-            if own.num_rows:
-                first = min(own["start"].to_pylist()) - timedelta(hours=window_h)
-                last = max(own["end"].to_pylist()) + timedelta(hours=window_h, seconds=1)
-                positions = read_positions(store, start=first, end=last, mmsis=mmsis)
+            if around is not None and i in windows:
+                positions = _slice(around, mmsis, *windows[i])
                 tracks = track_summaries(positions, own, mine, window_h=window_h)
                 positions = _within(positions, own, window_h)
             out.append(
@@ -285,6 +305,17 @@ def case_files(
                 )
             )
     return out
+
+
+def _slice(positions: pa.Table, mmsis: Sequence[int], start: datetime, end: datetime) -> pa.Table:
+    """The rows of ``positions`` (sorted) of ``mmsis`` from ``start`` (inclusive) to ``end`` (exclusive), as
+    ``read_positions`` with those arguments gives them."""
+    ts, pc = positions["ts"], pa.compute
+    keep = pc.and_(
+        pc.is_in(positions["mmsi"], pa.array(mmsis, pa.int64())),
+        pc.and_(pc.greater_equal(ts, pa.scalar(start, ts.type)), pc.less(ts, pa.scalar(end, ts.type))),
+    )
+    return positions.filter(keep)
 
 
 def _within(positions: pa.Table, events: pa.Table, window_h: float) -> pa.Table:
