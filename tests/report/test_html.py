@@ -203,19 +203,23 @@ def test_script_json_writes_raw_members_as_their_parsed_value(value, data):
 
 
 # The vessel rows as the report's template wrote them in a Jinja loop, before vessel_rows_html.
-_TEMPLATE_ROWS = """    {% for v in vessels %}<tr class="level-{{ v.level }}" id="vessel-row-{{ v.mmsi }}" data-mmsi="{{ v.mmsi }}">
-      <td>{{ loop.index }}</td><td>{{ v.mmsi }}</td><td>{{ v.imo or "" }}</td>
-      <td>{% if v.mmsi in names.sections %}<a href="#vessel-{{ v.mmsi }}">{{ v.name or "unnamed" }}</a>{% else %}{{ v.name or "" }}{% endif %}</td><td>{{ v.flag or "" }}</td>
-      <td>{{ "%.0f" | format(v.score) }}</td><td class="level {{ v.level }}">{{ v.level }}</td><td>{{ v.reasons_text() }}</td></tr>
-    {% endfor %}
-    </tbody>"""
+_TEMPLATE_ROWS = (
+    '    {% for v in vessels %}<tr class="level-{{ v.level }}" id="vessel-row-{{ v.mmsi }}" data-mmsi="{{ v.mmsi }}">\n'
+    '      <td>{{ loop.index }}</td><td>{{ v.mmsi }}</td><td>{{ v.imo or "" }}</td>\n'
+    '      <td>{% if v.mmsi in names.sections %}<a href="#vessel-{{ v.mmsi }}">{{ v.name or "unnamed" }}</a>'
+    '{% else %}{{ v.name or "" }}{% endif %}</td><td>{{ v.flag or "" }}</td>\n'
+    '      <td>{{ "%.0f" | format(v.score) }}</td><td class="level {{ v.level }}">{{ v.level }}</td>'
+    "<td>{{ v.reasons_text() }}</td></tr>\n"
+    "    {% endfor %}\n"
+    "    </tbody>"
+)
 
 
 def test_vessel_rows_are_what_the_template_loop_wrote():
     vessels = [
-        VesselRisk(445000001, 8604917, "<b>YU & 'JONG'</b>", "kp", 62.5, "high", reasons=[Reason("x", 40, 'a "q" <i>')]),
+        VesselRisk(445000001, 8604917, "<b>YU & 'JONG'</b>", "kp", 62.5, "high", reasons=[Reason("x", 40, '"q" <i>')]),
         VesselRisk(351000002, None, None, None, 0.0),
-        VesselRisk(351000003, None, None, "pa", 17.5, "medium", reasons=[Reason("y", 17.5, "gap"), Reason("z", 1, "b")]),
+        VesselRisk(351000003, None, None, "pa", 17.5, "medium", reasons=[Reason("y", 17.5, "g"), Reason("z", 1, "b")]),
     ]
     names = VesselNames.of(vessels, [445000001, 351000002])
     loop = jinja2.Environment(autoescape=True).from_string(_TEMPLATE_ROWS).render(vessels=vessels, names=names)

@@ -92,7 +92,8 @@ def script_json(value: Any) -> str:
     """
     if isinstance(value, dict) and any(isinstance(v, RawJSON) for v in value.values()):
         # What json.dumps writes for a dict with these separators, member by member.
-        text = "{" + ",".join(f"{_dumps(k)}:{v if isinstance(v, RawJSON) else _dumps(v)}" for k, v in value.items()) + "}"
+        members = (f"{_dumps(k)}:{v if isinstance(v, RawJSON) else _dumps(v)}" for k, v in value.items())
+        text = "{" + ",".join(members) + "}"
     else:
         text = _dumps(value)
     for ch, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
@@ -160,7 +161,8 @@ def vessel_rows_html(vessels: Sequence[VesselRisk], names: VesselNames) -> Marku
             f'<tr class="level-{level}" id="vessel-row-{mmsi}" data-mmsi="{mmsi}">\n'
             f'      <td>{i}</td><td>{mmsi}</td><td>{escape(v.imo or "")}</td>\n'
             f'      <td>{name}</td><td>{escape(v.flag or "")}</td>\n'
-            f'      <td>{v.score:.0f}</td><td class="level {level}">{level}</td><td>{escape(v.reasons_text())}</td></tr>\n    '
+            f'      <td>{v.score:.0f}</td><td class="level {level}">{level}</td>'
+            f"<td>{escape(v.reasons_text())}</td></tr>\n    "
         )
     return Markup("".join(rows))
 

@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-import duckdb
 import numpy as np
 import pyarrow as pa
 
@@ -24,7 +23,7 @@ from ..regime.flags import flags_of_mmsi
 from ..store import Store
 from ..store.positions import read_positions, read_static
 from .accounting import accounting_entities, designated_identifiers, store_deliveries
-from .assess import Assessment, assess_store
+from .assess import Assessment, _blank_to_null, _with_flags, assess_store
 from .score import ListHit, VesselRisk
 
 
@@ -90,31 +89,51 @@ def resolve_vessel(static: pa.Table, known_mmsis: np.ndarray, ref: str) -> list[
     raise InputError(f"{ref!r} is neither an IMO number (7 digits) nor an MMSI (9 digits)")
 
 
-def identity_timeline(static: pa.Table, *, con: duckdb.DuckDBPyConnection | None = None) -> pa.Table:
-    """Each distinct identity (name, IMO, call sign, dimensions) of each MMSI with first and last seen, flag from MMSI.
+def identity_timeline(static: pa.Table) -> pa.Table:
+    """Each distinct identity (name, IMO, call sign) of each MMSI with its largest dimensions, first and last
+    seen and report count, flag from MMSI; ordered by first seen, then MMSI, last seen, name, IMO, call sign.
 
-    ``con`` is an in-memory DuckDB connection to work on (several timelines share one:
-    opening one costs more than the query); without it one is opened and closed here.
+    Names and call signs are compared trimmed of spaces, and a blank one is null (AIS "not available").
     """
-    own = con is None
-    db = duckdb.connect() if con is None else con
-    try:
-        db.register("s", static)
-        out = db.sql(
-            """
-            SELECT mmsi, imo, nullif(trim(name), '') AS name, nullif(trim(call_sign), '') AS call_sign,
-                   max(length_m) AS length_m, max(width_m) AS width_m, max(draught_m) AS max_draught_m,
-                   min(ts) AS first_ts, max(ts) AS last_ts, count(*) AS reports
-            FROM s GROUP BY mmsi, imo, nullif(trim(name), ''), nullif(trim(call_sign), '')
-            ORDER BY first_ts, mmsi
-            """
-        ).to_arrow_table()
-    finally:
-        db.unregister("s")
-        if own:
-            db.close()
-    flags = flags_of_mmsi(out["mmsi"].to_numpy())
-    return out.append_column("flag", pa.array([f or None for f in flags.tolist()], pa.string()))
+    obs = pa.table(
+        {
+            "mmsi": static["mmsi"],
+            "imo": static["imo"],
+            "name": _blank_to_null(static["name"], trim=True),
+            "call_sign": _blank_to_null(static["call_sign"], trim=True),
+            "length_m": static["length_m"],
+            "width_m": static["width_m"],
+            "draught_m": static["draught_m"],
+            "ts": static["ts"],
+        }
+    )
+    seen = obs.group_by(["mmsi", "imo", "name", "call_sign"], use_threads=False).aggregate(
+        [
+            ("length_m", "max"),
+            ("width_m", "max"),
+            ("draught_m", "max"),
+            ("ts", "min"),
+            ("ts", "max"),
+            ([], "count_all"),
+        ]
+    )
+    out = pa.table(
+        {
+            "mmsi": seen["mmsi"],
+            "imo": seen["imo"],
+            "name": seen["name"],
+            "call_sign": seen["call_sign"],
+            "length_m": seen["length_m_max"],
+            "width_m": seen["width_m_max"],
+            "max_draught_m": seen["draught_m_max"],
+            "first_ts": seen["ts_min"],
+            "last_ts": seen["ts_max"],
+            "reports": seen["count_all"],
+        }
+    ).sort_by(
+        [(c, "ascending") for c in ("first_ts", "mmsi", "last_ts", "name", "imo", "call_sign")]
+    )
+    return _with_flags(out)
 
 
 def encounter_paths(events: pa.Table, start: set[int], linked: set[int], *, max_hops: int = 2) -> list[NetworkPath]:
@@ -268,42 +287,41 @@ def case_files(
         else None
     )
     out = []
-    with duckdb.connect() as timelines:  # one in-memory connection for every vessel's identity timeline
-        for i, (ref, mmsis, own) in enumerate(zip(refs, resolved, owns, strict=True)):
-            mine = set(mmsis)
-            own_static = static.filter(pa.compute.is_in(static["mmsi"], pa.array(mmsis, pa.int64())))
-            hits = [h for h in assessment.hits if h.mmsi in mine]
-            paths = [
-                NetworkPath(
-                    p.hops,
-                    p.via,
-                    p.target,
-                    reason.get(p.target, "DPRK flag" if flags_of_mmsi([p.target])[0] == "kp" else "listed identifier"),
-                    p.event_ids,
-                )
-                for p in encounter_paths(events, mine, linked)
-            ]
-            tracks: list[TrackSummary] = []
-            positions = None
-            if around is not None and i in windows:
-                positions = _slice(around, mmsis, *windows[i])
-                tracks = track_summaries(positions, own, mine, window_h=window_h)
-                positions = _within(positions, own, window_h)
-            out.append(
-                CaseFile(
-                    query=ref,
-                    mmsis=mmsis,
-                    identities=identity_timeline(own_static, con=timelines),
-                    hits=hits,
-                    records=[by_id[h.entity_id] for h in hits if h.entity_id in by_id],
-                    risks=[r for r in assessment.risks if r.mmsi in mine],
-                    events=own,
-                    network=paths,
-                    deliveries=[d for d in deliveries if d.tanker_mmsi in mine or (d.receiver_mmsi in mine)],
-                    tracks=tracks,
-                    positions=positions,
-                )
+    for i, (ref, mmsis, own) in enumerate(zip(refs, resolved, owns, strict=True)):
+        mine = set(mmsis)
+        own_static = static.filter(pa.compute.is_in(static["mmsi"], pa.array(mmsis, pa.int64())))
+        hits = [h for h in assessment.hits if h.mmsi in mine]
+        paths = [
+            NetworkPath(
+                p.hops,
+                p.via,
+                p.target,
+                reason.get(p.target, "DPRK flag" if flags_of_mmsi([p.target])[0] == "kp" else "listed identifier"),
+                p.event_ids,
             )
+            for p in encounter_paths(events, mine, linked)
+        ]
+        tracks: list[TrackSummary] = []
+        positions = None
+        if around is not None and i in windows:
+            positions = _slice(around, mmsis, *windows[i])
+            tracks = track_summaries(positions, own, mine, window_h=window_h)
+            positions = _within(positions, own, window_h)
+        out.append(
+            CaseFile(
+                query=ref,
+                mmsis=mmsis,
+                identities=identity_timeline(own_static),
+                hits=hits,
+                records=[by_id[h.entity_id] for h in hits if h.entity_id in by_id],
+                risks=[r for r in assessment.risks if r.mmsi in mine],
+                events=own,
+                network=paths,
+                deliveries=[d for d in deliveries if d.tanker_mmsi in mine or (d.receiver_mmsi in mine)],
+                tracks=tracks,
+                positions=positions,
+            )
+        )
     return out
 
 
