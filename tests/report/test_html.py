@@ -16,6 +16,7 @@ from sanctionwatch.report.html import (
     RawJSON,
     ReportSection,
     event_counts_by_period,
+    event_rows_html,
     render_report,
     script_json,
     vessel_rows_html,
@@ -225,3 +226,38 @@ def test_vessel_rows_are_what_the_template_loop_wrote():
     loop = jinja2.Environment(autoescape=True).from_string(_TEMPLATE_ROWS).render(vessels=vessels, names=names)
     assert "    " + str(vessel_rows_html(vessels, names)) + "\n    </tbody>" == loop
     assert "&lt;b&gt;YU &amp; &#39;JONG&#39;&lt;/b&gt;" in loop and 'href="#vessel-351000002">unnamed<' in loop
+
+
+# The event rows as the report's template wrote them in a Jinja loop, before event_rows_html.
+_TEMPLATE_EVENTS = (
+    '    {% for e in events %}<tr id="event-{{ e.event_id }}" data-mmsi="{{ e.mmsi }}"><td><span class="pill" '
+    "style=\"background:{{ colours.get(e.type, '#555') }}\">{{ e.type | replace('_', ' ') }}</span>"
+    "<br>{{ e.summary }}</td>\n"
+    '      <td><a href="{{ e.vessel_href }}">{{ e.vessel }}</a></td><td>{% if e.other is not none %}'
+    '<a href="{{ e.other_href }}">{{ e.other_label }}</a>{% endif %}</td><td>{{ e.start }}</td>'
+    "<td>{{ e.duration }}</td>\n"
+    '      <td>{% if e.lat is not none %}<button class="linklike show-event" data-event="{{ e.event_id }}">'
+    '{{ "%.4f" | format(e.lat) }}, {{ "%.4f" | format(e.lon) }}</button>{% endif %}</td>\n'
+    '      <td><dl class="details">{% for k, v in e.details %}<dt>{{ k }}</dt><dd>{{ v | safe }}</dd>{% endfor %}'
+    "</dl></td><td><code>{{ e.event_id }}</code></td></tr>\n"
+    "    {% endfor %}\n"
+    "    </tbody>"
+)
+
+
+def test_event_rows_are_what_the_template_loop_wrote():
+    base = {"mmsi": 445000001, "vessel": "<YU> & 'JONG'", "vessel_href": "#vessel-445000001", "start": "2025-01-06"}
+    alone = {"other": None, "other_label": "", "other_href": ""}
+    rows = [
+        {**base, **alone, "event_id": "ev-1", "type": "port_visit", "summary": 'at "Nampo" <port>', "duration": "3 h"}
+        | {"lat": 38.71234567, "lon": 125.39, "details": [("port", "Nampo &amp; co"), ("<k>", "<b>1</b>")]},
+        {**base, "event_id": "ev-2", "type": "encounter", "summary": "met", "duration": "1 h", "other": 351000002}
+        | {"other_label": "STAR", "other_href": "#vessel-row-351000002", "lat": None, "lon": None, "details": []},
+        {**base, **alone, "event_id": "ev-3", "type": "odd_new_kind", "summary": "", "duration": ""}
+        | {"lat": -0.00005, "lon": 0.0, "details": [("a", "")]},
+    ]
+    colours = {"port_visit": "#123", "encounter": "#456"}
+    env = jinja2.Environment(autoescape=True)
+    loop = env.from_string(_TEMPLATE_EVENTS).render(events=rows, colours=colours)
+    assert "    " + str(event_rows_html(rows, colours)) + "\n    </tbody>" == loop
+    assert "&lt;YU&gt; &amp; &#39;JONG&#39;" in loop and "<b>1</b>" in loop and "#555" in loop

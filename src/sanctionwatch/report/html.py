@@ -167,6 +167,32 @@ def vessel_rows_html(vessels: Sequence[VesselRisk], names: VesselNames) -> Marku
     return Markup("".join(rows))
 
 
+def event_rows_html(rows: Sequence[dict[str, Any]], colours: dict[str, str]) -> Markup:
+    """The event table's rows (``<tr>`` elements, text escaped) from :func:`_event_rows`; ``details``
+    values are HTML already (:func:`~.describe.detail_rows`). Written here for the same reason as
+    :func:`vessel_rows_html`: up to :data:`MAX_EVENT_ROWS` rows, each a dozen template lookups."""
+    out = []
+    for e in rows:
+        eid, kind = escape(e["event_id"]), e["type"]
+        other = f'<a href="{escape(e["other_href"])}">{escape(e["other_label"])}</a>' if e["other"] is not None else ""
+        place = (
+            f'<button class="linklike show-event" data-event="{eid}">{e["lat"]:.4f}, {e["lon"]:.4f}</button>'
+            if e["lat"] is not None
+            else ""
+        )
+        details = "".join(f"<dt>{escape(k)}</dt><dd>{v}</dd>" for k, v in e["details"])
+        out.append(
+            f'<tr id="event-{eid}" data-mmsi="{escape(e["mmsi"])}"><td><span class="pill" '
+            f'style="background:{escape(colours.get(kind, "#555"))}">{escape(kind.replace("_", " "))}</span>'
+            f'<br>{escape(e["summary"])}</td>\n'
+            f'      <td><a href="{escape(e["vessel_href"])}">{escape(e["vessel"])}</a></td><td>{other}</td>'
+            f'<td>{escape(e["start"])}</td><td>{escape(e["duration"])}</td>\n'
+            f"      <td>{place}</td>\n"
+            f'      <td><dl class="details">{details}</dl></td><td><code>{eid}</code></td></tr>\n    '
+        )
+    return Markup("".join(out))
+
+
 def _event_rows(records: Sequence[dict[str, Any]], names: VesselNames) -> list[dict[str, Any]]:
     rows = []
     for r in sorted(records, key=lambda r: r["start"])[:MAX_EVENT_ROWS]:
@@ -297,6 +323,7 @@ def render_report(data: ReportData) -> str:
         [(r.mmsi, r.score) for r in data.risks],
         [(h.mmsi, h.entity_id) for h in data.list_hits],
     )
+    events = _event_rows(records, names)
     lib = leaflet()
     map_js = resources.files("sanctionwatch.report").joinpath("templates/map.js").read_text(encoding="utf-8")
     for script in (lib.js, map_js):
@@ -348,7 +375,8 @@ def render_report(data: ReportData) -> str:
             sections=list(data.sections),
             lists_text=", ".join(f"{s.upper()} {v} ({n} entities)" for s, v, n in data.lists) or "none loaded",
             algorithm=data.algorithm or "n/a",
-            events=_event_rows(records, names),
+            event_rows=event_rows_html(events, EVENT_COLOURS),
+            events_shown=len(events),
             events_total=len(records),
             events_truncated=len(records) > MAX_EVENT_ROWS,
             colours=EVENT_COLOURS,
