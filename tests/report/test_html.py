@@ -7,7 +7,21 @@ from html.parser import HTMLParser
 import pyarrow as pa
 
 from sanctionwatch.model.events import EVENTS
-from sanctionwatch.report.html import ReportSection, event_counts_by_period, render_report, script_json
+import jinja2
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sanctionwatch.report.describe import VesselNames
+from sanctionwatch.report.html import (
+    RawJSON,
+    ReportSection,
+    event_counts_by_period,
+    event_rows_html,
+    render_report,
+    script_json,
+    vessel_rows_html,
+)
+from sanctionwatch.risk.score import Reason, VesselRisk
 from sanctionwatch.report.provenance import provenance
 from sanctionwatch.report.svg import tick_indices, timeline_svg
 from sanctionwatch.risk.score import score_vessels
@@ -172,3 +186,78 @@ def test_compiled_templates_are_kept_and_give_the_same_report(report_data, tmp_p
     no_folder = report_with(tmp_path / "file")
     strip = re.compile(r"Generated [^<]*")
     assert {strip.sub("", r) for r in (first, again, damaged, no_folder)} == {strip.sub("", first)}
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@given(st.dictionaries(st.text(), json_values, max_size=4), st.data())
+def test_script_json_writes_raw_members_as_their_parsed_value(value, data):
+    raw_keys = data.draw(st.sets(st.sampled_from(sorted(value)))) if value else set()
+    compact = {k: RawJSON(json.dumps(v, ensure_ascii=False, separators=(",", ":"))) for k, v in value.items()}
+    mixed = {k: compact[k] if k in raw_keys else v for k, v in value.items()}
+    assert script_json(mixed) == script_json(value)
+
+
+# The vessel rows as the report's template wrote them in a Jinja loop, before vessel_rows_html.
+_TEMPLATE_ROWS = (
+    '    {% for v in vessels %}<tr class="level-{{ v.level }}" id="vessel-row-{{ v.mmsi }}" data-mmsi="{{ v.mmsi }}">\n'
+    '      <td>{{ loop.index }}</td><td>{{ v.mmsi }}</td><td>{{ v.imo or "" }}</td>\n'
+    '      <td>{% if v.mmsi in names.sections %}<a href="#vessel-{{ v.mmsi }}">{{ v.name or "unnamed" }}</a>'
+    '{% else %}{{ v.name or "" }}{% endif %}</td><td>{{ v.flag or "" }}</td>\n'
+    '      <td>{{ "%.0f" | format(v.score) }}</td><td class="level {{ v.level }}">{{ v.level }}</td>'
+    "<td>{{ v.reasons_text() }}</td></tr>\n"
+    "    {% endfor %}\n"
+    "    </tbody>"
+)
+
+
+def test_vessel_rows_are_what_the_template_loop_wrote():
+    vessels = [
+        VesselRisk(445000001, 8604917, "<b>YU & 'JONG'</b>", "kp", 62.5, "high", reasons=[Reason("x", 40, '"q" <i>')]),
+        VesselRisk(351000002, None, None, None, 0.0),
+        VesselRisk(351000003, None, None, "pa", 17.5, "medium", reasons=[Reason("y", 17.5, "g"), Reason("z", 1, "b")]),
+    ]
+    names = VesselNames.of(vessels, [445000001, 351000002])
+    loop = jinja2.Environment(autoescape=True).from_string(_TEMPLATE_ROWS).render(vessels=vessels, names=names)
+    assert "    " + str(vessel_rows_html(vessels, names)) + "\n    </tbody>" == loop
+    assert "&lt;b&gt;YU &amp; &#39;JONG&#39;&lt;/b&gt;" in loop and 'href="#vessel-351000002">unnamed<' in loop
+
+
+# The event rows as the report's template wrote them in a Jinja loop, before event_rows_html.
+_TEMPLATE_EVENTS = (
+    '    {% for e in events %}<tr id="event-{{ e.event_id }}" data-mmsi="{{ e.mmsi }}"><td><span class="pill" '
+    "style=\"background:{{ colours.get(e.type, '#555') }}\">{{ e.type | replace('_', ' ') }}</span>"
+    "<br>{{ e.summary }}</td>\n"
+    '      <td><a href="{{ e.vessel_href }}">{{ e.vessel }}</a></td><td>{% if e.other is not none %}'
+    '<a href="{{ e.other_href }}">{{ e.other_label }}</a>{% endif %}</td><td>{{ e.start }}</td>'
+    "<td>{{ e.duration }}</td>\n"
+    '      <td>{% if e.lat is not none %}<button class="linklike show-event" data-event="{{ e.event_id }}">'
+    '{{ "%.4f" | format(e.lat) }}, {{ "%.4f" | format(e.lon) }}</button>{% endif %}</td>\n'
+    '      <td><dl class="details">{% for k, v in e.details %}<dt>{{ k }}</dt><dd>{{ v | safe }}</dd>{% endfor %}'
+    "</dl></td><td><code>{{ e.event_id }}</code></td></tr>\n"
+    "    {% endfor %}\n"
+    "    </tbody>"
+)
+
+
+def test_event_rows_are_what_the_template_loop_wrote():
+    base = {"mmsi": 445000001, "vessel": "<YU> & 'JONG'", "vessel_href": "#vessel-445000001", "start": "2025-01-06"}
+    alone = {"other": None, "other_label": "", "other_href": ""}
+    rows = [
+        {**base, **alone, "event_id": "ev-1", "type": "port_visit", "summary": 'at "Nampo" <port>', "duration": "3 h"}
+        | {"lat": 38.71234567, "lon": 125.39, "details": [("port", "Nampo &amp; co"), ("<k>", "<b>1</b>")]},
+        {**base, "event_id": "ev-2", "type": "encounter", "summary": "met", "duration": "1 h", "other": 351000002}
+        | {"other_label": "STAR", "other_href": "#vessel-row-351000002", "lat": None, "lon": None, "details": []},
+        {**base, **alone, "event_id": "ev-3", "type": "odd_new_kind", "summary": "", "duration": ""}
+        | {"lat": -0.00005, "lon": 0.0, "details": [("a", "")]},
+    ]
+    colours = {"port_visit": "#123", "encounter": "#456"}
+    env = jinja2.Environment(autoescape=True)
+    loop = env.from_string(_TEMPLATE_EVENTS).render(events=rows, colours=colours)
+    assert "    " + str(event_rows_html(rows, colours)) + "\n    </tbody>" == loop
+    assert "&lt;YU&gt; &amp; &#39;JONG&#39;" in loop and "<b>1</b>" in loop and "#555" in loop

@@ -9,8 +9,11 @@ from sanctionwatch.risk.accounting import (
     accounting_entities,
     designated_identifiers,
     store_deliveries,
+    store_ledger,
     store_scorecard,
 )
+from sanctionwatch.store.events import read_events
+from sanctionwatch.store.positions import read_static
 from sanctionwatch.store.entities import load_entities, save_publication
 from tests.screening.factory import e
 
@@ -37,3 +40,13 @@ def test_scorecard_and_listed_identifiers_from_the_entities_they_need(store):
     assert cards == [c.sourced_record() for c in store_scorecard(store, entities=every)]
     assert store_deliveries(store) == store_deliveries(store, entities=every) == []
     assert [e.id for e in accounting_entities(store, {"eu-1"})] == sorted(["eu-1", *(e.id for e in needed)])
+
+
+def test_accounts_from_tables_read_once_equal_the_accounts_that_read_them(scenario_store):
+    events, static = read_events(scenario_store), read_static(scenario_store)
+    assert events.num_rows and static.num_rows
+    given = {"events": events, "static": static}
+    assert store_deliveries(scenario_store, **given) == store_deliveries(scenario_store)
+    assert store_ledger(scenario_store, **given) == store_ledger(scenario_store)
+    cards = [c.sourced_record() for c in store_scorecard(scenario_store, high_risk_mmsis=[445000001], **given)]
+    assert cards == [c.sourced_record() for c in store_scorecard(scenario_store, high_risk_mmsis=[445000001])]

@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
+import duckdb
 import numpy as np
 import pyarrow as pa
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from sanctionwatch.exc import InputError, NotFound
 from sanctionwatch.model.ais import POSITIONS, STATIC
 from sanctionwatch.model.events import EVENTS
-from sanctionwatch.risk.casefile import _within, encounter_paths, resolve_vessel, track_summaries
+from sanctionwatch.risk.casefile import _within, encounter_paths, identity_timeline, resolve_vessel, track_summaries
 
 T0 = datetime(2030, 3, 1, tzinfo=UTC)
 
@@ -99,32 +100,13 @@ def test_resolve_by_imo_or_mmsi():
         resolve_vessel(static, known, "10")
 
 
-@pytest.fixture(scope="module")
-def scenario_store(tmp_path_factory):
-    """A small simulated store with the sample list, ingested and detected."""
-    from sanctionwatch.engines.detect import run_detection
-    from sanctionwatch.ais.ingest import ingest_file
-    from sanctionwatch.lists.sample import load_sample
-    from sanctionwatch.simulate import simulate
-    from sanctionwatch.store import open_store
-    from sanctionwatch.store.entities import save_publication
-
-    root = tmp_path_factory.mktemp("cases")
-    simulate(root / "sim", seed=3, vessels=20, days=2)
-    store = open_store(root / "s.duckdb")
-    save_publication(store, load_sample())
-    ingest_file(store, root / "sim" / "positions.csv")
-    run_detection(store)
-    yield store
-    store.close()
-
-
 def test_case_files_read_once_are_the_case_files_read_one_by_one(scenario_store):
     """Several case files from shared inputs (and given listed identifiers) equal each made on its own."""
     from sanctionwatch.risk.accounting import designated_identifiers
     from sanctionwatch.risk.assess import assess_store
     from sanctionwatch.risk.casefile import case_file, case_files
     from sanctionwatch.store.entities import load_entities
+    from sanctionwatch.store.positions import read_static
 
     assessment = assess_store(scenario_store)
     refs = [str(r.mmsi) for r in assessment.risks if r.score > 0][:4]
@@ -133,8 +115,53 @@ def test_case_files_read_once_are_the_case_files_read_one_by_one(scenario_store)
     assert any(cf.events.num_rows for cf in alone)
     entities = load_entities(scenario_store)
     shared = case_files(
-        scenario_store, refs, assessment=assessment, entities=entities, designated=designated_identifiers(entities)
+        scenario_store,
+        refs,
+        assessment=assessment,
+        entities=entities,
+        designated=designated_identifiers(entities),
+        static=read_static(scenario_store),
     )
     assert shared == alone
     with pytest.raises(InputError):  # a wrong ref among them fails the call, as for one case file
         case_files(scenario_store, [refs[0], "not-a-vessel"], assessment=assessment)
+
+
+# identity_timeline as it was written in SQL before it moved to Arrow (the order then was first_ts, mmsi only).
+_TIMELINE_SQL = """
+    SELECT mmsi, imo, nullif(trim(name), '') AS name, nullif(trim(call_sign), '') AS call_sign,
+           max(length_m) AS length_m, max(width_m) AS width_m, max(draught_m) AS max_draught_m,
+           min(ts) AS first_ts, max(ts) AS last_ts, count(*) AS reports
+    FROM s GROUP BY mmsi, imo, nullif(trim(name), ''), nullif(trim(call_sign), '')
+    ORDER BY first_ts, mmsi
+"""
+
+
+def test_identity_timeline_is_what_the_sql_gave():
+    t = [datetime(2025, 1, 6, h, tzinfo=UTC) for h in range(8)]
+    rows = [  # (mmsi, ts, imo, name, call_sign, length_m, draught_m)
+        (445000001, t[0], 8604917, "YU JONG 2 ", "HMZF", 100.0, 5.0),
+        (445000001, t[2], 8604917, "YU JONG 2", "HMZF", None, 6.5),
+        (445000001, t[3], None, "  ", "", 90.0, None),
+        (445000001, t[5], 8604917, "KUM UN", "HMZF", 100.0, 7.0),
+        (351000002, t[1], 9000001, "OCEAN STAR", None, 180.5, 9.0),
+        (351000002, t[4], 9000001, "OCEAN STAR", None, 181.0, None),
+        (351000002, t[7], None, None, "3FXY", None, None),
+    ]
+    static = pa.Table.from_pylist(
+        [
+            dict(zip(("mmsi", "ts", "imo", "name", "call_sign", "length_m", "draught_m"), r, strict=True))
+            for r in rows
+        ],
+        schema=STATIC,
+    )
+    out = identity_timeline(static)
+    with duckdb.connect() as con:
+        con.register("s", static)
+        sql = con.sql(_TIMELINE_SQL).to_arrow_table()
+    # The same rows and types; the SQL named the time zone Etc/UTC, Arrow keeps the stored UTC.
+    assert out.drop_columns(["flag"]).to_pylist() == sql.to_pylist()
+    assert [f.type for f in out.schema][:7] == [f.type for f in sql.schema][:7]
+    assert out["first_ts"].type == STATIC.field("ts").type
+    assert out["name"].to_pylist() == ["YU JONG 2", "OCEAN STAR", None, "KUM UN", None]
+    assert out["reports"].to_pylist() == [2, 2, 1, 1, 1] and out["flag"].to_pylist() == ["kp", "pa", "kp", "kp", "pa"]

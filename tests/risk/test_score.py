@@ -138,3 +138,15 @@ def test_two_hops_to_a_dprk_ship_through_the_events():
     # The middle vessel met the DPRK ship directly: that is the one-hop rule, not two hops.
     assert {r.code for r in by[412000002].reasons} >= {"encounter_with_listed"}
     assert "network_two_hops" not in {r.code for r in by[412000002].reasons}
+
+
+def test_vessels_without_events_score_on_identity_alone():
+    vs = vessels((445000009, None, "KP", "kp"), (412000003, None, "X", "cn"), (412000004, None, "Y", "cn"))
+    events = pa.Table.from_pylist([ev("g", "gap", 412000004, likely_deliberate=True)], schema=EVENTS)
+    cfg = RiskConfig(medium_level=0.0)
+    by = {v.mmsi: v for v in score_vessels(vs, events, config=cfg)}
+    assert [r.code for r in by[445000009].reasons] == ["dprk_flag"] and by[445000009].event_counts == {}
+    # no evidence at all is still levelled by the configured thresholds
+    quiet = by[412000003]
+    assert (quiet.score, quiet.reasons, quiet.event_counts, quiet.level) == (0.0, [], {}, "medium")
+    assert by[412000004].event_counts == {"gap": 1} and by[412000004].score == cfg.deliberate_gap

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import pyarrow as pa
+
 from ..regime.caps import EstimatedDelivery, YearLedger, headline
 from ..model.entity import Entity
 from ..risk.accounting import accounting_entities, designated_identifiers, store_ledger, store_scorecard
 from ..risk.assess import Assessment
 from ..risk.casefile import case_files
 from ..store import Store
+from ..store.positions import read_static
 from .casefile import case_map_svg
 from .html import ReportSection, templates
 from .svg import cap_chart_svg
@@ -34,12 +37,15 @@ def accounting_sections(
     if entities is None:
         entities = accounting_entities(store, {h.entity_id for h in assessment.hits})
     designated = designated_identifiers(entities)  # once, for the ledger, the scorecard and the case files
+    static = read_static(store)  # likewise; the events are the assessment's
     macros = templates().get_template("accounting.html.j2").module
     sections = []
     estimated: list[EstimatedDelivery] | None = None  # the ledger's, for the case files
     years = sorted({t.year for t in assessment.events["start"].to_pylist()})
     if years:
-        accounts = store_ledger(store, years=years, entities=entities, designated=designated)
+        accounts = store_ledger(
+            store, years=years, entities=entities, designated=designated, events=assessment.events, static=static
+        )
         estimated = accounts.deliveries
         deliveries = [
             {
@@ -61,11 +67,15 @@ def accounting_sections(
         entities=entities,
         high_risk_mmsis=[r.mmsi for r in assessment.risks if r.level == "high"],
         designated=designated,
+        events=assessment.events,
+        static=static,
     )
     shown = [c.record() for c in cards if c.evidence_items][:STATES_SHOWN]
     if shown:
         sections.append(ReportSection("states", "Member states: words beside actions", str(macros.states(shown))))
-    pages = case_pages(store, assessment, entities=entities, deliveries=estimated, designated=designated)
+    pages = case_pages(
+        store, assessment, entities=entities, deliveries=estimated, designated=designated, static=static
+    )
     if pages:
         sections.append(ReportSection("case-files", "Case files of the top vessels", str(macros.case_files(pages))))
     return sections
@@ -95,11 +105,12 @@ def case_pages(
     entities: Sequence[Entity] | None = None,
     deliveries: Sequence[EstimatedDelivery] | None = None,
     designated: tuple[set[int], set[int]] | None = None,
+    static: pa.Table | None = None,
 ) -> list[dict[str, object]]:
     """The case files of the ``n`` riskiest vessels: a map of the track around each event, network and deliveries.
 
-    ``entities``, ``deliveries`` (the ledger's) and ``designated`` (their listed
-    identifiers) are read or worked out once here when not given.
+    ``entities``, ``deliveries`` (the ledger's), ``designated`` (their listed
+    identifiers) and ``static`` (the store's) are read or worked out once here when not given.
     """
     pages: list[dict[str, object]] = []
     chosen = [r for r in assessment.risks if r.score > 0][:n]
@@ -112,6 +123,7 @@ def case_pages(
         entities=entities,
         deliveries=deliveries,
         designated=designated,
+        static=static,
     )
     for risk, cf in zip(chosen, files, strict=True):
         imo = f", IMO {risk.imo}" if risk.imo else ""

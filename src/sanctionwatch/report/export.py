@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from ..events.build import event_records
 from ..exc import ConfigError, InputError
@@ -192,6 +191,8 @@ def vessels_table(risks: Sequence[VesselRisk]) -> pa.Table:
 
 def write_parquet(table: pa.Table, path: Path) -> int:
     """``table`` as one Parquet file (zstd); returns its row count."""
+    import pyarrow.parquet as pq  # here: ~50 ms to import, and most commands that import this module write none
+
     pq.write_table(table, path, compression="zstd")
     return table.num_rows
 

@@ -20,6 +20,7 @@ from typing import Any
 
 import jinja2
 import numpy as np
+from markupsafe import Markup, escape
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -36,7 +37,7 @@ from ..settings import AppConfig, load_config
 from .assets import leaflet
 from .cases import VesselCase, build_cases, case_view
 from .describe import VesselNames, detail_rows, duration_text, event_summary
-from .mapdata import area_features, data_bounds, event_markers, land_geojson, port_points, track_payload
+from .mapdata import area_features, data_bounds, event_markers, land_geojson_text, port_points, track_payload
 from .provenance import Provenance
 from .svg import EVENT_COLOURS, bar_chart_svg, timeline_svg
 
@@ -78,12 +79,30 @@ class ReportData:
     geofences: Sequence[Area] = ()  # users' own areas, their own layer
 
 
+class RawJSON(str):
+    """Text that already is JSON, written by :func:`script_json` as it is: the map's land (~0.4 MB, cached
+    as GeoJSON text) would otherwise be parsed and encoded again for every report."""
+
+
 def script_json(value: Any) -> str:
-    """``value`` as JSON safe to put inside ``<script>``: no ``</script>``, ``<!--`` or line separators survive."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    """``value`` as JSON safe to put inside ``<script>``: no ``</script>``, ``<!--`` or line separators survive.
+
+    Members of a top-level dict that are :class:`RawJSON` go in as written; the text is the same as
+    for their parsed value.
+    """
+    if isinstance(value, dict) and any(isinstance(v, RawJSON) for v in value.values()):
+        # What json.dumps writes for a dict with these separators, member by member.
+        members = (f"{_dumps(k)}:{v if isinstance(v, RawJSON) else _dumps(v)}" for k, v in value.items())
+        text = "{" + ",".join(members) + "}"
+    else:
+        text = _dumps(value)
     for ch, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
         text = text.replace(ch, esc)
     return text
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def event_counts_by_period(events: pa.Table) -> tuple[list[str], dict[str, list[int]]]:
@@ -122,6 +141,56 @@ def _findings(data: ReportData, names: VesselNames) -> tuple[list[dict[str, str]
         if r.level == "high" and not r.designated
     ][:8]
     return designated, high
+
+
+def vessel_rows_html(vessels: Sequence[VesselRisk], names: VesselNames) -> Markup:
+    """The vessel table's rows (``<tr>`` elements, text escaped), one per vessel in rank order.
+
+    Written here rather than by a template loop: a report has a row for every vessel
+    with positions (thousands), and a Jinja loop costs several times as much per row.
+    """
+    rows = []
+    for i, v in enumerate(vessels, 1):
+        level, mmsi = escape(v.level), v.mmsi
+        name = (
+            f'<a href="#vessel-{mmsi}">{escape(v.name or "unnamed")}</a>'
+            if mmsi in names.sections
+            else escape(v.name or "")
+        )
+        rows.append(
+            f'<tr class="level-{level}" id="vessel-row-{mmsi}" data-mmsi="{mmsi}">\n'
+            f'      <td>{i}</td><td>{mmsi}</td><td>{escape(v.imo or "")}</td>\n'
+            f'      <td>{name}</td><td>{escape(v.flag or "")}</td>\n'
+            f'      <td>{v.score:.0f}</td><td class="level {level}">{level}</td>'
+            f"<td>{escape(v.reasons_text())}</td></tr>\n    "
+        )
+    return Markup("".join(rows))
+
+
+def event_rows_html(rows: Sequence[dict[str, Any]], colours: dict[str, str]) -> Markup:
+    """The event table's rows (``<tr>`` elements, text escaped) from :func:`_event_rows`; ``details``
+    values are HTML already (:func:`~.describe.detail_rows`). Written here for the same reason as
+    :func:`vessel_rows_html`: up to :data:`MAX_EVENT_ROWS` rows, each a dozen template lookups."""
+    out = []
+    for e in rows:
+        eid, kind = escape(e["event_id"]), e["type"]
+        other = f'<a href="{escape(e["other_href"])}">{escape(e["other_label"])}</a>' if e["other"] is not None else ""
+        place = (
+            f'<button class="linklike show-event" data-event="{eid}">{e["lat"]:.4f}, {e["lon"]:.4f}</button>'
+            if e["lat"] is not None
+            else ""
+        )
+        details = "".join(f"<dt>{escape(k)}</dt><dd>{v}</dd>" for k, v in e["details"])
+        out.append(
+            f'<tr id="event-{eid}" data-mmsi="{escape(e["mmsi"])}"><td><span class="pill" '
+            f'style="background:{escape(colours.get(kind, "#555"))}">{escape(kind.replace("_", " "))}</span>'
+            f'<br>{escape(e["summary"])}</td>\n'
+            f'      <td><a href="{escape(e["vessel_href"])}">{escape(e["vessel"])}</a></td><td>{other}</td>'
+            f'<td>{escape(e["start"])}</td><td>{escape(e["duration"])}</td>\n'
+            f"      <td>{place}</td>\n"
+            f'      <td><dl class="details">{details}</dl></td><td><code>{eid}</code></td></tr>\n    '
+        )
+    return Markup("".join(out))
 
 
 def _event_rows(records: Sequence[dict[str, Any]], names: VesselNames) -> list[dict[str, Any]]:
@@ -172,7 +241,7 @@ def map_payload(data: ReportData, records: Sequence[dict[str, Any]], names: Vess
     areas = list(load_areas() if data.areas is None else data.areas) + list(data.geofences)
     return {
         "bounds": bounds,
-        "land": land_geojson(),
+        "land": RawJSON(land_geojson_text()),
         "areas": area_features(areas),
         "ports": port_points(load_ports(), bbox),
         "tracks": track_payload(data.positions, data.risks, sections=set(names.sections)),
@@ -254,6 +323,7 @@ def render_report(data: ReportData) -> str:
         [(r.mmsi, r.score) for r in data.risks],
         [(h.mmsi, h.entity_id) for h in data.list_hits],
     )
+    events = _event_rows(records, names)
     lib = leaflet()
     map_js = resources.files("sanctionwatch.report").joinpath("templates/map.js").read_text(encoding="utf-8")
     for script in (lib.js, map_js):
@@ -296,7 +366,7 @@ def render_report(data: ReportData) -> str:
             if periods
             else "",
             hits_chart=hits_chart,
-            vessels=data.risks,
+            vessel_rows=vessel_rows_html(data.risks, names),
             names=names,
             risk_model=RISK_MODEL,
             hits=data.list_hits,
@@ -305,7 +375,8 @@ def render_report(data: ReportData) -> str:
             sections=list(data.sections),
             lists_text=", ".join(f"{s.upper()} {v} ({n} entities)" for s, v, n in data.lists) or "none loaded",
             algorithm=data.algorithm or "n/a",
-            events=_event_rows(records, names),
+            event_rows=event_rows_html(events, EVENT_COLOURS),
+            events_shown=len(events),
             events_total=len(records),
             events_truncated=len(records) > MAX_EVENT_ROWS,
             colours=EVENT_COLOURS,

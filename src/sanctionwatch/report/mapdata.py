@@ -65,9 +65,12 @@ def map_land() -> shapely.Geometry:
 
 def land_geojson(land: shapely.Geometry | None = None) -> dict[str, Any]:
     """Land as a GeoJSON geometry ([lon, lat]), rounded to 0.0001 degree (~10 m); :func:`map_land` by default."""
-    if land is None:
-        return json.loads(_map_land_geojson())
-    return json.loads(_rounded_geojson(land))
+    return cast(dict[str, Any], json.loads(land_geojson_text(land)))
+
+
+def land_geojson_text(land: shapely.Geometry | None = None) -> str:
+    """:func:`land_geojson` as compact JSON text (for :func:`map_land`, the text kept in the cache folder)."""
+    return _map_land_geojson() if land is None else _rounded_geojson(land)
 
 
 def _rounded_geojson(land: shapely.Geometry) -> str:

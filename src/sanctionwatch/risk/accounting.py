@@ -12,6 +12,8 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import pyarrow as pa
+
 from ..lists.countries import country_names
 from ..model.entity import Entity
 from ..regime.caps import EstimatedDelivery, LedgerConfig, YearLedger, estimate_deliveries, ledger
@@ -72,19 +74,23 @@ def store_deliveries(
     entities: Sequence[Entity] | None = None,
     config: LedgerConfig | None = None,
     designated: tuple[set[int], set[int]] | None = None,
+    events: pa.Table | None = None,
+    static: pa.Table | None = None,
 ) -> list[EstimatedDelivery]:
     """Deliveries to the DPRK the stored events suggest (empty without events).
 
-    ``designated`` is :func:`designated_identifiers` of ``entities`` when the caller has it already.
+    ``designated`` is :func:`designated_identifiers` of ``entities``, ``events`` and ``static`` are
+    the store's (``read_events``, ``read_static``) when the caller has them already.
     """
     cfg = config or load_config(LedgerConfig)
     if designated is None:
         designated = designated_identifiers(accounting_entities(store) if entities is None else entities)
     imos, mmsis = designated
-    events = read_events(store)
+    events = read_events(store) if events is None else events
     if events.num_rows == 0:
         return []
-    return estimate_deliveries(events, read_static(store), designated_imos=imos, designated_mmsis=mmsis, config=cfg)
+    static = read_static(store) if static is None else static
+    return estimate_deliveries(events, static, designated_imos=imos, designated_mmsis=mmsis, config=cfg)
 
 
 def store_ledger(
@@ -95,16 +101,20 @@ def store_ledger(
     entities: Sequence[Entity] | None = None,
     config: LedgerConfig | None = None,
     designated: tuple[set[int], set[int]] | None = None,
+    events: pa.Table | None = None,
+    static: pa.Table | None = None,
 ) -> StoreLedger:
     """The ledger for ``years`` (default: every year with a figure or a delivery), with a user's reports added.
 
-    ``designated`` is :func:`designated_identifiers` of ``entities`` when the caller has it already.
+    ``designated``, ``events`` and ``static``: as for :func:`store_deliveries`.
     """
     cfg = config or load_config(LedgerConfig)
     regime = load_regime()
     regime.factor(cfg.factor)  # an unknown factor name fails here, before any work
     extra: tuple[ReportedDelivery, ...] = read_deliveries_csv(reports) if reports else ()
-    deliveries = store_deliveries(store, entities=entities, config=cfg, designated=designated)
+    deliveries = store_deliveries(
+        store, entities=entities, config=cfg, designated=designated, events=events, static=static
+    )
     years_out = ledger(regime, deliveries, years=years, reported=(*regime.deliveries, *extra), config=cfg)
     return StoreLedger(years_out, deliveries, regime, cfg)
 
@@ -115,10 +125,12 @@ def store_scorecard(
     entities: Sequence[Entity] | None = None,
     high_risk_mmsis: Iterable[int] = (),
     designated: tuple[set[int], set[int]] | None = None,
+    events: pa.Table | None = None,
+    static: pa.Table | None = None,
 ) -> list[StateCard]:
     """The member-state scorecard from the loaded lists, the stored events and static data.
 
-    ``designated`` is :func:`designated_identifiers` of ``entities`` when the caller has it already.
+    ``designated``, ``events`` and ``static``: as for :func:`store_deliveries`.
     """
     ents = accounting_entities(store) if entities is None else list(entities)
     imos, mmsis = designated_identifiers(ents) if designated is None else designated
@@ -128,8 +140,8 @@ def store_scorecard(
     return scorecard(
         regime,
         ents,
-        read_events(store),
-        read_static(store),
+        read_events(store) if events is None else events,
+        read_static(store) if static is None else static,
         designated_imos=imos,
         designated_mmsis=mmsis,
         high_risk_mmsis=high_risk_mmsis,

@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-import duckdb
 import numpy as np
 import pyarrow as pa
 
@@ -22,10 +21,9 @@ from ..model.entity import Entity
 from ..regime.caps import EstimatedDelivery, linked_mmsis, vessel_particulars
 from ..regime.flags import flags_of_mmsi
 from ..store import Store
-from ..store.events import read_events
 from ..store.positions import read_positions, read_static
 from .accounting import accounting_entities, designated_identifiers, store_deliveries
-from .assess import Assessment, assess_store
+from .assess import Assessment, _blank_to_null, _with_flags, assess_store
 from .score import ListHit, VesselRisk
 
 
@@ -91,31 +89,51 @@ def resolve_vessel(static: pa.Table, known_mmsis: np.ndarray, ref: str) -> list[
     raise InputError(f"{ref!r} is neither an IMO number (7 digits) nor an MMSI (9 digits)")
 
 
-def identity_timeline(static: pa.Table, *, con: duckdb.DuckDBPyConnection | None = None) -> pa.Table:
-    """Each distinct identity (name, IMO, call sign, dimensions) of each MMSI with first and last seen, flag from MMSI.
+def identity_timeline(static: pa.Table) -> pa.Table:
+    """Each distinct identity (name, IMO, call sign) of each MMSI with its largest dimensions, first and last
+    seen and report count, flag from MMSI; ordered by first seen, then MMSI, last seen, name, IMO, call sign.
 
-    ``con`` is an in-memory DuckDB connection to work on (several timelines share one:
-    opening one costs more than the query); without it one is opened and closed here.
+    Names and call signs are compared trimmed of spaces, and a blank one is null (AIS "not available").
     """
-    own = con is None
-    db = duckdb.connect() if con is None else con
-    try:
-        db.register("s", static)
-        out = db.sql(
-            """
-            SELECT mmsi, imo, nullif(trim(name), '') AS name, nullif(trim(call_sign), '') AS call_sign,
-                   max(length_m) AS length_m, max(width_m) AS width_m, max(draught_m) AS max_draught_m,
-                   min(ts) AS first_ts, max(ts) AS last_ts, count(*) AS reports
-            FROM s GROUP BY mmsi, imo, nullif(trim(name), ''), nullif(trim(call_sign), '')
-            ORDER BY first_ts, mmsi
-            """
-        ).to_arrow_table()
-    finally:
-        db.unregister("s")
-        if own:
-            db.close()
-    flags = flags_of_mmsi(out["mmsi"].to_numpy())
-    return out.append_column("flag", pa.array([f or None for f in flags.tolist()], pa.string()))
+    obs = pa.table(
+        {
+            "mmsi": static["mmsi"],
+            "imo": static["imo"],
+            "name": _blank_to_null(static["name"], trim=True),
+            "call_sign": _blank_to_null(static["call_sign"], trim=True),
+            "length_m": static["length_m"],
+            "width_m": static["width_m"],
+            "draught_m": static["draught_m"],
+            "ts": static["ts"],
+        }
+    )
+    seen = obs.group_by(["mmsi", "imo", "name", "call_sign"], use_threads=False).aggregate(
+        [
+            ("length_m", "max"),
+            ("width_m", "max"),
+            ("draught_m", "max"),
+            ("ts", "min"),
+            ("ts", "max"),
+            ([], "count_all"),
+        ]
+    )
+    out = pa.table(
+        {
+            "mmsi": seen["mmsi"],
+            "imo": seen["imo"],
+            "name": seen["name"],
+            "call_sign": seen["call_sign"],
+            "length_m": seen["length_m_max"],
+            "width_m": seen["width_m_max"],
+            "max_draught_m": seen["draught_m_max"],
+            "first_ts": seen["ts_min"],
+            "last_ts": seen["ts_max"],
+            "reports": seen["count_all"],
+        }
+    ).sort_by(
+        [(c, "ascending") for c in ("first_ts", "mmsi", "last_ts", "name", "imo", "call_sign")]
+    )
+    return _with_flags(out)
 
 
 def encounter_paths(events: pa.Table, start: set[int], linked: set[int], *, max_hops: int = 2) -> list[NetworkPath]:
@@ -209,6 +227,7 @@ def case_files(
     entities: Sequence[Entity] | None = None,
     deliveries: Sequence[EstimatedDelivery] | None = None,
     designated: tuple[set[int], set[int]] | None = None,
+    static: pa.Table | None = None,
 ) -> list[CaseFile]:
     """The case files of the vessels ``refs`` (each an IMO or MMSI), in order.
 
@@ -217,17 +236,18 @@ def case_files(
     ``entities`` (the store's current list entities, or those of
     :func:`~sanctionwatch.risk.accounting.accounting_entities` with the hits' records), ``deliveries``
     (:func:`~sanctionwatch.risk.accounting.store_deliveries`) and ``designated``
-    (:func:`~sanctionwatch.risk.accounting.designated_identifiers` of ``entities``)
-    to reuse ones already made: the report makes several case files from one of each.
+    (:func:`~sanctionwatch.risk.accounting.designated_identifiers` of ``entities``) and ``static``
+    (``read_static``) to reuse ones already made: the report makes several case files from one of each.
+    The events are the assessment's.
     """
     assessment = assessment or assess_store(store)
-    static = read_static(store)
+    static = read_static(store) if static is None else static
     known = assessment.vessels["mmsi"].to_numpy()
     resolved = [resolve_vessel(static, known, ref) for ref in refs]  # a wrong ref fails before the reading
     if entities is None:
         entities = accounting_entities(store, {h.entity_id for h in assessment.hits})
     by_id = {e.id: e for e in entities}
-    events = read_events(store)
+    events = assessment.events
     # DPRK-linked: a list hit on its identifier, an exact listed IMO/MMSI, or the DPRK flag.
     imos, listed_mmsis = designated_identifiers(entities) if designated is None else designated
     everyone = np.unique(np.concatenate([assessment.vessels["mmsi"].to_numpy(), static["mmsi"].to_numpy()]))
@@ -235,53 +255,85 @@ def case_files(
     linked = {int(m) for m in everyone[linked_mask]} | {h.mmsi for h in assessment.hits if h.by_identifier}
     reason = {h.mmsi: f"listed as {h.caption} ({h.source}:{h.source_id})" for h in assessment.hits if h.by_identifier}
     if deliveries is None:
-        deliveries = store_deliveries(store, entities=entities, designated=(imos, listed_mmsis))
+        deliveries = store_deliveries(
+            store, entities=entities, designated=(imos, listed_mmsis), events=events, static=static
+        )
+    owns = [
+        events.filter(
+            pa.compute.or_(
+                pa.compute.is_in(events["mmsi"], pa.array(mmsis, pa.int64())),
+                pa.compute.is_in(events["other_mmsi"], pa.array(mmsis, pa.int64())),
+            )
+        )
+        for mmsis in resolved
+    ]
+    windows = {
+        i: (
+            min(own["start"].to_pylist()) - timedelta(hours=window_h),
+            max(own["end"].to_pylist()) + timedelta(hours=window_h, seconds=1),
+        )
+        for i, own in enumerate(owns)
+        if own.num_rows
+    }
+    # One read for every case file's window (a query each cost more than their rows); each takes its own below.
+    around = (
+        read_positions(
+            store,
+            start=min(w[0] for w in windows.values()),
+            end=max(w[1] for w in windows.values()),
+            mmsis=sorted({m for i in windows for m in resolved[i]}),
+        )
+        if windows
+        else None
+    )
     out = []
-    with duckdb.connect() as timelines:  # one in-memory connection for every vessel's identity timeline
-        for ref, mmsis in zip(refs, resolved, strict=True):
-            mine = set(mmsis)
-            own_static = static.filter(pa.compute.is_in(static["mmsi"], pa.array(mmsis, pa.int64())))
-            hits = [h for h in assessment.hits if h.mmsi in mine]
-            own = events.filter(
-                pa.compute.or_(
-                    pa.compute.is_in(events["mmsi"], pa.array(mmsis, pa.int64())),
-                    pa.compute.is_in(events["other_mmsi"], pa.array(mmsis, pa.int64())),
-                )
+    for i, (ref, mmsis, own) in enumerate(zip(refs, resolved, owns, strict=True)):
+        mine = set(mmsis)
+        own_static = static.filter(pa.compute.is_in(static["mmsi"], pa.array(mmsis, pa.int64())))
+        hits = [h for h in assessment.hits if h.mmsi in mine]
+        paths = [
+            NetworkPath(
+                p.hops,
+                p.via,
+                p.target,
+                reason.get(p.target, "DPRK flag" if flags_of_mmsi([p.target])[0] == "kp" else "listed identifier"),
+                p.event_ids,
             )
-            paths = [
-                NetworkPath(
-                    p.hops,
-                    p.via,
-                    p.target,
-                    reason.get(p.target, "DPRK flag" if flags_of_mmsi([p.target])[0] == "kp" else "listed identifier"),
-                    p.event_ids,
-                )
-                for p in encounter_paths(events, mine, linked)
-            ]
-            tracks: list[TrackSummary] = []
-            positions = None
-            if own.num_rows:
-                first = min(own["start"].to_pylist()) - timedelta(hours=window_h)
-                last = max(own["end"].to_pylist()) + timedelta(hours=window_h, seconds=1)
-                positions = read_positions(store, start=first, end=last, mmsis=mmsis)
-                tracks = track_summaries(positions, own, mine, window_h=window_h)
-                positions = _within(positions, own, window_h)
-            out.append(
-                CaseFile(
-                    query=ref,
-                    mmsis=mmsis,
-                    identities=identity_timeline(own_static, con=timelines),
-                    hits=hits,
-                    records=[by_id[h.entity_id] for h in hits if h.entity_id in by_id],
-                    risks=[r for r in assessment.risks if r.mmsi in mine],
-                    events=own,
-                    network=paths,
-                    deliveries=[d for d in deliveries if d.tanker_mmsi in mine or (d.receiver_mmsi in mine)],
-                    tracks=tracks,
-                    positions=positions,
-                )
+            for p in encounter_paths(events, mine, linked)
+        ]
+        tracks: list[TrackSummary] = []
+        positions = None
+        if around is not None and i in windows:
+            positions = _slice(around, mmsis, *windows[i])
+            tracks = track_summaries(positions, own, mine, window_h=window_h)
+            positions = _within(positions, own, window_h)
+        out.append(
+            CaseFile(
+                query=ref,
+                mmsis=mmsis,
+                identities=identity_timeline(own_static),
+                hits=hits,
+                records=[by_id[h.entity_id] for h in hits if h.entity_id in by_id],
+                risks=[r for r in assessment.risks if r.mmsi in mine],
+                events=own,
+                network=paths,
+                deliveries=[d for d in deliveries if d.tanker_mmsi in mine or (d.receiver_mmsi in mine)],
+                tracks=tracks,
+                positions=positions,
             )
+        )
     return out
+
+
+def _slice(positions: pa.Table, mmsis: Sequence[int], start: datetime, end: datetime) -> pa.Table:
+    """The rows of ``positions`` (sorted) of ``mmsis`` from ``start`` (inclusive) to ``end`` (exclusive), as
+    ``read_positions`` with those arguments gives them."""
+    ts, pc = positions["ts"], pa.compute
+    keep = pc.and_(
+        pc.is_in(positions["mmsi"], pa.array(mmsis, pa.int64())),
+        pc.and_(pc.greater_equal(ts, pa.scalar(start, ts.type)), pc.less(ts, pa.scalar(end, ts.type))),
+    )
+    return positions.filter(keep)
 
 
 def _within(positions: pa.Table, events: pa.Table, window_h: float) -> pa.Table:

@@ -244,11 +244,22 @@ def _score_one(
         )
     if row["flag"] == "kp":
         reasons.append(Reason("dprk_flag", cfg.dprk_flag, "DPRK-flagged (MMSI prefix 445)"))
+    if events:  # most vessels of a real feed have none: each rule below would only find nothing
+        v.event_counts = _event_reasons(v.mmsi, events, suspect, cfg, reasons)
+    reasons.sort(key=lambda r: -r.points)
+    v.reasons = reasons
+    v.score = min(100.0, sum(r.points for r in reasons))
+    v.level = "high" if v.score >= cfg.high_level else "medium" if v.score >= cfg.medium_level else "low"
+    return v
 
+
+def _event_reasons(
+    mmsi: int, events: Sequence[dict], suspect: set[int], cfg: RiskConfig, reasons: list[Reason]
+) -> dict[str, int]:
+    """Append the reasons ``events`` (one vessel's) give to ``reasons``; return the events counted by type."""
     kinds: dict[str, list[dict]] = defaultdict(list)
     for ev in events:
         kinds[ev["type"]].append(ev)
-    v.event_counts = {k: len(evs) for k, evs in sorted(kinds.items())}
 
     def evidence(code: str, points: float, text: str, evs: Sequence[dict]) -> None:
         if evs:
@@ -258,7 +269,7 @@ def _score_one(
         return [e for e in kinds.get(kind, []) if e["details"].get(key) == value]
 
     encounters = kinds.get("encounter", [])
-    with_suspect = [e for e in encounters if e["other_mmsi"] in suspect and e["other_mmsi"] != v.mmsi]
+    with_suspect = [e for e in encounters if e["other_mmsi"] in suspect and e["other_mmsi"] != mmsi]
     others = ", ".join(str(m) for m in sorted({e["other_mmsi"] for e in with_suspect}))
     evidence(
         "encounter_with_listed",
@@ -322,9 +333,4 @@ def _score_one(
         f"{len(loiter)} loitering episode(s) at sea",
         loiter,
     )
-
-    reasons.sort(key=lambda r: -r.points)
-    v.reasons = reasons
-    v.score = min(100.0, sum(r.points for r in reasons))
-    v.level = "high" if v.score >= cfg.high_level else "medium" if v.score >= cfg.medium_level else "low"
-    return v
+    return {k: len(evs) for k, evs in sorted(kinds.items())}

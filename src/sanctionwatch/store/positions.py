@@ -23,7 +23,6 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from ..model.ais import POSITIONS, STATIC
 from ..units import US_PER_DAY
@@ -55,6 +54,8 @@ def write_positions(table: pa.Table, root: Path, *, file_sha256: str, seq: int) 
         order = np.argsort(day, kind="stable")
         table = table.take(pa.array(order))
         day = day[order]
+    import pyarrow.parquet as pq  # here, not at the top: it costs ~50 ms (pyarrow.fs, ssl) and readers need it not
+
     cuts = np.flatnonzero(np.diff(day)) + 1
     starts = np.concatenate(([0], cuts))
     ends = np.concatenate((cuts, [len(day)]))
@@ -181,6 +182,8 @@ def position_parts(store: Store) -> list[str]:
 
 def part_rows(paths: Sequence[str | Path]) -> np.ndarray:
     """Rows in each Parquet part file (from its footer, no data read)."""
+    import pyarrow.parquet as pq
+
     return np.array([pq.read_metadata(p).num_rows for p in paths], dtype=np.int64)
 
 
@@ -262,6 +265,8 @@ def read_position_files(paths: Sequence[str]) -> pa.Table:
     """
     if not paths:
         return POSITIONS.empty_table()
+    import pyarrow.parquet as pq
+
     table = pq.read_table(list(paths), schema=POSITIONS, partitioning=None)
     return _drop_repeats(table.sort_by([(name, "ascending") for name in POSITIONS.names]).combine_chunks())
 
