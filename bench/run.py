@@ -11,7 +11,8 @@ a time) to MarineCadastre CSV and Parquet (kept and reused with ``--workdir``), 
 runs each step in its own process and reports two peaks of memory: the largest single
 process (``ru_maxrss`` from ``os.wait4``) and the whole process tree, workers included
 (the sum of their proportional set sizes, ``Pss`` in ``/proc/PID/smaps_rollup``, sampled
-every 0.2 s, so shared pages count once):
+every 0.2 s, or less often for a large tree so that sampling takes at most 5 % of a core;
+shared pages count once):
 
 * ingest of the CSV and of the Parquet file into a fresh store, beside DuckDB's plain
   ``read_csv`` / ``read_parquet`` into a table and its read + sort by (mmsi, ts);
@@ -244,19 +245,25 @@ STEPS: dict[str, Callable[..., dict[str, Any]]] = {
 }
 
 
-def tree_pss_kib(root: int) -> int:
-    """Proportional set size (KiB) of process ``root`` and all its descendants, from ``/proc``."""
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
-            continue  # gone meanwhile
-        children.setdefault(parent, []).append(int(stat.parent.name))
-    total, todo = 0, [root]
+def _descendants(root: int) -> list[int]:
+    """``root`` and every process below it, from each thread's ``/proc/PID/task/TID/children``
+    (only the tree is read, not every process of the machine)."""
+    found, todo = [], [root]
     while todo:
         pid = todo.pop()
-        todo += children.get(pid, [])
+        found.append(pid)
+        for children in Path(f"/proc/{pid}/task").glob("*/children"):
+            try:
+                todo += [int(c) for c in children.read_text().split()]
+            except (OSError, ValueError):
+                continue  # gone meanwhile
+    return found
+
+
+def tree_pss_kib(root: int) -> int:
+    """Proportional set size (KiB) of process ``root`` and all its descendants, from ``/proc``."""
+    total = 0
+    for pid in _descendants(root):
         try:
             rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
         except OSError:
@@ -266,16 +273,26 @@ def tree_pss_kib(root: int) -> int:
 
 
 class TreeMemory(threading.Thread):
-    """Samples :func:`tree_pss_kib` of one process every ``interval_s`` until stopped; ``peak_kib``."""
+    """Samples :func:`tree_pss_kib` of one process until stopped; ``peak_kib``.
 
-    def __init__(self, pid: int, interval_s: float = 0.2) -> None:
+    Every ``interval_s``, or less often when a sample is dear: the kernel walks every page
+    of a process to sum its ``Pss`` (about 0.2 s of CPU for an 8 GB DuckDB), and a sampler
+    that ran back to back would take that CPU from the step it measures. The wait after a
+    sample is ``overhead`` times its CPU time at least, so the sampler uses at most about
+    1/``overhead`` of a core.
+    """
+
+    def __init__(self, pid: int, interval_s: float = 0.2, overhead: float = 20.0) -> None:
         super().__init__(daemon=True)
-        self.pid, self.interval_s, self.peak_kib = pid, interval_s, 0
+        self.pid, self.interval_s, self.overhead, self.peak_kib = pid, interval_s, overhead, 0
         self.done = threading.Event()
 
     def run(self) -> None:
-        while not self.done.wait(self.interval_s):
+        wait_s = self.interval_s
+        while not self.done.wait(wait_s):
+            cpu = time.thread_time()
             self.peak_kib = max(self.peak_kib, tree_pss_kib(self.pid))
+            wait_s = max(self.interval_s, self.overhead * (time.thread_time() - cpu))
 
 
 def run_step(step: str, **kwargs: Any) -> dict[str, Any]:

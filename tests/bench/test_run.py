@@ -73,3 +73,22 @@ def test_a_kept_work_folder_is_reused_and_only_picks_the_parts(tmp_path: Path) -
     )
     assert again.returncode == 0, again.stderr[-2000:]
     assert "reused from an earlier run" in again.stdout and "ingest Parquet" not in again.stdout
+
+
+def test_tree_memory_counts_the_children_of_a_step(tmp_path: Path) -> None:
+    """A parent that holds little and a child that holds 200 MiB: the tree's peak has the child's."""
+    import run
+
+    code = (
+        "import subprocess, sys, time;"
+        "child = subprocess.Popen([sys.executable, '-c', 'b = bytearray(200 * 2**20); import time; time.sleep(2)']);"
+        "child.wait()"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code])
+    sampler = run.TreeMemory(proc.pid, interval_s=0.05)
+    sampler.start()
+    proc.wait()
+    sampler.done.set()
+    sampler.join()
+    assert sampler.peak_kib > 200 * 1024
+    assert run.tree_pss_kib(proc.pid) == 0  # gone: nothing to read
