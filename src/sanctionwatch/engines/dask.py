@@ -67,6 +67,9 @@ def dask_client(
     settings = {
         "logging": {name: logging.getLevelName(level).lower() for name in DASK_LOGGERS},
         "distributed.nanny.pre-spawn-environ": worker_environ(spawn_environ),
+        # The statistical profiler samples every worker thread's stack every 10 ms: about 5 % of
+        # each worker's CPU, taken from the tasks when every core runs a worker (docs/cluster.md).
+        "distributed.worker.profile.enabled": False,
     }
     with dask.config.set(settings):
         set_log_level(level)
