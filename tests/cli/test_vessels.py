@@ -71,3 +71,35 @@ def test_vessels_again_reads_the_index_and_the_answers_from_their_files(case, ca
         memo.unlink()
     assert main(["-q", "--db", db, "vessels", "--top", "50", "--format", "json"]) == 0
     assert capsys.readouterr().out == first  # screened afresh: the same answers
+
+
+@pytest.mark.parametrize("order", ["lists first", "ais first"])
+def test_ingest_and_lists_load_keep_the_answers_vessels_and_report_read(order, tmp_path, monkeypatch, capsys):
+    """Whichever comes last of `lists load` and `ais ingest` screens the identities and keeps the
+    answers: the first `vessels` and `report` after them screen nothing."""
+    import sanctionwatch
+    from sanctionwatch.screening.screen import Screener
+
+    db = str(tmp_path / "s.duckdb")
+    sample = Path(sanctionwatch.__file__).parent / "lists" / "data" / "sample_dprk.yaml"
+    assert (
+        main(["-q", "simulate", "--output", str(tmp_path / "sim"), "--seed", "3", "--vessels", "18", "--days", "2"])
+        == 0
+    )
+    steps = [
+        ["lists", "load", "--source", "sample", str(sample)],
+        ["ais", "ingest", str(tmp_path / "sim" / "positions.csv")],
+    ]
+    for step in steps if order == "lists first" else steps[::-1]:
+        assert main(["-q", "--db", db, *step]) == 0
+    assert list((Path(db + ".data") / "screening").glob("*.matches-*"))
+    capsys.readouterr()
+
+    def screened(self, query, **_):
+        raise AssertionError(f"screened {query.name!r} again")
+
+    monkeypatch.setattr(Screener, "match", screened)
+    assert main(["-q", "--db", db, "vessels", "--top", "50", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)
+    assert main(["-q", "--db", db, "report", "--output", str(tmp_path / "r.html")]) == 0
+    assert (tmp_path / "r.html").stat().st_size

@@ -26,6 +26,7 @@ from .context import (
     FORMAT_HELP,
     console,
     err_console,
+    keep_screening_answers,
     plain,
     print_table,
     progress,
@@ -168,6 +169,8 @@ def ingest_cmd(
                     markup=False,
                     highlight=False,
                 )
+    if any(r.static_rows and not r.skipped for r in reports):
+        keep_screening_answers(st.store(), st.settings.quiet)  # new identities: screened now, not in `vessels`
     timed = sum(r.default_timed for r in reports)
     if timed and when is not None:
         err_console.print(default_time_warning(timed, when), style="yellow", markup=False, highlight=False)

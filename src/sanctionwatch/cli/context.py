@@ -190,6 +190,16 @@ def progress(quiet: bool, description: str = "", total: float | None = None) -> 
         yield bar
 
 
+def keep_screening_answers(store: Store, quiet: bool) -> None:
+    """Screen the store's vessel identities against its lists now and keep the answers, after a
+    command that changed either, so that the next ``vessels`` or ``report`` need not."""
+    from ..risk.assess import keep_screening_answers as keep
+
+    with progress(quiet, "screening the vessels' identities") as bar:
+        task = bar.task_ids[0]
+        keep(store, on_progress=lambda n: bar.advance(task, n))
+
+
 def out_path(path: Path) -> Path:
     """Create the parent folder of an output file and return the path."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -23,7 +23,18 @@ from ..screening.cache import cached_index
 from ..settings import load_config
 from ..store import Store
 from ..store.entities import ListVersion, entity_stats, list_versions, load_entities, save_publication
-from .context import FORMAT_HELP, console, out_path, plain, print_table, progress, resolve_format, state, write_listing
+from .context import (
+    FORMAT_HELP,
+    console,
+    keep_screening_answers,
+    out_path,
+    plain,
+    print_table,
+    progress,
+    resolve_format,
+    state,
+    write_listing,
+)
 
 lists_app = typer.Typer(help="Sanctions lists: load official files, update, stats, diff, export.", no_args_is_help=True)
 
@@ -31,9 +42,11 @@ DIFF_SHOWN = 50
 
 
 def _index(store: Store, quiet: bool) -> None:
-    """Build the screening index of the lists now loaded, so ``screen`` and ``vessels`` need not."""
+    """Build the screening index of the lists now loaded, and screen the stored vessels against
+    it, so that ``screen``, ``vessels`` and ``report`` need not."""
     with progress(quiet, "building the screening index"):
         cached_index(store, algorithm=DEFAULT_ALGORITHM)
+    keep_screening_answers(store, quiet)
 
 
 @lists_app.command("load")

@@ -25,7 +25,6 @@ from ..store.entities import load_entities
 from ..store.events import read_events
 from ..store.positions import read_static
 
-
 DESIGNATED_KINDS = ("imoNumber", "mmsi")  # the identifier kinds AIS broadcasts
 # Every list entity the ledger, the scorecard and the case files read mentions one of these.
 ACCOUNTING_TEXTS = (*DESIGNATED_KINDS, *LIST_EVIDENCE_TEXTS)

@@ -149,6 +149,32 @@ def screen_vessels(
     return [best[m] for m in sorted(best)]
 
 
+def _store_screener(store: Store) -> tuple[Screener, MatchMemo]:
+    """The screener of the store's lists (its index read from the file beside the store) and its kept answers."""
+    cached = cached_index(store, algorithm=DEFAULT_ALGORITHM)
+    screener = Screener((), index=cached.index)
+    return screener, MatchMemo(screener, limit=1, cached=cached)
+
+
+def keep_screening_answers(store: Store, *, on_progress: Callable[[int], None] | None = None) -> int:
+    """Screen every identity the store has seen against its lists and keep the answers beside the index.
+
+    The answers depend only on the identities (``ais ingest``) and the lists (``lists load``):
+    run where either changes, the next ``vessels`` or ``report`` reads them back instead of
+    screening (:class:`~sanctionwatch.screening.cache.MatchMemo`; identities answered before
+    are not screened again). Returns how many identities there are; 0 without lists or identities.
+    """
+    static = read_static(store)
+    if static.num_rows == 0:
+        return 0
+    screener, memo = _store_screener(store)
+    if not len(screener):
+        return 0
+    history = identity_history(static)
+    screen_vessels(history, screener, on_progress=on_progress, memo=memo)
+    return history.num_rows
+
+
 def assess_store(
     store: Store,
     *,
@@ -164,9 +190,7 @@ def assess_store(
     vessels = vessel_identities(static, mmsis)
     memo = None
     if entities is None:  # the store's lists: their index is read from its file, not rebuilt
-        cached = cached_index(store, algorithm=DEFAULT_ALGORITHM)
-        screener = Screener((), index=cached.index)
-        memo = MatchMemo(screener, limit=1, cached=cached)
+        screener, memo = _store_screener(store)
     else:
         screener = Screener(list(entities))
     history = identity_history(static)
