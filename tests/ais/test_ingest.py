@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import gzip
+import multiprocessing
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -163,6 +164,9 @@ def test_failure_mid_file_leaves_the_store_unchanged(store, monkeypatch, tmp_pat
     nmea.write_bytes((FIXTURES / "tagblock.nm4").read_bytes() * 3)
     with pytest.raises(OSError, match="disk full"):
         ingest_file(store, nmea, chunk_rows=5)
+    # The decoder's process pool is shut down at the failure, not left to the garbage collector
+    # (which once ran its shutdown inside the next pool's thread start: a deadlock).
+    assert multiprocessing.active_children() == []
     assert store_state(store) == before
     monkeypatch.setattr(ingest_mod, "write_positions", real)
     assert not ingest_file(store, nmea, chunk_rows=5).skipped  # not recorded, so it ingests now

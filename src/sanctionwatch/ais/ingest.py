@@ -26,7 +26,7 @@ import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -196,11 +196,12 @@ def _cleaned_chunks(
                 assert dialect is not None
                 total = pq.ParquetFile(path).metadata.num_rows
                 done = 0
-                for table in _prefetched(formats.iter_parquet(path, dialect, chunk_rows=chunk_rows)):
-                    yield clean.validate(con, _with_line_numbers(table, done + 1), dialect, settings=settings)
-                    done += table.num_rows
-                    if progress:
-                        progress(done, total)
+                with closing(_prefetched(formats.iter_parquet(path, dialect, chunk_rows=chunk_rows))) as tables:
+                    for table in tables:
+                        yield clean.validate(con, _with_line_numbers(table, done + 1), dialect, settings=settings)
+                        done += table.num_rows
+                        if progress:
+                            progress(done, total)
                 return
             total = path.stat().st_size
             with formats.open_binary(path) as src:
@@ -216,32 +217,34 @@ def _cleaned_chunks(
                         default_time=default_time,
                         in_flight=2 * -(-chunk_rows // block_lines),  # decoding runs on while a chunk is validated
                     )
-                    for table in blocks:
-                        pending.append(table)
-                        rows += table.num_rows
-                        if rows >= chunk_rows:
-                            yield clean.validate(
-                                con, pa.concat_tables(pending), clean.CANONICAL_DIALECT, settings=settings
-                            )
-                            pending, rows = [], 0
-                            if progress:
-                                progress(src.consumed(), total)
+                    with closing(blocks):
+                        for table in blocks:
+                            pending.append(table)
+                            rows += table.num_rows
+                            if rows >= chunk_rows:
+                                yield clean.validate(
+                                    con, pa.concat_tables(pending), clean.CANONICAL_DIALECT, settings=settings
+                                )
+                                pending, rows = [], 0
+                                if progress:
+                                    progress(src.consumed(), total)
                     if pending:
                         yield clean.validate(con, pa.concat_tables(pending), clean.CANONICAL_DIALECT, settings=settings)
                     if progress:
                         progress(src.consumed(), total)
                     return
                 assert dialect is not None
-                for chunk in _prefetched(formats.iter_csv(src, dialect, chunk_rows=chunk_rows)):
-                    table = chunk.table.append_column("_line_no", pa.array(chunk.line_no))
-                    cleaned = clean.validate(con, table, dialect, settings=settings)
-                    if chunk.malformed:
-                        cleaned = dataclasses.replace(
-                            cleaned, quarantine=pa.concat_tables([cleaned.quarantine, _malformed(chunk.malformed)])
-                        )
-                    yield dataclasses.replace(cleaned, recoded=chunk.recoded) if chunk.recoded else cleaned
-                    if progress:
-                        progress(src.consumed(), total)
+                with closing(_prefetched(formats.iter_csv(src, dialect, chunk_rows=chunk_rows))) as csv_chunks:
+                    for chunk in csv_chunks:
+                        table = chunk.table.append_column("_line_no", pa.array(chunk.line_no))
+                        cleaned = clean.validate(con, table, dialect, settings=settings)
+                        if chunk.malformed:
+                            cleaned = dataclasses.replace(
+                                cleaned, quarantine=pa.concat_tables([cleaned.quarantine, _malformed(chunk.malformed)])
+                            )
+                        yield dataclasses.replace(cleaned, recoded=chunk.recoded) if chunk.recoded else cleaned
+                        if progress:
+                            progress(src.consumed(), total)
     finally:
         con.close()
 
@@ -370,17 +373,19 @@ def ingest_file(
     writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ais-writer")
     writing: Future[list[Path]] | None = None
     try:
-        with store.transaction():
-            chunks = _cleaned_chunks(
-                path,
-                fmt,
-                chosen,
-                chunk_rows=ingest.chunk_rows,
-                workers=ingest.workers,
-                default_time=default_time,
-                settings=settings,
-                progress=progress,
-            )
+        chunks = _cleaned_chunks(
+            path,
+            fmt,
+            chosen,
+            chunk_rows=ingest.chunk_rows,
+            workers=ingest.workers,
+            default_time=default_time,
+            settings=settings,
+            progress=progress,
+        )
+        # Closed here on any failure, not whenever the collector finds it: a decoder's process
+        # pool shut down by a finalizer inside another thread's start deadlocks that thread.
+        with store.transaction(), closing(chunks):
             for seq, cleaned in enumerate(chunks):
                 report.rows_in += cleaned.rows_in
                 report.accepted += cleaned.accepted
