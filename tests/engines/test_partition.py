@@ -3,6 +3,7 @@
 import dataclasses
 import fcntl
 import itertools
+import math
 import os
 
 import numpy as np
@@ -185,5 +186,5 @@ def test_file_groups_keep_every_file_once_in_order(rows, target, workers):
     groups = file_groups(paths, np.array(rows), target, workers=workers)
     assert [p for g in groups for p in g] == paths
     assert all(groups)
-    wanted = -(-max(1, -(-sum(rows) // target)) // workers) * workers
-    assert len(groups) <= min(wanted, len(paths))
+    wanted = max(1, math.ceil(sum(rows) / target))
+    assert len(groups) <= min(math.ceil(wanted / workers) * workers, len(paths))

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import fcntl
 import itertools
+import math
 import os
 import shutil
 import uuid
@@ -378,8 +379,8 @@ def file_groups(paths: list[str], rows: np.ndarray, target: int, workers: int = 
         return []
     total = int(rows.sum())
     workers = max(1, workers)
-    groups = -(-max(1, -(-total // max(1, target))) // workers) * workers
-    groups = min(groups, len(paths))
+    wanted = max(1, math.ceil(total / max(1, target)))
+    groups = min(math.ceil(wanted / workers) * workers, len(paths))
     # Cut after the file where the running total first reaches each k/groups share.
     cuts = np.searchsorted(np.cumsum(rows), np.arange(1, groups) * total / groups, side="left") + 1
     edges = np.unique(np.r_[0, np.minimum(cuts, len(paths)), len(paths)])

@@ -39,13 +39,13 @@ class Assessment:
     entities: int
 
 
-def _with_flags(table: pa.Table) -> pa.Table:
+def with_flags(table: pa.Table) -> pa.Table:
     """``table`` with each row's flag from its MMSI added."""
     flags = flags_of_mmsi(table["mmsi"].to_numpy())
     return table.append_column("flag", pa.array([f or None for f in flags.tolist()], pa.string()))
 
 
-def _blank_to_null(values: pa.ChunkedArray, *, trim: bool = False) -> pa.ChunkedArray:
+def blank_to_null(values: pa.ChunkedArray, *, trim: bool = False) -> pa.ChunkedArray:
     """Empty texts (after trimming spaces when ``trim``) as nulls: AIS sends a blank field for "not available"."""
     text = pc.utf8_trim(values, characters=" ") if trim else values
     return pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
@@ -64,8 +64,8 @@ def vessel_identities(static: pa.Table, mmsis: pa.Array) -> pa.Table:
             "mmsi": static["mmsi"],
             "ts": static["ts"],
             "imo": static["imo"],
-            "name": _blank_to_null(static["name"]),
-            "call_sign": _blank_to_null(static["call_sign"]),
+            "name": blank_to_null(static["name"]),
+            "call_sign": blank_to_null(static["call_sign"]),
         }
     ).sort_by([("mmsi", "ascending"), ("ts", "ascending")])
     # hash_last skips nulls and, single-threaded, follows the sorted order: the latest value per MMSI.
@@ -73,7 +73,7 @@ def vessel_identities(static: pa.Table, mmsis: pa.Array) -> pa.Table:
     latest = latest.rename_columns([n.removesuffix("_last") for n in latest.column_names])
     ids = pc.unique(pa.concat_arrays([mmsis.cast(pa.int64()), static["mmsi"].combine_chunks().cast(pa.int64())]))
     out = pa.table({"mmsi": ids}).join(latest, "mmsi", join_type="left outer").sort_by("mmsi")
-    return _with_flags(out.select(["mmsi", "imo", "name", "call_sign"]))
+    return with_flags(out.select(["mmsi", "imo", "name", "call_sign"]))
 
 
 def identity_history(static: pa.Table) -> pa.Table:
@@ -83,7 +83,12 @@ def identity_history(static: pa.Table) -> pa.Table:
     renamed itself is still the designated ship.
     """
     obs = pa.table(
-        {"mmsi": static["mmsi"], "imo": static["imo"], "name": _blank_to_null(static["name"], trim=True), "ts": static["ts"]}
+        {
+            "mmsi": static["mmsi"],
+            "imo": static["imo"],
+            "name": blank_to_null(static["name"], trim=True),
+            "ts": static["ts"],
+        }
     )
     obs = obs.filter(pc.or_(pc.is_valid(obs["imo"]), pc.is_valid(obs["name"])))
     seen = obs.group_by(["mmsi", "imo", "name"], use_threads=False).aggregate([("ts", "min"), ("ts", "max")])
@@ -96,7 +101,7 @@ def identity_history(static: pa.Table) -> pa.Table:
             "last_ts": seen["ts_max"],
         }
     ).sort_by([("mmsi", "ascending"), ("first_ts", "ascending"), ("last_ts", "ascending"), ("name", "ascending")])
-    return _with_flags(out)
+    return with_flags(out)
 
 
 def screen_vessels(

@@ -23,7 +23,7 @@ from ..regime.flags import flags_of_mmsi
 from ..store import Store
 from ..store.positions import read_positions, read_static
 from .accounting import accounting_entities, designated_identifiers, store_deliveries
-from .assess import Assessment, _blank_to_null, _with_flags, assess_store
+from .assess import Assessment, assess_store, blank_to_null, with_flags
 from .score import ListHit, VesselRisk
 
 
@@ -99,8 +99,8 @@ def identity_timeline(static: pa.Table) -> pa.Table:
         {
             "mmsi": static["mmsi"],
             "imo": static["imo"],
-            "name": _blank_to_null(static["name"], trim=True),
-            "call_sign": _blank_to_null(static["call_sign"], trim=True),
+            "name": blank_to_null(static["name"], trim=True),
+            "call_sign": blank_to_null(static["call_sign"], trim=True),
             "length_m": static["length_m"],
             "width_m": static["width_m"],
             "draught_m": static["draught_m"],
@@ -130,10 +130,8 @@ def identity_timeline(static: pa.Table) -> pa.Table:
             "last_ts": seen["ts_max"],
             "reports": seen["count_all"],
         }
-    ).sort_by(
-        [(c, "ascending") for c in ("first_ts", "mmsi", "last_ts", "name", "imo", "call_sign")]
-    )
-    return _with_flags(out)
+    ).sort_by([(c, "ascending") for c in ("first_ts", "mmsi", "last_ts", "name", "imo", "call_sign")])
+    return with_flags(out)
 
 
 def encounter_paths(events: pa.Table, start: set[int], linked: set[int], *, max_hops: int = 2) -> list[NetworkPath]:
@@ -213,9 +211,9 @@ def case_file(
     deliveries: Sequence[EstimatedDelivery] | None = None,
 ) -> CaseFile:
     """The case file of the vessel ``ref`` (IMO or MMSI); see :func:`case_files`."""
-    return case_files(
-        store, [ref], window_h=window_h, assessment=assessment, entities=entities, deliveries=deliveries
-    )[0]
+    return case_files(store, [ref], window_h=window_h, assessment=assessment, entities=entities, deliveries=deliveries)[
+        0
+    ]
 
 
 def case_files(
