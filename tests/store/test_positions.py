@@ -222,7 +222,7 @@ def test_split_into_vessel_buckets_then_read_back_as_read_positions(store, tmp_p
     for k, group in enumerate((parts[:2], parts[2:])):
         split_positions(group, tmp_path, bucket_first_mmsi=[1, 5], tag=f"w{k}")
     for bucket, mmsis in ((0, [1, 3]), (1, [5, 9])):
-        files = sorted(str(p) for p in (tmp_path / f"bucket={bucket}").glob("*.parquet"))
+        files = sorted(str(p) for p in (tmp_path / f"bucket={bucket}").glob("*.arrow"))
         assert len(files) == 2  # one per group
         assert read_position_files(files).equals(read_positions(store, mmsis=mmsis))
     assert read_position_files([]).schema == POSITIONS

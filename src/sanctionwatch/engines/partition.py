@@ -43,7 +43,7 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.parquet as pq
+import pyarrow.ipc as ipc
 
 from ..ais.tracks import GRID, is_sorted_by
 from ..events.build import concat_events
@@ -272,8 +272,10 @@ def grid_span_of(results: list[PartitionResult]) -> tuple[int, int] | None:
     return (min(a for a, _ in spans), max(b for _, b in spans)) if spans else None
 
 
-# Where a stored run keeps its files under its scratch folder (DuckDB spills into _TEMP).
-_BUCKETS, _GRID, _TEMP = "positions", "grid", "duckdb-tmp"
+# Where a stored run keeps its files under its scratch folder.
+_BUCKETS, _GRID = "positions", "grid"
+# One thread: an engine runs one partition per core.
+_IPC_OPTIONS = ipc.IpcWriteOptions(use_threads=False)
 
 
 def run_stored_partition(
@@ -290,11 +292,10 @@ def run_stored_partition(
             scratch / _BUCKETS,
             bucket_first_mmsi=part.bucket_first_mmsi,
             tag=f"w{part.index:06d}",
-            temp_dir=scratch / _TEMP,
         )
         return PartitionResult(concat_events([]))
     if part.kind is PartitionKind.VESSELS:
-        files = sorted(str(p) for p in (scratch / _BUCKETS / f"bucket={part.index}").glob("*.parquet"))
+        files = sorted(str(p) for p in (scratch / _BUCKETS / f"bucket={part.index}").glob("*.arrow"))
         result = run_partition(read_position_files(files), static, part, config, context)
         if result.grid is not None:
             _write_grid_days(result.grid, scratch / _GRID, part.index)
@@ -305,7 +306,10 @@ def run_stored_partition(
 
 
 def _write_grid_days(grid: pa.Table, root: Path, index: int) -> None:
-    """``grid`` as one file per day, ``root/day=N/part-<index>.parquet`` (N: days since the epoch)."""
+    """``grid`` as one file per day, ``root/day=N/part-<index>.arrow`` (N: days since the epoch).
+
+    Uncompressed Arrow IPC, as the vessel buckets: written and read within one run.
+    """
     if grid.num_rows == 0:
         return
     day = grid.column("ts").cast(pa.int64()).to_numpy() // US_PER_DAY
@@ -316,16 +320,17 @@ def _write_grid_days(grid: pa.Table, root: Path, index: int) -> None:
     for lo, hi in itertools.pairwise(cuts.tolist()):
         folder = root / f"day={int(day[lo])}"
         folder.mkdir(parents=True, exist_ok=True)
-        pq.write_table(grid.slice(lo, hi - lo), folder / f"part-{index:06d}.parquet")
+        with ipc.new_file(folder / f"part-{index:06d}.arrow", GRID, options=_IPC_OPTIONS) as writer:
+            writer.write_table(grid.slice(lo, hi - lo))
 
 
 def _read_grid(root: Path, part: Partition) -> pa.Table:
     """The grid rows a window reads, in the order of the assembled in-memory grid (track, ts)."""
     days = range(part.read_start_us // US_PER_DAY, (part.read_end_us - 1) // US_PER_DAY + 1)
-    files = [p for d in days for p in sorted((root / f"day={d}").glob("*.parquet"))]
+    files = [p for d in days for p in sorted((root / f"day={d}").glob("*.arrow"))]
     if not files:
         return GRID.empty_table()
-    grid = pa.concat_tables([pq.read_table(p, schema=GRID) for p in files])
+    grid = pa.concat_tables([ipc.open_file(pa.memory_map(str(p))).read_all() for p in files])
     ts = grid.column("ts").cast(pa.int64()).to_numpy()
     keep = np.flatnonzero((ts >= part.read_start_us) & (ts < part.read_end_us))
     # Track numbers grow with the MMSI, so (track, ts) is the order of the partitions' grids end to end.
