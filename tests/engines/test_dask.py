@@ -117,18 +117,24 @@ def test_workers_started_here_keep_glibc_adaptive_malloc_and_dask_other_settings
 
 
 @pytest.mark.slow
-def test_workers_started_here_run_without_the_statistical_profiler():
-    """Its 10 ms stack samples took about 5 % of each worker's CPU from the tasks."""
+def test_workers_started_here_run_without_the_statistical_profiler_and_tick_slowly():
+    """The profiler's 10 ms stack samples took about 5 % of each worker's CPU from the tasks;
+    the 20 ms event-loop tick 1 % of each worker's and 2 % of the client's."""
     import dask
 
-    from sanctionwatch.engines.dask import dask_client
+    from sanctionwatch.engines.dask import TICK_INTERVAL, dask_client
 
-    def profiling() -> bool:
-        return bool(dask.config.get("distributed.worker.profile.enabled"))
+    def settings() -> tuple[bool, str]:
+        return bool(dask.config.get("distributed.worker.profile.enabled")), dask.config.get(
+            "distributed.admin.tick.interval"
+        )
 
     with dask_client(EngineConfig(workers=1), None) as c:
-        assert set(c.run(profiling).values()) == {False}
-    assert dask.config.get("distributed.worker.profile.enabled")  # this process's config as it was
+        assert set(c.run(settings).values()) == {(False, TICK_INTERVAL)}
+        assert c.run_on_scheduler(settings) == (False, TICK_INTERVAL)
+    # this process's config as it was
+    assert dask.config.get("distributed.worker.profile.enabled")
+    assert dask.config.get("distributed.admin.tick.interval") != TICK_INTERVAL
 
 
 def test_unreachable_scheduler_is_a_clear_error(scenario, context):
