@@ -1,3 +1,6 @@
+import errno
+import os
+
 import numpy as np
 import pyarrow as pa
 import pytest
@@ -137,3 +140,35 @@ def test_detection_over_the_store_equals_the_whole_table_run(
     assert found.positions == read_positions(store).num_rows
     assert _sorted(found.events).equals(_sorted(whole))
     assert not list((store.data_dir / "scratch").glob("*"))  # the run's files are gone
+
+
+@pytest.mark.parametrize("code", [errno.ENOSPC, errno.EDQUOT])
+def test_a_full_scratch_disk_is_an_error_naming_the_folder_and_the_setting(stored_scenario, context, monkeypatch, code):
+    import sanctionwatch.engines.partition as partition
+    from sanctionwatch.exc import SanctionwatchError
+    from sanctionwatch.store.positions import read_static
+
+    store, _ = stored_scenario
+
+    def full(*args, **kwargs):
+        raise OSError(code, os.strerror(code))
+
+    monkeypatch.setattr(partition, "split_positions", full)
+    with pytest.raises(SanctionwatchError, match="SANCTIONWATCH_ENGINE_SCRATCH_DIR") as err:
+        run_local_stored(store, read_static(store), context=context, workers=1)
+    assert str(store.data_dir / "scratch") in err.value.detail and "GB" in err.value.detail
+    assert not list((store.data_dir / "scratch").glob("*"))  # the run's files are gone
+
+
+def test_other_os_errors_of_a_run_are_not_taken_for_a_full_disk(stored_scenario, context, monkeypatch):
+    import sanctionwatch.engines.partition as partition
+    from sanctionwatch.store.positions import read_static
+
+    store, _ = stored_scenario
+
+    def broken(*args, **kwargs):
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(partition, "split_positions", broken)
+    with pytest.raises(OSError, match="Input/output error"):
+        run_local_stored(store, read_static(store), context=context, workers=1)

@@ -29,6 +29,7 @@ by construction: every detector sees the same rows in the same order.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import itertools
 import math
@@ -49,6 +50,7 @@ from ..ais.tracks import GRID, is_sorted_by
 from ..events.build import concat_events
 from ..events.config import DetectionConfig
 from ..events.pipeline import DetectionContext, detect_static_events, detect_vessel_events, detect_window_events
+from ..exc import SanctionwatchError
 from ..store import Store
 from ..store.positions import (
     part_rows,
@@ -274,6 +276,9 @@ def grid_span_of(results: list[PartitionResult]) -> tuple[int, int] | None:
 
 # Where a stored run keeps its files under its scratch folder.
 _BUCKETS, _GRID = "positions", "grid"
+# Scratch space a run over the store takes: a copy of each position (46 bytes in Arrow IPC) and
+# its share of the grid (48 bytes a tick), rounded up.
+SCRATCH_BYTES_PER_POSITION = 100
 # One thread: an engine runs one partition per core.
 _IPC_OPTIONS = ipc.IpcWriteOptions(use_threads=False)
 
@@ -409,14 +414,24 @@ def run_stored(
     workers of a cluster sharing the store see them too) and are removed afterwards.
     """
     root = Path(engine.scratch_dir) if engine.scratch_dir else store.data_dir / "scratch"
-    with scratch_folder(root) as scratch:
-        plan = plan_stored(store, engine, scratch, static_rows=static.num_rows, workers=workers)
-        splits = [p for p in plan if p.kind is PartitionKind.SPLIT]
-        rest = [p for p in plan if p.kind is not PartitionKind.SPLIT]
-        # Every split is written before any bucket is read: a bucket holds all its MMSIs' time.
-        run(splits)
-        first = run(rest)
-        second = run_windows(run, grid_span_of(first), config, engine, scratch=str(scratch))
+    try:
+        with scratch_folder(root) as scratch:
+            plan = plan_stored(store, engine, scratch, static_rows=static.num_rows, workers=workers)
+            splits = [p for p in plan if p.kind is PartitionKind.SPLIT]
+            rest = [p for p in plan if p.kind is not PartitionKind.SPLIT]
+            # Every split is written before any bucket is read: a bucket holds all its MMSIs' time.
+            run(splits)
+            first = run(rest)
+            second = run_windows(run, grid_span_of(first), config, engine, scratch=str(scratch))
+    except OSError as err:
+        if err.errno not in (errno.ENOSPC, errno.EDQUOT):
+            raise
+        need_gb = SCRATCH_BYTES_PER_POSITION * int(part_rows(position_parts(store)).sum()) / 1e9
+        raise SanctionwatchError(
+            f"no space left for detection's scratch files under {root} (a run needs about {need_gb:.1f} GB "
+            "there while it lasts): free some, or set SANCTIONWATCH_ENGINE_SCRATCH_DIR to a folder with room",
+            status=507,
+        ) from err
     return StoredRun(
         events=concat_events([r.events for r in first + second]),
         positions=sum(r.positions for r in first),
