@@ -309,3 +309,24 @@ def test_synthetic_instants_counts_distinct_places_whatever_the_row_order(points
     by_time = sorted(range(t.num_rows), key=lambda i: (points[i][0], points[i][1]))
     fast = tracks.synthetic_instants(t.take(pa.array(by_time, pa.int64())), min_positions=min_positions)
     assert fast.tolist() == [expected[i] for i in by_time]
+
+
+_run = st.lists(st.tuples(st.integers(0, 3), st.integers(-2, 2)), max_size=30).map(sorted)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_run, _run, st.sampled_from([1, 10**6, 2**61]))
+def test_merged_track_order_is_the_two_key_sort_of_two_sorted_runs(a, b, scale):
+    """Ties (the same track and instant in both runs, or twice in one) keep row order, as lexsort's;
+    at ``2**61`` apart the packed key would overflow and the full sort is taken instead."""
+    track = np.array([r[0] * 2**33 for r in a + b], dtype=np.int64)
+    ts = np.array([r[1] * scale for r in a + b], dtype=np.int64)
+    got = tracks.merged_track_order(track, ts, len(a))
+    assert got.tolist() == np.lexsort((ts, track)).tolist()
+
+
+def test_merged_track_order_by_hand():
+    # Run one: track 1 at 0 and 20, track 2 at 5; run two: track 1 at 10 and 20, track 2 at 0.
+    track = np.array([1, 1, 2, 1, 1, 2])
+    ts = np.array([0, 20, 5, 10, 20, 0])
+    assert tracks.merged_track_order(track, ts, 3).tolist() == [0, 3, 1, 4, 5, 2]

@@ -26,7 +26,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..ais.tracks import is_sorted_by
+from ..ais.tracks import is_sorted_by, track_order
 from ..identifiers import imo_valid
 from ..regime.flags import FlagTable
 from ..units import MPS_PER_KNOT, US_PER_SECOND, haversine_m
@@ -259,7 +259,8 @@ def detect_shared_mmsi(tracks: pa.Table, *, config: IdentityConfig = IdentityCon
     pairs, first, switches = pairs[keep], first[keep], switches[keep]
     if len(pairs) == 0:
         return concat_events([])
-    by_track = np.lexsort((ts, track))
+    by_track = track_order(track, ts)
+    by_track = np.arange(len(track)) if by_track is None else by_track
     t_sorted, tr_sorted = ts[by_track], track[by_track]
     starts, ends = group_bounds(tr_sorted)
     bounds = dict(zip(tr_sorted[starts].tolist(), zip(starts.tolist(), ends.tolist())))

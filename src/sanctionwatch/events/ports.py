@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
-from ..ais.tracks import Grid, drop_outliers, track_order
+from ..ais.tracks import Grid, drop_outliers, merged_track_order, track_order
 from ..regime.areas import Area
 from ..units import US_PER_HOUR
 from .build import concat_events, empty_events, make_events
@@ -63,16 +63,20 @@ class TrackPoints:
             "lat": tracks.column("lat").to_numpy(),
             "lon": tracks.column("lon").to_numpy(),
         }
-        if grid is not None and len(grid):
-            extra = {"track": grid.track, "ts": grid.ts_us(), "mmsi": grid.mmsi, "lat": grid.lat, "lon": grid.lon}
-            arrays = {k: np.concatenate((v, extra[k])) for k, v in arrays.items()}
-            order: np.ndarray | None = np.lexsort((arrays["ts"], arrays["track"]))
-        else:
-            # One track per MMSI (the usual case): segment order is already (track, ts).
-            order = track_order(arrays["track"], arrays["ts"])
-        if order is not None:
-            arrays = {k: v[order] for k, v in arrays.items()}
-        return cls(**arrays)
+        reports = _in_track_order(arrays)
+        if grid is None or not len(grid):
+            return cls(**reports)
+        extra = {"track": grid.track, "ts": grid.ts_us(), "mmsi": grid.mmsi, "lat": grid.lat, "lon": grid.lon}
+        between = _in_track_order(extra)
+        arrays = {k: np.concatenate((v, between[k])) for k, v in reports.items()}
+        order = merged_track_order(arrays["track"], arrays["ts"], len(reports["ts"]))
+        return cls(**{k: v[order] for k, v in arrays.items()})
+
+
+def _in_track_order(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """``arrays`` (``track``, ``ts`` and others) sorted by (track, ts); already so when each MMSI has one track."""
+    order = track_order(arrays["track"], arrays["ts"])
+    return arrays if order is None else {k: v[order] for k, v in arrays.items()}
 
 
 def detect_port_visits(points: TrackPoints, *, ports: PortIndex, config: PortConfig = PortConfig()) -> pa.Table:
