@@ -62,6 +62,15 @@ def _expand(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return q, lo[q] + ragged_arange(counts)
 
 
+def _runs_of(sorted_keys: np.ndarray, run_end: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``[lo, hi)`` of each ``target`` key in ``sorted_keys`` (empty when absent), as two
+    ``searchsorted`` calls give it, with one: ``run_end[i]`` is where the run of equal keys
+    holding position ``i`` ends (``searchsorted(sorted_keys, sorted_keys, side="right")``)."""
+    lo = np.searchsorted(sorted_keys, target, side="left")
+    at = np.minimum(lo, len(sorted_keys) - 1)
+    return lo, np.where(sorted_keys[at] == target, run_end[at], lo)
+
+
 def _prepare(xyz: np.ndarray, group: np.ndarray | None, cell_m: float, g0: int, span: int) -> tuple[np.ndarray, _Keys]:
     keys = _Keys.for_cell(cell_m, span)
     g = np.zeros(len(xyz), dtype=np.int64) if group is None else np.asarray(group, dtype=np.int64) - g0
@@ -102,8 +111,7 @@ def pairs_within(
         owner = np.repeat(np.arange(len(kb)), len(_OFFSETS))
         order = np.argsort(spread, kind="stable")
         spread, owner = spread[order], owner[order]
-        lo = np.searchsorted(spread, ka, side="left")
-        hi = np.searchsorted(spread, ka, side="right")
+        lo, hi = _runs_of(spread, np.searchsorted(spread, spread, side="right"), ka)
         hit = np.flatnonzero(hi > lo)
         q, pos = _expand(lo[hit], hi[hit])
         ia, ib = hit[q], owner[pos]
@@ -112,12 +120,10 @@ def pairs_within(
         return ia[keep], ib[keep], d[keep]
     order = np.argsort(kb, kind="stable")
     sorted_kb = kb[order]
+    run_end = np.searchsorted(sorted_kb, sorted_kb, side="right")
     ia_parts, ib_parts = [], []
     for off in _OFFSETS:
-        target = ka + keys.delta(off)
-        lo = np.searchsorted(sorted_kb, target, side="left")
-        hi = np.searchsorted(sorted_kb, target, side="right")
-        q, pos = _expand(lo, hi)
+        q, pos = _expand(*_runs_of(sorted_kb, run_end, ka + keys.delta(off)))
         ia_parts.append(q)
         ib_parts.append(order[pos])
     ia = np.concatenate(ia_parts)
@@ -146,10 +152,7 @@ def self_pairs_within(
     ia_parts.append(order[q])
     ib_parts.append(order[pos])
     for off in _FORWARD:
-        target = sk + keys.delta(off)
-        lo = np.searchsorted(sk, target, side="left")
-        hi = np.searchsorted(sk, target, side="right")
-        q, pos = _expand(lo, hi)
+        q, pos = _expand(*_runs_of(sk, run_end, sk + keys.delta(off)))
         ia_parts.append(order[q])
         ib_parts.append(order[pos])
     ia = np.concatenate(ia_parts)
