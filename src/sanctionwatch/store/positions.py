@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..model.ais import POSITIONS, STATIC
 from ..units import US_PER_DAY
@@ -267,8 +268,29 @@ def read_position_files(paths: Sequence[str]) -> pa.Table:
     tables = [ipc.open_file(pa.memory_map(str(p))).read_all() for p in arrow]
     if parquet:
         tables.append(pq.read_table(list(parquet), schema=POSITIONS, partitioning=None))
-    table = pa.concat_tables(tables)
-    return _drop_repeats(table.sort_by([(name, "ascending") for name in POSITIONS.names]).combine_chunks())
+    return _drop_repeats(_sorted_like_the_store(pa.concat_tables(tables).combine_chunks()))
+
+
+def _sorted_like_the_store(table: pa.Table) -> pa.Table:
+    """``table`` sorted on every column, ascending, nulls last (:data:`_POSITION_ORDER`).
+
+    NumPy's two-key sort on (mmsi, ts), then Arrow's sort on every column for the few
+    rows that tie on both: the same order at half the time of Arrow's sort of the whole.
+    """
+    keys = [(name, "ascending") for name in POSITIONS.names]
+    if table.num_rows < 2 or table.column("mmsi").null_count or table.column("ts").null_count:
+        return table.sort_by(keys)
+    mmsi = table.column("mmsi").to_numpy()
+    ts = table.column("ts").cast(pa.int64()).to_numpy()
+    order = np.lexsort((ts, mmsi))
+    mmsi, ts = mmsi[order], ts[order]
+    tie = (mmsi[1:] == mmsi[:-1]) & (ts[1:] == ts[:-1])
+    if tie.any():
+        # Rows of each tie run stay in place as a group; Arrow orders them on the other columns.
+        rows = np.flatnonzero(np.r_[tie, False] | np.r_[False, tie])
+        within = pc.sort_indices(table.take(pa.array(order[rows])), sort_keys=keys).to_numpy()
+        order[rows] = order[rows][within]
+    return table.take(pa.array(order))
 
 
 def _drop_repeats(table: pa.Table) -> pa.Table:
