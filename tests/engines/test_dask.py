@@ -17,6 +17,7 @@ from sanctionwatch.engines.local import run_local, run_local_stored
 from sanctionwatch.store.positions import read_static
 
 distributed = pytest.importorskip("distributed")
+dask = pytest.importorskip("dask")
 
 # Windows and buckets small enough to cut encounters, gaps and port visits of the test scenarios; one split per part file.
 CUTTING = EngineConfig(split_partition_positions=1, window_h=5, vessel_partition_positions=3000)
@@ -95,14 +96,23 @@ def test_dask_logs_at_warning_unless_asked_and_names_its_dashboard():
 
 @pytest.mark.slow
 def test_workers_started_here_keep_glibc_adaptive_malloc_and_dask_other_settings():
-    """Dask's nanny sets MALLOC_TRIM_THRESHOLD_, which made the vessel partitions 1.8x slower."""
-    from sanctionwatch.engines.dask import dask_client
+    """Dask's nanny sets MALLOC_TRIM_THRESHOLD_, which made the vessel partitions 1.8x slower;
+    without a top pad a worker faulted its heap in again for every task (1.3x the CPU)."""
+    from sanctionwatch.engines.dask import WORKER_TOP_PAD_BYTES, dask_client
 
     def environ() -> tuple[str | None, str | None]:
         return os.environ.get("MALLOC_TRIM_THRESHOLD_"), os.environ.get("OMP_NUM_THREADS")
 
+    def pad() -> str | None:
+        return os.environ.get("MALLOC_TOP_PAD_")
+
     with dask_client(EngineConfig(workers=1), None) as c:
         assert set(c.run(environ).values()) == {(None, "1")}
+        assert set(c.run(pad).values()) == {str(WORKER_TOP_PAD_BYTES)}
+    assert pad() is None  # this process's environment as it was
+    with dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TOP_PAD_": "1048576"}):
+        with dask_client(EngineConfig(workers=1), None) as c:
+            assert set(c.run(pad).values()) == {"1048576"}  # a pad of the user's own stays
     # A cluster with Dask's own settings leaves the variable in this process's environment ...
     with (
         distributed.LocalCluster(n_workers=1, processes=True, dashboard_address=None) as cluster,
