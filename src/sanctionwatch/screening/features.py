@@ -719,9 +719,9 @@ def compare_names_v3(
 
 # _weights_v2 by the name's identity: a query name meets every candidate's names, and a list name
 # many queries, with the same weights. The name is kept beside them, so that its id cannot be reused
-# while the entry stands; the memo is emptied when full.
+# while the entry stands; the memo is emptied when full (small: it keeps query names alive).
 _WEIGHTS_V2: dict[int, tuple[PreparedName, tuple[float, float, float], tuple[list[float], list[float]]]] = {}
-_WEIGHTS_V2_SIZE = 1 << 16
+_WEIGHTS_V2_SIZE = 1 << 13
 
 
 def _weights_v2(name: PreparedName, config: Mapping[str, float]) -> tuple[list[float], list[float]]:
