@@ -329,8 +329,16 @@ def _held_down(
     """The score after the caps for differing numbers, generic-only matches and differing kinds, and why."""
     cap = None
     qt, ct = q.tokens, c.tokens
-    numbers_q = {qt[i] for i in free_q if qt[i].isdigit()}
-    numbers_c = {ct[j] for j in free_c if ct[j].isdigit()} if numbers_q else None
+    # Plain loops: most names carry no number, and a comprehension costs a call of its own.
+    numbers_q: set[str] = set()
+    for i in free_q:
+        if qt[i].isdigit():
+            numbers_q.add(qt[i])
+    numbers_c: set[str] = set()
+    if numbers_q:
+        for j in free_c:
+            if ct[j].isdigit():
+                numbers_c.add(ct[j])
     if numbers_q and numbers_c:
         score = max(0.0, score - config["number_mismatch"])
         cap = f"numbers differ ({', '.join(sorted(numbers_q))} vs {', '.join(sorted(numbers_c))})"
