@@ -120,3 +120,21 @@ def test_name_match_v2_explains_and_scores_people_with_omitted_parts(index):
     assert "moros: list only" in res.explanation()
     vessel_query = index.prepare(Query("q", "Nicolas Maduro", schema="Vessel"))
     assert name_match_v2(vessel_query, maduro, CONFIG).score < THRESHOLD
+
+
+def test_token_weights_follow_the_config_they_are_read_with(index):
+    # The weights are memoised by name: a second config's factors must still apply.
+    from sanctionwatch.screening.features import _weights_v2
+
+    name = index.prepare_name("KOREA KWANGSON BANKING CORP (SINGAPORE BRANCH)")
+    assert name is not None and any(name.generic) and any(name.qualifier)
+    lighter = {**CONFIG, "generic_weight": 0.1, "qualifier_weight": 0.5}
+    first = _weights_v2(name, CONFIG)
+    second = _weights_v2(name, lighter)
+    assert _weights_v2(name, CONFIG) == first
+    for i, (w, g, qual) in enumerate(zip(name.idf, name.generic, name.qualifier)):
+        factor = (0.1 if g else 1.0) * (0.5 if qual else 1.0)
+        assert second[0][i] == pytest.approx(w * factor)
+        assert first[0][i] == pytest.approx(
+            w * (CONFIG["generic_weight"] if g else 1.0) * (CONFIG["qualifier_weight"] if qual else 1.0)
+        )

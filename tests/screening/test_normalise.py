@@ -141,6 +141,46 @@ def test_phonetic_key_is_idempotent(token):
     assert phonetic_key(key) == key
 
 
+def _phonetic_key_by_regex(token: str) -> str:
+    """phonetic_key's word-final rules written as the regular expressions they replace."""
+    import re
+
+    from sanctionwatch.screening.normalise import _DOUBLE_RE, _KEY_MAP, _KEY_RE
+
+    if not token.isalpha():
+        return token
+    key = token
+    for _ in range(10):
+        new = _KEY_RE.sub(lambda m: _KEY_MAP[m.group(0)], key)
+        if len(new) > 2:
+            new = re.sub(r"(?<=[aeio])h$", "", re.sub(r"(?<=a)r(?=k$)", "", new))
+        new = _DOUBLE_RE.sub(r"\1", new)
+        if new[:2] in ("ri", "ry", "ni", "ny") and len(new) > 1:
+            new = new[1:]
+        elif new[:1] == "r" and len(new) > 1:
+            new = "n" + new[1:]
+        if new[:2] == "yi":
+            new = new[1:]
+        if new == key:
+            break
+        key = new
+    return key
+
+
+def test_phonetic_key_final_rules():
+    assert phonetic_key("park") == "pak"
+    assert phonetic_key("ark") == "ak"
+    assert phonetic_key("roh") == phonetic_key("noh") == "no"
+    assert phonetic_key("oh") == "oh"  # two letters: no final rule
+    assert phonetic_key("manh") == "manh"  # ... and no final h after a consonant
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("aeiohrkngyuls")), min_size=1, max_size=10))
+def test_phonetic_key_agrees_with_the_rules_as_regexes(token):
+    assert phonetic_key(token) == _phonetic_key_by_regex(token)
+
+
 def test_hanja_is_read_the_korean_way():
     from sanctionwatch.screening.normalise import korean_reading
 

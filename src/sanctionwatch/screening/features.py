@@ -8,7 +8,7 @@ the tuning values of the algorithm version that calls the feature.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 import re
 from functools import partial
@@ -81,15 +81,11 @@ class NameComparison:
         0: anything nearer to a guess (a typo, a word of the query missing).
         """
 
-        def left(name: PreparedName, free: tuple[int, ...]) -> bool:
-            return any(not (name.qualifier and name.qualifier[i]) for i in free)
-
-        if self.score <= 0.0 or not self.matches or left(self.query, self.unmatched_query):
+        if self.score <= 0.0 or not self.matches or _left(self.query, self.unmatched_query):
             return 0
-        alike = all(m.rule == "spacing" or (m.rule in ("exact", "joined") and m.similarity == 1.0) for m in self.matches)
-        whole = not left(self.candidate, self.unmatched_candidate)
-        if whole:
-            folded = all(m.rule in ("exact", "joined", "spacing", "romanisation") for m in self.matches)
+        alike = all([m.rule == "spacing" or (m.rule in _ALIKE_RULES and m.similarity == 1.0) for m in self.matches])
+        if not _left(self.candidate, self.unmatched_candidate):
+            folded = all([m.rule in _FOLDED_RULES for m in self.matches])
             return 3 if alike else 2 if folded else 0
         return 1 if alike else 0
 
@@ -154,6 +150,16 @@ class NameComparison:
         return text
 
 
+_ALIKE_RULES = frozenset(("exact", "joined"))
+_FOLDED_RULES = frozenset(("exact", "joined", "spacing", "romanisation"))
+
+
+def _left(name: PreparedName, free: tuple[int, ...]) -> bool:
+    """A token of ``name`` other than a qualifier is among ``free`` (left unmatched)."""
+    qualifier = name.qualifier
+    return any([not (qualifier and qualifier[i]) for i in free])
+
+
 def _weights(name: PreparedName, generic_factor: float, business_factor: float | None = None) -> list[float]:
     business = generic_factor if business_factor is None else business_factor
     return [
@@ -162,11 +168,15 @@ def _weights(name: PreparedName, generic_factor: float, business_factor: float |
 
 
 def _coverage(
-    weights: list[float], unmatched_weights: list[float], groups: list[tuple[int, ...]], free: list[int], penalty: float
+    weights: Sequence[float],
+    unmatched_weights: Sequence[float],
+    groups: list[tuple[int, ...]],
+    free: list[int],
+    penalty: float,
 ) -> float:
     """Share of a name's weight that is matched; unmatched tokens count ``penalty`` times."""
-    matched = sum(weights[i] for group in groups for i in group)
-    unmatched = penalty * sum(unmatched_weights[i] for i in free)
+    matched = sum([weights[i] for group in groups for i in group])
+    unmatched = penalty * sum([unmatched_weights[i] for i in free])
     return matched / (matched + unmatched) if matched else 0.0
 
 
@@ -269,28 +279,42 @@ def _match_joined(
     ``fold(name, i)``, when given, says whether token i of a name may be a
     romanisation variant of the tokens it joins; else a join must be spelled alike.
     """
-
-    def _joined(a: PreparedName, free_a: list[int], b: PreparedName, free_b: list[int], a_is_query: bool) -> None:
-        for i in list(free_a):
-            span = b.spans.get(a.keys[i])
-            if span is None or len(a.keys[i]) < config["joined_min_length"] * (len(span) - 1):
-                continue
-            if not all(j in free_b for j in span):
-                continue
-            qi, cj = ((i,), span) if a_is_query else (span, (i,))
-            same = "".join(q.tokens[k] for k in qi) == "".join(c.tokens[k] for k in cj)
-            if not same and fold is not None and not fold(a, i):
-                continue
-            matches.append(TokenMatch(qi, cj, "joined", 1.0 if same else config["romanisation"]))
-            free_a.remove(i)
-            for j in span:
-                free_b.remove(j)
-
     if free_q and free_c:
         if c.spans:
-            _joined(q, free_q, c, free_c, True)
+            _join_pass(q, c, True, free_q, free_c, matches, config, fold)
         if q.spans:
-            _joined(c, free_c, q, free_q, False)
+            _join_pass(q, c, False, free_c, free_q, matches, config, fold)
+
+
+def _join_pass(
+    q: PreparedName,
+    c: PreparedName,
+    a_is_query: bool,
+    free_a: list[int],
+    free_b: list[int],
+    matches: list[TokenMatch],
+    config: Mapping[str, float],
+    fold: Callable[[PreparedName, int], bool] | None,
+) -> None:
+    """One direction of :func:`_match_joined`: tokens of name ``a`` (the query when ``a_is_query``)
+    that are tokens of the other name ``b`` written together (a module function, not a closure:
+    this runs for every candidate name)."""
+    a, b = (q, c) if a_is_query else (c, q)
+    spans, keys = b.spans, a.keys
+    for i in list(free_a):
+        span = spans.get(keys[i])
+        if span is None or len(keys[i]) < config["joined_min_length"] * (len(span) - 1):
+            continue
+        if not all([j in free_b for j in span]):
+            continue
+        qi, cj = ((i,), span) if a_is_query else (span, (i,))
+        same = "".join([q.tokens[k] for k in qi]) == "".join([c.tokens[k] for k in cj])
+        if not same and fold is not None and not fold(a, i):
+            continue
+        matches.append(TokenMatch(qi, cj, "joined", 1.0 if same else config["romanisation"]))
+        free_a.remove(i)
+        for j in span:
+            free_b.remove(j)
 
 
 def _held_down(
@@ -304,19 +328,28 @@ def _held_down(
 ) -> tuple[float, str | None]:
     """The score after the caps for differing numbers, generic-only matches and differing kinds, and why."""
     cap = None
-    numbers_q = {q.tokens[i] for i in free_q if q.tokens[i].isdigit()}
-    numbers_c = {c.tokens[j] for j in free_c if c.tokens[j].isdigit()}
+    qt, ct = q.tokens, c.tokens
+    # Plain loops: most names carry no number, and a comprehension costs a call of its own.
+    numbers_q: set[str] = set()
+    for i in free_q:
+        if qt[i].isdigit():
+            numbers_q.add(qt[i])
+    numbers_c: set[str] = set()
+    if numbers_q:
+        for j in free_c:
+            if ct[j].isdigit():
+                numbers_c.add(ct[j])
     if numbers_q and numbers_c:
         score = max(0.0, score - config["number_mismatch"])
         cap = f"numbers differ ({', '.join(sorted(numbers_q))} vs {', '.join(sorted(numbers_c))})"
-    elif (free_q or free_c) and all(all(q.generic[i] for i in m.query) for m in matches):
+    elif (free_q or free_c) and all([q.generic[i] for m in matches for i in m.query]):
         # Generic words prove something only when they are the whole of both names.
         if score > config["generic_only_cap"]:
             score = config["generic_only_cap"]
             cap = "only generic words match"
-    else:
-        kinds_q = [q.tokens[i] for i in free_q if q.business[i]]
-        kinds_c = [c.tokens[j] for j in free_c if c.business[j]]
+    elif free_q and free_c:
+        kinds_q = [qt[i] for i in free_q if q.business[i]]
+        kinds_c = [ct[j] for j in free_c if c.business[j]]
         if kinds_q and kinds_c:
             # "DAESONG BANK" is not "DAESONG TRADING": each name says a different line of business.
             score = max(0.0, score - config["kind_mismatch"])
@@ -329,7 +362,8 @@ NameComparer = Callable[[PreparedName, PreparedName, Mapping[str, float]], NameC
 
 def _overlap(q: PreparedName, c: PreparedName) -> float:
     """Weight of the query tokens whose key the list name has, alone or written together."""
-    return sum(w for k, w in zip(q.keys, q.idf) if k in c.keyset or k in c.spans)
+    keyset, spans = c.keyset, c.spans
+    return sum([w for k, w in zip(q.keys, q.idf) if k in keyset or k in spans])
 
 
 def _overlap_joined(q: PreparedName, c: PreparedName) -> float:
@@ -338,11 +372,13 @@ def _overlap_joined(q: PreparedName, c: PreparedName) -> float:
     A name romanised from Hangul comes one syllable a token (구 룡 강); the list writes
     KURYONGGANG, so only the syllables' join meets the list name.
     """
-    found = {i for i, k in enumerate(q.keys) if k in c.keyset or k in c.spans}
+    keyset, spans = c.keyset, c.spans
+    found = {i for i, k in enumerate(q.keys) if k in keyset or k in spans}
     for key, span in q.spans.items():
-        if key in c.keyset:
+        if key in keyset:
             found.update(span)
-    return sum(q.idf[i] for i in found)
+    idf = q.idf
+    return sum([idf[i] for i in found])
 
 
 def best_name_comparison(
@@ -366,7 +402,7 @@ def best_name_comparison(
     overlap = _overlap_joined if joined_overlap else _overlap
     best: NameComparison | None = None
     keys = query.name_keys
-    names = [cn for cn in candidate.names if not keys.isdisjoint(cn.keyset) or not keys.isdisjoint(cn.spans)]
+    names = [cn for cn in candidate.names if not (keys.isdisjoint(cn.keyset) and keys.isdisjoint(cn.spans))]
     for qn in query.names:
         compared = names or candidate.names
         if closest_share and len(compared) > 1:
@@ -590,9 +626,11 @@ def compare_names_v2(
             free_q.remove(i)
             free_c.remove(j)
 
-    matched_q = [i for m in matches for i in m.query]
-    if not matches or all(q.weak[i] for i in matched_q) or all(c.weak[j] for m in matches for j in m.candidate):
-        cap = "only qualifiers, legal forms, countries or short tokens match" if matches else None
+    if not matches:
+        return NameComparison(q, c, 0.0, (), tuple(free_q), tuple(free_c), None)
+    qweak, cweak = q.weak, c.weak
+    if all([qweak[i] for m in matches for i in m.query]) or all([cweak[j] for m in matches for j in m.candidate]):
+        cap = "only qualifiers, legal forms, countries or short tokens match"
         return NameComparison(q, c, 0.0, tuple(matches), tuple(free_q), tuple(free_c), cap)
 
     penalty = config["unmatched_penalty"]
@@ -603,7 +641,7 @@ def compare_names_v2(
     agree = True
     folded = config["romanisation"]
     for m in matches:
-        if (first_names and 0 in m.query) or not all(q.weak[i] for i in m.query):
+        if (first_names and 0 in m.query) or not all([qweak[i] for i in m.query]):
             strong += 1
         if m.similarity < folded:
             agree = False
@@ -624,12 +662,15 @@ def compare_names_v2(
         uc = [w * config["omitted_weight"] if not c.tokens[j].isdigit() else w for j, w in enumerate(uc)]
     score = _coverage(wq, uq, [m.query for m in matches], free_q, penalty)
     score *= _coverage(wc, uc, [m.candidate for m in matches], free_c, penalty)
-    per_match = [sum(wq[i] for i in m.query) for m in matches]
-    score *= sum(w * m.similarity for w, m in zip(per_match, matches)) / sum(per_match)
+    per_match = [sum([wq[i] for i in m.query]) for m in matches]
+    score *= sum([w * m.similarity for w, m in zip(per_match, matches)]) / sum(per_match)
     score, cap = _held_down(q, c, free_q, free_c, matches, score, config)
+    qgeneric = q.generic
     telling = any(
-        not any(q.generic[i] or q.weak[i] for i in m.query) and not all(c.weak[j] for j in m.candidate)
-        for m in matches
+        [
+            not any([qgeneric[i] or qweak[i] for i in m.query]) and not all([cweak[j] for j in m.candidate])
+            for m in matches
+        ]
     )
     if not telling and (free_q or free_c) and score > config["generic_only_cap"]:
         # "RUI HOLDINGS (S)" is not "I&S HOLDING": generic words and short tokens prove little together.
@@ -684,13 +725,23 @@ def compare_names_v3(
     return whole if whole is not None and whole.score > cmp.score else cmp
 
 
+# _weights_v2 by the name's identity: a query name meets every candidate's names, and a list name
+# many queries, with the same weights. The name is kept beside them, so that its id cannot be reused
+# while the entry stands; the memo is emptied when full (small: it keeps query names alive).
+_WEIGHTS_V2: dict[int, tuple[PreparedName, tuple[float, float, float], tuple[list[float], list[float]]]] = {}
+_WEIGHTS_V2_SIZE = 1 << 13
+
+
 def _weights_v2(name: PreparedName, config: Mapping[str, float]) -> tuple[list[float], list[float]]:
-    """Token weights when matched and when left unmatched: rarity, less for generic words and qualifiers."""
-    generic, business, qualifier = (
-        config["generic_weight"],
-        config["business_unmatched_weight"],
-        config["qualifier_weight"],
-    )
+    """Token weights when matched and when left unmatched: rarity, less for generic words and qualifiers.
+
+    The lists are shared (memoised): read them, never change them.
+    """
+    factors = (config["generic_weight"], config["business_unmatched_weight"], config["qualifier_weight"])
+    known = _WEIGHTS_V2.get(id(name))
+    if known is not None and known[0] is name and known[1] == factors:
+        return known[2]
+    generic, business, qualifier = factors
     matched, unmatched = [], []
     for w, g, b, qual in zip(name.idf, name.generic, name.business, name.qualifier):
         if g:
@@ -699,7 +750,20 @@ def _weights_v2(name: PreparedName, config: Mapping[str, float]) -> tuple[list[f
         else:
             matched.append(w * qualifier if qual else w)
             unmatched.append(0.0 if qual else w)
+    if len(_WEIGHTS_V2) >= _WEIGHTS_V2_SIZE:
+        _WEIGHTS_V2.clear()
+    _WEIGHTS_V2[id(name)] = (name, factors, (matched, unmatched))
     return matched, unmatched
+
+
+def _omissible(query: PreparedQuery, candidate: IndexedEntity) -> bool:
+    """A person compared with a person (or with a query that does not say): list-name parts may be omitted."""
+    return candidate.entity.schema == "Person" and query.schema in (None, "Person", "LegalEntity")
+
+
+# The comparers by omissible (False, True), made once rather than a partial per candidate.
+_COMPARE_V2 = (partial(compare_names_v2, omissible=False), partial(compare_names_v2, omissible=True))
+_COMPARE_V3 = (partial(compare_names_v3, omissible=False), partial(compare_names_v3, omissible=True))
 
 
 def name_match_v2(query: PreparedQuery, candidate: IndexedEntity, config: Mapping[str, float]) -> FeatureResult:
@@ -718,8 +782,7 @@ def name_match_v2(query: PreparedQuery, candidate: IndexedEntity, config: Mappin
     romanised (조선 Chosun = Korea, 무역 muyok = trading) are read in English.
     An exact spelling scores above a romanisation variant.
     """
-    omissible = candidate.entity.schema == "Person" and query.schema in (None, "Person", "LegalEntity")
-    compare = partial(compare_names_v2, omissible=omissible)
+    compare = _COMPARE_V2[_omissible(query, candidate)]
     return _name_result(best_name_comparison(query, candidate, config, compare, closest_share=config["closest_share"]))
 
 
@@ -737,8 +800,7 @@ def name_match_v3(query: PreparedQuery, candidate: IndexedEntity, config: Mappin
     that writes several query syllables as one word (KURYONGGANG for 구 룡 강) is
     among the closest names compared.
     """
-    omissible = candidate.entity.schema == "Person" and query.schema in (None, "Person", "LegalEntity")
-    compare = partial(compare_names_v3, omissible=omissible)
+    compare = _COMPARE_V3[_omissible(query, candidate)]
     return _name_result(
         best_name_comparison(
             query,
@@ -760,6 +822,8 @@ def identifier_match(query: PreparedQuery, candidate: IndexedEntity, config: Map
     IMO numbers are compared as their seven digits ("IMO 8604917" = "8604917"); a
     ship IMO number given for a Vessel query must pass the check digit.
     """
+    if not (query.imo or query.mmsi):  # most queries give neither: no pairs to build
+        return NO_MATCH
     for kind, q, c in (("IMO", query.imo, candidate.imo), ("MMSI", query.mmsi, candidate.mmsi)):
         shared = q & c
         if shared:
@@ -770,6 +834,8 @@ def identifier_match(query: PreparedQuery, candidate: IndexedEntity, config: Map
 
 def identifier_mismatch(query: PreparedQuery, candidate: IndexedEntity, config: Mapping[str, float]) -> FeatureResult:
     """Query and entity both have IMO (or MMSI) numbers and none of them agree."""
+    if not (query.imo or query.mmsi):
+        return NO_MATCH
     for kind, q, c in (("IMO", query.imo, candidate.imo), ("MMSI", query.mmsi, candidate.mmsi)):
         if q and c and not q & c:
             qv, cv = ", ".join(sorted(q)), ", ".join(sorted(c))

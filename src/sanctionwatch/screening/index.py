@@ -610,17 +610,15 @@ class CandidateIndex:
             return []
         # Each hash h and h + 1 in ascending order: one search gives every hash's run of names
         # (numpy's search starts each needle from the last one's place when the needles ascend).
-        hashes = np.asarray(sorted(_compact_hashes(name.compact)), dtype=np.int64)
-        needles = np.empty(2 * len(hashes), dtype=np.int64)
-        needles[0::2], needles[1::2] = hashes, hashes + 1
-        bounds = np.searchsorted(self._compact_hash, needles)
-        starts, ends = bounds[0::2], bounds[1::2]
-        found = ends > starts  # most variants name nothing: only the runs found are sliced
-        if not found.any():
+        # A few dozen numbers: read in Python, not through more numpy calls.
+        needles = np.array([h + d for h in sorted(_compact_hashes(name.compact)) for d in (0, 1)], dtype=np.int64)
+        bounds = self._compact_hash.searchsorted(needles).tolist()
+        # Most variants name nothing: only the runs found are sliced.
+        hits = [self._compact_name[a:b].tolist() for a, b in zip(bounds[0::2], bounds[1::2]) if b > a]
+        if not hits:
             return []
-        hits = [self._compact_name[a:b] for a, b in zip(starts[found].tolist(), ends[found].tolist())]
         by_entity: dict[int, set[int]] = {}
-        for nid in np.unique(np.concatenate(hits)).tolist():
+        for nid in sorted(set().union(*hits)):
             by_entity.setdefault(self._name_entity[nid], set()).add(self._name_position[nid])
         return sorted(by_entity.items())[:limit]
 
@@ -672,7 +670,7 @@ class CandidateIndex:
         ids = ids[order]
         new = _runs(ids)
         nids = ids[new]
-        shared = np.bincount(np.cumsum(new) - 1, weights=weights[order])
+        shared = np.bincount(new.cumsum() - 1, weights=weights[order])
         if rare:
             for key in {k for k in name.keys if k in self._common}:
                 shared += self._common[key][nids] * self.idf(key)
@@ -681,10 +679,10 @@ class CandidateIndex:
         # Names are numbered entity by entity, so the names found come in runs of one entity each.
         entity = self._name_entity_array[nids]
         starts = _runs(entity)
-        first, run = np.flatnonzero(starts), np.cumsum(starts) - 1
+        first, run = starts.nonzero()[0], starts.cumsum() - 1
         # Each entity's best name, then the best entities (ties by entity position: a stable sort of ascending ids).
         tops = np.maximum.reduceat(score, first)
-        found = np.flatnonzero(tops)
+        found = tops.nonzero()[0]
         if not found.size:
             return []
         best = found[np.argsort(-tops[found], kind="stable")[:limit]]

@@ -402,10 +402,10 @@ _KEY_RULES: tuple[tuple[str, str], ...] = (
 _KEY_RE = re.compile("|".join(re.escape(a) for a, _ in _KEY_RULES))
 _KEY_MAP = dict(_KEY_RULES)
 _DOUBLE_RE = re.compile(r"([a-z])\1+")
-# "Park": an English-style r after the vowel before a final consonant or the end.
-_PARK_RE = re.compile(r"(?<=a)r(?=k$)")
-# "Roh", "Noh", "Oh": a silent h after the final vowel.
-_FINAL_H_RE = re.compile(r"(?<=[aeio])h$")
+
+
+def _key_spelling(m: re.Match[str]) -> str:
+    return _KEY_MAP[m[0]]
 
 
 @lru_cache(maxsize=131072)
@@ -438,9 +438,13 @@ def phonetic_key(token: str) -> str:
         return token
     key = token
     for _ in range(10):
-        new = _KEY_RE.sub(lambda m: _KEY_MAP[m.group(0)], key)
+        new = _KEY_RE.sub(_key_spelling, key)
+        # Word-final rules, read off the last letters (no regex: this runs for every new token and join).
         if len(new) > 2:
-            new = _FINAL_H_RE.sub("", _PARK_RE.sub("", new))
+            if new.endswith("ark"):  # "Park": an English-style r between a and a final k
+                new = new[:-2] + "k"
+            elif new[-1] == "h" and new[-2] in "aeio":  # "Roh", "Noh", "Oh": a silent h after the final vowel
+                new = new[:-1]
         new = _DOUBLE_RE.sub(r"\1", new)
         if new[:2] in ("ri", "ry", "ni", "ny") and len(new) > 1:
             new = new[1:]
