@@ -335,8 +335,12 @@ def store_speed(target: int) -> None:
             ingest_file(store, workdir / "positions.parquet")
             ingest_file(store, workdir / "static.parquet")
         print(f"  {one['positions']:,} positions ingested in {time.perf_counter() - t0:.1f} s", flush=True)
-        print(f"\ndetection over the store (DuckDB read+sort of the same positions: {one['duckdb_read_sort_s']:.2f} s):")
-        print(f"{'engine':>7} {'workers':>7} {'seconds':>8} {'vs 1 worker':>11} {'peak GB':>8} {'events':>7} {'ids':>13}")
+        print(
+            f"\ndetection over the store (DuckDB read+sort of the same positions: {one['duckdb_read_sort_s']:.2f} s):"
+        )
+        print(
+            f"{'engine':>7} {'workers':>7} {'seconds':>8} {'vs 1 worker':>11} {'peak GB':>8} {'events':>7} {'ids':>13}"
+        )
         first: dict[str, float] = {}
         reference = None
         for engine, workers in STORE_RUNS:

@@ -151,7 +151,9 @@ def test_report_entities_reads_what_a_listed_vessel_links_to(store):
     )
     owner = Entity(id="x-2", schema="Organization", source="x", source_id="2", names=[Name("CO")])
     other = Entity(id="x-3", schema="Organization", source="x", source_id="3", names=[Name("ELSE")])
-    save_publication(store, ListPublication(source="x", published=None, sha256="x" * 64, entities=[vessel, owner, other]))
+    save_publication(
+        store, ListPublication(source="x", published=None, sha256="x" * 64, entities=[vessel, owner, other])
+    )
     hit = ListHit(1, "x-1", "SHIP", "x", "1", 1.0, False, "name")
     assert [e.id for e in report_entities(store, [hit])] == ["x-1", "x-2"]
     assert report_entities(store, []) == []

@@ -4,13 +4,12 @@ from dataclasses import replace
 from datetime import timedelta
 from html.parser import HTMLParser
 
-import pyarrow as pa
-
-from sanctionwatch.model.events import EVENTS
 import jinja2
+import pyarrow as pa
 from hypothesis import given
 from hypothesis import strategies as st
 
+from sanctionwatch.model.events import EVENTS
 from sanctionwatch.report.describe import VesselNames
 from sanctionwatch.report.html import (
     RawJSON,
@@ -21,10 +20,9 @@ from sanctionwatch.report.html import (
     script_json,
     vessel_rows_html,
 )
-from sanctionwatch.risk.score import Reason, VesselRisk
 from sanctionwatch.report.provenance import provenance
 from sanctionwatch.report.svg import tick_indices, timeline_svg
-from sanctionwatch.risk.score import score_vessels
+from sanctionwatch.risk.score import Reason, VesselRisk, score_vessels
 
 from .conftest import T0
 

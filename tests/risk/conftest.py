@@ -6,8 +6,8 @@ import pytest
 @pytest.fixture(scope="package")
 def scenario_store(tmp_path_factory):
     """A small simulated store with the sample list, ingested and detected."""
-    from sanctionwatch.engines.detect import run_detection
     from sanctionwatch.ais.ingest import ingest_file
+    from sanctionwatch.engines.detect import run_detection
     from sanctionwatch.lists.sample import load_sample
     from sanctionwatch.simulate import simulate
     from sanctionwatch.store import open_store

@@ -12,9 +12,9 @@ from sanctionwatch.risk.accounting import (
     store_ledger,
     store_scorecard,
 )
+from sanctionwatch.store.entities import load_entities, save_publication
 from sanctionwatch.store.events import read_events
 from sanctionwatch.store.positions import read_static
-from sanctionwatch.store.entities import load_entities, save_publication
 from tests.screening.factory import e
 
 LISTS = Path(__file__).resolve().parents[1] / "fixtures" / "lists"

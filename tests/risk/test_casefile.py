@@ -149,10 +149,7 @@ def test_identity_timeline_is_what_the_sql_gave():
         (351000002, t[7], None, None, "3FXY", None, None),
     ]
     static = pa.Table.from_pylist(
-        [
-            dict(zip(("mmsi", "ts", "imo", "name", "call_sign", "length_m", "draught_m"), r, strict=True))
-            for r in rows
-        ],
+        [dict(zip(("mmsi", "ts", "imo", "name", "call_sign", "length_m", "draught_m"), r, strict=True)) for r in rows],
         schema=STATIC,
     )
     out = identity_timeline(static)

@@ -81,7 +81,6 @@ def test_v2_tokens_are_idempotent(text):
     assert " ".join(name_tokens_v2(once)) == once
 
 
-
 # -- legal forms looked up by first word and by suffix length, against a scan of every form -------------------------
 
 _PHRASES = sorted((p for ps in _legal_form_table()[2].values() for p in ps), key=len, reverse=True)

@@ -36,6 +36,7 @@ COMMANDS: tuple[str, ...] = (
     "serve",
 )
 
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"sanctionwatch {__version__}")

@@ -45,9 +45,7 @@ def simulate_cmd(
             settings=cfg,
             formats=[f.strip() for f in formats.split(",") if f.strip()],
         )
-    table = Table(
-        title=f"Scenario seed {seed}: {scenario.positions:,} positions, {len(scenario.vessels)} MMSIs"
-    )
+    table = Table(title=f"Scenario seed {seed}: {scenario.positions:,} positions, {len(scenario.vessels)} MMSIs")
     table.add_column("truth")
     table.add_column("kind")
     table.add_column("count", justify="right")

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 
 import pyarrow as pa
 
-from ..regime.caps import EstimatedDelivery, YearLedger, headline
 from ..model.entity import Entity
+from ..regime.caps import EstimatedDelivery, YearLedger, headline
 from ..risk.accounting import accounting_entities, designated_identifiers, store_ledger, store_scorecard
 from ..risk.assess import Assessment
 from ..risk.casefile import case_files
@@ -73,9 +73,7 @@ def accounting_sections(
     shown = [c.record() for c in cards if c.evidence_items][:STATES_SHOWN]
     if shown:
         sections.append(ReportSection("states", "Member states: words beside actions", str(macros.states(shown))))
-    pages = case_pages(
-        store, assessment, entities=entities, deliveries=estimated, designated=designated, static=static
-    )
+    pages = case_pages(store, assessment, entities=entities, deliveries=estimated, designated=designated, static=static)
     if pages:
         sections.append(ReportSection("case-files", "Case files of the top vessels", str(macros.case_files(pages))))
     return sections

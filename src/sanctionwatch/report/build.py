@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..regime.areas import Area
-from ..risk.assess import Assessment, identity_history
-from ..store import Store
 from ..model.entity import Entity
+from ..regime.areas import Area
 from ..risk.accounting import ACCOUNTING_TEXTS
+from ..risk.assess import Assessment, identity_history
 from ..risk.score import ListHit
+from ..store import Store
 from ..store.entities import list_versions, load_entities
 from ..store.events import DetectionRun, latest_run
 from ..store.files import list_ingested_files

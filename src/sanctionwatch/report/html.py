@@ -20,9 +20,9 @@ from typing import Any
 
 import jinja2
 import numpy as np
-from markupsafe import Markup, escape
 import pyarrow as pa
 import pyarrow.compute as pc
+from markupsafe import Markup, escape
 
 from .. import __version__
 from ..events.build import event_records
@@ -159,8 +159,8 @@ def vessel_rows_html(vessels: Sequence[VesselRisk], names: VesselNames) -> Marku
         )
         rows.append(
             f'<tr class="level-{level}" id="vessel-row-{mmsi}" data-mmsi="{mmsi}">\n'
-            f'      <td>{i}</td><td>{mmsi}</td><td>{escape(v.imo or "")}</td>\n'
-            f'      <td>{name}</td><td>{escape(v.flag or "")}</td>\n'
+            f"      <td>{i}</td><td>{mmsi}</td><td>{escape(v.imo or '')}</td>\n"
+            f"      <td>{name}</td><td>{escape(v.flag or '')}</td>\n"
             f'      <td>{v.score:.0f}</td><td class="level {level}">{level}</td>'
             f"<td>{escape(v.reasons_text())}</td></tr>\n    "
         )
@@ -184,9 +184,9 @@ def event_rows_html(rows: Sequence[dict[str, Any]], colours: dict[str, str]) -> 
         out.append(
             f'<tr id="event-{eid}" data-mmsi="{escape(e["mmsi"])}"><td><span class="pill" '
             f'style="background:{escape(colours.get(kind, "#555"))}">{escape(kind.replace("_", " "))}</span>'
-            f'<br>{escape(e["summary"])}</td>\n'
+            f"<br>{escape(e['summary'])}</td>\n"
             f'      <td><a href="{escape(e["vessel_href"])}">{escape(e["vessel"])}</a></td><td>{other}</td>'
-            f'<td>{escape(e["start"])}</td><td>{escape(e["duration"])}</td>\n'
+            f"<td>{escape(e['start'])}</td><td>{escape(e['duration'])}</td>\n"
             f"      <td>{place}</td>\n"
             f'      <td><dl class="details">{details}</dl></td><td><code>{eid}</code></td></tr>\n    '
         )

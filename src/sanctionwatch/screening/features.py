@@ -8,9 +8,9 @@ the tuning values of the algorithm version that calls the feature.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-import re
 from functools import partial
 
 from rapidfuzz.distance import OSA
@@ -601,7 +601,12 @@ def compare_names_v2(
             one_syllable = q.syllables[i] == 1
             for j in free_c:
                 b = ct[j]
-                if not c.typeable[j] or len(b) < 4 or (len(a) < 5 and len(b) < 5) or (one_syllable and c.syllables[j] == 1):
+                if (
+                    not c.typeable[j]
+                    or len(b) < 4
+                    or (len(a) < 5 and len(b) < 5)
+                    or (one_syllable and c.syllables[j] == 1)
+                ):
                     continue
                 sim = similarity(a, b, score_cutoff=cutoff)
                 if c.generic[j]:

@@ -580,9 +580,7 @@ def translate_korean_words(text: str, vocabulary: int = 1) -> str:
 
 @lru_cache(maxsize=1)
 def _legal_form_table() -> tuple[frozenset[str], frozenset[str], dict[str, tuple[tuple[str, ...], ...]]]:
-    raw = safe_load(
-        resources.files("sanctionwatch.screening").joinpath("data/legal_forms.yaml").read_text("utf-8")
-    )
+    raw = safe_load(resources.files("sanctionwatch.screening").joinpath("data/legal_forms.yaml").read_text("utf-8"))
     single: set[str] = set(COMPANY_FORMS)
     phrases: set[tuple[str, ...]] = set()
     for forms in raw["forms"].values():

@@ -18,9 +18,8 @@ from ..exc import InputError, NotReady
 from ..model.entity import SCHEMAS, Entity
 from ..settings import AppConfig, load_config
 from .algorithms import DEFAULT_ALGORITHM, Algorithm, Scored, get_algorithm
-from .features import NO_MATCH, FeatureResult
 from .config import ScreeningConfig
-from .features import FeatureResult
+from .features import NO_MATCH, FeatureResult
 from .index import CandidateIndex
 
 if TYPE_CHECKING:

@@ -61,9 +61,7 @@ class Scenario:
         return positions.close(POSITIONS, self.static) + _write_rest(output_dir, self.static, self.vessels, self.truth)
 
 
-def _write_rest(
-    output_dir: Path, static: pa.Table, vessels: list[dict[str, Any]], truth: dict[str, Any]
-) -> list[Path]:
+def _write_rest(output_dir: Path, static: pa.Table, vessels: list[dict[str, Any]], truth: dict[str, Any]) -> list[Path]:
     """``static.parquet``, ``vessels.csv`` and ``truth.json``; returns their paths."""
     writers: list[tuple[str, Callable[[Path], object]]] = [
         ("static.parquet", lambda p: write_parquet(p, static)),
@@ -134,7 +132,11 @@ class _Run:
         for plan in self.plans:
             e = emit_vessel(self.rng, plan, self.duration_s, self.cfg, len(self.static_rows))
             self.static_rows.extend(e.static)
-            own = e.records + port_visits(plan, self.duration_s, self.cfg) + geofence_stays(plan, self.duration_s, self.cfg)
+            own = (
+                e.records
+                + port_visits(plan, self.duration_s, self.cfg)
+                + geofence_stays(plan, self.duration_s, self.cfg)
+            )
             own += loitering(plan, self.duration_s, self.cfg)
             if plan.twin_of is not None:
                 for r in own:
@@ -147,7 +149,9 @@ class _Run:
         """After every vessel is emitted: the static table, the rank of each static row in
         it, the vessels' rows and the truth document."""
         records = self.records
-        records.extend(dprk_port_meetings(self.plans, [r for r in records if r.type == "port_visit"], self.duration_s, self.cfg))
+        records.extend(
+            dprk_port_meetings(self.plans, [r for r in records if r.type == "port_visit"], self.duration_s, self.cfg)
+        )
         records.extend(shared_mmsis(self.plans, self.report_span))
         static_rows, start_us = self.static_rows, self.start_us
         static_order = sorted(range(len(static_rows)), key=lambda i: (static_rows[i]["t_s"], static_rows[i]["mmsi"]))
@@ -156,7 +160,9 @@ class _Run:
         static = pa.table(
             {
                 "mmsi": [static_rows[i]["mmsi"] for i in static_order],
-                "ts": pa.array([start_us + int(static_rows[i]["t_s"]) * US_PER_SECOND for i in static_order], TIMESTAMP),
+                "ts": pa.array(
+                    [start_us + int(static_rows[i]["t_s"]) * US_PER_SECOND for i in static_order], TIMESTAMP
+                ),
                 **{k: [static_rows[i][k] for i in static_order] for k in STATIC.names if k not in ("mmsi", "ts")},
             },
             schema=STATIC,
@@ -343,7 +349,9 @@ def write_scenario(
         for folder in sorted(p for p in spill.iterdir() if p.is_dir()):
             parts = sorted(folder.glob("*.parquet"))
             day_table = pa.concat_tables([pq.read_table(p) for p in parts])
-            order = np.lexsort((day_table.column("mmsi").to_numpy(), day_table.column("ts").cast(pa.int64()).to_numpy()))
+            order = np.lexsort(
+                (day_table.column("mmsi").to_numpy(), day_table.column("ts").cast(pa.int64()).to_numpy())
+            )
             day_table = day_table.take(pa.array(order))
             static_row = pa.array(rank[day_table.column("static_row").to_numpy()])
             writer.write(day_table.drop_columns(["static_row"]), static, static_row)
