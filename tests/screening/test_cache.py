@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import math
 import pickle
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -119,6 +120,31 @@ def test_a_lazy_mapping_reads_as_its_dict(data: dict[str, list[int]], other: str
     assert pickle.loads(pickle.dumps(mapping)) == data  # travels as a plain dict
 
 
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.binary(max_size=8), unique=True, max_size=200))
+def test_the_key_table_finds_every_key_from_its_home_slot(keys: list[bytes]) -> None:
+    """Each key sits at or after its home slot with no free slot between; the table ends free (no wrap-around)."""
+    table, mask = cache._key_table(keys)
+    assert mask + 1 >= 2 * len(keys) and (mask + 1) & mask == 0 and table[-1] == -1
+    slots = table.tolist()
+    assert sorted(v & 0x7FFFFFFF for v in slots if v >= 0) == list(range(len(keys)))
+    for entry, key in enumerate(keys):
+        at = slots.index(next(v for v in slots if v >= 0 and v & 0x7FFFFFFF == entry))
+        home = cache.zlib.crc32(key) & mask
+        assert home <= at and all(v >= 0 for v in slots[home:at]) and slots[at] >> 31 == cache.zlib.crc32(key)
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.dictionaries(st.text(max_size=5), st.integers(), min_size=1, max_size=30), st.text(max_size=5))
+def test_keys_of_one_crc_are_told_apart_by_their_bytes(monkeypatch: pytest.MonkeyPatch, data: dict, other: str) -> None:
+    monkeypatch.setattr(cache, "zlib", type("SameCrc", (), {"crc32": staticmethod(lambda raw: 2**32 - 1)}))
+    w = cache._Writer(io.BytesIO(), 1)
+    w.persistent_id(data)
+    (mapping,) = (cache._open_section(memoryview(w.body.getvalue()), m) for m in w.sections)
+    assert all(mapping[k] == v for k, v in data.items()) and list(mapping) == list(data)  # insertion order
+    assert (other in mapping) == (other in data) and mapping.get(other, "none") == data.get(other, "none")
+
+
 # Values of every kind a section stores on its own (see cache._codec), and a mixture (pickled).
 _VALUES = st.one_of(
     st.lists(st.integers(-(2**63), 2**63 - 1), min_size=1, max_size=30),
@@ -196,6 +222,18 @@ def test_slotted_dataclasses_read_back_as_written_whatever_their_init() -> None:
     assert list(seq) == values
     assert seq[1][1].calls == [4] and seq[0][2].b == 2  # __post_init__ not run again; a non-init field kept
     assert all(type(v) is type(w) for v, w in zip(seq[0], values[0]))  # made by the class maker, not a look-alike
+
+
+def test_pickled_entries_share_common_values_of_their_own_kind() -> None:
+    """Values held by MIN_SHARED_USES entries come back as one object; (1, 0) and (True, False) stay apart."""
+    values = [_Plain(i, ("kim", "jong")) for i in range(4)] + [(1, 0)] * 4 + [(True, False)] * 4 + [(0.0,), (-0.0,)] * 2
+    w = cache._Writer(io.BytesIO(), 1)
+    w.persistent_id(values)
+    (seq,) = (cache._open_section(memoryview(w.body.getvalue()), m) for m in w.sections)
+    got = list(seq)
+    assert got == values and [type(v) for t in got[4:12] for v in t] == [type(v) for t in values[4:12] for v in t]
+    assert got[0].b is got[3].b and got[4] is got[7] and got[8] is got[11]
+    assert [math.copysign(1, t[0]) for t in got[12:]] == [1, -1, 1, -1]  # floats are never shared
 
 
 def test_arrays_are_read_only_views(tmp_path: Path) -> None:
