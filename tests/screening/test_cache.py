@@ -236,6 +236,17 @@ def test_pickled_entries_share_common_values_of_their_own_kind() -> None:
     assert [math.copysign(1, t[0]) for t in got[12:]] == [1, -1, 1, -1]  # floats are never shared
 
 
+def test_a_candidate_from_the_file_decodes_only_the_names_it_carries(tmp_path: Path) -> None:
+    """The index file keeps names one by one: a query decodes its candidates' names found, not all their aliases."""
+    index = lazy_copy(CandidateIndex(ENTITIES, reading=READING_V3), tmp_path / "i.idx")
+    assert isinstance(index._names, LazySequence)
+    found = index.candidates(index.prepare(Query("q", "Changgwang Sinyong")))
+    carried = {id(n) for c in found for n in c.names}
+    decoded = list(index._names._memo.values())
+    assert found and decoded and all(id(n) in carried for n in decoded)
+    assert any(len(c.names) < len(c.entity.names) for c in found)  # KOMID is found by its alias alone
+
+
 def test_arrays_are_read_only_views(tmp_path: Path) -> None:
     index = lazy_copy(CandidateIndex(ENTITIES, reading=READING_V2), tmp_path / "i.idx")
     arrays = [v for v in vars(index).values() if isinstance(v, np.ndarray)]
