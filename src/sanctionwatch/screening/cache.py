@@ -8,10 +8,12 @@ lists are loaded, or on first use) into one file beside the store,
 
 * the index object itself is pickled, but every large container inside it (a
   dict with string keys, a list or tuple, a numeric numpy array) is written as
-  a section of its own: a sorted table of key hashes and a string table of the
-  keys (dicts), the entries stored by kind (numbers in one array, strings in a
-  string table, numeric arrays and lists of ints concatenated, lists of strings
-  as one string table, anything else pickled one by one), raw bytes (arrays);
+  a section of its own: an open-addressing table of the keys' CRC-32 and a
+  string table of the keys (dicts), the entries stored by kind (numbers in one
+  array, strings in a string table, numeric arrays and lists of ints
+  concatenated, lists of strings as one string table, anything else pickled one
+  by one, with one table of the classes and common values they share), raw
+  bytes (arrays);
 * on load the file is memory-mapped and those containers come back as
   :class:`LazyMapping`, :class:`LazySequence` and read-only array views that
   decode an entry when it is first read (a slice for most kinds; and keep it),
