@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import logging
-import math
 import pickle
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -222,18 +221,6 @@ def test_slotted_dataclasses_read_back_as_written_whatever_their_init() -> None:
     assert list(seq) == values
     assert seq[1][1].calls == [4] and seq[0][2].b == 2  # __post_init__ not run again; a non-init field kept
     assert all(type(v) is type(w) for v, w in zip(seq[0], values[0]))  # made by the class maker, not a look-alike
-
-
-def test_pickled_entries_share_common_values_of_their_own_kind() -> None:
-    """Values held by MIN_SHARED_USES entries come back as one object; (1, 0) and (True, False) stay apart."""
-    values = [_Plain(i, ("kim", "jong")) for i in range(4)] + [(1, 0)] * 4 + [(True, False)] * 4 + [(0.0,), (-0.0,)] * 2
-    w = cache._Writer(io.BytesIO(), 1)
-    w.persistent_id(values)
-    (seq,) = (cache._open_section(memoryview(w.body.getvalue()), m) for m in w.sections)
-    got = list(seq)
-    assert got == values and [type(v) for t in got[4:12] for v in t] == [type(v) for t in values[4:12] for v in t]
-    assert got[0].b is got[3].b and got[4] is got[7] and got[8] is got[11]
-    assert [math.copysign(1, t[0]) for t in got[12:]] == [1, -1, 1, -1]  # floats are never shared
 
 
 def test_a_candidate_from_the_file_decodes_only_the_names_it_carries(tmp_path: Path) -> None:

@@ -12,8 +12,7 @@ lists are loaded, or on first use) into one file beside the store,
   string table of the keys (dicts), the entries stored by kind (numbers in one
   array, strings in a string table, numeric arrays and lists of ints
   concatenated, lists of strings as one string table, anything else pickled one
-  by one, with one table of the classes and common values they share), raw
-  bytes (arrays);
+  by one), raw bytes (arrays);
 * on load the file is memory-mapped and those containers come back as
   :class:`LazyMapping`, :class:`LazySequence` and read-only array views that
   decode an entry when it is first read (a slice for most kinds; and keep it),
@@ -43,12 +42,10 @@ import pickle
 import struct
 import sys
 import zlib
-from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields, is_dataclass
 from functools import cache, lru_cache
 from pathlib import Path
-from types import BuiltinFunctionType, FunctionType
 from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
 import numpy as np
@@ -103,15 +100,12 @@ def _key_table(keys: Sequence[bytes]) -> tuple[np.ndarray, int]:
 # (an entry is a read-only view); lists of ints likewise (read back as lists); lists of
 # strings as one string table with item offsets; anything else pickled one by one, slotted
 # dataclasses by field values rather than through ``dataclasses``' slow ``__setstate__``: as a
-# call of the class's maker (:func:`_maker`), one call from the unpickler.
+# call of :func:`_make`, which hands them to the class's maker (:func:`_maker`).
 
 
 @cache
 def _field_names(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in fields(cls))
-
-
-_MAKERS: dict[Callable[..., Any], type] = {}  # each maker's class, to pickle a maker as a call of _maker
 
 
 @cache
@@ -130,84 +124,28 @@ def _maker(cls: type) -> Callable[..., Any]:
     exec(f"def make({args}):\n    obj = new(cls)\n{body}    return obj\n", env)  # noqa: S102 (our own text)
     make: Callable[..., Any] = env["make"]
     make.__qualname__ = f"_maker({cls.__qualname__})"
-    _MAKERS[make] = cls
     return make
 
 
-# Pickled entries also share, through one table per section: the classes and functions they name
-# (a table lookup from the unpickler, not an import and a getattr per entry) and the strings and
-# tuples or frozensets of strings, ints or bools that at least MIN_SHARED_USES of them hold (kinds,
-# scripts, common tokens, flag tuples): an entry of the real index then makes about a fifth fewer
-# objects. Floats are not shared (0.0 == -0.0); a value shared is one object in every entry.
-MIN_SHARED_USES = 4
-
-
-def _share_key(obj: object) -> tuple[object, ...] | None:
-    """The table key of a value entries may share, the value last; None when it is not of a kind shared."""
-    cls = type(obj)
-    if _is_global(obj):
-        return ("global", obj)
-    if cls is str:
-        return (str, obj)
-    if (cls is tuple or cls is frozenset) and obj:
-        kind = type(next(iter(obj)))  # type: ignore[call-overload]
-        if kind in (str, int, bool) and all(type(v) is kind for v in obj):  # type: ignore[attr-defined]
-            return (cls, kind, obj)  # the kind apart: (1, 0) == (True, False)
-    return None
-
-
-def _is_global(obj: object) -> bool:
-    return isinstance(obj, (type, FunctionType, BuiltinFunctionType))
+def _make(cls: type, values: tuple[Any, ...]) -> Any:
+    """``cls`` from its field values through its maker: what the unpickler calls (a maker has no importable name)."""
+    return _maker(cls)(*values)
 
 
 class _EntryPickler(pickle.Pickler):
-    """Pickles one entry; slotted dataclasses by field values, shared values by their place in ``table`` (see above).
-
-    With ``counts``, counts the values entries could share instead (a first pass over the section).
-    """
-
-    def __init__(self, file: BinaryIO, table: Mapping[object, int], counts: Counter[object] | None = None) -> None:
-        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
-        self.table = table
-        self.counts = counts
-
-    def persistent_id(self, obj: object) -> int | None:
-        key = _share_key(obj)
-        if key is None:
-            return None
-        if self.counts is not None:
-            self.counts[key] += 1
-            return 0 if key[0] == "global" else None  # a global is not pickled in this pass (a maker cannot be)
-        return self.table.get(key)
+    """Pickles one entry; slotted dataclasses by field values (see above)."""
 
     def reducer_override(self, obj: object) -> Any:
         cls = type(obj)
         if is_dataclass(cls) and "__slots__" in cls.__dict__ and not isinstance(obj, type):
-            return (_maker(cls), tuple(getattr(obj, name) for name in _field_names(cls)))
+            return (_make, (cls, tuple(getattr(obj, name) for name in _field_names(cls))))
         return NotImplemented
 
 
-class _TablePickler(pickle.Pickler):
-    """Pickles a section's shared table: a maker as the call of :func:`_maker` that makes it again."""
-
-    def reducer_override(self, obj: object) -> Any:
-        cls = _MAKERS.get(obj) if isinstance(obj, FunctionType) else None
-        return NotImplemented if cls is None else (_maker, (cls,))
-
-
-def _dumps(obj: object, table: Mapping[object, int] | None = None, counts: Counter[object] | None = None) -> bytes:
+def _dumps(obj: object) -> bytes:
     out = io.BytesIO()
-    _EntryPickler(out, table or {}, counts).dump(obj)
+    _EntryPickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(obj)
     return out.getvalue()
-
-
-def _shared_table(values: Sequence[Any]) -> tuple[list[object], dict[object, int]]:
-    """The values a section's pickled entries share (globals and values held MIN_SHARED_USES times), and their keys' places."""
-    counts: Counter[object] = Counter()
-    for v in values:
-        _dumps(v, counts=counts)
-    keys = [k for k, n in counts.items() if n >= MIN_SHARED_USES or k[0] == "global"]  # type: ignore[index]
-    return [k[-1] for k in keys], {k: i for i, k in enumerate(keys)}  # type: ignore[index]
 
 
 def _int64(values: Sequence[Any]) -> bool:
@@ -260,15 +198,7 @@ def _decoder(body: memoryview, meta: Mapping[str, Any]) -> Callable[[int], Any]:
         return lambda i: [text(j) for j in range(items[i], items[i + 1])]
     offsets = _cast(body, meta["offsets"], "q")
     if codec == "pickle":
-        shared = _cast(body, meta["shared"]["offsets"], "q")
-        table = tuple(pickle.loads(body[shared[0] : shared[1]]))
-
-        def unpickle(i: int) -> Any:
-            reader = pickle.Unpickler(io.BytesIO(body[offsets[i] : offsets[i + 1]]))
-            reader.persistent_load = table.__getitem__  # type: ignore[assignment]
-            return reader.load()
-
-        return unpickle
+        return lambda i: pickle.loads(body[offsets[i] : offsets[i + 1]])
     # Every entry a slice of one view of them all: a slice costs a fifth of a np.frombuffer call.
     data = np.frombuffer(body, np.dtype(meta["dtype"]), offsets[len(offsets) - 1], meta["data"])
     if codec == "array":
@@ -443,11 +373,7 @@ class _Writer:
             strings = self._blobs([_encode(x) for v in values for x in v])
             return {"codec": codec, "strings": strings, "items": self._array(items)}
         if codec == "pickle":
-            shared, table = _shared_table(values)
-            entries = self._blobs([_dumps(v, table) for v in values])
-            table_pickle = io.BytesIO()
-            _TablePickler(table_pickle, protocol=pickle.HIGHEST_PROTOCOL).dump(shared)
-            return {"codec": codec, "shared": self._blobs([table_pickle.getvalue()]), **entries}
+            return {"codec": codec, **self._blobs([_dumps(v) for v in values])}
         parts = [np.asarray(v, dtype=np.int64) for v in values] if codec == "int_list" else list(values)
         dtype = parts[0].dtype if parts else np.dtype(np.int64)
         offsets = np.zeros(len(parts) + 1, dtype=np.int64)
