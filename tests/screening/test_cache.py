@@ -16,11 +16,12 @@ from hypothesis import strategies as st
 from sanctionwatch.cli.main import main
 from sanctionwatch.lists.sample import load_sample
 from sanctionwatch.screening import cache
+from sanctionwatch.screening.algorithms import DEFAULT_ALGORITHM
 from sanctionwatch.screening.cache import (
     CacheError,
     LazyMapping,
-    MatchMemo,
     LazySequence,
+    MatchMemo,
     StaleIndex,
     cached_index,
     index_key,
@@ -28,8 +29,7 @@ from sanctionwatch.screening.cache import (
     read_index,
     write_index,
 )
-from sanctionwatch.screening.algorithms import DEFAULT_ALGORITHM
-from sanctionwatch.screening.index import CandidateIndex, READING_V1, READING_V2, READING_V3
+from sanctionwatch.screening.index import READING_V1, READING_V2, READING_V3, CandidateIndex
 from sanctionwatch.screening.screen import Query, Screener, result_dict, screener_from_store
 from sanctionwatch.store import open_store
 from sanctionwatch.store.entities import save_publication
@@ -44,7 +44,13 @@ ENTITIES = [
     e("Company", "c1", "Chonmyong Shipping Co., Ltd.", imoNumber="5434071"),
     e("Vessel", "v1", "PAEK MA 7", "PAEKMA 7", imoNumber="9999993", mmsi="445999000"),
 ]
-QUERY_NAMES = [n.value for ent in ENTITIES for n in ent.names] + ["Kim Jong", "Paek Ma", "Chon Ma San", "Yu Jong 2", "Nobody"]
+QUERY_NAMES = [n.value for ent in ENTITIES for n in ent.names] + [
+    "Kim Jong",
+    "Paek Ma",
+    "Chon Ma San",
+    "Yu Jong 2",
+    "Nobody",
+]
 
 
 @pytest.fixture()
@@ -96,7 +102,9 @@ def pair(tmp_path_factory: pytest.TempPathFactory) -> tuple[Screener, Screener]:
     ),
     schema=st.sampled_from([None, "Person", "Organization", "Vessel"]),
 )
-def test_same_results_with_and_without_the_cache(pair: tuple[Screener, Screener], name: str, schema: str | None) -> None:
+def test_same_results_with_and_without_the_cache(
+    pair: tuple[Screener, Screener], name: str, schema: str | None
+) -> None:
     built, lazy = pair
     q = Query("q", name, schema=schema)
     assert answers(lazy, q) == answers(built, q)
@@ -151,9 +159,15 @@ _VALUES = st.one_of(
     st.lists(st.text(max_size=8), min_size=1, max_size=30),
     st.lists(st.lists(st.integers(-5, 2**40), max_size=4), min_size=1, max_size=30),
     st.lists(st.lists(st.text(max_size=5), max_size=4), min_size=1, max_size=30),
-    st.lists(st.lists(st.integers(0, 2**31 - 1), max_size=5).map(lambda v: np.asarray(v, dtype=np.int32)), min_size=1, max_size=30),
+    st.lists(
+        st.lists(st.integers(0, 2**31 - 1), max_size=5).map(lambda v: np.asarray(v, dtype=np.int32)),
+        min_size=1,
+        max_size=30,
+    ),
     st.lists(st.lists(st.booleans(), max_size=5).map(np.asarray), min_size=1, max_size=30),
-    st.lists(st.one_of(st.integers(), st.text(max_size=3), st.none(), st.tuples(st.integers())), min_size=1, max_size=30),
+    st.lists(
+        st.one_of(st.integers(), st.text(max_size=3), st.none(), st.tuples(st.integers())), min_size=1, max_size=30
+    ),
 )
 
 
@@ -252,7 +266,9 @@ def test_built_on_first_use_then_reused(loaded) -> None:
 def test_a_new_list_version_rebuilds(loaded) -> None:
     path = cached_index(loaded, algorithm="dprk-v2").path
     pub = load_sample()
-    changed = replace(pub, sha256="0" * 64, entities=[*pub.entities[:-1], e("Vessel", "new", "NEW SHIP", source="sample")])
+    changed = replace(
+        pub, sha256="0" * 64, entities=[*pub.entities[:-1], e("Vessel", "new", "NEW SHIP", source="sample")]
+    )
     save_publication(loaded, changed)
     after = cached_index(loaded, algorithm="dprk-v2")
     assert after.built and after.path == path
@@ -358,7 +374,19 @@ def test_lists_load_builds_the_index_and_screen_reuses_it(tmp_path: Path, capsys
     assert main(["--db", str(db), "screen", "anything", "--json"]) == 0
     assert files[0].stat().st_mtime_ns == stamp
     capsys.readouterr()
-    assert main(["--db", str(db), "-q", "lists", "load", *(str(lists / n) for n in ("ofac_sdn.csv", "ofac_alt.csv", "ofac_add.csv"))]) == 0
+    assert (
+        main(
+            [
+                "--db",
+                str(db),
+                "-q",
+                "lists",
+                "load",
+                *(str(lists / n) for n in ("ofac_sdn.csv", "ofac_alt.csv", "ofac_add.csv")),
+            ]
+        )
+        == 0
+    )
     assert files[0].stat().st_mtime_ns != stamp
     with open_store(db) as store:
         assert not cached_index(store, algorithm=DEFAULT_ALGORITHM).built
