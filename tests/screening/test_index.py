@@ -1,5 +1,3 @@
-import pickle
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -173,15 +171,3 @@ def test_names_found_written_together_are_those_a_scan_finds(compact_index, name
     index = compact_index
     for prepared in index.prepare(Query("q", _mutated(name, how, at))).names:
         assert index._compact_ranked(prepared, limit) == plain_compact_ranked(index, prepared, limit)
-
-
-def test_a_pickled_index_puts_its_entities_together_again() -> None:
-    """Pickled, the index holds each name once (records and names apart); read back, its entities are the same."""
-    index = CandidateIndex(ENTITIES, reading=READING_V3)
-    assert "entities" not in index.__getstate__()
-    again = pickle.loads(pickle.dumps(index))
-    assert len(again.entities) == len(index.entities) and list(again.entities) == list(index.entities)
-    assert again.entities[-1] == index.entities[-1] and again.entities[1:3] == list(index.entities[1:3])
-    assert again.entities[2] is again.entities[2]  # put together once
-    query = Query("q", "Nam Chon Gang")
-    assert again.candidates(again.prepare(query)) == index.candidates(index.prepare(query))

@@ -8,11 +8,10 @@ lists are loaded, or on first use) into one file beside the store,
 
 * the index object itself is pickled, but every large container inside it (a
   dict with string keys, a list or tuple, a numeric numpy array) is written as
-  a section of its own: an open-addressing table of the keys' CRC-32 and a
-  string table of the keys (dicts), the entries stored by kind (numbers in one
-  array, strings in a string table, numeric arrays and lists of ints
-  concatenated, lists of strings as one string table, anything else pickled one
-  by one), raw bytes (arrays);
+  a section of its own: a sorted table of key hashes and a string table of the
+  keys (dicts), the entries stored by kind (numbers in one array, strings in a
+  string table, numeric arrays and lists of ints concatenated, lists of strings
+  as one string table, anything else pickled one by one), raw bytes (arrays);
 * on load the file is memory-mapped and those containers come back as
   :class:`LazyMapping`, :class:`LazySequence` and read-only array views that
   decode an entry when it is first read (a slice for most kinds; and keep it),
@@ -42,6 +41,7 @@ import pickle
 import struct
 import sys
 import zlib
+from bisect import bisect_left
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields, is_dataclass
 from functools import cache, lru_cache
@@ -64,8 +64,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 3  # of the file layout below; a change of layout is a new number (2: entries stored by kind,
-# 3: keys found through an open-addressing table of CRC-32s)
+FORMAT_VERSION = 2  # of the file layout below; a change of layout is a new number (2: entries stored by kind)
 MAGIC = b"SWSCRIDX"
 _HEAD = struct.Struct("<8sQ")  # magic, length of the JSON header that follows
 # Containers with at least this many entries get a section of their own; smaller ones stay in the pickle.
@@ -73,23 +72,8 @@ MIN_SECTION_ENTRIES = 256
 _MISSING = object()
 
 
-def _key_table(keys: Sequence[bytes]) -> tuple[np.ndarray, int]:
-    """An open-addressing table of stored keys, and its mask: slot -> (CRC-32 of the key << 31) | entry number.
-
-    Key ``k``'s home is slot ``crc32(k) & mask`` (a power of two, at least twice as many slots as
-    keys); it sits there or in the first free slot after it (linear probing without wrap-around:
-    the table runs on past its last home and ends in a free slot, -1). A lookup is a CRC and a read
-    or two, where a search of sorted hashes was a 64-bit hash and a dozen reads.
-    """
-    mask = (1 << max(1, 2 * len(keys) - 1).bit_length()) - 1
-    hashes = np.fromiter((zlib.crc32(k) for k in keys), dtype=np.int64, count=len(keys))
-    order = np.argsort(hashes & mask, kind="stable")
-    # In home order each key takes its home or the slot after the previous key's, whichever is later.
-    steps = np.arange(len(keys), dtype=np.int64)
-    slots = np.maximum.accumulate((hashes & mask)[order] - steps) + steps
-    table = np.full(max([mask, *slots[-1:].tolist()]) + 2, -1, dtype=np.int64)
-    table[slots] = (hashes[order] << 31) | order  # non-negative: 32 + 31 bits
-    return table, mask
+def _key_hash(key: str) -> int:
+    return int.from_bytes(hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
 
 
 # -- how the entries of a section are stored ----------------------------------------------
@@ -100,7 +84,8 @@ def _key_table(keys: Sequence[bytes]) -> tuple[np.ndarray, int]:
 # (an entry is a read-only view); lists of ints likewise (read back as lists); lists of
 # strings as one string table with item offsets; anything else pickled one by one, slotted
 # dataclasses by field values rather than through ``dataclasses``' slow ``__setstate__``: as a
-# call of :func:`_make`, which hands them to the class's maker (:func:`_maker`).
+# call of the class when its ``__init__`` only sets every field (one call from the unpickler,
+# about a quarter faster to read), else through :func:`_restore`.
 
 
 @cache
@@ -109,27 +94,30 @@ def _field_names(cls: type) -> tuple[str, ...]:
 
 
 @cache
-def _maker(cls: type) -> Callable[..., Any]:
-    """A function of a slotted dataclass's field values that makes the instance as unpickling would (no ``__init__``).
-
-    Straight-line code, as ``dataclasses`` writes an ``__init__``, that sets each field through
-    its slot's own descriptor (which sets a frozen instance's fields too): about half the cost of
-    a frozen class's ``__init__`` (``object.__setattr__`` per field) or of a loop over the setters.
-    """
-    names = _field_names(cls)
-    env: dict[str, Any] = {"new": object.__new__, "cls": cls}
-    env.update({f"set{i}": getattr(cls, name).__set__ for i, name in enumerate(names)})
-    args = ", ".join(f"v{i}" for i in range(len(names)))
-    body = "".join(f"    set{i}(obj, v{i})\n" for i in range(len(names)))
-    exec(f"def make({args}):\n    obj = new(cls)\n{body}    return obj\n", env)  # noqa: S102 (our own text)
-    make: Callable[..., Any] = env["make"]
-    make.__qualname__ = f"_maker({cls.__qualname__})"
-    return make
+def _slot_setters(cls: type) -> tuple[Callable[[Any, Any], None], ...]:
+    # The slots' own descriptors: they set a frozen instance's fields too, and twice as fast as object.__setattr__.
+    return tuple(getattr(cls, name).__set__ for name in _field_names(cls))
 
 
-def _make(cls: type, values: tuple[Any, ...]) -> Any:
-    """``cls`` from its field values through its maker: what the unpickler calls (a maker has no importable name)."""
-    return _maker(cls)(*values)
+def _restore(cls: type, values: tuple[Any, ...]) -> Any:
+    """A slotted dataclass instance from its field values, as unpickling would make it (no ``__init__``)."""
+    obj: Any = object.__new__(cls)
+    for setter, value in zip(_slot_setters(cls), values):
+        setter(obj, value)
+    return obj
+
+
+@cache
+def _made_by_init(cls: type) -> bool:
+    """Whether ``cls(*field values)`` makes what :func:`_restore` makes: the dataclass's own
+    ``__init__`` taking every field by position, and no ``__post_init__``."""
+    params = getattr(cls, "__dataclass_params__", None)
+    return (
+        params is not None
+        and params.init
+        and not hasattr(cls, "__post_init__")
+        and all(f.init and not f.kw_only for f in fields(cls))
+    )
 
 
 class _EntryPickler(pickle.Pickler):
@@ -138,7 +126,8 @@ class _EntryPickler(pickle.Pickler):
     def reducer_override(self, obj: object) -> Any:
         cls = type(obj)
         if is_dataclass(cls) and "__slots__" in cls.__dict__ and not isinstance(obj, type):
-            return (_make, (cls, tuple(getattr(obj, name) for name in _field_names(cls))))
+            values = tuple(getattr(obj, name) for name in _field_names(cls))
+            return (cls, values) if _made_by_init(cls) else (_restore, (cls, values))
         return NotImplemented
 
 
@@ -199,12 +188,15 @@ def _decoder(body: memoryview, meta: Mapping[str, Any]) -> Callable[[int], Any]:
     offsets = _cast(body, meta["offsets"], "q")
     if codec == "pickle":
         return lambda i: pickle.loads(body[offsets[i] : offsets[i + 1]])
-    # Every entry a slice of one view of them all: a slice costs a fifth of a np.frombuffer call.
-    data = np.frombuffer(body, np.dtype(meta["dtype"]), offsets[len(offsets) - 1], meta["data"])
+    dtype = np.dtype(meta["dtype"])
+
+    def array(i: int) -> np.ndarray:
+        return np.frombuffer(body, dtype, offsets[i + 1] - offsets[i], meta["data"] + offsets[i] * dtype.itemsize)
+
     if codec == "array":
-        return lambda i: data[offsets[i] : offsets[i + 1]]
+        return array
     if codec == "int_list":
-        return lambda i: data[offsets[i] : offsets[i + 1]].tolist()
+        return lambda i: array(i).tolist()
     raise CacheError(f"unknown codec {codec!r}")
 
 
@@ -214,31 +206,25 @@ def _decoder(body: memoryview, meta: Mapping[str, Any]) -> Callable[[int], Any]:
 class LazyMapping(Mapping[str, Any]):
     """A read-only dict with string keys in a memory-mapped section; entries decoded on first read.
 
-    Keys are found through an open-addressing table of their CRC-32 (:func:`_key_table`) and
-    compared as stored bytes, so a key that is absent, or only tested with ``in``, decodes no value.
+    Keys are found by a sorted table of their hashes and compared as stored bytes, so a
+    key that is absent, or only tested with ``in``, decodes no value.
     """
 
-    def __init__(
-        self, table: memoryview, mask: int, key: Callable[[int], memoryview], value: Callable[[int], Any], length: int
-    ) -> None:
-        self._table = table  # slot -> (crc32 << 31) | entry number, -1 when free (signed 64-bit)
-        self._mask = mask  # a key's home slot is its crc32 & mask
+    def __init__(self, hashes: memoryview, key: Callable[[int], memoryview], value: Callable[[int], Any]) -> None:
+        self._hashes = hashes  # sorted, one per entry (unsigned 64-bit)
         self._key = key  # stored bytes of entry i's key
         self._value = value  # entry i's value, decoded
-        self._length = length
         self._memo: dict[str, Any] = {}  # decoded values, and _MISSING for keys looked up and absent
         self._where: dict[str, int] = {}  # entry number of keys found by ``in`` but not yet read
 
     def _position(self, key: str) -> int:
+        h = _key_hash(key)
+        i = bisect_left(self._hashes, h)
         raw = _encode(key)
-        h = zlib.crc32(raw)
-        i = h & self._mask
-        slot = self._table[i]
-        while slot >= 0:  # the run of taken slots from the key's home; equal hashes: compare the stored keys
-            if slot >> 31 == h and self._key(slot & 0x7FFFFFFF) == raw:
-                return slot & 0x7FFFFFFF
+        while i < len(self._hashes) and self._hashes[i] == h:  # equal hashes: compare the stored keys
+            if self._key(i) == raw:
+                return i
             i += 1
-            slot = self._table[i]
         return -1
 
     def _find(self, key: str) -> Any:
@@ -279,10 +265,10 @@ class LazyMapping(Mapping[str, Any]):
         return True
 
     def __len__(self) -> int:
-        return self._length
+        return len(self._hashes)
 
     def __iter__(self) -> Iterator[str]:
-        for i in range(self._length):
+        for i in range(len(self._hashes)):
             yield str(self._key(i), "utf-8", "surrogatepass")
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -407,16 +393,10 @@ class _Writer:
         if kind == "array":
             meta = {"kind": kind, **self._array(obj)}  # type: ignore[arg-type]
         elif kind == "mapping":
-            raw = [_encode(k) for k in obj]  # type: ignore[attr-defined]
-            table, mask = _key_table(raw)
-            meta = {
-                "kind": kind,
-                "length": len(raw),
-                "mask": mask,
-                "table": self._array(table),
-                "keys": self._blobs(raw),
-                "values": self._values(list(obj.values())),  # type: ignore[attr-defined]
-            }
+            items = sorted(((_key_hash(k), k, v) for k, v in obj.items()), key=lambda t: t[0])  # type: ignore[attr-defined]
+            hashes = self._array(np.array([h for h, _, _ in items], dtype=np.uint64))
+            keys = self._blobs([_encode(k) for _, k, _ in items])
+            meta = {"kind": kind, "hashes": hashes, "keys": keys, "values": self._values([v for _, _, v in items])}
         else:
             meta = {"kind": kind, "length": len(obj), "values": self._values(list(obj))}  # type: ignore[arg-type, call-overload]
         self.sections.append(meta)
@@ -542,11 +522,7 @@ def _open_section(body: memoryview, meta: Mapping[str, Any]) -> object:
     if kind == "mapping":
         keys = _cast(body, meta["keys"]["offsets"], "q")
         return LazyMapping(
-            _cast(body, meta["table"], "q"),
-            meta["mask"],
-            lambda i: body[keys[i] : keys[i + 1]],
-            _decoder(body, meta["values"]),
-            meta["length"],
+            _cast(body, meta["hashes"], "Q"), lambda i: body[keys[i] : keys[i + 1]], _decoder(body, meta["values"])
         )
     if kind == "sequence":
         values = meta["values"]

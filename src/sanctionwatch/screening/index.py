@@ -303,35 +303,6 @@ def _compact_hashes(compact: str) -> list[int]:
     return [zlib.crc32(v.encode()) for v in {compact, *_deletions(compact)}]
 
 
-class _Entities(Sequence[IndexedEntity]):
-    """An unpickled index's entities, each put together from its record and names when first read."""
-
-    def __init__(self, records: Sequence[IndexedEntity], names: Sequence[PreparedName], first: list[int]) -> None:
-        self._records = records
-        self._names = names
-        self._first = first  # entity i's names are names[first[i] : first[i + 1]]
-        self._memo: dict[int, IndexedEntity] = {}
-
-    def __len__(self) -> int:
-        return len(self._records)
-
-    def _entity(self, i: int) -> IndexedEntity:
-        if i < 0:
-            i += len(self._records)
-        try:
-            return self._memo[i]
-        except KeyError:
-            r = self._records[i]  # IndexError when out of range
-            names = tuple(self._names[self._first[i] : self._first[i + 1]])
-            found = self._memo[i] = IndexedEntity(r.entity, names, r.imo, r.mmsi, r.birth_dates, r.countries)
-            return found
-
-    def __getitem__(self, i: Any) -> Any:
-        if isinstance(i, slice):
-            return [self._entity(j) for j in range(*i.indices(len(self)))]
-        return self._entity(int(i))
-
-
 class CandidateIndex:
     """Blocking index over entities; see the module docstring."""
 
@@ -434,27 +405,9 @@ class CandidateIndex:
                     countries=frozenset(c.lower() for c in entity.countries),
                 )
             )
-        self.entities: Sequence[IndexedEntity] = tuple(indexed)
-        # The same kept apart, for the index file (screening/cache.py): each entity without its names,
-        # every name by id, and where each entity's names begin (names are numbered entity by entity).
-        # A candidate read from the file then decodes the names a query found, not all of its aliases.
-        self._records = tuple(IndexedEntity(e.entity, (), e.imo, e.mmsi, e.birth_dates, e.countries) for e in indexed)
-        self._names = tuple(name for e in indexed for name in e.names)
-        self._first_name = np.searchsorted(
-            np.asarray(self._name_entity, dtype=np.int64), np.arange(len(indexed) + 1)
-        ).tolist()
+        self.entities: tuple[IndexedEntity, ...] = tuple(indexed)
         self._imo_of = dict(imo_of)
         self._mmsi_of = dict(mmsi_of)
-
-    def __getstate__(self) -> dict[str, Any]:
-        """The index less its entities, which its records and names hold (pickled, each name is written once)."""
-        state = self.__dict__.copy()
-        del state["entities"]
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-        self.entities = _Entities(self._records, self._names, self._first_name)
 
     def __len__(self) -> int:
         return len(self.entities)
@@ -670,12 +623,11 @@ class CandidateIndex:
         return sorted(by_entity.items())[:limit]
 
     def _view(self, ei: int, positions: set[int] | None) -> IndexedEntity:
-        first = self._first_name[ei]
-        if positions is None or len(positions) == self._first_name[ei + 1] - first:
-            return self.entities[ei]
-        record = self._records[ei]
-        names = tuple(self._names[first + i] for i in sorted(positions))
-        return IndexedEntity(record.entity, names, record.imo, record.mmsi, record.birth_dates, record.countries)
+        entity = self.entities[ei]
+        if positions is None or len(positions) == len(entity.names):
+            return entity
+        names = tuple(n for i, n in enumerate(entity.names) if i in positions)
+        return IndexedEntity(entity.entity, names, entity.imo, entity.mmsi, entity.birth_dates, entity.countries)
 
     def _ranked_v1(self, name: PreparedName, limit: int) -> list[int]:
         """The ``limit`` entities whose names share most weight with ``name`` (dprk-v1)."""
