@@ -124,7 +124,7 @@ def _environ_for_workers(dask_trim: Any) -> Iterator[None]:
     this process's environment, and workers inherit it. Afterwards the environment is as it was
     for both that and ``MALLOC_TOP_PAD_`` (which the nanny writes there too)."""
     kept = {name: os.environ.get(name) for name in (TRIM, TOP_PAD)}
-    if kept[TRIM] is not None and kept[TRIM] == str(dask_trim):
+    if kept[TRIM] == str(dask_trim):
         del os.environ[TRIM]
     try:
         yield

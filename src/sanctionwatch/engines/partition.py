@@ -44,7 +44,6 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.ipc as ipc
 
 from ..ais.tracks import GRID, is_sorted_by
 from ..events.build import concat_events
@@ -57,7 +56,9 @@ from ..store.positions import (
     position_parts,
     positions_per_vessel,
     read_position_files,
+    read_scratch_files,
     split_positions,
+    write_scratch_file,
 )
 from ..units import US_PER_DAY, US_PER_HOUR, US_PER_MINUTE
 from .config import EngineConfig
@@ -279,8 +280,6 @@ _BUCKETS, _GRID = "positions", "grid"
 # Scratch space a run over the store takes: a copy of each position (46 bytes in Arrow IPC) and
 # its share of the grid (48 bytes a tick), rounded up.
 SCRATCH_BYTES_PER_POSITION = 100
-# One thread: an engine runs one partition per core.
-_IPC_OPTIONS = ipc.IpcWriteOptions(use_threads=False)
 
 
 def run_stored_partition(
@@ -313,7 +312,7 @@ def run_stored_partition(
 def _write_grid_days(grid: pa.Table, root: Path, index: int) -> None:
     """``grid`` as one file per day, ``root/day=N/part-<index>.arrow`` (N: days since the epoch).
 
-    Uncompressed Arrow IPC, as the vessel buckets: written and read within one run.
+    Scratch files as the vessel buckets (``store.positions.write_scratch_file``).
     """
     if grid.num_rows == 0:
         return
@@ -325,8 +324,7 @@ def _write_grid_days(grid: pa.Table, root: Path, index: int) -> None:
     for lo, hi in itertools.pairwise(cuts.tolist()):
         folder = root / f"day={int(day[lo])}"
         folder.mkdir(parents=True, exist_ok=True)
-        with ipc.new_file(folder / f"part-{index:06d}.arrow", GRID, options=_IPC_OPTIONS) as writer:
-            writer.write_table(grid.slice(lo, hi - lo))
+        write_scratch_file(folder / f"part-{index:06d}.arrow", GRID, [grid.slice(lo, hi - lo)])
 
 
 def _read_grid(root: Path, part: Partition) -> pa.Table:
@@ -335,7 +333,7 @@ def _read_grid(root: Path, part: Partition) -> pa.Table:
     files = [p for d in days for p in sorted((root / f"day={d}").glob("*.arrow"))]
     if not files:
         return GRID.empty_table()
-    grid = pa.concat_tables([ipc.open_file(pa.memory_map(str(p))).read_all() for p in files])
+    grid = pa.concat_tables(read_scratch_files(files))
     ts = grid.column("ts").cast(pa.int64()).to_numpy()
     keep = np.flatnonzero((ts >= part.read_start_us) & (ts < part.read_end_us))
     # Track numbers grow with the MMSI, so (track, ts) is the order of the partitions' grids end to end.

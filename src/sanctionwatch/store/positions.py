@@ -223,7 +223,6 @@ def split_positions(
     """
     if not parts:
         return
-    import pyarrow.ipc as ipc
     import pyarrow.parquet as pq
 
     bounds = np.asarray(bucket_first_mmsi, dtype=np.int64)
@@ -240,13 +239,28 @@ def split_positions(
         for lo, hi in itertools.pairwise(cuts.tolist()):
             if hi > lo and bucket[lo] >= 0:
                 slices.setdefault(int(bucket[lo]), []).append(table.slice(lo, hi - lo))
-    options = ipc.IpcWriteOptions(use_threads=False)
     for k, tables in sorted(slices.items()):
         folder = out_dir / f"bucket={k}"
         folder.mkdir(parents=True, exist_ok=True)
-        with ipc.new_file(folder / f"{tag}.arrow", POSITIONS, options=options) as writer:
-            for table in tables:
-                writer.write_table(table)
+        write_scratch_file(folder / f"{tag}.arrow", POSITIONS, tables)
+
+
+def write_scratch_file(path: Path, schema: pa.Schema, tables: Iterable[pa.Table]) -> None:
+    """``tables`` one after another as an uncompressed Arrow IPC file: a run's scratch files
+    (vessel buckets, grid days), written and read within one run. One thread: an engine runs
+    one partition per core."""
+    import pyarrow.ipc as ipc
+
+    with ipc.new_file(path, schema, options=ipc.IpcWriteOptions(use_threads=False)) as writer:
+        for table in tables:
+            writer.write_table(table)
+
+
+def read_scratch_files(paths: Iterable[str | Path]) -> list[pa.Table]:
+    """The tables of :func:`write_scratch_file` files, memory-mapped (no copy)."""
+    import pyarrow.ipc as ipc
+
+    return [ipc.open_file(pa.memory_map(str(p))).read_all() for p in paths]
 
 
 def read_position_files(paths: Sequence[str]) -> pa.Table:
@@ -254,18 +268,17 @@ def read_position_files(paths: Sequence[str]) -> pa.Table:
     ``.arrow`` files of :func:`split_positions`), sorted and without repeats as
     :func:`read_positions` gives them; needs no store, so a worker can read its own files.
 
-    Arrow's sort, not DuckDB's ORDER BY: the same order (every column a key, ascending,
-    nulls last, so only identical rows tie) at a third of the CPU time for one vessel
-    bucket, and no connection to open per partition.
+    Sorted here (:func:`_sorted_like_the_store`), not by DuckDB's ORDER BY: the same order
+    (every column a key, ascending, nulls last, so only identical rows tie), a fraction of
+    the CPU time for one vessel bucket, and no connection to open per partition.
     """
     if not paths:
         return POSITIONS.empty_table()
-    import pyarrow.ipc as ipc
     import pyarrow.parquet as pq
 
     arrow = [p for p in paths if str(p).endswith(".arrow")]
     parquet = [p for p in paths if not str(p).endswith(".arrow")]
-    tables = [ipc.open_file(pa.memory_map(str(p))).read_all() for p in arrow]
+    tables = read_scratch_files(arrow)
     if parquet:
         tables.append(pq.read_table(list(parquet), schema=POSITIONS, partitioning=None))
     return _drop_repeats(_sorted_like_the_store(pa.concat_tables(tables).combine_chunks()))
