@@ -1,7 +1,10 @@
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sanctionwatch.events.places import PortIndex
+from sanctionwatch.regime.geography import Port
 from sanctionwatch.units import haversine_m
 
 from .factories import shipped
@@ -22,3 +25,42 @@ def test_nearest_port_matches_brute_force(points, max_km):
     within = best <= max_km
     assert ((idx >= 0) == within).all()
     np.testing.assert_allclose(km[within], best[within], rtol=1e-6)
+
+
+def test_of_ports_at_one_place_the_first_listed_wins_and_each_radius_keeps_its_table():
+    ports = PortIndex.from_ports(
+        [
+            Port("Far", "xx", 35.5, 123.0, False),
+            Port("First", "xx", 35.0, 123.0, False),
+            Port("Twin", "yy", 35.0, 123.0, True),
+        ]
+    )
+    lat, lon = np.array([35.01, 35.2, 36.0]), np.array([123.0, 123.0, 123.0])
+    idx, km = ports.nearest(lat, lon, max_km=5.0)
+    assert idx.tolist() == [1, -1, -1]
+    assert km[0] == pytest.approx(1.112, abs=0.001) and np.isinf(km[1:]).all()
+    # A wider radius is a table of its own: the 5 km one must not answer for it.
+    idx, _ = ports.nearest(lat, lon, max_km=60.0)
+    assert idx.tolist() == [1, 1, 0]
+    assert ports.nearest(lat, lon, max_km=5.0)[0].tolist() == [1, -1, -1]
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.floats(-75, 75), st.floats(-179, 179), st.floats(0.5, 40), st.integers(0, 2**32 - 1))
+def test_nearest_port_matches_brute_force_anywhere(lat0, lon0, max_km, seed):
+    # Ports and points scattered around any latitude: the cell blocks widen polewards.
+    rng = np.random.default_rng(seed)
+    ports = PortIndex.from_ports(
+        Port(f"p{i}", "xx", float(a), float(b), False)
+        for i, (a, b) in enumerate(zip(lat0 + rng.uniform(-1, 1, 30), lon0 + rng.uniform(-1, 1, 30)))
+    )
+    lat = lat0 + rng.uniform(-1.2, 1.2, 200)
+    lon = lon0 + rng.uniform(-1.2, 1.2, 200)
+    idx, km = ports.nearest(lat, lon, max_km=max_km)
+    d = haversine_m(lat[:, None], lon[:, None], ports.lat[None, :], ports.lon[None, :]) / 1000.0
+    best = d.min(axis=1)
+    clear = np.abs(best - max_km) > 1e-5 * max_km  # chord and arc: 1 - (d / R)^2 / 24 apart
+    assert ((idx >= 0) == (best <= max_km))[clear].all()
+    found = idx >= 0
+    np.testing.assert_allclose(km[found], best[found], rtol=1e-5)
+    np.testing.assert_allclose(d[found, idx[found]], best[found], rtol=1e-5)

@@ -27,10 +27,15 @@ _FORWARD = _OFFSETS[[tuple(o) > (0, 0, 0) for o in _OFFSETS.tolist()]]
 
 def xyz_m(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
     """Earth-centred coordinates in metres, shape (n, 3)."""
+    return np.column_stack(xyz_columns_m(lat, lon))
+
+
+def xyz_columns_m(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`xyz_m` as three arrays (x, y, z): cheaper to gather and subtract than the rows of one."""
     phi = np.radians(np.asarray(lat, dtype=np.float64))
     lmb = np.radians(np.asarray(lon, dtype=np.float64))
     c = np.cos(phi)
-    return np.column_stack((c * np.cos(lmb), c * np.sin(lmb), np.sin(phi))) * EARTH_RADIUS_M
+    return c * np.cos(lmb) * EARTH_RADIUS_M, c * np.sin(lmb) * EARTH_RADIUS_M, np.sin(phi) * EARTH_RADIUS_M
 
 
 @dataclass(frozen=True, slots=True)
