@@ -4,7 +4,14 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sanctionwatch.units import KNOTS_PER_MPS, METERS_PER_NM, haversine_m, mean_lon_deg
+from sanctionwatch.units import (
+    KNOTS_PER_MPS,
+    METERS_PER_NM,
+    haversine_m,
+    mean_lon_deg,
+    wrap_lon_deg,
+    wrap_lon_float_deg,
+)
 
 
 def test_one_minute_of_latitude_is_about_one_nautical_mile():
@@ -43,3 +50,11 @@ def test_mean_lon_by_group():
 
     out = mean_lon_by_group_deg(np.array([0, 0, 1, 1]), np.array([179.0, -179.0, 10.0, 20.0]), 2)
     assert abs(abs(out[0]) - 180.0) < 1e-9 and abs(out[1] - 15.0) < 1e-9
+
+
+@given(st.floats(-1e6, 1e6))
+def test_wrapping_one_float_is_wrapping_an_array_to_the_bit(x):
+    one = wrap_lon_float_deg(x)
+    assert -180.0 <= one < 180.0 or one == 180.0  # rounding of a huge x may land on the edge, as NumPy's does
+    assert np.array_equal(np.array([one]), wrap_lon_deg(np.array([x])))
+    assert math.copysign(1.0, one) == math.copysign(1.0, float(wrap_lon_deg(x)))

@@ -45,6 +45,12 @@ def wrap_lon_deg(lon: FloatArray | float) -> FloatArray:
     return np.asarray((np.asarray(lon) + 540.0) % 360.0 - 180.0)
 
 
+def wrap_lon_float_deg(lon: float) -> float:
+    """:func:`wrap_lon_deg` of one float, for scalar loops: the same arithmetic (Python's ``%``
+    and NumPy's agree to the bit) without building an array per call."""
+    return (lon + 540.0) % 360.0 - 180.0
+
+
 def mean_lon_by_group_deg(group: npt.NDArray[np.int64], lon: FloatArray, n_groups: int) -> FloatArray:
     """Circular mean of longitudes in degrees per group ``0..n_groups-1`` (safe across the antimeridian)."""
     r = np.radians(np.asarray(lon, dtype=np.float64))

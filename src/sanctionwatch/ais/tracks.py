@@ -56,6 +56,7 @@ from ..units import (
     US_PER_SECOND,
     haversine_m,
     wrap_lon_deg,
+    wrap_lon_float_deg,
 )
 
 GRID = pa.schema(
@@ -517,7 +518,7 @@ def _choose(open_segs: list[list[Any]], t: float, la: float, lo: float, rules: _
             if dt > rules.window_s and pt != recent[-1][0]:
                 continue  # an older position long ago: only the last one counts
             dlat = math.radians(la - plat)
-            dlon = math.radians(float(wrap_lon_deg(lo - plon))) * math.cos(math.radians((la + plat) * 0.5))
+            dlon = math.radians(wrap_lon_float_deg(lo - plon)) * math.cos(math.radians((la + plat) * 0.5))
             dist_m = math.sqrt(dlat * dlat + dlon * dlon) * EARTH_RADIUS_M
             if dist_m > rules.speed_mps * dt + rules.noise_m:
                 continue
