@@ -1,9 +1,13 @@
 import json
 
 import numpy as np
+import pyarrow as pa
 import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sanctionwatch.ais.tracks import segment
+from sanctionwatch.events.config import PortConfig
 from sanctionwatch.events.places import PortIndex
 from sanctionwatch.events.ports import TrackPoints, detect_geofences, detect_port_visits
 from sanctionwatch.regime.areas import Area
@@ -105,3 +109,47 @@ def test_a_port_passed_between_sparse_reports_at_anchor_speed_is_not_invented():
 
     grid = _grid_of(tracks)
     assert detect_port_visits(TrackPoints.from_tracks(tracks, grid), ports=PortIndex.from_ports([PORT])).num_rows == 0
+
+
+def _stays_one_point_at_a_time(points: TrackPoints, area: Area, margin_m: float) -> list[tuple[int, int, int]]:
+    """(mmsi, start, end) of the stays inside ``area``, a point at a time: the rule as the docs state it."""
+    raw = area.state(points.lat, points.lon, margin_m=margin_m)
+    stays, prev, start = [], 0, 0
+    for i in range(len(points.ts)):
+        fresh = i == 0 or points.track[i] != points.track[i - 1]
+        state = int(raw[i]) if raw[i] >= 0 else (0 if fresh else prev)  # near the edge keeps the state
+        if i and (fresh or state != prev):
+            if prev == 1:
+                stays.append((int(points.mmsi[start]), int(points.ts[start]), int(points.ts[i - 1])))
+            start = i
+        prev = state
+    if len(points.ts) and prev == 1:
+        stays.append((int(points.mmsi[start]), int(points.ts[start]), int(points.ts[-1])))
+    return stays
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.floats(34.8, 35.2), st.floats(122.9, 123.6)), max_size=80))
+def test_geofence_stays_are_those_of_a_point_at_a_time_tracker(rows):
+    # Points in and out of a box, near its edge (a 3 km margin) and across track starts.
+    box = shapely.box(123.05, 34.9, 123.5, 35.1)
+    shapely.prepare(box)
+    area = Area("box", "Box", "user", box)
+    track_of = np.cumsum([t == 0 for t, _, _ in rows]) if rows else np.empty(0, np.int64)
+    points = TrackPoints(
+        track=np.asarray(track_of, dtype=np.int64),
+        ts=np.arange(len(rows), dtype=np.int64) * 60_000_000,
+        mmsi=100 + np.asarray(track_of, dtype=np.int64) % 2,
+        lat=np.array([r[1] for r in rows], dtype=np.float64),
+        lon=np.array([r[2] for r in rows], dtype=np.float64),
+    )
+    margin_m = 3000.0
+    ev = detect_geofences(points, areas=[area], config=PortConfig(geofence_margin_m=margin_m))
+    found = sorted(
+        zip(
+            ev.column("mmsi").to_pylist(),
+            ev.column("start").cast(pa.int64()).to_pylist(),
+            ev.column("end").cast(pa.int64()).to_pylist(),
+        )
+    )
+    assert found == sorted(_stays_one_point_at_a_time(points, area, margin_m))

@@ -123,15 +123,20 @@ def detect_geofences(points: TrackPoints, *, areas: Sequence[Area], config: Port
     out = []
     for area in areas:
         state = area.state(points.lat, points.lon, margin_m=config.geofence_margin_m)
+        # Only the points inside or near the edge: most of a region's points are outside an area.
+        near = np.flatnonzero(state)
+        state = state[near]
         if not (state == 1).any():
             continue
-        # Near the edge (-1) keeps the previous state; a track starts outside.
-        state = np.where(fresh & (state < 0), 0, state)
-        state = state[np.maximum.accumulate(np.where(state >= 0, np.arange(n), 0))]
-        run = run_ids(fresh | np.r_[True, state[1:] != state[:-1]])
+        # A stretch of such points in a row ends at a point outside or a new track.
+        stretch = np.r_[True, (np.diff(near) != 1) | fresh[near[1:]]]
+        # Near the edge (-1) keeps the previous state; a stretch starts outside.
+        state = np.where(stretch & (state < 0), 0, state)
+        state = state[np.maximum.accumulate(np.where(state >= 0, np.arange(len(state)), 0))]
+        run = run_ids(stretch | np.r_[True, state[1:] != state[:-1]])
         starts, ends = group_bounds(run)
         inside = state[starts] == 1
-        first, last = starts[inside], ends[inside] - 1
+        first, last = near[starts[inside]], near[ends[inside] - 1]
         details = [{"area": area.id, "area_name": area.name, "area_kind": area.kind}] * len(first)
         out.append(
             make_events(
