@@ -88,8 +88,10 @@ def track_ids(mmsi: np.ndarray, track: np.ndarray) -> np.ndarray:
     """
     if len(track) == 0:
         return track.astype(np.int64)
-    first = np.searchsorted(mmsi, mmsi[track], side="left")
-    ids: np.ndarray = (mmsi[track].astype(np.int64) << 32) + (track - first)
+    # Each row's MMSI's first row, from the runs of the sorted MMSIs (no search per row).
+    change = np.r_[True, mmsi[1:] != mmsi[:-1]]
+    first_row = np.flatnonzero(change)[np.cumsum(change) - 1]
+    ids: np.ndarray = (mmsi[track].astype(np.int64) << 32) + (track - first_row[track])
     return ids
 
 
