@@ -64,3 +64,22 @@ def test_nearest_port_matches_brute_force_anywhere(lat0, lon0, max_km, seed):
     found = idx >= 0
     np.testing.assert_allclose(km[found], best[found], rtol=1e-5)
     np.testing.assert_allclose(d[found, idx[found]], best[found], rtol=1e-5)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.floats(-75, 75), st.floats(-179, 179), st.floats(0.5, 40), st.integers(0, 2**32 - 1))
+def test_any_port_within_is_a_nearest_port_within(lat0, lon0, max_km, seed):
+    # Points thick around the ports, where most cells are surely in reach, and at the edge of reach.
+    rng = np.random.default_rng(seed)
+    ports = PortIndex.from_ports(
+        Port(f"p{i}", "xx", float(a), float(b), False)
+        for i, (a, b) in enumerate(zip(lat0 + rng.uniform(-1, 1, 20), lon0 + rng.uniform(-1, 1, 20)))
+    )
+    near = rng.integers(0, 20, 400)
+    spread_deg = max_km / 111.195 * rng.uniform(0.0, 1.6, 400)
+    angle = rng.uniform(0, 2 * np.pi, 400)
+    lat = ports.lat[near] + spread_deg * np.sin(angle)
+    lon = ports.lon[near] + spread_deg * np.cos(angle) / np.cos(np.radians(ports.lat[near]))
+    within = ports.any_within(lat, lon, max_km=max_km)
+    assert np.array_equal(within, ports.nearest(lat, lon, max_km=max_km)[0] >= 0)
+    assert within.any() and not within.all()

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
 from ..regime.geography import Port
+from ..units import haversine_m
 from .grouping import ragged_arange
 from .spatial import xyz_columns_m
 
@@ -15,6 +17,17 @@ from .spatial import xyz_columns_m
 _ROW = 1_000_003
 # Cell rows per max_km: finer cells meet fewer ports that are out of reach, at a longer table.
 _CELLS_PER_RADIUS = 3
+
+
+class _Cells(NamedTuple):
+    """Ports by lat/lon cell for one radius (:meth:`PortIndex._cell_ports`)."""
+
+    cell_deg: float  # cell edge
+    keys: np.ndarray  # sorted keys of the cells that have ports in reach
+    starts: np.ndarray  # where each key's ports start in ``ports`` (one more entry than keys)
+    ports: np.ndarray  # port numbers, ascending within a key
+    rows: np.ndarray  # per key, the cell's row (floor of latitude / cell_deg)
+    cols: np.ndarray  # and column (floor of longitude / cell_deg)
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,9 +40,8 @@ class PortIndex:
     lon: np.ndarray
     dprk: np.ndarray
     # Per max_km, the ports by lat/lon cell (:meth:`_cell_ports`): made on first use, kept.
-    _cells: dict[float, tuple[float, np.ndarray, np.ndarray, np.ndarray]] = field(
-        default_factory=dict, init=False, repr=False, compare=False
-    )
+    _cells: dict[float, _Cells] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _sure: dict[float, np.ndarray] = field(default_factory=dict, init=False, repr=False, compare=False)
     _xyz_m: tuple[np.ndarray, np.ndarray, np.ndarray] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -50,14 +62,12 @@ class PortIndex:
     def __len__(self) -> int:
         return len(self.names)
 
-    def _cell_ports(self, max_km: float) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
+    def _cell_ports(self, max_km: float) -> _Cells:
         """The ports that may lie within ``max_km`` of a point, by the point's lat/lon cell (kept per ``max_km``).
 
         Cells are ``max_km / _CELLS_PER_RADIUS`` high; a port is listed under every cell
         of the block around its own that can hold a point within ``max_km`` of it: that
         many rows either way, and as many columns as the port's latitude widens them to.
-        Returns (cell edge in degrees, sorted cell keys, where each key's ports start in
-        ``ports`` (one more entry than keys), ``ports``: port numbers, ascending within a key).
         """
         known = self._cells.get(max_km)
         if known is not None:
@@ -67,21 +77,67 @@ class PortIndex:
         # Longitude degrees shrink polewards: at the block's poleward edge (k rows and the point's own cell).
         cos = np.maximum(np.cos(np.radians(np.minimum(np.abs(self.lat) + (k + 1) * cell_deg, 89.0))), 0.01)
         spans = np.ceil(k / cos).astype(np.int64)
-        home = np.floor(self.lat / cell_deg).astype(np.int64) * _ROW + np.floor(self.lon / cell_deg).astype(np.int64)
-        keys, owners = [], []
+        cy, cx = np.floor(self.lat / cell_deg).astype(np.int64), np.floor(self.lon / cell_deg).astype(np.int64)
+        rows, cols, owners = [], [], []
         for span in np.unique(spans).tolist():  # a few latitude bands, each with its block width
             ports = np.flatnonzero(spans == span)
-            rows = np.arange(-k, k + 1, dtype=np.int64)[:, None] * _ROW
-            offsets = (rows + np.arange(-span, span + 1, dtype=np.int64)[None, :]).ravel()
-            keys.append((home[ports, None] + offsets[None, :]).ravel())
-            owners.append(np.repeat(ports, len(offsets)))
-        spread, owner = np.concatenate(keys), np.concatenate(owners)
+            dy, dx = np.meshgrid(np.arange(-k, k + 1), np.arange(-span, span + 1), indexing="ij")
+            rows.append((cy[ports, None] + dy.ravel()[None, :]).ravel())
+            cols.append((cx[ports, None] + dx.ravel()[None, :]).ravel())
+            owners.append(np.repeat(ports, dy.size))
+        row, col, owner = np.concatenate(rows), np.concatenate(cols), np.concatenate(owners)
+        spread = row * _ROW + col
         order = np.lexsort((owner, spread))
-        spread, owner = spread[order], owner[order]
+        spread, row, col, owner = spread[order], row[order], col[order], owner[order]
         first = np.flatnonzero(np.r_[True, spread[1:] != spread[:-1]])
-        table = cell_deg, spread[first], np.r_[first, len(spread)], owner
+        table = _Cells(cell_deg, spread[first], np.r_[first, len(spread)], owner, row[first], col[first])
         self._cells[max_km] = table
         return table
+
+    def _sure_cells(self, max_km: float) -> np.ndarray:
+        """Per key of :meth:`_cell_ports`: every point of the cell has a port within ``max_km`` (kept per ``max_km``).
+
+        So when one of its ports is, from the cell's centre, within ``max_km`` less the way
+        to the cell's farthest corner (great-circle, which no chord exceeds) and a metre for
+        rounding.
+        """
+        known = self._sure.get(max_km)
+        if known is not None:
+            return known
+        cells = self._cell_ports(max_km)
+        size = np.diff(cells.starts)
+        row, col = np.repeat(cells.rows, size), np.repeat(cells.cols, size)
+        half = cells.cell_deg / 2
+        mid_lat, mid_lon = (row + 0.5) * cells.cell_deg, (col + 0.5) * cells.cell_deg
+        # The corner nearer the equator is the farthest: a cell is widest there.
+        edge_lat = np.where(mid_lat >= 0, mid_lat - half, mid_lat + half)
+        corner_m = haversine_m(mid_lat, mid_lon, edge_lat, mid_lon + half)
+        port_m = haversine_m(mid_lat, mid_lon, self.lat[cells.ports], self.lon[cells.ports])
+        reach = port_m + corner_m + 1.0 <= max_km * 1000.0
+        sure = self._sure[max_km] = np.logical_or.reduceat(reach, cells.starts[:-1])
+        return sure
+
+    def _listed(self, lat: np.ndarray, lon: np.ndarray, cells: _Cells) -> tuple[np.ndarray, np.ndarray]:
+        """Per point, its cell's entry in ``cells`` and whether it has one (no entry: no port in reach)."""
+        pk = np.floor(lat / cells.cell_deg).astype(np.int64) * _ROW + np.floor(lon / cells.cell_deg).astype(np.int64)
+        slot = np.minimum(np.searchsorted(cells.keys, pk), len(cells.keys) - 1)
+        return slot, cells.keys[slot] == pk
+
+    def any_within(self, lat: np.ndarray, lon: np.ndarray, *, max_km: float) -> np.ndarray:
+        """Whether some port is within ``max_km`` of each point: ``nearest(...)[0] >= 0``, with a
+        distance computed only for points whose cell is not surely in reach (berths, harbours)."""
+        lat = np.asarray(lat, dtype=np.float64)
+        out = np.zeros(len(lat), dtype=bool)
+        if len(lat) == 0 or len(self) == 0:
+            return out
+        lon = np.asarray(lon, dtype=np.float64)
+        cells = self._cell_ports(max_km)
+        slot, listed = self._listed(lat, lon, cells)
+        out[listed] = self._sure_cells(max_km)[slot[listed]]
+        unsure = np.flatnonzero(listed & ~out)
+        if len(unsure):
+            out[unsure] = self.nearest(lat[unsure], lon[unsure], max_km=max_km)[0] >= 0
+        return out
 
     def nearest(self, lat: np.ndarray, lon: np.ndarray, *, max_km: float) -> tuple[np.ndarray, np.ndarray]:
         """Index of the nearest port within ``max_km`` of each point (-1 if none) and its distance in km.
@@ -98,15 +154,14 @@ class PortIndex:
         lon = np.asarray(lon, dtype=np.float64)
         # A look-up of each point's lat/lon cell: most positions are far from every
         # port, and the rest meet only the few ports listed for their cell.
-        cell_deg, keys, starts, ports = self._cell_ports(max_km)
-        pk = np.floor(lat / cell_deg).astype(np.int64) * _ROW + np.floor(lon / cell_deg).astype(np.int64)
-        slot = np.minimum(np.searchsorted(keys, pk), len(keys) - 1)
-        cand = np.flatnonzero(keys[slot] == pk)
+        cells = self._cell_ports(max_km)
+        slot, listed = self._listed(lat, lon, cells)
+        cand = np.flatnonzero(listed)
         if len(cand) == 0:
             return idx, dist_km
-        lo, hi = starts[slot[cand]], starts[slot[cand] + 1]
+        lo, hi = cells.starts[slot[cand]], cells.starts[slot[cand] + 1]
         q = np.repeat(np.arange(len(cand)), hi - lo)
-        ib = ports[lo[q] + ragged_arange(hi - lo)]
+        ib = cells.ports[lo[q] + ragged_arange(hi - lo)]
         # Chord lengths summed in the order of :func:`.spatial.pairs_within`'s, so the same to the last bit.
         d2 = np.zeros(len(q))
         for point, port in zip(xyz_columns_m(lat[cand], lon[cand]), self._xyz_m):

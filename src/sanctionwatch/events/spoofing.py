@@ -234,8 +234,7 @@ def _on_land(
     # Positions near a port never count, so they skip the (costly) exact polygon test.
     cand = good[mask.maybe_on_land(lat[good], lon[good])]
     if len(cand):
-        near, _ = ports.nearest(lat[cand], lon[cand], max_km=config.land_port_exclusion_km)
-        cand = cand[near < 0]
+        cand = cand[~ports.any_within(lat[cand], lon[cand], max_km=config.land_port_exclusion_km)]
     if len(cand):
         cand = cand[mask.on_land(lat[cand], lon[cand])]
     if len(cand) == 0:
