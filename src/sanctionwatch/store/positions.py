@@ -189,17 +189,17 @@ def part_rows(paths: Sequence[str | Path]) -> np.ndarray:
 
 
 def positions_per_vessel(store: Store) -> pa.Table:
-    """``mmsi``, ``positions`` (repeats included), ``first_us``, ``last_us`` per stored MMSI, by MMSI."""
-    pattern = _glob(store)
-    if pattern is None:
-        return pa.table({k: pa.array([], pa.int64()) for k in ("mmsi", "positions", "first_us", "last_us")})
-    sql = """
-        SELECT mmsi, count(*) AS positions, epoch_us(min(ts)) AS first_us, epoch_us(max(ts)) AS last_us
-        FROM read_parquet(?) GROUP BY mmsi ORDER BY mmsi
+    """``mmsi`` and ``positions`` (repeats included) per stored MMSI, by MMSI (int64).
+
+    Only the MMSI column is read: dictionary-encoded in the parts, it costs a
+    third of the time of one query that also reads the times.
     """
-    return _arrow(store, sql, [pattern]).cast(
-        pa.schema([(k, pa.int64()) for k in ("mmsi", "positions", "first_us", "last_us")])
-    )
+    pattern = _glob(store)
+    names = ("mmsi", "positions")
+    if pattern is None:
+        return pa.table({k: pa.array([], pa.int64()) for k in names})
+    sql = "SELECT mmsi, count(*) AS positions FROM read_parquet(?) GROUP BY mmsi ORDER BY mmsi"
+    return _arrow(store, sql, [pattern]).cast(pa.schema([(k, pa.int64()) for k in names]))
 
 
 def split_positions(
