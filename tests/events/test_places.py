@@ -45,15 +45,23 @@ def test_of_ports_at_one_place_the_first_listed_wins_and_each_radius_keeps_its_t
     assert ports.nearest(lat, lon, max_km=5.0)[0].tolist() == [1, -1, -1]
 
 
+def _ports_around(lat0: float, lon0: float, rng: np.random.Generator, n: int) -> PortIndex:
+    """``n`` ports scattered within a degree of (lat0, lon0)."""
+    lat, lon = lat0 + rng.uniform(-1, 1, n), lon0 + rng.uniform(-1, 1, n)
+    return PortIndex.from_ports(
+        Port(f"p{i}", "xx", float(a), float(b), False) for i, (a, b) in enumerate(zip(lat, lon))
+    )
+
+
+anywhere = (st.floats(-75, 75), st.floats(-179, 179), st.floats(0.5, 40), st.integers(0, 2**32 - 1))
+
+
 @settings(max_examples=30, deadline=None)
-@given(st.floats(-75, 75), st.floats(-179, 179), st.floats(0.5, 40), st.integers(0, 2**32 - 1))
+@given(*anywhere)
 def test_nearest_port_matches_brute_force_anywhere(lat0, lon0, max_km, seed):
     # Ports and points scattered around any latitude: the cell blocks widen polewards.
     rng = np.random.default_rng(seed)
-    ports = PortIndex.from_ports(
-        Port(f"p{i}", "xx", float(a), float(b), False)
-        for i, (a, b) in enumerate(zip(lat0 + rng.uniform(-1, 1, 30), lon0 + rng.uniform(-1, 1, 30)))
-    )
+    ports = _ports_around(lat0, lon0, rng, 30)
     lat = lat0 + rng.uniform(-1.2, 1.2, 200)
     lon = lon0 + rng.uniform(-1.2, 1.2, 200)
     idx, km = ports.nearest(lat, lon, max_km=max_km)
@@ -67,14 +75,11 @@ def test_nearest_port_matches_brute_force_anywhere(lat0, lon0, max_km, seed):
 
 
 @settings(max_examples=30, deadline=None)
-@given(st.floats(-75, 75), st.floats(-179, 179), st.floats(0.5, 40), st.integers(0, 2**32 - 1))
+@given(*anywhere)
 def test_any_port_within_is_a_nearest_port_within(lat0, lon0, max_km, seed):
     # Points thick around the ports, where most cells are surely in reach, and at the edge of reach.
     rng = np.random.default_rng(seed)
-    ports = PortIndex.from_ports(
-        Port(f"p{i}", "xx", float(a), float(b), False)
-        for i, (a, b) in enumerate(zip(lat0 + rng.uniform(-1, 1, 20), lon0 + rng.uniform(-1, 1, 20)))
-    )
+    ports = _ports_around(lat0, lon0, rng, 20)
     near = rng.integers(0, 20, 400)
     spread_deg = max_km / 111.195 * rng.uniform(0.0, 1.6, 400)
     angle = rng.uniform(0, 2 * np.pi, 400)
