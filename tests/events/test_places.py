@@ -76,7 +76,7 @@ def test_nearest_port_matches_brute_force_anywhere(lat0, lon0, max_km, seed):
 
 @settings(max_examples=30, deadline=None)
 @given(*anywhere)
-def test_any_port_within_is_a_nearest_port_within(lat0, lon0, max_km, seed):
+def test_any_port_within_and_nearest_within_are_what_nearest_says(lat0, lon0, max_km, seed):
     # Points thick around the ports, where most cells are surely in reach, and at the edge of reach.
     rng = np.random.default_rng(seed)
     ports = _ports_around(lat0, lon0, rng, 20)
@@ -85,6 +85,10 @@ def test_any_port_within_is_a_nearest_port_within(lat0, lon0, max_km, seed):
     angle = rng.uniform(0, 2 * np.pi, 400)
     lat = ports.lat[near] + spread_deg * np.sin(angle)
     lon = ports.lon[near] + spread_deg * np.cos(angle) / np.cos(np.radians(ports.lat[near]))
+    idx, km = ports.nearest(lat, lon, max_km=max_km)
     within = ports.any_within(lat, lon, max_km=max_km)
-    assert np.array_equal(within, ports.nearest(lat, lon, max_km=max_km)[0] >= 0)
+    assert np.array_equal(within, idx >= 0)
     assert within.any() and not within.all()
+    near_km = max_km * rng.uniform(0.2, 1.0)
+    got, near = ports.nearest_within(lat, lon, max_km=max_km, near_km=near_km)
+    assert np.array_equal(got, idx) and np.array_equal(near, km <= near_km)

@@ -30,6 +30,13 @@ class _Cells(NamedTuple):
     cols: np.ndarray  # and column (floor of longitude / cell_deg)
 
 
+class _Reach(NamedTuple):
+    """Per key of a :class:`_Cells` table, for one radius (:meth:`PortIndex._reach`)."""
+
+    some: np.ndarray  # every point of the cell is within the radius of some port
+    sole: np.ndarray  # the cell's only port, when every point of the cell is within the radius of it; else -1
+
+
 @dataclass(frozen=True, slots=True)
 class PortIndex:
     """Port points (name, country, DPRK flag) with a nearest-port query."""
@@ -41,7 +48,8 @@ class PortIndex:
     dprk: np.ndarray
     # Per max_km, the ports by lat/lon cell (:meth:`_cell_ports`): made on first use, kept.
     _cells: dict[float, _Cells] = field(default_factory=dict, init=False, repr=False, compare=False)
-    _sure: dict[float, np.ndarray] = field(default_factory=dict, init=False, repr=False, compare=False)
+    # Per (max_km, reach_km), the cells surely in reach (:meth:`_reach`).
+    _reaches: dict[tuple[float, float], _Reach] = field(default_factory=dict, init=False, repr=False, compare=False)
     _xyz_m: tuple[np.ndarray, np.ndarray, np.ndarray] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -94,14 +102,14 @@ class PortIndex:
         self._cells[max_km] = table
         return table
 
-    def _sure_cells(self, max_km: float) -> np.ndarray:
-        """Per key of :meth:`_cell_ports`: every point of the cell has a port within ``max_km`` (kept per ``max_km``).
+    def _reach(self, max_km: float, reach_km: float) -> _Reach:
+        """Which cells of :meth:`_cell_ports` surely lie within ``reach_km`` of a port (kept per radii).
 
-        So when one of its ports is, from the cell's centre, within ``max_km`` less the way
-        to the cell's farthest corner (great-circle, which no chord exceeds) and a metre for
-        rounding.
+        A whole cell is within ``reach_km`` of a port when the port is, from the cell's
+        centre, within ``reach_km`` less the way to the cell's farthest corner (great-circle,
+        which no chord exceeds) and a metre for rounding.
         """
-        known = self._sure.get(max_km)
+        known = self._reaches.get((max_km, reach_km))
         if known is not None:
             return known
         cells = self._cell_ports(max_km)
@@ -113,9 +121,12 @@ class PortIndex:
         edge_lat = np.where(mid_lat >= 0, mid_lat - half, mid_lat + half)
         corner_m = haversine_m(mid_lat, mid_lon, edge_lat, mid_lon + half)
         port_m = haversine_m(mid_lat, mid_lon, self.lat[cells.ports], self.lon[cells.ports])
-        reach = port_m + corner_m + 1.0 <= max_km * 1000.0
-        sure = self._sure[max_km] = np.logical_or.reduceat(reach, cells.starts[:-1])
-        return sure
+        reach = port_m + corner_m + 1.0 <= reach_km * 1000.0
+        first = cells.starts[:-1]
+        known = self._reaches[(max_km, reach_km)] = _Reach(
+            np.logical_or.reduceat(reach, first), np.where((size == 1) & reach[first], cells.ports[first], -1)
+        )
+        return known
 
     def _listed(self, lat: np.ndarray, lon: np.ndarray, cells: _Cells) -> tuple[np.ndarray, np.ndarray]:
         """Per point, its cell's entry in ``cells`` and whether it has one (no entry: no port in reach)."""
@@ -133,11 +144,34 @@ class PortIndex:
         lon = np.asarray(lon, dtype=np.float64)
         cells = self._cell_ports(max_km)
         slot, listed = self._listed(lat, lon, cells)
-        out[listed] = self._sure_cells(max_km)[slot[listed]]
+        out[listed] = self._reach(max_km, max_km).some[slot[listed]]
         unsure = np.flatnonzero(listed & ~out)
         if len(unsure):
             out[unsure] = self.nearest(lat[unsure], lon[unsure], max_km=max_km)[0] >= 0
         return out
+
+    def nearest_within(
+        self, lat: np.ndarray, lon: np.ndarray, *, max_km: float, near_km: float
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The nearest port within ``max_km`` of each point (-1 if none) and whether it is within
+        ``near_km`` (at most ``max_km``): :meth:`nearest`'s answer, with no distance computed where
+        the point's cell has one port in reach and surely lies within ``near_km`` of it (berths)."""
+        lat = np.asarray(lat, dtype=np.float64)
+        idx = np.full(len(lat), -1, dtype=np.int64)
+        near = np.zeros(len(lat), dtype=bool)
+        if len(lat) == 0 or len(self) == 0:
+            return idx, near
+        lon = np.asarray(lon, dtype=np.float64)
+        cells = self._cell_ports(max_km)
+        slot, listed = self._listed(lat, lon, cells)
+        sole = np.where(listed, self._reach(max_km, near_km).sole[slot], -1)
+        surely = sole >= 0
+        idx[surely], near[surely] = sole[surely], True
+        rest = np.flatnonzero(listed & ~near)
+        if len(rest):
+            idx[rest], dist_km = self.nearest(lat[rest], lon[rest], max_km=max_km)
+            near[rest] = dist_km <= near_km
+        return idx, near
 
     def nearest(self, lat: np.ndarray, lon: np.ndarray, *, max_km: float) -> tuple[np.ndarray, np.ndarray]:
         """Index of the nearest port within ``max_km`` of each point (-1 if none) and its distance in km.

@@ -84,8 +84,8 @@ def detect_port_visits(points: TrackPoints, *, ports: PortIndex, config: PortCon
     n = len(points.ts)
     if n == 0:
         return empty_events()
-    idx, dist_km = ports.nearest(points.lat, points.lon, max_km=config.exit_km)
-    state = np.where(dist_km <= config.entry_km, idx, np.where(idx < 0, -1, _HOLD))
+    idx, near = ports.nearest_within(points.lat, points.lon, max_km=config.exit_km, near_km=config.entry_km)
+    state = np.where(near, idx, np.where(idx < 0, -1, _HOLD))
     # A new track, or a reporting gap longer than max_gap_h, starts outside.
     fresh = np.r_[True, (points.track[1:] != points.track[:-1]) | (np.diff(points.ts) > config.max_gap_h * US_PER_HOUR)]
     state = np.where(fresh & (state == _HOLD), -1, state)
