@@ -222,6 +222,11 @@ def test_split_into_vessel_buckets_then_read_back_as_read_positions(store, tmp_p
         assert len(files) == 2  # one per group
         assert read_position_files(files).equals(read_positions(store, mmsis=mmsis))
     assert read_position_files([]).schema == POSITIONS
+    # With some columns only (those the detectors read): the same rows, those columns.
+    kept = ("mmsi", "ts", "lat", "lon", "speed_kn")
+    split_positions(parts, tmp_path / "some", bucket_first_mmsi=[1, 5], tag="w0", columns=kept)
+    files = sorted(str(p) for p in (tmp_path / "some" / "bucket=1").glob("*.arrow"))
+    assert read_position_files(files).equals(read_positions(store, mmsis=[5, 9]).select(kept))
 
 
 _small_float = st.one_of(st.none(), st.sampled_from([0.0, -0.0, 1.5, 2.25, 359.0]))

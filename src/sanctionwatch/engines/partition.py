@@ -48,7 +48,13 @@ import pyarrow as pa
 from ..ais.tracks import GRID, is_sorted_by
 from ..events.build import concat_events
 from ..events.config import DetectionConfig
-from ..events.pipeline import DetectionContext, detect_static_events, detect_vessel_events, detect_window_events
+from ..events.pipeline import (
+    VESSEL_COLUMNS,
+    DetectionContext,
+    detect_static_events,
+    detect_vessel_events,
+    detect_window_events,
+)
 from ..exc import SanctionwatchError
 from ..store import Store
 from ..store.positions import (
@@ -277,7 +283,7 @@ def grid_span_of(results: list[PartitionResult]) -> tuple[int, int] | None:
 
 # Where a stored run keeps its files under its scratch folder.
 _BUCKETS, _GRID = "positions", "grid"
-# Scratch space a run over the store takes: a copy of each position (46 bytes in Arrow IPC) and
+# Scratch space a run over the store takes: a copy of each position (36 bytes in Arrow IPC) and
 # its share of the grid (48 bytes a tick), rounded up.
 SCRATCH_BYTES_PER_POSITION = 100
 
@@ -296,6 +302,7 @@ def run_stored_partition(
             scratch / _BUCKETS,
             bucket_first_mmsi=part.bucket_first_mmsi,
             tag=f"w{part.index:06d}",
+            columns=VESSEL_COLUMNS,
         )
         return PartitionResult(concat_events([]))
     if part.kind is PartitionKind.VESSELS:

@@ -78,6 +78,11 @@ class DetectionContext:
             area.state(empty, empty, margin_m=config.port.geofence_margin_m)
 
 
+# The position columns the single-vessel detectors read (segmenting adds ``track`` and
+# ``outlier``): a run over the store carries only these through its scratch files.
+VESSEL_COLUMNS: tuple[str, ...] = ("mmsi", "ts", "lat", "lon", "speed_kn")
+
+
 def track_ids(mmsi: np.ndarray, track: np.ndarray) -> np.ndarray:
     """Track numbers that do not depend on how positions were partitioned.
 

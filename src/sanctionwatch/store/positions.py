@@ -208,8 +208,10 @@ def split_positions(
     *,
     bucket_first_mmsi: Sequence[int],
     tag: str,
+    columns: Sequence[str] = tuple(POSITIONS.names),
 ) -> None:
-    """Copy the positions of ``parts`` into ``out_dir/bucket=K/<tag>.arrow`` (Arrow IPC files).
+    """Copy the positions of ``parts`` into ``out_dir/bucket=K/<tag>.arrow`` (Arrow IPC files),
+    only their ``columns`` (POSITIONS names, in its order).
 
     Bucket ``K`` holds the MMSIs from ``bucket_first_mmsi[K]`` up to the next
     bucket's first (a sorted search, not a comparison per bucket); positions below
@@ -219,17 +221,19 @@ def split_positions(
 
     Uncompressed IPC, not Parquet: these files live for one run, and writing them
     costs a twentieth of a Parquet encode (reading them is a memory map), for
-    about 46 bytes a position of scratch space.
+    46 bytes a position of scratch space with every column (36 with those the
+    detectors read).
     """
     if not parts:
         return
     import pyarrow.parquet as pq
 
+    schema = pa.schema([POSITIONS.field(name) for name in columns])
     bounds = np.asarray(bucket_first_mmsi, dtype=np.int64)
     slices: dict[int, list[pa.Table]] = {}
     for path in parts:
         # One thread: an engine runs one partition per core.
-        table = pq.read_table(path, schema=POSITIONS, partitioning=None, use_threads=False)
+        table = pq.read_table(path, schema=POSITIONS, columns=schema.names, partitioning=None, use_threads=False)
         bucket = np.searchsorted(bounds, table.column("mmsi").to_numpy(), side="right") - 1
         # A stable sort by bucket keeps each bucket's rows in file order (a radix sort on 16 bits).
         order = np.argsort(bucket.astype(np.int16 if len(bounds) < 2**15 else np.int32), kind="stable")
@@ -242,7 +246,7 @@ def split_positions(
     for k, tables in sorted(slices.items()):
         folder = out_dir / f"bucket={k}"
         folder.mkdir(parents=True, exist_ok=True)
-        write_scratch_file(folder / f"{tag}.arrow", POSITIONS, tables)
+        write_scratch_file(folder / f"{tag}.arrow", schema, tables)
 
 
 def write_scratch_file(path: Path, schema: pa.Schema, tables: Iterable[pa.Table]) -> None:
@@ -264,8 +268,8 @@ def read_scratch_files(paths: Iterable[str | Path]) -> list[pa.Table]:
 
 
 def read_position_files(paths: Sequence[str]) -> pa.Table:
-    """The positions in files ``paths`` (POSITIONS columns: the store's Parquet parts, or the
-    ``.arrow`` files of :func:`split_positions`), sorted and without repeats as
+    """The positions in files ``paths`` (the store's Parquet parts, POSITIONS columns, or the
+    ``.arrow`` files of :func:`split_positions`, the columns it kept), sorted and without repeats as
     :func:`read_positions` gives them; needs no store, so a worker can read its own files.
 
     Sorted here (:func:`_sorted_like_the_store`), not by DuckDB's ORDER BY: the same order
@@ -285,12 +289,12 @@ def read_position_files(paths: Sequence[str]) -> pa.Table:
 
 
 def _sorted_like_the_store(table: pa.Table) -> pa.Table:
-    """``table`` sorted on every column, ascending, nulls last (:data:`_POSITION_ORDER`).
+    """``table`` sorted on every column, ascending, nulls last (:data:`_POSITION_ORDER`, of the columns it has).
 
     NumPy's two-key sort on (mmsi, ts), then Arrow's sort on every column for the few
     rows that tie on both: the same order at half the time of Arrow's sort of the whole.
     """
-    keys = [(name, "ascending") for name in POSITIONS.names]
+    keys = [(name, "ascending") for name in table.column_names]
     if table.num_rows < 2 or table.column("mmsi").null_count or table.column("ts").null_count:
         return table.sort_by(keys)
     mmsi = table.column("mmsi").to_numpy()
