@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from sanctionwatch.ais.tracks import TrackConfig
 from sanctionwatch.events.config import DetectionConfig
-from sanctionwatch.events.pipeline import detect_vessel_events, track_ids
+from sanctionwatch.events.pipeline import VESSEL_COLUMNS, detect_vessel_events, track_ids
 
 from .factories import T0, pos, shipped, table, track
 
@@ -69,3 +69,14 @@ def test_a_slice_of_whole_mmsis_numbers_its_tracks_as_the_whole_table_does(sizes
     tail = track_ids(mmsi[at:], track[at:] - at)  # the slice's own row numbers
     assert whole[at:].tolist() == tail.tolist()
     assert len(set(whole.tolist())) == len(set(zip(mmsi.tolist(), track.tolist())))
+
+
+def test_the_vessel_detectors_need_only_the_vessel_columns():
+    # A run over the store carries only VESSEL_COLUMNS through its scratch files.
+    rows = _teleport() + track(2, 0, 6, 20, 0, lambda t: 20 * t)
+    whole, whole_grid = detect_vessel_events(table(rows), config=DetectionConfig(), context=shipped())
+    some, some_grid = detect_vessel_events(
+        table(rows).select(list(VESSEL_COLUMNS)), config=DetectionConfig(), context=shipped()
+    )
+    assert "spoofing" in _types(whole)
+    assert some.equals(whole) and some_grid.equals(whole_grid)
