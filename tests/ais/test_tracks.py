@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sanctionwatch.ais import tracks
-from sanctionwatch.ais.tracks import TrackConfig, clean_positions, resample, segment
+from sanctionwatch.ais.tracks import TrackConfig, clean_positions, is_sorted_by, resample, segment
 from sanctionwatch.model.ais import POSITIONS
 
 T0 = datetime(2025, 1, 6, tzinfo=UTC)
@@ -330,3 +330,12 @@ def test_merged_track_order_by_hand():
     track = np.array([1, 1, 2, 1, 1, 2])
     ts = np.array([0, 20, 5, 10, 20, 0])
     assert tracks.merged_track_order(track, ts, 3).tolist() == [0, 3, 1, 4, 5, 2]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(-3, 3), st.integers(-(2**62), 2**62)), max_size=12))
+def test_is_sorted_by_says_whether_rows_are_in_key_then_time_order(rows):
+    key = np.array([k for k, _ in rows], dtype=np.int64)
+    ts = np.array([t for _, t in rows], dtype=np.int64)
+    order = np.lexsort((ts, key))
+    assert is_sorted_by(key, ts) == bool((key[order] == key).all() and (ts[order] == ts).all())

@@ -232,8 +232,9 @@ def is_sorted_by(key: np.ndarray, ts: np.ndarray) -> bool:
     """Whether rows are sorted by (key, ts) -- e.g. (mmsi, ts) or (track, ts)."""
     if len(key) < 2:
         return True
-    dk = np.diff(key)
-    return bool((dk >= 0).all() and ((dk > 0) | (np.diff(ts) >= 0)).all())
+    # Comparisons of shifted views, not np.diff: no 8-byte arrays to make, and no overflow.
+    k0, k1 = key[:-1], key[1:]
+    return bool((k1 >= k0).all() and ((k1 > k0) | (ts[1:] >= ts[:-1])).all())
 
 
 def track_order(track: np.ndarray, ts: np.ndarray) -> np.ndarray | None:
