@@ -131,7 +131,10 @@ class PortIndex:
     def _listed(self, lat: np.ndarray, lon: np.ndarray, cells: _Cells) -> tuple[np.ndarray, np.ndarray]:
         """Per point, its cell's entry in ``cells`` and whether it has one (no entry: no port in reach)."""
         pk = np.floor(lat / cells.cell_deg).astype(np.int64) * _ROW + np.floor(lon / cells.cell_deg).astype(np.int64)
-        slot = np.minimum(np.searchsorted(cells.keys, pk), len(cells.keys) - 1)
+        # Points in track order stay in one cell for several reports: search once per run of a cell.
+        head = np.flatnonzero(np.r_[True, pk[1:] != pk[:-1]]) if len(pk) else np.empty(0, np.int64)
+        found = np.minimum(np.searchsorted(cells.keys, pk[head]), len(cells.keys) - 1)
+        slot = np.repeat(found, np.diff(np.r_[head, len(pk)]))
         return slot, cells.keys[slot] == pk
 
     def any_within(self, lat: np.ndarray, lon: np.ndarray, *, max_km: float) -> np.ndarray:
