@@ -8,7 +8,7 @@ The engines only plan, slice and dispatch; they never know what a detector compu
    sorted by mmsi, ts), so the single-vessel detectors see whole tracks and none
    of their events is ever cut. The partition also returns its resampled grid.
    ``static``: identity changes over every static observation.
-2. ``window``: a time window of ``window_h`` (a day) of the assembled grid, read
+2. ``window``: a time window of ``window_h`` (two days) of the assembled grid, read
    with ``overlap_h`` on both sides, for encounters, which need every vessel at
    a moment. A window owns the encounters that *start* inside its core; the
    overlap lets it see their whole length and the runs they merge with, so an
