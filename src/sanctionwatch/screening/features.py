@@ -83,9 +83,15 @@ class NameComparison:
 
         if self.score <= 0.0 or not self.matches or _left(self.query, self.unmatched_query):
             return 0
-        alike = all([m.rule == "spacing" or (m.rule in _ALIKE_RULES and m.similarity == 1.0) for m in self.matches])
+        # One walk over the matches (this is asked of every name compared, through ``full``).
+        alike = folded = True
+        for m in self.matches:
+            rule = m.rule
+            if rule != "spacing" and (rule not in _ALIKE_RULES or m.similarity != 1.0):
+                alike = False
+            if rule not in _FOLDED_RULES:
+                folded = False
         if not _left(self.candidate, self.unmatched_candidate):
-            folded = all([m.rule in _FOLDED_RULES for m in self.matches])
             return 3 if alike else 2 if folded else 0
         return 1 if alike else 0
 
@@ -157,7 +163,10 @@ _FOLDED_RULES = frozenset(("exact", "joined", "spacing", "romanisation"))
 def _left(name: PreparedName, free: tuple[int, ...]) -> bool:
     """A token of ``name`` other than a qualifier is among ``free`` (left unmatched)."""
     qualifier = name.qualifier
-    return any([not (qualifier and qualifier[i]) for i in free])
+    for i in free:
+        if not (qualifier and qualifier[i]):
+            return True
+    return False
 
 
 def _weights(name: PreparedName, generic_factor: float, business_factor: float | None = None) -> list[float]:
