@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
+from typing import NamedTuple
 
 from rapidfuzz.distance import OSA
 
@@ -44,9 +45,12 @@ FeatureFunc = Callable[[PreparedQuery, IndexedEntity, Mapping[str, float]], Feat
 # --- names ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class TokenMatch:
-    """One aligned piece of two names: query tokens i.., candidate tokens j.., by a rule."""
+class TokenMatch(NamedTuple):
+    """One aligned piece of two names: query tokens i.., candidate tokens j.., by a rule.
+
+    A named tuple, not a frozen dataclass: several are made for every pair of names compared,
+    and a tuple is made at a fraction of the cost.
+    """
 
     query: tuple[int, ...]
     candidate: tuple[int, ...]
@@ -288,10 +292,11 @@ def _match_joined(
     ``fold(name, i)``, when given, says whether token i of a name may be a
     romanisation variant of the tokens it joins; else a join must be spelled alike.
     """
+    # A join needs a key of one name among the other's keys of tokens written together: most pairs have none.
     if free_q and free_c:
-        if c.spans:
+        if c.spans and not c.spans.keys().isdisjoint(q.keys):
             _join_pass(q, c, True, free_q, free_c, matches, config, fold)
-        if q.spans:
+        if q.spans and not q.spans.keys().isdisjoint(c.keys):
             _join_pass(q, c, False, free_c, free_q, matches, config, fold)
 
 
@@ -356,7 +361,7 @@ def _held_down(
         if score > config["generic_only_cap"]:
             score = config["generic_only_cap"]
             cap = "only generic words match"
-    elif free_q and free_c:
+    elif free_q and free_c and True in q.business and True in c.business:
         kinds_q = [qt[i] for i in free_q if q.business[i]]
         kinds_c = [ct[j] for j in free_c if c.business[j]]
         if kinds_q and kinds_c:
@@ -606,6 +611,7 @@ def compare_names_v2(
         pairs = []
         cutoff = config["typo_min_similarity"]
         similarity = OSA.normalized_similarity
+        c_typeable, c_syllables, c_generic = c.typeable, c.syllables, c.generic
         for i in free_q:
             a = qt[i]
             # Too short for a free typo: under four letters, both under five, or one Korean syllable each (Yon/Yong).
@@ -615,25 +621,27 @@ def compare_names_v2(
             for j in free_c:
                 b = ct[j]
                 if (
-                    not c.typeable[j]
+                    not c_typeable[j]
                     or len(b) < 4
                     or (len(a) < 5 and len(b) < 5)
-                    or (one_syllable and c.syllables[j] == 1)
+                    or (one_syllable and c_syllables[j] == 1)
                 ):
                     continue
                 sim = similarity(a, b, score_cutoff=cutoff)
-                if c.generic[j]:
+                if c_generic[j]:
                     # Keys too, so a typo in a word the tokeniser folds (KORAEN for KOREAN -> korea) is still one typo.
                     sim = max(sim, similarity(q.keys[i], c.keys[j], score_cutoff=cutoff))
                 if sim:
                     pairs.append((sim, i, j))
-        _take_typos(pairs, free_q, free_c, matches)
+        if pairs:
+            _take_typos(pairs, free_q, free_c, matches)
 
+    if not matches:
+        return NameComparison(q, c, 0.0, (), tuple(free_q), tuple(free_c), None)
     main_q = [i for i in free_q if not q.qualifier[i]]
     if (
         len(main_q) == 1
-        and matches
-        and all(m.similarity == 1.0 for m in matches)
+        and all([m.similarity == 1.0 for m in matches])
         and sum(len(q.tokens[i]) for m in matches for i in m.query if not q.generic[i])
         >= config["short_typo_min_letters"]
     ):
@@ -644,8 +652,6 @@ def compare_names_v2(
             free_q.remove(i)
             free_c.remove(j)
 
-    if not matches:
-        return NameComparison(q, c, 0.0, (), tuple(free_q), tuple(free_c), None)
     # One walk over the matches for what the rules below read of them.
     # With first_names, a matched first name counts however short (BI SIDI SOULEMAN: Bi is a name, not an initial).
     qweak, cweak, qgeneric = q.weak, c.weak, q.generic
