@@ -138,3 +138,16 @@ def test_token_weights_follow_the_config_they_are_read_with(index):
         assert first[0][i] == pytest.approx(
             w * (CONFIG["generic_weight"] if g else 1.0) * (CONFIG["qualifier_weight"] if qual else 1.0)
         )
+
+
+@pytest.mark.parametrize(
+    ("query", "candidate", "rule"),
+    [("KIMJONGUN", "KIM JONG UN", "joined"), ("Kwansgon", "KWANGSON", "typo")],
+)
+def test_names_that_share_no_key_still_align_by_joins_and_typos(index, query, candidate, rule):
+    # compare_names_v2 skips its same-key passes for such pairs: the later passes must still run.
+    q, c = index.prepare_name(query), index.prepare_name(candidate)
+    assert q is not None and c is not None and q.keyset.isdisjoint(c.keyset)
+    cmp = compare_names_v2(q, c, CONFIG)
+    assert [m.rule for m in cmp.matches] == [rule]
+    assert cmp.score >= THRESHOLD

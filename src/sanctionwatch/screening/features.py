@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
+from typing import NamedTuple
 
 from rapidfuzz.distance import OSA
 
@@ -44,9 +45,12 @@ FeatureFunc = Callable[[PreparedQuery, IndexedEntity, Mapping[str, float]], Feat
 # --- names ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class TokenMatch:
-    """One aligned piece of two names: query tokens i.., candidate tokens j.., by a rule."""
+class TokenMatch(NamedTuple):
+    """One aligned piece of two names: query tokens i.., candidate tokens j.., by a rule.
+
+    A named tuple, not a frozen dataclass: several are made for every pair of names compared,
+    and a tuple is made at a fraction of the cost.
+    """
 
     query: tuple[int, ...]
     candidate: tuple[int, ...]
@@ -83,9 +87,15 @@ class NameComparison:
 
         if self.score <= 0.0 or not self.matches or _left(self.query, self.unmatched_query):
             return 0
-        alike = all([m.rule == "spacing" or (m.rule in _ALIKE_RULES and m.similarity == 1.0) for m in self.matches])
+        # One walk over the matches (this is asked of every name compared, through ``full``).
+        alike = folded = True
+        for m in self.matches:
+            rule = m.rule
+            if rule != "spacing" and (rule not in _ALIKE_RULES or m.similarity != 1.0):
+                alike = False
+            if rule not in _FOLDED_RULES:
+                folded = False
         if not _left(self.candidate, self.unmatched_candidate):
-            folded = all([m.rule in _FOLDED_RULES for m in self.matches])
             return 3 if alike else 2 if folded else 0
         return 1 if alike else 0
 
@@ -157,7 +167,10 @@ _FOLDED_RULES = frozenset(("exact", "joined", "spacing", "romanisation"))
 def _left(name: PreparedName, free: tuple[int, ...]) -> bool:
     """A token of ``name`` other than a qualifier is among ``free`` (left unmatched)."""
     qualifier = name.qualifier
-    return any([not (qualifier and qualifier[i]) for i in free])
+    for i in free:
+        if not (qualifier and qualifier[i]):
+            return True
+    return False
 
 
 def _weights(name: PreparedName, generic_factor: float, business_factor: float | None = None) -> list[float]:
@@ -170,12 +183,12 @@ def _weights(name: PreparedName, generic_factor: float, business_factor: float |
 def _coverage(
     weights: Sequence[float],
     unmatched_weights: Sequence[float],
-    groups: list[tuple[int, ...]],
+    matched_positions: list[int],
     free: list[int],
     penalty: float,
 ) -> float:
     """Share of a name's weight that is matched; unmatched tokens count ``penalty`` times."""
-    matched = sum([weights[i] for group in groups for i in group])
+    matched = sum([weights[i] for i in matched_positions])
     unmatched = penalty * sum([unmatched_weights[i] for i in free])
     return matched / (matched + unmatched) if matched else 0.0
 
@@ -245,8 +258,8 @@ def compare_names(q: PreparedName, c: PreparedName, config: Mapping[str, float])
     wq, wc = _weights(q, config["generic_weight"]), _weights(c, config["generic_weight"])
     uq = _weights(q, config["generic_weight"], config["business_unmatched_weight"]) if free_q else wq
     uc = _weights(c, config["generic_weight"], config["business_unmatched_weight"]) if free_c else wc
-    score = _coverage(wq, uq, [m.query for m in matches], free_q, penalty)
-    score *= _coverage(wc, uc, [m.candidate for m in matches], free_c, penalty)
+    score = _coverage(wq, uq, [i for m in matches for i in m.query], free_q, penalty)
+    score *= _coverage(wc, uc, [j for m in matches for j in m.candidate], free_c, penalty)
     per_match = [sum(wq[i] for i in m.query) for m in matches]
     score *= sum(w * m.similarity for w, m in zip(per_match, matches)) / sum(per_match)
 
@@ -279,10 +292,11 @@ def _match_joined(
     ``fold(name, i)``, when given, says whether token i of a name may be a
     romanisation variant of the tokens it joins; else a join must be spelled alike.
     """
+    # A join needs a key of one name among the other's keys of tokens written together: most pairs have none.
     if free_q and free_c:
-        if c.spans:
+        if c.spans and not c.spans.keys().isdisjoint(q.keys):
             _join_pass(q, c, True, free_q, free_c, matches, config, fold)
-        if q.spans:
+        if q.spans and not q.spans.keys().isdisjoint(c.keys):
             _join_pass(q, c, False, free_c, free_q, matches, config, fold)
 
 
@@ -347,7 +361,7 @@ def _held_down(
         if score > config["generic_only_cap"]:
             score = config["generic_only_cap"]
             cap = "only generic words match"
-    elif free_q and free_c:
+    elif free_q and free_c and True in q.business and True in c.business:
         kinds_q = [qt[i] for i in free_q if q.business[i]]
         kinds_c = [ct[j] for j in free_c if c.business[j]]
         if kinds_q and kinds_c:
@@ -567,22 +581,26 @@ def compare_names_v2(
 
     # Plain loops over short tuples: this runs for every candidate name, keep it lean.
     qt, ct = q.tokens, c.tokens
-    for i in range(nq):
-        for j in free_c:
-            if qt[i] == ct[j]:
-                matches.append(TokenMatch((i,), (j,), "exact", 1.0))
-                free_q.remove(i)
-                free_c.remove(j)
-                break
-    if free_q and free_c:
-        qk, ck, cyrillic = q.keys, c.keys, q.script == "cyrillic"
-        for i in list(free_q):
+    cyrillic = q.script == "cyrillic"
+    # Both passes pair tokens of one key (equal spellings have equal keys; Cyrillic's final n aside),
+    # and most names compared share none: one set test instead of the loops.
+    if cyrillic or not q.keyset.isdisjoint(c.keyset):
+        for i in range(nq):
             for j in free_c:
-                if (qk[i] == ck[j] or cyrillic) and _folds(q, c, i, j):
-                    matches.append(TokenMatch((i,), (j,), "romanisation", config["romanisation"]))
+                if qt[i] == ct[j]:
+                    matches.append(TokenMatch((i,), (j,), "exact", 1.0))
                     free_q.remove(i)
                     free_c.remove(j)
                     break
+        if free_q and free_c:
+            qk, ck = q.keys, c.keys
+            for i in list(free_q):
+                for j in free_c:
+                    if (qk[i] == ck[j] or cyrillic) and _folds(q, c, i, j):
+                        matches.append(TokenMatch((i,), (j,), "romanisation", config["romanisation"]))
+                        free_q.remove(i)
+                        free_c.remove(j)
+                        break
 
     _match_joined(q, c, free_q, free_c, matches, config, _can_be_korean)
     if free_q and free_c and (q.pieces or c.pieces):
@@ -593,6 +611,7 @@ def compare_names_v2(
         pairs = []
         cutoff = config["typo_min_similarity"]
         similarity = OSA.normalized_similarity
+        c_typeable, c_syllables, c_generic = c.typeable, c.syllables, c.generic
         for i in free_q:
             a = qt[i]
             # Too short for a free typo: under four letters, both under five, or one Korean syllable each (Yon/Yong).
@@ -602,25 +621,27 @@ def compare_names_v2(
             for j in free_c:
                 b = ct[j]
                 if (
-                    not c.typeable[j]
+                    not c_typeable[j]
                     or len(b) < 4
                     or (len(a) < 5 and len(b) < 5)
-                    or (one_syllable and c.syllables[j] == 1)
+                    or (one_syllable and c_syllables[j] == 1)
                 ):
                     continue
                 sim = similarity(a, b, score_cutoff=cutoff)
-                if c.generic[j]:
+                if c_generic[j]:
                     # Keys too, so a typo in a word the tokeniser folds (KORAEN for KOREAN -> korea) is still one typo.
                     sim = max(sim, similarity(q.keys[i], c.keys[j], score_cutoff=cutoff))
                 if sim:
                     pairs.append((sim, i, j))
-        _take_typos(pairs, free_q, free_c, matches)
+        if pairs:
+            _take_typos(pairs, free_q, free_c, matches)
 
+    if not matches:
+        return NameComparison(q, c, 0.0, (), tuple(free_q), tuple(free_c), None)
     main_q = [i for i in free_q if not q.qualifier[i]]
     if (
         len(main_q) == 1
-        and matches
-        and all(m.similarity == 1.0 for m in matches)
+        and all([m.similarity == 1.0 for m in matches])
         and sum(len(q.tokens[i]) for m in matches for i in m.query if not q.generic[i])
         >= config["short_typo_min_letters"]
     ):
@@ -631,25 +652,39 @@ def compare_names_v2(
             free_q.remove(i)
             free_c.remove(j)
 
-    if not matches:
-        return NameComparison(q, c, 0.0, (), tuple(free_q), tuple(free_c), None)
-    qweak, cweak = q.weak, c.weak
-    if all([qweak[i] for m in matches for i in m.query]) or all([cweak[j] for m in matches for j in m.candidate]):
+    # One walk over the matches for what the rules below read of them.
+    # With first_names, a matched first name counts however short (BI SIDI SOULEMAN: Bi is a name, not an initial).
+    qweak, cweak, qgeneric = q.weak, c.weak, q.generic
+    folded = config["romanisation"]
+    weak_only_q = weak_only_c = agree = True
+    telling = False  # a match of a word neither generic nor weak in the query, not only weak in the list name
+    strong = 0
+    for m in matches:
+        weak_q = plain_q = True
+        for i in m.query:
+            if not qweak[i]:
+                weak_q = False
+            if qgeneric[i] or qweak[i]:
+                plain_q = False
+        weak_c = True
+        for j in m.candidate:
+            if not cweak[j]:
+                weak_c = False
+                break
+        weak_only_q = weak_only_q and weak_q
+        weak_only_c = weak_only_c and weak_c
+        telling = telling or (plain_q and not weak_c)
+        if (first_names and 0 in m.query) or not weak_q:
+            strong += 1
+        if m.similarity < folded:
+            agree = False
+    if weak_only_q or weak_only_c:
         cap = "only qualifiers, legal forms, countries or short tokens match"
         return NameComparison(q, c, 0.0, tuple(matches), tuple(free_q), tuple(free_c), cap)
 
     penalty = config["unmatched_penalty"]
     wq, uq = _weights_v2(q, config)
     wc, uc = _weights_v2(c, config)
-    # With first_names, a matched first name counts however short (BI SIDI SOULEMAN: Bi is a name, not an initial).
-    strong = 0
-    agree = True
-    folded = config["romanisation"]
-    for m in matches:
-        if (first_names and 0 in m.query) or not all([qweak[i] for i in m.query]):
-            strong += 1
-        if m.similarity < folded:
-            agree = False
     other_person = (
         first_names
         and omissible
@@ -661,22 +696,15 @@ def compare_names_v2(
         and agree
         and strong >= 2
         and not c.korean
-        and all(q.qualifier[i] for i in free_q)
+        and all([q.qualifier[i] for i in free_q])
         and not other_person
     ):
         uc = [w * config["omitted_weight"] if not c.tokens[j].isdigit() else w for j, w in enumerate(uc)]
-    score = _coverage(wq, uq, [m.query for m in matches], free_q, penalty)
-    score *= _coverage(wc, uc, [m.candidate for m in matches], free_c, penalty)
+    score = _coverage(wq, uq, [i for m in matches for i in m.query], free_q, penalty)
+    score *= _coverage(wc, uc, [j for m in matches for j in m.candidate], free_c, penalty)
     per_match = [sum([wq[i] for i in m.query]) for m in matches]
     score *= sum([w * m.similarity for w, m in zip(per_match, matches)]) / sum(per_match)
     score, cap = _held_down(q, c, free_q, free_c, matches, score, config)
-    qgeneric = q.generic
-    telling = any(
-        [
-            not any([qgeneric[i] or qweak[i] for i in m.query]) and not all([cweak[j] for j in m.candidate])
-            for m in matches
-        ]
-    )
     if not telling and (free_q or free_c) and score > config["generic_only_cap"]:
         # "RUI HOLDINGS (S)" is not "I&S HOLDING": generic words and short tokens prove little together.
         score, cap = config["generic_only_cap"], "only generic words and short tokens match"

@@ -627,7 +627,9 @@ def _drop_forms_v2(
     out: list[str] = []
     i = 0
     while i < len(tokens):
-        phrase = next((p for p in phrases.get(tokens[i], ()) if tuple(tokens[i : i + len(p)]) == p), None)
+        # Few words begin a phrase: the others make no generator.
+        starting = phrases.get(tokens[i])
+        phrase = next((p for p in starting if tuple(tokens[i : i + len(p)]) == p), None) if starting else None
         if phrase is not None:
             i += len(phrase)
             continue
