@@ -97,8 +97,9 @@ def test_dask_logs_at_warning_unless_asked_and_names_its_dashboard():
 @pytest.mark.slow
 def test_workers_started_here_keep_glibc_adaptive_malloc_and_dask_other_settings():
     """Dask's nanny sets MALLOC_TRIM_THRESHOLD_, which made the vessel partitions 1.8x slower;
-    without a top pad a worker faulted its heap in again for every task (1.3x the CPU)."""
-    from sanctionwatch.engines.dask import WORKER_TOP_PAD_BYTES, dask_client
+    without a top pad a worker faulted its heap in again for every task, and with a pad alone
+    (which also turns off glibc's adaptive mmap threshold) every array over 128 KiB."""
+    from sanctionwatch.engines.dask import WORKER_MMAP_THRESHOLD_BYTES, WORKER_TOP_PAD_BYTES, dask_client
 
     def environ() -> tuple[str | None, str | None]:
         return os.environ.get("MALLOC_TRIM_THRESHOLD_"), os.environ.get("OMP_NUM_THREADS")
@@ -106,10 +107,14 @@ def test_workers_started_here_keep_glibc_adaptive_malloc_and_dask_other_settings
     def pad() -> str | None:
         return os.environ.get("MALLOC_TOP_PAD_")
 
+    def mmap_threshold() -> str | None:
+        return os.environ.get("MALLOC_MMAP_THRESHOLD_")
+
     with dask_client(EngineConfig(workers=1), None) as c:
         assert set(c.run(environ).values()) == {(None, "1")}
         assert set(c.run(pad).values()) == {str(WORKER_TOP_PAD_BYTES)}
-    assert pad() is None  # this process's environment as it was
+        assert set(c.run(mmap_threshold).values()) == {str(WORKER_MMAP_THRESHOLD_BYTES)}
+    assert pad() is None and mmap_threshold() is None  # this process's environment as it was
     with dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TOP_PAD_": "1048576"}):
         with dask_client(EngineConfig(workers=1), None) as c:
             assert set(c.run(pad).values()) == {"1048576"}  # a pad of the user's own stays

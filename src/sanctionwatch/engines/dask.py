@@ -41,6 +41,8 @@ DASK_LOGGERS = ("distributed", "dask")
 TRIM = "MALLOC_TRIM_THRESHOLD_"
 # The free heap glibc keeps mapped past the top of each worker's heap (see worker_environ).
 TOP_PAD, WORKER_TOP_PAD_BYTES = "MALLOC_TOP_PAD_", 64 * 2**20
+# Allocations from this size up get their own mmap: glibc's ceiling for its adaptive threshold (see worker_environ).
+MMAP_THRESHOLD, WORKER_MMAP_THRESHOLD_BYTES = "MALLOC_MMAP_THRESHOLD_", 32 * 2**20
 # How often the processes this engine starts check their event loop (Dask's default: 20 ms).
 TICK_INTERVAL = "1s"
 
@@ -122,8 +124,8 @@ def _environ_for_workers(dask_trim: Any) -> Iterator[None]:
     """While workers start, this process's environment without a ``MALLOC_TRIM_THRESHOLD_`` of
     Dask's own value: a nanny started earlier in this process with Dask's settings writes it into
     this process's environment, and workers inherit it. Afterwards the environment is as it was
-    for both that and ``MALLOC_TOP_PAD_`` (which the nanny writes there too)."""
-    kept = {name: os.environ.get(name) for name in (TRIM, TOP_PAD)}
+    for that and the variables the nanny writes there too (``MALLOC_TOP_PAD_``, ``MALLOC_MMAP_THRESHOLD_``)."""
+    kept = {name: os.environ.get(name) for name in (TRIM, TOP_PAD, MMAP_THRESHOLD)}
     if kept[TRIM] == str(dask_trim):
         del os.environ[TRIM]
     try:
@@ -138,18 +140,21 @@ def _environ_for_workers(dask_trim: Any) -> Iterator[None]:
 
 def worker_environ(environ: dict[str, Any]) -> dict[str, Any]:
     """The environment Dask's nanny gives the workers it starts: without ``MALLOC_TRIM_THRESHOLD_``,
-    with a ``MALLOC_TOP_PAD_`` of 64 MiB unless one is given.
+    with a ``MALLOC_TOP_PAD_`` of 64 MiB and a ``MALLOC_MMAP_THRESHOLD_`` of 32 MiB unless given.
 
-    Setting any glibc trim or mmap threshold also turns off glibc's adaptive mmap
-    threshold, so every NumPy temporary over 128 KiB becomes a fresh ``mmap`` that
-    page-faults in and is unmapped again: with Dask's default (64 KiB) the vessel
-    partitions took 1.8x the CPU time they take in a plain process. Even without it a
-    worker gave its heap back between tasks and faulted it in again for the next:
-    656 k page faults and 12.5 s of CPU for the 39 vessel partitions at 10 M positions,
-    against 30 k and 9.8 s with the pad (docs/cluster.md).
+    Setting any of glibc's trim threshold, top pad or mmap threshold turns off its adaptive
+    mmap threshold, so every allocation over 128 KiB (most NumPy arrays of a partition)
+    becomes a fresh ``mmap`` that page-faults in and is unmapped again; with Dask's trim
+    threshold (64 KiB) the vessel partitions took 1.8x the CPU time they take in a plain
+    process. The pad keeps a worker from handing its heap back between tasks; the mmap
+    threshold, glibc's own ceiling for the adaptive one, keeps arrays below 32 MiB on the
+    heap as in a plain process: at 10 M positions on one worker the 39 vessel partitions
+    took 449 k page faults and 8.3 s of CPU with the pad alone, 45 k and 7.2 s with both
+    (docs/cluster.md).
     """
     out = {name: value for name, value in environ.items() if name != TRIM}
     out.setdefault(TOP_PAD, str(WORKER_TOP_PAD_BYTES))
+    out.setdefault(MMAP_THRESHOLD, str(WORKER_MMAP_THRESHOLD_BYTES))
     return out
 
 
