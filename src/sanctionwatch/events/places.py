@@ -39,7 +39,7 @@ class _Reach(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class PortIndex:
-    """Port points (name, country, DPRK flag) with a nearest-port query."""
+    """Port points (name, country, DPRK flag) with nearest-port and port-in-reach queries."""
 
     names: tuple[str, ...]
     countries: tuple[str, ...]
@@ -150,7 +150,7 @@ class PortIndex:
         out[listed] = self._reach(max_km, max_km).some[slot[listed]]
         unsure = np.flatnonzero(listed & ~out)
         if len(unsure):
-            out[unsure] = self.nearest(lat[unsure], lon[unsure], max_km=max_km)[0] >= 0
+            out[unsure] = self._nearest_of(lat, lon, cells, slot, unsure, max_km)[0][unsure] >= 0
         return out
 
     def nearest_within(
@@ -172,8 +172,8 @@ class PortIndex:
         idx[surely], near[surely] = sole[surely], True
         rest = np.flatnonzero(listed & ~near)
         if len(rest):
-            idx[rest], dist_km = self.nearest(lat[rest], lon[rest], max_km=max_km)
-            near[rest] = dist_km <= near_km
+            nearest, dist_km = self._nearest_of(lat, lon, cells, slot, rest, max_km)
+            idx[rest], near[rest] = nearest[rest], dist_km[rest] <= near_km
         return idx, near
 
     def nearest(self, lat: np.ndarray, lon: np.ndarray, *, max_km: float) -> tuple[np.ndarray, np.ndarray]:
@@ -183,17 +183,22 @@ class PortIndex:
         first listed wins.
         """
         lat = np.asarray(lat, dtype=np.float64)
-        n = len(lat)
-        idx = np.full(n, -1, dtype=np.int64)
-        dist_km = np.full(n, np.inf)
-        if n == 0 or len(self) == 0:
-            return idx, dist_km
+        if len(lat) == 0 or len(self) == 0:
+            return np.full(len(lat), -1, dtype=np.int64), np.full(len(lat), np.inf)
         lon = np.asarray(lon, dtype=np.float64)
         # A look-up of each point's lat/lon cell: most positions are far from every
         # port, and the rest meet only the few ports listed for their cell.
         cells = self._cell_ports(max_km)
         slot, listed = self._listed(lat, lon, cells)
-        cand = np.flatnonzero(listed)
+        return self._nearest_of(lat, lon, cells, slot, np.flatnonzero(listed), max_km)
+
+    def _nearest_of(
+        self, lat: np.ndarray, lon: np.ndarray, cells: _Cells, slot: np.ndarray, cand: np.ndarray, max_km: float
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`nearest` for the points ``cand`` (whose cells are listed, ``slot`` from :meth:`_listed`);
+        the others get -1 and infinity."""
+        idx = np.full(len(lat), -1, dtype=np.int64)
+        dist_km = np.full(len(lat), np.inf)
         if len(cand) == 0:
             return idx, dist_km
         lo, hi = cells.starts[slot[cand]], cells.starts[slot[cand] + 1]

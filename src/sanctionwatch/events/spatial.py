@@ -110,8 +110,8 @@ def pairs_within(
     ka, keys = _prepare(a_xyz, a_group, cell, g0, span)
     kb, _ = _prepare(b_xyz, b_group, cell, g0, span)
     if len(b_xyz) * len(_OFFSETS) < len(a_xyz):
-        # Few b points (ports): spread each over its 27 neighbour cells once, then one
-        # look-up per a point instead of 27.
+        # Few b points: spread each over its 27 neighbour cells once, then one look-up
+        # per a point instead of 27.
         spread = (kb[:, None] + np.array([keys.delta(o) for o in _OFFSETS])[None, :]).ravel()
         owner = np.repeat(np.arange(len(kb)), len(_OFFSETS))
         order = np.argsort(spread, kind="stable")
