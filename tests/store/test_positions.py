@@ -278,3 +278,21 @@ def test_reading_files_gives_the_store_readers_order_and_repeats(tmp_path_factor
         want = read_positions(store)
         assert got.schema == POSITIONS
         assert got.to_pylist() == want.to_pylist()
+
+
+def test_a_part_is_read_as_the_columns_and_types_asked_for(tmp_path):
+    import pyarrow.parquet as pq
+
+    from sanctionwatch.store.positions import read_part
+
+    table = pos([(7, 0.0, 35.0, 123.0), (7, 1.0, 35.1, 123.1)]).select(POSITIONS.names).cast(POSITIONS)
+    pq.write_table(table, tmp_path / "same.parquet")
+    # A part whose writer kept speeds as doubles and times in nanoseconds reads as the store's types.
+    other = table.set_column(1, "ts", table.column("ts").cast(pa.timestamp("ns", tz="UTC")))
+    other = other.set_column(4, "speed_kn", other.column("speed_kn").cast(pa.float64()))
+    pq.write_table(other, tmp_path / "other.parquet")
+    wanted = pa.schema([POSITIONS.field(n) for n in ("lat", "mmsi", "speed_kn", "ts")])
+    for name in ("same.parquet", "other.parquet"):
+        got = read_part(tmp_path / name, wanted)
+        assert got.schema.equals(wanted)
+        assert got.equals(table.select(wanted.names))
