@@ -188,3 +188,34 @@ def test_file_groups_keep_every_file_once_in_order(rows, target, workers):
     assert all(groups)
     wanted = max(1, math.ceil(sum(rows) / target))
     assert len(groups) <= min(math.ceil(wanted / workers) * workers, len(paths))
+
+
+def _port_tables(context) -> tuple[set, set]:
+    return set(context.ports._cells), set(context.ports._reaches)
+
+
+def _detect_all(positions, static, context) -> None:
+    from sanctionwatch.events.pipeline import detect_vessel_events, detect_window_events
+
+    _, grid = detect_vessel_events(positions, config=CFG, context=context)
+    detect_window_events(grid, static, core_start_us=0, core_end_us=2**62, config=CFG, context=context)
+
+
+def test_a_prepared_worker_builds_every_port_table_its_partitions_ask_for(scenario):
+    import pickle
+
+    from sanctionwatch.engines.partition import prepare_worker
+    from sanctionwatch.events.pipeline import DetectionContext
+
+    pos, static, _ = scenario
+    # A worker of the Dask engine gets the context pickled, without the tables built in this process.
+    shipped = DetectionContext.shipped()
+    fresh, prepared = pickle.loads(pickle.dumps(shipped)), pickle.loads(pickle.dumps(shipped))
+    _detect_all(pos, static, fresh)
+    asked = _port_tables(fresh)
+    assert asked[0] and asked[1]  # the scenario makes the detectors look ports up within radii
+    prepare_worker(prepared, CFG)
+    built = _port_tables(prepared)
+    assert asked[0] <= built[0] and asked[1] <= built[1]
+    _detect_all(pos, static, prepared)
+    assert _port_tables(prepared) == built

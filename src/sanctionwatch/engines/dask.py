@@ -28,6 +28,7 @@ from .partition import (
     Partition,
     PartitionResult,
     StoredRun,
+    prepare_worker,
     run_in_memory,
     run_partition,
     run_stored,
@@ -204,19 +205,28 @@ def run_dask(
     if client is None:
         with dask_client(engine, scheduler) as own:
             return run_dask(positions, static, context=context, config=config, engine=engine, client=own)
-    static_f, context_f = _broadcast(client, static, context)
-    return run_in_memory(
+    static_f, context_f, prepared = _broadcast(client, static, context, config)
+    events = run_in_memory(
         positions,
         static,
         lambda data, parts: _phase(client, data, static_f, parts, config, context_f),
         config=config,
         engine=engine,
     )
+    client.gather(prepared)
+    return events
 
 
-def _broadcast(client: Any, static: pa.Table, context: DetectionContext) -> tuple[Any, Any]:
-    """Static data and reference data on every worker once, not with every task."""
-    return client.scatter(static, broadcast=True), client.scatter(context, broadcast=True)
+def _broadcast(client: Any, static: pa.Table, context: DetectionContext, config: DetectionConfig) -> tuple[Any, ...]:
+    """Static data and reference data on every worker once, not with every task; and on each
+    worker, while the client goes on to plan, what its first partitions would do first
+    (:func:`~.partition.prepare_worker`): the futures of those, to gather at the end."""
+    static_f, context_f = client.scatter(static, broadcast=True), client.scatter(context, broadcast=True)
+    prepared = [
+        client.submit(prepare_worker, context_f, config, workers=[address], allow_other_workers=False, pure=False)
+        for address in client.nthreads()
+    ]
+    return static_f, context_f, prepared
 
 
 def run_dask_stored(
@@ -239,7 +249,7 @@ def run_dask_stored(
     if client is None:
         with dask_client(engine, scheduler, log_level=log_level, on_dashboard=on_dashboard) as own:
             return run_dask_stored(store, static, context=context, config=config, engine=engine, client=own)
-    static_f, context_f = _broadcast(client, static, context)
+    static_f, context_f, prepared = _broadcast(client, static, context, config)
 
     def run(parts: list[Partition]) -> list[PartitionResult]:
         futures = client.map(run_stored_partition, parts, static=static_f, config=config, context=context_f, pure=False)
@@ -247,4 +257,6 @@ def run_dask_stored(
 
     # One task per worker thread at a time (the LocalCluster's workers have one each).
     workers = sum(client.nthreads().values())
-    return run_stored(store, static, run, config=config, engine=engine, workers=workers)
+    found = run_stored(store, static, run, config=config, engine=engine, workers=workers)
+    client.gather(prepared)
+    return found
