@@ -92,3 +92,38 @@ def test_any_port_within_and_nearest_within_are_what_nearest_says(lat0, lon0, ma
     near_km = max_km * rng.uniform(0.2, 1.0)
     got, near = ports.nearest_within(lat, lon, max_km=max_km, near_km=near_km)
     assert np.array_equal(got, idx) and np.array_equal(near, km <= near_km)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.floats(-80, 80), st.floats(0.5, 60), st.integers(0, 2**32 - 1))
+def test_ports_are_found_across_the_antimeridian(lat0, max_km, seed):
+    # Ports and points on both sides of 180 degrees, longitudes written either way (179.9 and -179.9).
+    rng = np.random.default_rng(seed)
+    ports = PortIndex.from_ports(
+        Port(
+            f"p{i}", "xx", float(lat0 + rng.uniform(-1, 1)), float(rng.choice([-1, 1]) * rng.uniform(178.5, 180)), False
+        )
+        for i in range(12)
+    )
+    lat = lat0 + rng.uniform(-1.5, 1.5, 300)
+    lon = rng.choice([-1, 1], 300) * rng.uniform(178.0, 180.0, 300)
+    idx, km = ports.nearest(lat, lon, max_km=max_km)
+    d = haversine_m(lat[:, None], lon[:, None], ports.lat[None, :], ports.lon[None, :]) / 1000.0
+    best = d.min(axis=1)
+    clear = np.abs(best - max_km) > 1e-5 * max_km
+    assert ((idx >= 0) == (best <= max_km))[clear].all()
+    found = idx >= 0
+    np.testing.assert_allclose(km[found], best[found], rtol=1e-5)
+    assert np.array_equal(ports.any_within(lat, lon, max_km=max_km), found)
+    got, near = ports.nearest_within(lat, lon, max_km=max_km, near_km=max_km / 2)
+    assert np.array_equal(got, idx) and np.array_equal(near, km <= max_km / 2)
+
+
+def test_a_port_near_a_pole_is_listed_once_per_cell():
+    # Near a pole a block spans the whole parallel; a wide radius must not list a port twice.
+    ports = PortIndex.from_ports([Port("North", "xx", 88.5, 10.0, False)])
+    lat, lon = np.array([88.6, 89.5, 87.0, 80.0]), np.array([-170.0, 100.0, 60.0, 10.0])
+    idx, km = ports.nearest(lat, lon, max_km=400.0)
+    assert idx.tolist() == [0, 0, 0, -1]  # 322 km (over the pole), 176 km, 260 km; 945 km
+    cells = ports._cell_ports(400.0)
+    assert len(cells.ports) == len(np.unique(np.c_[np.repeat(cells.keys, np.diff(cells.starts)), cells.ports], axis=0))

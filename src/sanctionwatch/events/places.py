@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -22,12 +23,13 @@ _CELLS_PER_RADIUS = 3
 class _Cells(NamedTuple):
     """Ports by lat/lon cell for one radius (:meth:`PortIndex._cell_ports`)."""
 
-    cell_deg: float  # cell edge
+    cell_deg: float  # cell edge: 360 / columns
+    columns: int  # cells around a parallel: columns wrap at the antimeridian
     keys: np.ndarray  # sorted keys of the cells that have ports in reach
     starts: np.ndarray  # where each key's ports start in ``ports`` (one more entry than keys)
     ports: np.ndarray  # port numbers, ascending within a key
     rows: np.ndarray  # per key, the cell's row (floor of latitude / cell_deg)
-    cols: np.ndarray  # and column (floor of longitude / cell_deg)
+    cols: np.ndarray  # and column (floor of longitude / cell_deg, modulo columns)
 
 
 class _Reach(NamedTuple):
@@ -83,29 +85,37 @@ class PortIndex:
         Cells are ``max_km / _CELLS_PER_RADIUS`` high; a port is listed under every cell
         of the block around its own that can hold a point within ``max_km`` of it: that
         many rows either way, and as many columns as the port's latitude widens them to.
+        Columns are numbered modulo a whole number of them around the globe, so a block
+        reaches across the antimeridian (a port at 179.9 E is listed for points at 179.9 W).
         """
         known = self._cells.get(max_km)
         if known is not None:
             return known
         k = _CELLS_PER_RADIUS
-        cell_deg = max(max_km / 111.195 / k, 0.01)
+        # A whole number of cells around the globe, so that column numbers wrap exactly.
+        columns = math.ceil(360.0 / max(max_km / 111.195 / k, 0.01))
+        cell_deg = 360.0 / columns
         # Longitude degrees shrink polewards: at the block's poleward edge (k rows and the point's own cell).
         cos = np.maximum(np.cos(np.radians(np.minimum(np.abs(self.lat) + (k + 1) * cell_deg, 89.0))), 0.01)
-        spans = np.ceil(k / cos).astype(np.int64)
+        # More than half the columns either way is the whole parallel.
+        spans = np.minimum(np.ceil(k / cos).astype(np.int64), columns // 2)
         cy, cx = np.floor(self.lat / cell_deg).astype(np.int64), np.floor(self.lon / cell_deg).astype(np.int64)
         rows, cols, owners = [], [], []
         for span in np.unique(spans).tolist():  # a few latitude bands, each with its block width
             ports = np.flatnonzero(spans == span)
             dy, dx = np.meshgrid(np.arange(-k, k + 1), np.arange(-span, span + 1), indexing="ij")
             rows.append((cy[ports, None] + dy.ravel()[None, :]).ravel())
-            cols.append((cx[ports, None] + dx.ravel()[None, :]).ravel())
+            cols.append((cx[ports, None] + dx.ravel()[None, :]).ravel() % columns)
             owners.append(np.repeat(ports, dy.size))
         row, col, owner = np.concatenate(rows), np.concatenate(cols), np.concatenate(owners)
         spread = row * _ROW + col
         order = np.lexsort((owner, spread))
         spread, row, col, owner = spread[order], row[order], col[order], owner[order]
+        # A block as wide as the whole parallel lists a port twice in a cell: once is enough.
+        once = np.r_[True, (spread[1:] != spread[:-1]) | (owner[1:] != owner[:-1])]
+        spread, row, col, owner = spread[once], row[once], col[once], owner[once]
         first = np.flatnonzero(np.r_[True, spread[1:] != spread[:-1]])
-        table = _Cells(cell_deg, spread[first], np.r_[first, len(spread)], owner, row[first], col[first])
+        table = _Cells(cell_deg, columns, spread[first], np.r_[first, len(spread)], owner, row[first], col[first])
         self._cells[max_km] = table
         return table
 
@@ -137,7 +147,8 @@ class PortIndex:
 
     def _listed(self, lat: np.ndarray, lon: np.ndarray, cells: _Cells) -> tuple[np.ndarray, np.ndarray]:
         """Per point, its cell's entry in ``cells`` and whether it has one (no entry: no port in reach)."""
-        pk = np.floor(lat / cells.cell_deg).astype(np.int64) * _ROW + np.floor(lon / cells.cell_deg).astype(np.int64)
+        col = np.floor(lon / cells.cell_deg).astype(np.int64) % cells.columns
+        pk = np.floor(lat / cells.cell_deg).astype(np.int64) * _ROW + col
         # Points in track order stay in one cell for several reports: search once per run of a cell.
         head = np.flatnonzero(np.r_[True, pk[1:] != pk[:-1]]) if len(pk) else np.empty(0, np.int64)
         found = np.minimum(np.searchsorted(cells.keys, pk[head]), len(cells.keys) - 1)
