@@ -5,6 +5,7 @@
     python bench/run.py --quick          # 20 k positions, the sample list (what tests/bench runs)
     python bench/run.py --sizes 2000000 --json results.json
     python bench/run.py --sizes 10000000 --only detection --workdir /tmp/sw-bench   # engines at 1 and 2 workers
+    python bench/run.py --sizes 10000000 --only detection --rounds 3 --workdir /tmp/sw-bench   # 1, 2, 1, 2, 1, 2
 
 For each size a scenario is simulated (``simulate.write_scenario``, written a day at
 a time) to MarineCadastre CSV and Parquet (kept and reused with ``--workdir``), then
@@ -20,7 +21,8 @@ shared pages count once):
   sentences) on 2 workers, beside pyais' own decoder;
 * detection (``engines.detect.run_detection``: read the store, every detector, write
   the events) on the local engine and on Dask, each on 1 and then 2 workers
-  (``--workers``), the scaling between them and whether the event ids agree, beside
+  (``--workers``; ``--rounds N``: N times in turn, the scaling the median of the rounds'
+  ratios, as runs here differ by 10-50 %), the scaling and whether the event ids agree, beside
   the naive fixed-bin SQL encounter query of ``bench/detection.py`` in DuckDB. Dask's
   ``LocalCluster`` is started before the clock starts (its start-up is printed apart,
   as a cluster given by ``--scheduler`` is already running); from the task times of the
@@ -47,6 +49,7 @@ import argparse
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -342,6 +345,7 @@ def one_size(
     parts: tuple[str, ...] = PARTS,
     engines: tuple[str, ...] = ("local", "dask"),
     workers: tuple[int, ...] = (1, 2),
+    rounds: int = 1,
 ) -> dict[str, Any]:
     """The position steps of ``parts`` at one size; prints as it goes and returns the results."""
     folder = workdir / f"size-{size}"
@@ -376,7 +380,7 @@ def one_size(
         log(_row("ingest NMEA -> store (2 workers)", sentences, res["ingest_nmea"], "sentences", peer))
         log(_row("  peer: pyais decode (1 process)", sentences, res["pyais"], "sentences"))
     if "detection" in parts:
-        res |= detection(f, n, res, log, engines=engines, workers=workers)
+        res |= detection(f, n, res, log, engines=engines, workers=workers, rounds=rounds)
         detect = res.get(f"detect_{engines[0]}_{workers[-1]}") if engines else None
         if "ingest_parquet" in res and detect:
             steps = (res["ingest_parquet"], detect)
@@ -396,21 +400,36 @@ def detection(
     *,
     engines: tuple[str, ...],
     workers: tuple[int, ...],
+    rounds: int = 1,
 ) -> dict[str, Any]:
-    """Detection on each engine and worker count, the scaling, and the naive SQL peer."""
+    """Detection on each engine and worker count, the scaling, and the naive SQL peer.
+
+    With ``rounds`` above 1 each engine runs the worker counts in turn that many times
+    (1, 2, 1, 2, ...): every run is printed, the scaling is the median of the rounds'
+    ratios, and ``detect_<engine>_<workers>`` is the run of median time.
+    """
     out: dict[str, Any] = {}
     first_ids = None
     for engine in engines:
+        runs: dict[int, list[dict[str, Any]]] = {w: [] for w in workers}
+        for k in range(rounds):
+            for w in workers:
+                r = run_step("detect", folder=folder, workers=w, engine=engine)
+                runs[w].append(r)
+                first_ids = first_ids or r["ids"]
+                same = "same ids" if r["ids"] == first_ids else "DIFFERENT ids"
+                start = f", cluster start-up {r['start_s']:.1f} s apart" if "start_s" in r else ""
+                label = f"detect ({engine}), {w} worker(s)" + (f", round {k + 1}" if rounds > 1 else "")
+                log(_row(label, n, r) + f"  {r['events']:,} events, {same}{start}")
         for w in workers:
-            r = out[f"detect_{engine}_{w}"] = run_step("detect", folder=folder, workers=w, engine=engine)
-            first_ids = first_ids or r["ids"]
-            same = "same ids" if r["ids"] == first_ids else "DIFFERENT ids"
-            start = f", cluster start-up {r['start_s']:.1f} s apart" if "start_s" in r else ""
-            log(_row(f"detect ({engine}), {w} worker(s)", n, r) + f"  {r['events']:,} events, {same}{start}")
+            out[f"detect_{engine}_{w}"] = sorted(runs[w], key=lambda r: r["seconds"])[(rounds - 1) // 2]
         if len(workers) > 1:
-            one, many = out[f"detect_{engine}_{workers[0]}"], out[f"detect_{engine}_{workers[-1]}"]
-            scaling = out[f"scaling_{engine}"] = one["seconds"] / many["seconds"]
+            ratios = [a["seconds"] / b["seconds"] for a, b in zip(runs[workers[0]], runs[workers[-1]])]
+            scaling = out[f"scaling_{engine}"] = statistics.median(ratios)
             line = f"  {'':<40} {engine}: scaling {workers[0]} -> {workers[-1]} workers {scaling:.2f}x"
+            if rounds > 1:
+                line += f" (median of {' '.join(f'{x:.2f}' for x in ratios)})"
+            one = out[f"detect_{engine}_{workers[0]}"]
             if "busy_s" in one and workers[0] == 1:
                 # What the task times allow: the client's part as measured, the tasks' part shared out.
                 ideal = out[f"ideal_{engine}"] = one["seconds"] / (
@@ -480,6 +499,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", help=f"comma-separated parts to run (default all: {','.join(PARTS)})")
     ap.add_argument("--engines", default="local,dask", help="detection engines (default local,dask)")
     ap.add_argument("--workers", default="1,2", help="detection worker counts (default 1,2)")
+    ap.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="detection: run the worker counts in turn this many times (median scaling)",
+    )
     ap.add_argument("--step", help=argparse.SUPPRESS)
     ap.add_argument("--step-args", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -508,7 +533,13 @@ def main(argv: list[str] | None = None) -> int:
         workdir = args.workdir or Path(tmp)
         for size in sizes:
             results["sizes"][str(size)] = one_size(
-                size, workdir, lambda line: print(line, flush=True), parts=parts, engines=engines, workers=workers
+                size,
+                workdir,
+                lambda line: print(line, flush=True),
+                parts=parts,
+                engines=engines,
+                workers=workers,
+                rounds=max(1, args.rounds),
             )
     if "screening" in parts:
         results["screening"] = screening(args.quick)

@@ -69,10 +69,13 @@ def test_a_kept_work_folder_is_reused_and_only_picks_the_parts(tmp_path: Path) -
     assert "ingest Parquet" in first.stdout and "detect (local), 1 worker" in first.stdout
     assert "ingest CSV" not in first.stdout and "NMEA" not in first.stdout and "screening" not in first.stdout
     again = subprocess.run(
-        [*args, "--only", "detection", "--workers", "2"], capture_output=True, text=True, timeout=600
+        [*args, "--only", "detection", "--workers", "1,2", "--rounds", "2"], capture_output=True, text=True, timeout=600
     )
     assert again.returncode == 0, again.stderr[-2000:]
     assert "reused from an earlier run" in again.stdout and "ingest Parquet" not in again.stdout
+    # Rounds run the worker counts in turn, each printed; the scaling is the median of their ratios.
+    assert again.stdout.count("detect (local), 1 worker(s), round") == 2 and "round 2" in again.stdout
+    assert "(median of " in again.stdout
 
 
 def test_tree_memory_counts_the_children_of_a_step(tmp_path: Path) -> None:
