@@ -356,7 +356,7 @@ def _held_down(
     if numbers_q and numbers_c:
         score = max(0.0, score - config["number_mismatch"])
         cap = f"numbers differ ({', '.join(sorted(numbers_q))} vs {', '.join(sorted(numbers_c))})"
-    elif (free_q or free_c) and all([q.generic[i] for m in matches for i in m.query]):
+    elif (free_q or free_c) and _generic_only(q, matches):
         # Generic words prove something only when they are the whole of both names.
         if score > config["generic_only_cap"]:
             score = config["generic_only_cap"]
@@ -369,6 +369,16 @@ def _held_down(
             score = max(0.0, score - config["kind_mismatch"])
             cap = f"different kinds ({' '.join(kinds_q)} vs {' '.join(kinds_c)})"
     return score, cap
+
+
+def _generic_only(q: PreparedName, matches: list[TokenMatch]) -> bool:
+    """Every matched query token is a generic word (a loop that stops at the first that is not)."""
+    generic = q.generic
+    for m in matches:
+        for i in m.query:
+            if not generic[i]:
+                return False
+    return True
 
 
 NameComparer = Callable[[PreparedName, PreparedName, Mapping[str, float]], NameComparison]

@@ -300,6 +300,9 @@ def _compact_hashes(compact: str) -> list[int]:
 
     A content hash (not Python's per-process ``hash``), so a pickled index answers alike in any process.
     """
+    data = compact.encode()
+    if len(data) == len(compact):  # ASCII, as most compact names are: a letter deleted is a byte deleted
+        return [zlib.crc32(v) for v in {data, *(data[:i] + data[i + 1 :] for i in range(len(data)))}]
     return [zlib.crc32(v.encode()) for v in {compact, *_deletions(compact)}]
 
 
@@ -663,7 +666,8 @@ class CandidateIndex:
         if not walked:
             return []
         ids = np.concatenate([p for p, _ in walked])
-        weights = np.repeat([w for _, w in walked], [len(p) for p, _ in walked])
+        # The array's own repeat: np.repeat of a list goes through a slower wrapper.
+        weights = np.array([w for _, w in walked]).repeat([len(p) for p, _ in walked])
         # The distinct names and the weight each shares (np.unique's steps without its overhead; a stable
         # sort keeps each name's weights in walking order, so the sums are bit for bit the same).
         order = ids.argsort(kind="stable")
