@@ -153,9 +153,9 @@ def _codec(values: Sequence[Any]) -> str:
     if isinstance(first, np.ndarray) and first.dtype.kind in "biuf":
         if all(type(v) is np.ndarray and v.ndim == 1 and v.dtype == first.dtype for v in values):
             return "array"
-    if all(type(v) is list and _int64(v) for v in values):
+    if all(type(v) in (list, tuple) and _int64(v) for v in values):
         return "int_list"
-    if all(type(v) is list and all(type(x) is str for x in v) for v in values):
+    if all(type(v) in (list, tuple) and all(type(x) is str for x in v) for v in values):
         return "str_list"
     return "pickle"
 
