@@ -771,14 +771,17 @@ def compare_names_v3(
 # _weights_v2 by the name's identity: a query name meets every candidate's names, and a list name
 # many queries, with the same weights. The name is kept beside them, so that its id cannot be reused
 # while the entry stands; the memo is emptied when full (small: it keeps query names alive).
-_WEIGHTS_V2: dict[int, tuple[PreparedName, tuple[float, float, float], tuple[list[float], list[float]]]] = {}
+_WEIGHTS_V2: dict[
+    int, tuple[PreparedName, tuple[float, float, float], tuple[tuple[float, ...], tuple[float, ...]]]
+] = {}
 _WEIGHTS_V2_SIZE = 1 << 13
 
 
-def _weights_v2(name: PreparedName, config: Mapping[str, float]) -> tuple[list[float], list[float]]:
+def _weights_v2(name: PreparedName, config: Mapping[str, float]) -> tuple[tuple[float, ...], tuple[float, ...]]:
     """Token weights when matched and when left unmatched: rarity, less for generic words and qualifiers.
 
-    The lists are shared (memoised): read them, never change them.
+    Memoised, as tuples: the garbage collector stops tracking a tuple of numbers, while the
+    memo's entries outlive the young collections and each would be walked by every full one.
     """
     factors = (config["generic_weight"], config["business_unmatched_weight"], config["qualifier_weight"])
     known = _WEIGHTS_V2.get(id(name))
@@ -795,8 +798,9 @@ def _weights_v2(name: PreparedName, config: Mapping[str, float]) -> tuple[list[f
             unmatched.append(0.0 if qual else w)
     if len(_WEIGHTS_V2) >= _WEIGHTS_V2_SIZE:
         _WEIGHTS_V2.clear()
-    _WEIGHTS_V2[id(name)] = (name, factors, (matched, unmatched))
-    return matched, unmatched
+    weights = tuple(matched), tuple(unmatched)
+    _WEIGHTS_V2[id(name)] = (name, factors, weights)
+    return weights
 
 
 def _omissible(query: PreparedQuery, candidate: IndexedEntity) -> bool:
