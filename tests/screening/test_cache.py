@@ -134,6 +134,8 @@ _VALUES = st.one_of(
     st.lists(st.text(max_size=8), min_size=1, max_size=30),
     st.lists(st.lists(st.integers(-5, 2**40), max_size=4), min_size=1, max_size=30),
     st.lists(st.lists(st.text(max_size=5), max_size=4), min_size=1, max_size=30),
+    st.lists(st.lists(st.integers(-5, 2**40), max_size=4).map(tuple), min_size=1, max_size=30),
+    st.lists(st.lists(st.text(max_size=5), max_size=4).map(tuple), min_size=1, max_size=30),
     st.lists(
         st.lists(st.integers(0, 2**31 - 1), max_size=5).map(lambda v: np.asarray(v, dtype=np.int32)),
         min_size=1,

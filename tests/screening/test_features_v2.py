@@ -151,3 +151,16 @@ def test_names_that_share_no_key_still_align_by_joins_and_typos(index, query, ca
     cmp = compare_names_v2(q, c, CONFIG)
     assert [m.rule for m in cmp.matches] == [rule]
     assert cmp.score >= THRESHOLD
+
+
+def test_memoised_token_weights_are_left_out_of_garbage_collection(index):
+    # The memo's entries outlive young collections; lists would be walked by every full one.
+    import gc
+
+    from sanctionwatch.screening.features import _weights_v2
+
+    name = index.prepare_name("KOREA KWANGSON BANKING CORP (SINGAPORE BRANCH)")
+    weights = _weights_v2(name, CONFIG)
+    gc.collect()  # untracks the tuples of numbers,
+    gc.collect()  # then the pair of them
+    assert not gc.is_tracked(weights) and not any(gc.is_tracked(w) for w in weights)

@@ -1,9 +1,20 @@
+import gc
+import zlib
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sanctionwatch.screening.config import ScreeningConfig
-from sanctionwatch.screening.index import READING_V2, READING_V3, READING_V4, CandidateIndex, _compact_hashes
+from sanctionwatch.screening.index import (
+    READING_V1,
+    READING_V2,
+    READING_V3,
+    READING_V4,
+    CandidateIndex,
+    _compact_hashes,
+    _deletions,
+)
 from sanctionwatch.screening.screen import Query
 from sanctionwatch.settings import load_config
 
@@ -56,6 +67,23 @@ def test_rare_words_weigh_more():
     index = CandidateIndex(ENTITIES)
     assert index.idf("namcongank") > index.idf("person")
     assert index.idf("never-seen") == max(index.idf(k) for k in ("person", "namcongank", "never-seen"))
+
+
+@pytest.mark.parametrize("reading", [READING_V1, READING_V4])
+def test_the_lookup_tables_are_left_out_of_garbage_collection(reading):
+    # A full collection walks every object the collector tracks: the index's hundreds of
+    # thousands of table entries must not be among them (tuples of strings or numbers are not).
+    index = CandidateIndex(ENTITIES, reading=reading)
+    gc.collect()
+    tables = [index._deletes, index._spelling_deletes, *index._tables.values()]
+    assert not [v for table in tables for v in table.values() if gc.is_tracked(v)]
+    empty = [s for c in index.entities for s in (c.imo, c.mmsi, c.countries) if not s]
+    assert len({id(s) for s in empty}) == 1
+
+
+@given(st.text(max_size=12))
+def test_compact_hashes_are_those_of_the_name_and_its_deletions(compact):
+    assert sorted(_compact_hashes(compact)) == sorted({zlib.crc32(v.encode()) for v in {compact, *_deletions(compact)}})
 
 
 def test_settings_from_environment(monkeypatch):

@@ -64,7 +64,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 2  # of the file layout below; a change of layout is a new number (2: entries stored by kind)
+# Of the file layout below; a change of layout is a new number (2: entries stored by kind; 3: tuples of
+# numbers or strings stored as such, the index's typo tables and dprk-v1's postings being tuples).
+FORMAT_VERSION = 3
 MAGIC = b"SWSCRIDX"
 _HEAD = struct.Struct("<8sQ")  # magic, length of the JSON header that follows
 # Containers with at least this many entries get a section of their own; smaller ones stay in the pickle.
@@ -81,8 +83,8 @@ def _key_hash(key: str) -> int:
 # The values of a mapping (or the items of a sequence) are stored by kind, so that reading
 # one costs a slice, not an unpickling: ``int`` and ``float`` in one numeric array; ``str``
 # in a string table (UTF-8 bytes and offsets); numeric arrays of one dtype concatenated
-# (an entry is a read-only view); lists of ints likewise (read back as lists); lists of
-# strings as one string table with item offsets; anything else pickled one by one, slotted
+# (an entry is a read-only view); lists and tuples of ints likewise (read back as lists,
+# tuples); lists and tuples of strings as one string table with item offsets; anything else pickled one by one, slotted
 # dataclasses by field values rather than through ``dataclasses``' slow ``__setstate__``: as a
 # call of the class when its ``__init__`` only sets every field (one call from the unpickler,
 # about a quarter faster to read), else through :func:`_restore`.
@@ -153,10 +155,11 @@ def _codec(values: Sequence[Any]) -> str:
     if isinstance(first, np.ndarray) and first.dtype.kind in "biuf":
         if all(type(v) is np.ndarray and v.ndim == 1 and v.dtype == first.dtype for v in values):
             return "array"
-    if all(type(v) is list and _int64(v) for v in values):
-        return "int_list"
-    if all(type(v) is list and all(type(x) is str for x in v) for v in values):
-        return "str_list"
+    for container in (list, tuple):  # read back as they were written: lists as lists, tuples as tuples
+        if all(type(v) is container and _int64(v) for v in values):
+            return f"int_{container.__name__}"
+        if all(type(v) is container and all(type(x) is str for x in v) for v in values):
+            return f"str_{container.__name__}"
     return "pickle"
 
 
@@ -185,6 +188,9 @@ def _decoder(body: memoryview, meta: Mapping[str, Any]) -> Callable[[int], Any]:
     if codec == "str_list":
         text, items = _strings(body, meta["strings"]), _cast(body, meta["items"], "q")
         return lambda i: [text(j) for j in range(items[i], items[i + 1])]
+    if codec == "str_tuple":
+        text, items = _strings(body, meta["strings"]), _cast(body, meta["items"], "q")
+        return lambda i: tuple([text(j) for j in range(items[i], items[i + 1])])
     offsets = _cast(body, meta["offsets"], "q")
     if codec == "pickle":
         return lambda i: pickle.loads(body[offsets[i] : offsets[i + 1]])
@@ -197,6 +203,8 @@ def _decoder(body: memoryview, meta: Mapping[str, Any]) -> Callable[[int], Any]:
         return array
     if codec == "int_list":
         return lambda i: array(i).tolist()
+    if codec == "int_tuple":
+        return lambda i: tuple(array(i).tolist())
     raise CacheError(f"unknown codec {codec!r}")
 
 
@@ -353,14 +361,14 @@ class _Writer:
             }
         if codec == "str":
             return {"codec": codec, **self._blobs([_encode(v) for v in values])}
-        if codec == "str_list":
+        if codec in ("str_list", "str_tuple"):
             items = np.zeros(len(values) + 1, dtype=np.int64)
             items[1:] = np.cumsum([len(v) for v in values])
             strings = self._blobs([_encode(x) for v in values for x in v])
             return {"codec": codec, "strings": strings, "items": self._array(items)}
         if codec == "pickle":
             return {"codec": codec, **self._blobs([_dumps(v) for v in values])}
-        parts = [np.asarray(v, dtype=np.int64) for v in values] if codec == "int_list" else list(values)
+        parts = [np.asarray(v, dtype=np.int64) for v in values] if codec in ("int_list", "int_tuple") else list(values)
         dtype = parts[0].dtype if parts else np.dtype(np.int64)
         offsets = np.zeros(len(parts) + 1, dtype=np.int64)
         offsets[1:] = np.cumsum([len(v) for v in parts])

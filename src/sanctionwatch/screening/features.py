@@ -356,7 +356,7 @@ def _held_down(
     if numbers_q and numbers_c:
         score = max(0.0, score - config["number_mismatch"])
         cap = f"numbers differ ({', '.join(sorted(numbers_q))} vs {', '.join(sorted(numbers_c))})"
-    elif (free_q or free_c) and all([q.generic[i] for m in matches for i in m.query]):
+    elif (free_q or free_c) and _generic_only(q, matches):
         # Generic words prove something only when they are the whole of both names.
         if score > config["generic_only_cap"]:
             score = config["generic_only_cap"]
@@ -369,6 +369,16 @@ def _held_down(
             score = max(0.0, score - config["kind_mismatch"])
             cap = f"different kinds ({' '.join(kinds_q)} vs {' '.join(kinds_c)})"
     return score, cap
+
+
+def _generic_only(q: PreparedName, matches: list[TokenMatch]) -> bool:
+    """Every matched query token is a generic word (a loop that stops at the first that is not)."""
+    generic = q.generic
+    for m in matches:
+        for i in m.query:
+            if not generic[i]:
+                return False
+    return True
 
 
 NameComparer = Callable[[PreparedName, PreparedName, Mapping[str, float]], NameComparison]
@@ -761,14 +771,17 @@ def compare_names_v3(
 # _weights_v2 by the name's identity: a query name meets every candidate's names, and a list name
 # many queries, with the same weights. The name is kept beside them, so that its id cannot be reused
 # while the entry stands; the memo is emptied when full (small: it keeps query names alive).
-_WEIGHTS_V2: dict[int, tuple[PreparedName, tuple[float, float, float], tuple[list[float], list[float]]]] = {}
+_WEIGHTS_V2: dict[
+    int, tuple[PreparedName, tuple[float, float, float], tuple[tuple[float, ...], tuple[float, ...]]]
+] = {}
 _WEIGHTS_V2_SIZE = 1 << 13
 
 
-def _weights_v2(name: PreparedName, config: Mapping[str, float]) -> tuple[list[float], list[float]]:
+def _weights_v2(name: PreparedName, config: Mapping[str, float]) -> tuple[tuple[float, ...], tuple[float, ...]]:
     """Token weights when matched and when left unmatched: rarity, less for generic words and qualifiers.
 
-    The lists are shared (memoised): read them, never change them.
+    Memoised, as tuples: the garbage collector stops tracking a tuple of numbers, while the
+    memo's entries outlive the young collections and each would be walked by every full one.
     """
     factors = (config["generic_weight"], config["business_unmatched_weight"], config["qualifier_weight"])
     known = _WEIGHTS_V2.get(id(name))
@@ -785,8 +798,9 @@ def _weights_v2(name: PreparedName, config: Mapping[str, float]) -> tuple[list[f
             unmatched.append(0.0 if qual else w)
     if len(_WEIGHTS_V2) >= _WEIGHTS_V2_SIZE:
         _WEIGHTS_V2.clear()
-    _WEIGHTS_V2[id(name)] = (name, factors, (matched, unmatched))
-    return matched, unmatched
+    weights = tuple(matched), tuple(unmatched)
+    _WEIGHTS_V2[id(name)] = (name, factors, weights)
+    return weights
 
 
 def _omissible(query: PreparedQuery, candidate: IndexedEntity) -> bool:

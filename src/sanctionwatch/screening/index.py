@@ -291,6 +291,16 @@ def _runs(values: np.ndarray) -> np.ndarray:
     return starts
 
 
+_NONE: frozenset[str] = frozenset()
+
+
+def _frozen(values: Iterable[str]) -> frozenset[str]:
+    """``frozenset(values)``, the empty one shared: most records have no IMO, MMSI or country, and
+    every frozenset is an object the garbage collector walks."""
+    found = frozenset(values)
+    return found if found else _NONE
+
+
 def _deletions(key: str) -> set[str]:
     return {key[:i] + key[i + 1 :] for i in range(len(key))}
 
@@ -300,6 +310,9 @@ def _compact_hashes(compact: str) -> list[int]:
 
     A content hash (not Python's per-process ``hash``), so a pickled index answers alike in any process.
     """
+    data = compact.encode()
+    if len(data) == len(compact):  # ASCII, as most compact names are: a letter deleted is a byte deleted
+        return [zlib.crc32(v) for v in {data, *(data[:i] + data[i + 1 :] for i in range(len(data)))}]
     return [zlib.crc32(v.encode()) for v in {compact, *_deletions(compact)}]
 
 
@@ -350,7 +363,10 @@ class CandidateIndex:
                 postings[key].append(nid)
             for key in self._joined_keys(_main_tokens(prepared)):
                 joined[key].append(nid)
-        self._tables: dict[str, dict[str, Any]] = {"token": dict(postings), "joined": dict(joined)}
+        # Tuples, not lists: a tuple of numbers is left out of the garbage collector's walks (see _deletion_table).
+        self._tables: dict[str, dict[str, Any]] = {
+            name: {k: tuple(v) for k, v in table.items()} for name, table in (("token", postings), ("joined", joined))
+        }
         if reading.structured:
             # Postings as arrays, for the vectorised ranking (and a cheap section each in the index file).
             self._tables = {
@@ -389,8 +405,8 @@ class CandidateIndex:
         mmsi_of: dict[str, list[int]] = defaultdict(list)
         indexed = []
         for ei, entity in enumerate(entities):
-            imos = frozenset(filter(None, (imo_number(v) for v in entity.identifier_values("imoNumber"))))
-            mmsis = frozenset(filter(None, (mmsi_number(v) for v in entity.identifier_values("mmsi"))))
+            imos = _frozen(filter(None, (imo_number(v) for v in entity.identifier_values("imoNumber"))))
+            mmsis = _frozen(filter(None, (mmsi_number(v) for v in entity.identifier_values("mmsi"))))
             for v in imos:
                 imo_of[v].append(ei)
             for v in mmsis:
@@ -402,7 +418,7 @@ class CandidateIndex:
                     imo=imos,
                     mmsi=mmsis,
                     birth_dates=tuple(entity.birth_dates),
-                    countries=frozenset(c.lower() for c in entity.countries),
+                    countries=_frozen(c.lower() for c in entity.countries),
                 )
             )
         self.entities: tuple[IndexedEntity, ...] = tuple(indexed)
@@ -542,14 +558,19 @@ class CandidateIndex:
             keys.add(joined_key(tokens))
         return keys
 
-    def _deletion_table(self, words: Mapping[str, object]) -> dict[str, list[str]]:
-        """One-deletion variant -> the words it comes from (words long enough for a typo lookup)."""
+    def _deletion_table(self, words: Mapping[str, object]) -> dict[str, tuple[str, ...]]:
+        """One-deletion variant -> the words it comes from (words long enough for a typo lookup).
+
+        Tuples, not lists: the garbage collector stops tracking a tuple of strings, and a full
+        collection walks every object it tracks (hundreds of thousands of lists here: a tenth
+        of a second or more per collection while screening).
+        """
         deletes: dict[str, list[str]] = defaultdict(list)
         for word in words:
             if len(word) >= self.settings.fuzzy_min_length and not word.isdigit():
                 for d in _deletions(word):
                     deletes[d].append(word)
-        return dict(deletes)
+        return {d: tuple(found) for d, found in deletes.items()}
 
     def _near(
         self, word: str, deletes: Mapping[str, list[str]], known: Mapping[str, object]
@@ -663,7 +684,8 @@ class CandidateIndex:
         if not walked:
             return []
         ids = np.concatenate([p for p, _ in walked])
-        weights = np.repeat([w for _, w in walked], [len(p) for p, _ in walked])
+        # The array's own repeat: np.repeat of a list goes through a slower wrapper.
+        weights = np.array([w for _, w in walked]).repeat([len(p) for p, _ in walked])
         # The distinct names and the weight each shares (np.unique's steps without its overhead; a stable
         # sort keeps each name's weights in walking order, so the sums are bit for bit the same).
         order = ids.argsort(kind="stable")
