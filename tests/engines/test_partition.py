@@ -190,32 +190,39 @@ def test_file_groups_keep_every_file_once_in_order(rows, target, workers):
     assert len(groups) <= min(math.ceil(wanted / workers) * workers, len(paths))
 
 
-def _port_tables(context) -> tuple[set, set]:
-    return set(context.ports._cells), set(context.ports._reaches)
+_FIRST_PARTITIONS = """
+import sys
+from pathlib import Path
+import sanctionwatch.engines.partition as partition  # what unpickling a task's function imports
+if sys.argv[2] == "prepared":
+    partition.prepare_worker()
+before = set(sys.modules)
+from sanctionwatch.events.config import DetectionConfig
+from sanctionwatch.events.pipeline import DetectionContext, VESSEL_COLUMNS, detect_vessel_events
+from sanctionwatch.store.positions import read_position_files, split_positions
+out = Path(sys.argv[1]).parent / "scratch"
+split_positions([sys.argv[1]], out, bucket_first_mmsi=[0], tag="t", columns=VESSEL_COLUMNS)
+positions = read_position_files(sorted(str(p) for p in (out / "bucket=0").glob("*.arrow")))
+detect_vessel_events(positions, config=DetectionConfig(), context=DetectionContext.shipped())
+print(" ".join(sorted(m.split(".")[0] for m in set(sys.modules) - before)))
+"""
 
 
-def _detect_all(positions, static, context) -> None:
-    from sanctionwatch.events.pipeline import detect_vessel_events, detect_window_events
+def test_a_prepared_worker_imports_nothing_in_its_first_partitions(scenario, tmp_path):
+    import subprocess
+    import sys
 
-    _, grid = detect_vessel_events(positions, config=CFG, context=context)
-    detect_window_events(grid, static, core_start_us=0, core_end_us=2**62, config=CFG, context=context)
+    import pyarrow.parquet as pq
 
+    pos, _, _ = scenario
+    part = tmp_path / "part.parquet"
+    pq.write_table(pos.slice(0, 5000), part)
 
-def test_a_prepared_worker_builds_every_port_table_its_partitions_ask_for(scenario):
-    import pickle
+    def new_modules(mode: str) -> set[str]:
+        run = subprocess.run([sys.executable, "-c", _FIRST_PARTITIONS, str(part), mode], capture_output=True, text=True)
+        assert run.returncode == 0, run.stderr[-2000:]
+        return set(run.stdout.split())
 
-    from sanctionwatch.engines.partition import prepare_worker
-    from sanctionwatch.events.pipeline import DetectionContext
-
-    pos, static, _ = scenario
-    # A worker of the Dask engine gets the context pickled, without the tables built in this process.
-    shipped = DetectionContext.shipped()
-    fresh, prepared = pickle.loads(pickle.dumps(shipped)), pickle.loads(pickle.dumps(shipped))
-    _detect_all(pos, static, fresh)
-    asked = _port_tables(fresh)
-    assert asked[0] and asked[1]  # the scenario makes the detectors look ports up within radii
-    prepare_worker(prepared, CFG)
-    built = _port_tables(prepared)
-    assert asked[0] <= built[0] and asked[1] <= built[1]
-    _detect_all(pos, static, prepared)
-    assert _port_tables(prepared) == built
+    # Without it, a worker's first split imports pyarrow's Parquet reader (and pandas, where installed).
+    assert "pyarrow" in new_modules("cold")
+    assert not {"pyarrow", "pandas"} & new_modules("prepared")

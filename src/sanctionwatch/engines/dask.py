@@ -205,7 +205,7 @@ def run_dask(
     if client is None:
         with dask_client(engine, scheduler) as own:
             return run_dask(positions, static, context=context, config=config, engine=engine, client=own)
-    static_f, context_f, prepared = _broadcast(client, static, context, config)
+    static_f, context_f, prepared = _broadcast(client, static, context)
     events = run_in_memory(
         positions,
         static,
@@ -217,16 +217,15 @@ def run_dask(
     return events
 
 
-def _broadcast(client: Any, static: pa.Table, context: DetectionContext, config: DetectionConfig) -> tuple[Any, ...]:
-    """Static data and reference data on every worker once, not with every task; and on each
-    worker, while the client goes on to plan, what its first partitions would do first
-    (:func:`~.partition.prepare_worker`): the futures of those, to gather at the end."""
-    static_f, context_f = client.scatter(static, broadcast=True), client.scatter(context, broadcast=True)
+def _broadcast(client: Any, static: pa.Table, context: DetectionContext) -> tuple[Any, ...]:
+    """On each worker, while the client goes on to plan, the imports its first partitions would
+    make (:func:`~.partition.prepare_worker`; the futures, to gather at the end); static data and
+    reference data on every worker once, not with every task."""
     prepared = [
-        client.submit(prepare_worker, context_f, config, workers=[address], allow_other_workers=False, pure=False)
+        client.submit(prepare_worker, workers=[address], allow_other_workers=False, pure=False)
         for address in client.nthreads()
     ]
-    return static_f, context_f, prepared
+    return client.scatter(static, broadcast=True), client.scatter(context, broadcast=True), prepared
 
 
 def run_dask_stored(
@@ -249,7 +248,7 @@ def run_dask_stored(
     if client is None:
         with dask_client(engine, scheduler, log_level=log_level, on_dashboard=on_dashboard) as own:
             return run_dask_stored(store, static, context=context, config=config, engine=engine, client=own)
-    static_f, context_f, prepared = _broadcast(client, static, context, config)
+    static_f, context_f, prepared = _broadcast(client, static, context)
 
     def run(parts: list[Partition]) -> list[PartitionResult]:
         futures = client.map(run_stored_partition, parts, static=static_f, config=config, context=context_f, pure=False)

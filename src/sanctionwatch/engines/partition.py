@@ -226,19 +226,16 @@ def slice_partition(table: pa.Table, part: Partition) -> pa.Table:
     return table.slice(0, 0)
 
 
-def prepare_worker(context: DetectionContext, config: DetectionConfig) -> None:
-    """In a worker process that got ``context`` pickled, what its first partitions would do first:
-    import the readers of the store's parts and of scratch files, let pyarrow load pandas (when
-    installed: it does so at its first array conversion, 0.3 s of CPU) and build the context's
-    caches (:meth:`~sanctionwatch.events.pipeline.DetectionContext.warm`). The Dask engine runs
-    it on each worker while the client plans the run; about 0.6 s of CPU per worker otherwise
-    spent inside its first split and vessel partitions.
+def prepare_worker() -> None:
+    """In a fresh worker process, the imports its first partitions would make: the readers of
+    the store's parts and of scratch files, and pandas, which pyarrow loads (when installed)
+    at its first array conversion, 0.3 s of CPU. The Dask engine runs it on each worker while
+    the client plans the run, instead of inside each worker's first split.
     """
     import pyarrow.ipc  # noqa: F401
     import pyarrow.parquet  # noqa: F401
 
     pa.array(np.zeros(1))
-    context.warm(config)
 
 
 def run_partition(

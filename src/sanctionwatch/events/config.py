@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 
 from ..ais.tracks import TrackConfig
 from ..settings import PREFIX, setting, settings_group
-from ..units import METERS_PER_NM
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,11 +64,6 @@ class GapConfig:
         "hides the events that matter)",
     )
     near_dprk_km: float = setting(50.0, "a gap starting within this distance of DPRK waters 'began near DPRK waters'")
-
-    @property
-    def offshore_km(self) -> float:
-        """``offshore_distance_nm`` in km: the radius of the port look-up."""
-        return self.offshore_distance_nm * METERS_PER_NM / 1000.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ import pyarrow as pa
 
 from ..ais.tracks import drop_outliers, track_order
 from ..regime.areas import Area
-from ..units import MPS_PER_KNOT, US_PER_HOUR, haversine_m
+from ..units import METERS_PER_NM, MPS_PER_KNOT, US_PER_HOUR, haversine_m
 from .build import empty_events, make_events
 from .config import GapConfig
 from .land import LandMask
@@ -59,8 +59,9 @@ def detect_gaps(
     dist_m = haversine_m(lat[i], lon[i], lat[j], lon[j])
     hours = dt[gap] / US_PER_HOUR  # dt is in track order, like gap
     speed_kn = dist_m / (hours * 3600.0) / MPS_PER_KNOT
-    port_idx, _ = ports.nearest(lat[i], lon[i], max_km=config.offshore_km)
-    offshore = (port_idx < 0) & (land.distance_km(lat[i], lon[i]) >= config.offshore_km)
+    offshore_km = config.offshore_distance_nm * METERS_PER_NM / 1000.0
+    port_idx, _ = ports.nearest(lat[i], lon[i], max_km=offshore_km)
+    offshore = (port_idx < 0) & (land.distance_km(lat[i], lon[i]) >= offshore_km)
     dprk_km = dprk_waters.distance_km(lat[i], lon[i])
     near_dprk = dprk_km <= config.near_dprk_km
     deliberate = offshore & (hours >= config.deliberate_gap_h)

@@ -72,24 +72,10 @@ class DetectionContext:
         )
 
     def warm(self, config: DetectionConfig) -> None:
-        """Build the caches the detectors would build on first use: the geofence buffers and the
-        ports' cell tables for every radius they look ports up within.
-
-        The local engine calls it before it forks workers, which inherit the caches; each Dask
-        worker, which receives the context pickled, while the client plans the run. A radius
-        missing here is still built when first asked for, in every worker.
-        """
+        """Build the per-process caches (geofence buffers) once, before an engine forks workers."""
         empty = np.empty(0)
         for area in self.areas:
             area.state(empty, empty, margin_m=config.port.geofence_margin_m)
-        for max_km, reach_km in (
-            (config.port.exit_km, config.port.entry_km),  # port visits (nearest_within)
-            (config.spoofing.land_port_exclusion_km, config.spoofing.land_port_exclusion_km),  # any_within
-            (config.encounter.near_port_km, None),
-            (config.loitering.min_port_distance_km, None),
-            (config.gap.offshore_km, None),
-        ):
-            self.ports.prepare(max_km, reach_km)
 
 
 # The position columns the single-vessel detectors read (segmenting adds ``track`` and

@@ -72,13 +72,6 @@ class PortIndex:
     def __len__(self) -> int:
         return len(self.names)
 
-    def prepare(self, max_km: float, reach_km: float | None = None) -> None:
-        """Build now the tables queries within ``max_km`` (and, with ``reach_km``, the cells surely
-        in reach of it) would build on first use: for a worker, before its first partition."""
-        self._cell_ports(max_km)
-        if reach_km is not None:
-            self._reach(max_km, reach_km)
-
     def _cell_ports(self, max_km: float) -> _Cells:
         """The ports that may lie within ``max_km`` of a point, by the point's lat/lon cell (kept per ``max_km``).
 
