@@ -205,16 +205,16 @@ def run_dask(
     if client is None:
         with dask_client(engine, scheduler) as own:
             return run_dask(positions, static, context=context, config=config, engine=engine, client=own)
-    static_f, context_f, prepared = _broadcast(client, static, context)
+    static_f, context_f, prepared = _to_workers(client, static, context)
 
     def run(data: pa.Table, parts: list[Partition]) -> list[PartitionResult]:
-        client.gather(prepared)  # see _broadcast
+        client.gather(prepared)  # see _to_workers
         return _phase(client, data, static_f, parts, config, context_f)
 
     return run_in_memory(positions, static, run, config=config, engine=engine)
 
 
-def _broadcast(client: Any, static: pa.Table, context: DetectionContext) -> tuple[Any, ...]:
+def _to_workers(client: Any, static: pa.Table, context: DetectionContext) -> tuple[Any, ...]:
     """On each worker, while the client goes on to plan, the imports its first partitions would
     make (:func:`~.partition.prepare_worker`); static data and reference data on every worker
     once, not with every task.
@@ -250,10 +250,10 @@ def run_dask_stored(
     if client is None:
         with dask_client(engine, scheduler, log_level=log_level, on_dashboard=on_dashboard) as own:
             return run_dask_stored(store, static, context=context, config=config, engine=engine, client=own)
-    static_f, context_f, prepared = _broadcast(client, static, context)
+    static_f, context_f, prepared = _to_workers(client, static, context)
 
     def run(parts: list[Partition]) -> list[PartitionResult]:
-        client.gather(prepared)  # see _broadcast
+        client.gather(prepared)  # see _to_workers
         futures = client.map(run_stored_partition, parts, static=static_f, config=config, context=context_f, pure=False)
         return list(client.gather(futures))
 

@@ -229,7 +229,7 @@ def slice_partition(table: pa.Table, part: Partition) -> pa.Table:
 def prepare_worker() -> None:
     """In a fresh worker process, the imports its first partitions would make: the readers of
     the store's parts and of scratch files, and pandas, which pyarrow loads (when installed)
-    at its first array conversion, 0.3 s of CPU. The Dask engine runs it on each worker while
+    at its first array conversion, 0.3-0.4 s of CPU. The Dask engine runs it on each worker while
     the client plans the run, instead of inside each worker's first split.
     """
     import pyarrow.ipc  # noqa: F401

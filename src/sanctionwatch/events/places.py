@@ -124,12 +124,12 @@ class PortIndex:
             return known
         cells = self._cell_ports(max_km)
         size = np.diff(cells.starts)
-        row, col = np.repeat(cells.rows, size), np.repeat(cells.cols, size)
         half = cells.cell_deg / 2
-        mid_lat, mid_lon = (row + 0.5) * cells.cell_deg, (col + 0.5) * cells.cell_deg
-        # The corner nearer the equator is the farthest: a cell is widest there.
+        mid_lat, mid_lon = (cells.rows + 0.5) * cells.cell_deg, (cells.cols + 0.5) * cells.cell_deg
+        # The corner nearer the equator is the farthest: a cell is widest there (once per cell).
         edge_lat = np.where(mid_lat >= 0, mid_lat - half, mid_lat + half)
         corner_m = haversine_m(mid_lat, mid_lon, edge_lat, mid_lon + half)
+        mid_lat, mid_lon, corner_m = np.repeat(mid_lat, size), np.repeat(mid_lon, size), np.repeat(corner_m, size)
         port_m = haversine_m(mid_lat, mid_lon, self.lat[cells.ports], self.lon[cells.ports])
         reach = port_m + corner_m + 1.0 <= reach_km * 1000.0
         first = cells.starts[:-1]
@@ -142,8 +142,9 @@ class PortIndex:
         """Per point, its cell's entry in ``cells`` and whether it has one (no entry: no port in reach)."""
         col = np.floor(lon / cells.cell_deg).astype(np.int64) % cells.columns
         pk = np.floor(lat / cells.cell_deg).astype(np.int64) * _ROW + col
-        # Points in track order stay in one cell for several reports: search once per run of a cell.
-        head = np.flatnonzero(np.r_[True, pk[1:] != pk[:-1]]) if len(pk) else np.empty(0, np.int64)
+        # Points in track order stay in one cell for several reports: search once per run of a cell
+        # (the callers ask with one point at least).
+        head = np.flatnonzero(np.r_[True, pk[1:] != pk[:-1]])
         found = np.minimum(np.searchsorted(cells.keys, pk[head]), len(cells.keys) - 1)
         slot = np.repeat(found, np.diff(np.r_[head, len(pk)]))
         return slot, cells.keys[slot] == pk

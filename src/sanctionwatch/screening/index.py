@@ -25,7 +25,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, AnyStr
 
 import numpy as np
 from rapidfuzz.distance import OSA
@@ -301,7 +301,8 @@ def _frozen(values: Iterable[str]) -> frozenset[str]:
     return found if found else _NONE
 
 
-def _deletions(key: str) -> set[str]:
+def _deletions(key: AnyStr) -> set[AnyStr]:
+    """``key`` with one letter (or byte) left out, each way."""
     return {key[:i] + key[i + 1 :] for i in range(len(key))}
 
 
@@ -311,9 +312,9 @@ def _compact_hashes(compact: str) -> list[int]:
     A content hash (not Python's per-process ``hash``), so a pickled index answers alike in any process.
     """
     data = compact.encode()
-    if len(data) == len(compact):  # ASCII, as most compact names are: a letter deleted is a byte deleted
-        return [zlib.crc32(v) for v in {data, *(data[:i] + data[i + 1 :] for i in range(len(data)))}]
-    return [zlib.crc32(v.encode()) for v in {compact, *_deletions(compact)}]
+    # ASCII, as most compact names are: a letter left out is a byte left out, and bytes need no encoding.
+    variants = {data, *_deletions(data)} if len(data) == len(compact) else {compact, *_deletions(compact)}
+    return [zlib.crc32(v if isinstance(v, bytes) else v.encode()) for v in variants]
 
 
 class CandidateIndex:
@@ -573,7 +574,7 @@ class CandidateIndex:
         return {d: tuple(found) for d, found in deletes.items()}
 
     def _near(
-        self, word: str, deletes: Mapping[str, list[str]], known: Mapping[str, object]
+        self, word: str, deletes: Mapping[str, Sequence[str]], known: Mapping[str, object]
     ) -> list[tuple[str, float]]:
         """Words of ``known`` within a typo or two of ``word`` (one-deletion neighbourhood), with similarity."""
         found: set[str] = set(deletes.get(word, ()))
