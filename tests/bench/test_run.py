@@ -38,6 +38,10 @@ def test_quick_run_measures_every_step_beside_its_peer(tmp_path: Path) -> None:
     assert size["scaling_local"] > 0 and size["scaling_dask"] > 0
     # The Dask runs time detection on a started cluster: start-up and task time apart, and the ideal from them.
     assert all(r["start_s"] > 0 and 0 < r["busy_s"] for r in runs[2:]) and size["ideal_dask"] >= 1
+    # ... and again on the same, running cluster, with the same events.
+    assert all(r["warm_s"] > 0 and r["warm_ids"] == r["ids"] for r in runs[2:]) and size["scaling_dask_running"] > 0
+    # The machine's own scaling is the peer of the engines' (memory-bound NumPy in 1 and 2 processes).
+    assert 0.5 < size["machine_scaling"] <= 2.5
     assert size["pipeline_s"] == size["ingest_parquet"]["seconds"] + size["detect_local_2"]["seconds"]
     step_names = [k for k, v in size.items() if isinstance(v, dict)]
     assert all(size[k]["seconds"] > 0 and size[k]["peak_rss_mib"] > 10 for k in step_names)
@@ -53,6 +57,9 @@ def test_quick_run_measures_every_step_beside_its_peer(tmp_path: Path) -> None:
         "naive SQL",
         "scaling 1 -> 2",
         "ideal",
+        "again on the running cluster",
+        "running cluster: scaling 1 -> 2",
+        "memory-bound NumPy",
     ):
         assert line in run.stdout
 
