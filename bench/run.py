@@ -415,13 +415,13 @@ def _memory_bound_work(_: int) -> None:
     a = np.random.default_rng(0).random(4_000_000)
     for _ in range(12):
         a = np.sort(a * 1.0001)
-        a.take(np.arange(len(a))[::-1])
+        a.take(np.arange(len(a))[::-1])  # a gather through the whole array, as the partitions' takes; result unused
 
 
 def machine_scaling(workers: int = 2, rounds: int = 3) -> float:
     """How much more of :func:`_memory_bound_work` ``workers`` processes do than one, on this machine
     (median of ``rounds``): the ceiling the engines' scaling meets, as cores share memory bandwidth
-    and cache (on the 2-core VM: 1.7-1.85x, not 2)."""
+    and cache (on the 2-core AMD VM: 1.79x idle, 1.33-1.48x with a busy neighbour on the host)."""
     import multiprocessing
 
     ctx = multiprocessing.get_context("fork")
@@ -435,6 +435,22 @@ def machine_scaling(workers: int = 2, rounds: int = 3) -> float:
                 times.append(time.perf_counter() - t0)
         ratios.append(workers * times[0] / times[1])
     return statistics.median(ratios)
+
+
+def _same(ids: str, first_ids: str) -> str:
+    return "same ids" if ids == first_ids else "DIFFERENT ids"
+
+
+def _scaling(
+    runs: dict[int, list[dict[str, Any]]], workers: tuple[int, ...], key: str, label: str
+) -> tuple[float, str]:
+    """The median over rounds of the first worker count's ``key`` time over the last's, and its line."""
+    ratios = [a[key] / b[key] for a, b in zip(runs[workers[0]], runs[workers[-1]])]
+    scaling = statistics.median(ratios)
+    line = f"  {'':<40} {label}: scaling {workers[0]} -> {workers[-1]} workers {scaling:.2f}x"
+    if len(ratios) > 1:
+        line += f" (median of {' '.join(f'{x:.2f}' for x in ratios)})"
+    return scaling, line
 
 
 def detection(
@@ -464,22 +480,17 @@ def detection(
                 r = run_step("detect", sample_overhead=100.0, folder=folder, workers=w, engine=engine)
                 runs[w].append(r)
                 first_ids = first_ids or r["ids"]
-                same = "same ids" if r["ids"] == first_ids else "DIFFERENT ids"
+                same = _same(r["ids"], first_ids)
                 start = f", cluster start-up {r['start_s']:.1f} s apart" if "start_s" in r else ""
                 label = f"detect ({engine}), {w} worker(s)" + (f", round {k + 1}" if rounds > 1 else "")
                 log(_row(label, n, r) + f"  {r['events']:,} events, {same}{start}")
                 if "warm_s" in r:
-                    same = "same ids" if r["warm_ids"] == first_ids else "DIFFERENT ids"
                     warm = r | {"seconds": r["warm_s"]}
-                    log(_row("  again on the running cluster", n, warm) + f"  {same}")
+                    log(_row("  again on the running cluster", n, warm) + f"  {_same(r['warm_ids'], first_ids)}")
         for w in workers:
             out[f"detect_{engine}_{w}"] = sorted(runs[w], key=lambda r: r["seconds"])[(rounds - 1) // 2]
         if len(workers) > 1:
-            ratios = [a["seconds"] / b["seconds"] for a, b in zip(runs[workers[0]], runs[workers[-1]])]
-            scaling = out[f"scaling_{engine}"] = statistics.median(ratios)
-            line = f"  {'':<40} {engine}: scaling {workers[0]} -> {workers[-1]} workers {scaling:.2f}x"
-            if rounds > 1:
-                line += f" (median of {' '.join(f'{x:.2f}' for x in ratios)})"
+            out[f"scaling_{engine}"], line = _scaling(runs, workers, "seconds", engine)
             one = out[f"detect_{engine}_{workers[0]}"]
             if "busy_s" in one and workers[0] == 1:
                 # What the task times allow: the client's part as measured, the tasks' part shared out.
@@ -489,12 +500,8 @@ def detection(
                 line += f" (ideal from the 1-worker run's task times: {ideal:.2f}x; tasks {one['busy_s']:.1f} s)"
             log(line)
             if all("warm_s" in r for w in workers for r in runs[w]):
-                ratios = [a["warm_s"] / b["warm_s"] for a, b in zip(runs[workers[0]], runs[workers[-1]])]
-                warm = out[f"scaling_{engine}_running"] = statistics.median(ratios)
-                line = (
-                    f"  {'':<40} {engine}, running cluster: scaling {workers[0]} -> {workers[-1]} workers {warm:.2f}x"
-                )
-                log(line + (f" (median of {' '.join(f'{x:.2f}' for x in ratios)})" if rounds > 1 else ""))
+                out[f"scaling_{engine}_running"], line = _scaling(runs, workers, "warm_s", f"{engine}, running cluster")
+                log(line)
     if "duckdb_parquet_sort" in res and engines:
         best = out[f"detect_{engines[0]}_{workers[-1]}"]
         log(
