@@ -223,7 +223,16 @@ def step_naive(folder: str) -> dict[str, Any]:
 def step_screening(positives: int, negatives: int, sample: bool) -> dict[str, Any]:
     """The labelled query set through the default algorithm, and through nomenklatura when installed;
     on UN + OFAC when present (and ``sample`` is false), else on the shipped sample list."""
-    from screening import DEFAULT_DATA, OFAC_FILES, UN_FILE, _as_cases, load_lists, run_peer, run_sanctionwatch
+    from screening import (
+        DEFAULT_DATA,
+        OFAC_FILES,
+        UN_FILE,
+        _as_cases,
+        candidate_ids,
+        load_lists,
+        run_peer,
+        run_sanctionwatch,
+    )
 
     from sanctionwatch.lists.sample import load_sample
     from sanctionwatch.screening.algorithms import DEFAULT_ALGORITHM
@@ -247,7 +256,7 @@ def step_screening(positives: int, negatives: int, sample: bool) -> dict[str, An
     except ImportError:
         out["peer"] = None
     else:
-        out["peer"] = run_peer([screener], cases).wall_s
+        out["peer"] = run_peer(entities, [candidate_ids(screener, cases)], cases).wall_s
     return out
 
 
