@@ -120,7 +120,7 @@ def test_workers_started_here_keep_glibc_adaptive_malloc_and_dask_other_settings
             assert set(c.run(pad).values()) == {"1048576"}  # a pad of the user's own stays
     # A cluster with Dask's own settings leaves the variable in this process's environment ...
     with (
-        distributed.LocalCluster(n_workers=1, processes=True, dashboard_address=None) as cluster,
+        distributed.LocalCluster(n_workers=1, processes=True, dashboard_address=":0") as cluster,
         distributed.Client(cluster) as plain,
     ):
         assert set(plain.run(environ).values()) == {("65536", "1")}
