@@ -188,9 +188,9 @@ def length_over(lines: np.ndarray, area: shapely.Geometry) -> np.ndarray:
     GEOS returns invalid (it does not promise validity) falls back to the whole area.
     """
     pad = 1e-6  # a line along its box's edge stays inside the clip
-    # GEOS's overlay misreads coordinates within 1e-200 or so of a clip edge (a
-    # line from y=5e-324 to y=-1 along the edge x=0 came out 1 degree long); a
-    # picometre grid, far below AIS's 1/600,000 degree, makes those exact.
+    # GEOS's overlay misread a subnormal coordinate on a clip edge (a line from
+    # y=5e-324 to y=-1 along the edge x=0 came out 1 degree long); a picometre
+    # grid, far below AIS's 1/600,000 degree, flushes such coordinates to zero.
     lines = shapely.transform(lines, lambda xy: np.round(xy, 12))
     boxes = shapely.bounds(lines)
     # clip_by_rect takes one rectangle per call; the loop is over the (few) long links that touch land.

@@ -125,8 +125,8 @@ def _hanja_readings() -> dict[str, list[str]]:
     """unihandecode's Korean reading of every Han character, by block of 256 code points (``"x91"``).
 
     Read from its data file: its own decoder also loads its table of every other
-    script and imports pkg_resources, together 0.15 s on a query's first Hanja
-    name, where this table takes 0.02 s (and covers all of CJK, extensions included).
+    script and imports pkg_resources, together 0.11-0.12 s on a process's first Hanja
+    name, where this table takes 0.013 s (and covers all of CJK, extensions included).
     """
     # Found, not imported: importing the package imports its decoders, and with them pkg_resources.
     spec = find_spec("unihandecode")
